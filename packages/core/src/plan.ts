@@ -82,7 +82,11 @@ function outcomeOf(op: Operation, result: OperationResult, extra: Partial<Operat
  * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
  * shows exactly what was done and a re-run picks up the rest.
  */
-export async function applyPlan<D>(plan: Plan<D>, execute: Executor<D>, opts: ApplyOptions): Promise<OperationOutcome[]> {
+export async function applyPlan<D>(
+  plan: Plan<D>,
+  execute: Executor<D>,
+  opts: ApplyOptions,
+): Promise<OperationOutcome[]> {
   const outcomes: OperationOutcome[] = [];
   const record = (o: OperationOutcome): void => {
     outcomes.push(o);

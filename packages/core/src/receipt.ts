@@ -72,7 +72,8 @@ export class Receipt {
 
 /** Where receipts go: the runner's temp folder on GitHub, the system temp folder elsewhere. */
 export function receiptPath(action: string, now = new Date()): string {
-  const dir = process.env['RELEASE_ACTIONS_REPORT_DIR'] || join(process.env['RUNNER_TEMP'] || tmpdir(), 'release-actions');
+  const dir =
+    process.env['RELEASE_ACTIONS_REPORT_DIR'] || join(process.env['RUNNER_TEMP'] || tmpdir(), 'release-actions');
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return join(dir, `${action}-${stamp}-${process.pid}.json`);
 }

@@ -55,13 +55,19 @@ export async function writeSummary(receipt: Receipt, reportPath: string): Promis
   if (receipt.plan) s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
   for (const t of receipt.tables) {
     s.addHeading(escapeHtml(t.title), 3);
-    s.addTable([t.header.map((h) => ({ data: escapeHtml(h), header: true })), ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c))))]);
+    s.addTable([
+      t.header.map((h) => ({ data: escapeHtml(h), header: true })),
+      ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+    ]);
     if (t.rows.length > MAX_ROWS) s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
   }
   if (receipt.plan && receipt.plan.operations.length > 0) {
     const rows = planRows(receipt.plan, receipt.outcomes);
     s.addHeading('Operations', 3);
-    s.addTable([PLAN_HEADER.map((h) => ({ data: h, header: true })), ...cap(rows).map((r) => r.map((c) => escapeHtml(String(c))))]);
+    s.addTable([
+      PLAN_HEADER.map((h) => ({ data: h, header: true })),
+      ...cap(rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+    ]);
     if (rows.length > MAX_ROWS) s.addRaw(`<p>... and ${rows.length - MAX_ROWS} more operations</p>`, true);
   }
   for (const n of receipt.notes) s.addRaw(`<p>${escapeHtml(n)}</p>`, true);

@@ -12,7 +12,12 @@ export interface RetryOptions {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
 }
 
