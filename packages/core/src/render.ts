@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
 import type { OperationOutcome, Plan } from './plan.js';
 import type { Cell, Receipt, Table } from './receipt.js';
 
@@ -72,7 +73,10 @@ export async function writeSummary(receipt: Receipt, reportPath: string): Promis
   }
   for (const n of receipt.notes) s.addRaw(`<p>${escapeHtml(n)}</p>`, true);
   s.addRaw(`<p>Receipt: <code>${escapeHtml(reportPath)}</code></p>`, true);
-  await s.write();
+  // core.summary caches the file path of its first write; one process may run several actions (the
+  // CLI's rehearsal), each with its own summary file, so append to the current one ourselves.
+  appendFileSync(process.env['GITHUB_STEP_SUMMARY'], s.stringify());
+  s.emptyBuffer();
 }
 
 function cap(rows: Cell[][]): Cell[][] {

@@ -1,0 +1,138 @@
+import { ConfigurationError } from './errors.js';
+import {
+  getBoolean,
+  getByteSize,
+  getDuration,
+  getEnum,
+  getInt,
+  getKeyValues,
+  getList,
+  getString,
+  parseKeyValueLines,
+} from './inputs.js';
+
+function withInputs(inputs: Record<string, string>, fn: () => void): void {
+  const keys = Object.keys(inputs).map((k) => `INPUT_${k.toUpperCase()}`);
+  Object.entries(inputs).forEach(([k, v]) => (process.env[`INPUT_${k.toUpperCase()}`] = v));
+  try {
+    fn();
+  } finally {
+    keys.forEach((k) => delete process.env[k]);
+  }
+}
+
+/** Runs fn and returns the one-line message of the ConfigurationError it must throw. */
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigurationError);
+    const message = (e as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('inputs are read the way runners pass them: INPUT_<NAME>, hyphens kept', () => {
+  test('a hyphenated input is read from INPUT_DRY-RUN', () => {
+    withInputs({ 'dry-run': 'false' }, () => expect(getBoolean('dry-run', true)).toBe(false));
+  });
+  test('an absent input takes its default', () => {
+    expect(getBoolean('dry-run', true)).toBe(true);
+    expect(getString('bucket', 'pytorch')).toBe('pytorch');
+  });
+  test('a required input that is empty names the input', () => {
+    expect(errorOf(() => getString('packages', '', { required: true }))).toBe('input "packages" is required');
+  });
+});
+
+describe('booleans', () => {
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['yes', true],
+    ['false', false],
+    ['FALSE', false],
+    ['0', false],
+  ])('%s is %s', (value, expected) => {
+    withInputs({ overwrite: value }, () => expect(getBoolean('overwrite', !expected)).toBe(expected));
+  });
+  test('anything else is a one-line error naming the input', () => {
+    withInputs({ overwrite: 'maybe' }, () =>
+      expect(errorOf(() => getBoolean('overwrite', false))).toBe('input "overwrite" must be true or false, got "maybe"'),
+    );
+  });
+});
+
+describe('lists split on commas and newlines', () => {
+  test('mixed separators, blanks and spaces', () => {
+    withInputs({ prefixes: 'whl/test/, libtorch/test/\n\n  extra/ ,' }, () =>
+      expect(getList('prefixes')).toEqual(['whl/test/', 'libtorch/test/', 'extra/']),
+    );
+  });
+  test('key=value pairs keep empty values and reject a missing key', () => {
+    withInputs({ packages: 'torch=2.6.0, torchvision=0.21.0\nmacosx_*=' }, () =>
+      expect(getKeyValues('packages')).toEqual([
+        ['torch', '2.6.0'],
+        ['torchvision', '0.21.0'],
+        ['macosx_*', ''],
+      ]),
+    );
+    withInputs({ packages: 'torch=2.6.0, 2.6.0' }, () =>
+      expect(errorOf(() => getKeyValues('packages'))).toBe('input "packages" expects key=value items, got "2.6.0"'),
+    );
+  });
+  test('key=value lines allow commas in values and skip comments', () => {
+    expect(parseKeyValueLines('pins', '# pins\n.github/a.txt=r{major}.{minor}, x\n')).toEqual([['.github/a.txt', 'r{major}.{minor}, x']]);
+  });
+});
+
+describe('enums, numbers, durations and sizes', () => {
+  test('an enum outside its set lists the allowed values', () => {
+    withInputs({ mode: 'upload' }, () =>
+      expect(errorOf(() => getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'))).toBe(
+        'input "mode" must be one of stage, publish, both, got "upload"',
+      ),
+    );
+  });
+  test('integers are whole and within range', () => {
+    withInputs({ concurrency: '16' }, () => expect(getInt('concurrency', 32, { min: 1, max: 256 })).toBe(16));
+    withInputs({ concurrency: '1.5' }, () =>
+      expect(errorOf(() => getInt('concurrency', 32))).toBe('input "concurrency" must be a whole number, got "1.5"'),
+    );
+    withInputs({ concurrency: '0' }, () =>
+      expect(errorOf(() => getInt('concurrency', 32, { min: 1, max: 256 }))).toBe(
+        'input "concurrency" must be between 1 and 256, got 0',
+      ),
+    );
+  });
+  test.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['30', 30_000],
+    ['250ms', 250],
+  ])('duration %s is %d ms', (value, ms) => {
+    withInputs({ timeout: value }, () => expect(getDuration('timeout', 0)).toBe(ms));
+  });
+  test('a bad duration names the input', () => {
+    withInputs({ timeout: 'soon' }, () => expect(errorOf(() => getDuration('timeout', 0))).toContain('input "timeout"'));
+  });
+  test.each([
+    ['5 GiB', 5 * 2 ** 30],
+    ['1000 MB', 1e9],
+    ['8MiB', 8 * 2 ** 20],
+    ['1024', 1024],
+  ])('size %s is %d bytes', (value, bytes) => {
+    withInputs({ 'max-file-size': value }, () => expect(getByteSize('max-file-size', 0)).toBe(bytes));
+  });
+  test('a size with an unknown unit names the input', () => {
+    withInputs({ 'max-file-size': '5 parsecs' }, () =>
+      expect(errorOf(() => getByteSize('max-file-size', 0))).toBe(
+        'input "max-file-size" must be a size such as 1000 MB or 5 GiB, got "5 parsecs"',
+      ),
+    );
+  });
+});
