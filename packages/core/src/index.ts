@@ -5,3 +5,4 @@ export * from './receipt.js';
 export * from './render.js';
 export * from './run.js';
 export * from './retry.js';
+export * from './version.js';
