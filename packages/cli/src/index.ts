@@ -1,0 +1,1 @@
+export { runAction, listActions, readOutputFile } from './run-action.js';

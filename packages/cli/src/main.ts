@@ -1,0 +1,44 @@
+import { isConfigurationError } from '@release-actions/core';
+import { parseArgs } from './args.js';
+import { readActionMetadata } from './action-metadata.js';
+import { ACTIONS_DIR, listActions, runAction } from './run-action.js';
+
+const USAGE = `usage: release-actions <action> [--input value ...]
+       release-actions rehearse [--dry-run true]
+       release-actions help <action>
+
+Every input of an action's action.yml is a flag of the same name; defaults are the action's own.
+Irreversible actions default to --dry-run true: pass --dry-run false to act.`;
+
+function help(action?: string): string {
+  if (!action) return `${USAGE}\n\nactions: ${listActions().join(', ')}`;
+  const meta = readActionMetadata(ACTIONS_DIR, action);
+  const lines = Object.entries(meta.inputs).map(
+    ([name, i]) =>
+      `  --${name}${i.required ? ' (required)' : ''}${i.default !== undefined ? ` [default: ${i.default}]` : ''}\n      ${i.description ?? ''}`,
+  );
+  return `${meta.name}: ${meta.description ?? ''}\n\ninputs:\n${lines.join('\n')}\n\noutputs: ${Object.keys(meta.outputs).join(', ')}`;
+}
+
+/** Returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { command, flags } = parseArgs(argv);
+    if (command === 'help' || command === '--help' || command === '-h') {
+      console.log(help(argv[1]));
+      return 0;
+    }
+    if (command === 'rehearse') {
+      const { rehearse } = await import('./rehearse.js');
+      return (await rehearse(flags)) ? 0 : 1;
+    }
+    const { receipt, outputs } = await runAction(command, flags);
+    console.log('\noutputs:');
+    for (const [k, v] of Object.entries(outputs)) console.log(`  ${k}=${v}`);
+    return receipt.status === 'success' ? 0 : 1;
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    if (!isConfigurationError(e) && e instanceof Error) console.error(e.stack);
+    return 1;
+  }
+}
