@@ -1,0 +1,60 @@
+// Writes each action's inputs/outputs tables (from its action.yml) into the READMEs between
+// `<!-- action-docs:<name> -->` and `<!-- /action-docs:<name> -->`. With --check, fails instead when a README is stale.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { findActionFiles, parseActionMetadata } from './lib/action-metadata.js';
+import { markedActions, renderActionDocs, replaceDocsBlocks } from './lib/action-docs.js';
+
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const root = args.find((a) => !a.startsWith('--')) ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const problems: string[] = [];
+const docs = new Map<string, string>();
+for (const file of findActionFiles(root)) {
+  const name = path.basename(path.dirname(file));
+  const { metadata, errors } = parseActionMetadata(file, readFileSync(path.join(root, file), 'utf8'));
+  if (metadata === undefined) problems.push(...errors);
+  else docs.set(name, renderActionDocs(metadata));
+}
+
+const readmes = [
+  'README.md',
+  ...findActionFiles(root).map((f) => path.posix.join(path.dirname(f), 'README.md')),
+].filter((f) => existsSync(path.join(root, f)));
+const stale: string[] = [];
+let blocks = 0;
+for (const readme of readmes) {
+  const full = path.join(root, readme);
+  const text = readFileSync(full, 'utf8');
+  const names = markedActions(text);
+  if (names.length === 0) continue;
+  const options = { ...(await prettier.resolveConfig(full)), parser: 'markdown' };
+  const formatted = new Map<string, string>();
+  for (const name of names) {
+    const md = docs.get(name);
+    if (md === undefined) {
+      problems.push(`${readme}: docs markers name '${name}', but there is no actions/${name}/action.yml`);
+      continue;
+    }
+    // Formatted here so the generated block is already what Prettier would write: the two checks then agree.
+    formatted.set(name, await prettier.format(md, options));
+    blocks++;
+  }
+  const next = replaceDocsBlocks(text, (name) => formatted.get(name) ?? '');
+  if (next === text || problems.length > 0) continue;
+  stale.push(readme);
+  if (!check) writeFileSync(full, next);
+}
+
+for (const p of problems) console.error(p);
+if (problems.length > 0) process.exit(1);
+if (check && stale.length > 0) {
+  console.error(`action docs are stale in: ${stale.join(', ')} (run: npx tsx scripts/gen-action-docs.ts)`);
+  process.exit(1);
+}
+console.log(
+  `action docs: ${blocks} block(s) in ${readmes.length} README(s) ${check ? 'up to date' : `checked, ${stale.length} updated`}`,
+);
