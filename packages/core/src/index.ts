@@ -6,3 +6,5 @@ export * from './render.js';
 export * from './run.js';
 export * from './retry.js';
 export * from './version.js';
+export * from './git.js';
+export * from './artifact-name.js';
