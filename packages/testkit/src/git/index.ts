@@ -1,0 +1,3 @@
+export * from './fast-import.js';
+export * from './fixtures.js';
+export * from './repos.js';
