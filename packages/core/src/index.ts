@@ -8,3 +8,7 @@ export * from './retry.js';
 export * from './version.js';
 export * from './git.js';
 export * from './artifact-name.js';
+export * from './zip-stream.js';
+export * from './wheel-metadata.js';
+export * from './wheel-rewrite.js';
+export * from './wheel-validate.js';
