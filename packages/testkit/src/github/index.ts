@@ -1,0 +1,3 @@
+export * from './server.js';
+export * from './state.js';
+export { SERVED_OPERATIONS, type ServedOperation } from './operations.js';
