@@ -12,3 +12,4 @@ export * from './zip-stream.js';
 export * from './wheel-metadata.js';
 export * from './wheel-rewrite.js';
 export * from './wheel-validate.js';
+export * from './github-client.js';
