@@ -109,7 +109,11 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
         // The plugin's shared default groups would make every client in the process queue together.
         id: `release-actions-${Math.random().toString(36).slice(2)}`,
       },
-      retry: { retries, retryAfterBaseValue: opts.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      retry: {
+        retries,
+        retryAfterBaseValue: opts.retryBaseMs ?? 1000,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      },
     },
     throttling,
     retry,
@@ -118,7 +122,8 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   client.hook.error('request', async (error, options) => {
     const status = (error as { status?: number }).status;
     if (status === 401) {
-      const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? 'Unauthorized';
+      const message =
+        (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? 'Unauthorized';
       const url = (error as { request?: { url?: string } }).request?.url ?? `${baseUrl}${String(options.url)}`;
       throw new GitHubAuthError(
         `GitHub refused the token (401 ${message}) for ${options.method} ${url.replace(/\?.*/, '')}; check github-token and api-url`,

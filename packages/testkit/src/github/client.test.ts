@@ -24,7 +24,8 @@ afterEach(async () => {
 });
 
 const repo = { owner: 'pytorch', repo: 'vision' };
-const client = (extra: { retries?: number } = {}) => createGitHubClient({ token: TOKEN, apiUrl: server.url, sleep, retryBaseMs: 0, ...extra });
+const client = (extra: { retries?: number } = {}) =>
+  createGitHubClient({ token: TOKEN, apiUrl: server.url, sleep, retryBaseMs: 0, ...extra });
 const calls = (path: string) => server.requests.filter((r) => r.url === path).length;
 
 test('a secondary rate limit (403 + retry-after) is waited out and retried', async () => {
@@ -37,7 +38,11 @@ test('a secondary rate limit (403 + retry-after) is waited out and retried', asy
 
 test('a primary rate limit (x-ratelimit-remaining 0) waits until x-ratelimit-reset', async () => {
   const reset = Math.floor(Date.now() / 1000) + 30;
-  server.injectFault({ path: /\/git\/ref\//, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) } });
+  server.injectFault({
+    path: /\/git\/ref\//,
+    status: 403,
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+  });
   const { data } = await client().rest.git.getRef({ ...repo, ref: 'heads/main' });
   expect(data.object.sha).toBe('a'.repeat(40));
   expect(waits).toHaveLength(1);
@@ -90,7 +95,9 @@ test('a rejected token fails at once with a one-line message naming github-token
   expect(err).toBeInstanceOf(GitHubAuthError);
   expect(err).toBeInstanceOf(ConfigurationError);
   const message = (err as Error).message;
-  expect(message).toBe(`GitHub refused the token (401 Bad credentials) for GET ${server.url}/repos/pytorch/vision; check github-token and api-url`);
+  expect(message).toBe(
+    `GitHub refused the token (401 Bad credentials) for GET ${server.url}/repos/pytorch/vision; check github-token and api-url`,
+  );
   expect(server.requests).toHaveLength(1);
 });
 
@@ -113,10 +120,11 @@ test('the token is masked and never written to the log, even when requests fail'
   }) as typeof process.stdout.write;
   process.stdout.write = capture;
   process.stderr.write = capture;
-  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const) console[m] = (...a: unknown[]) => void written.push(a.map(String).join(' '));
+  for (const m of ['log', 'info', 'warn', 'error', 'debug'] as const)
+    console[m] = (...a: unknown[]) => void written.push(a.map(String).join(' '));
   const env = process.env['RUNNER_DEBUG'];
   process.env['RUNNER_DEBUG'] = '1';
-  let errors: unknown[] = [];
+  let errors: unknown[];
   try {
     server.injectFault({ path: '/repos/pytorch/vision', status: 403, times: 10, headers: { 'retry-after': '1' } });
     server.injectFault({ path: '/git/ref/', status: 502, times: 10 });
@@ -124,7 +132,9 @@ test('the token is masked and never written to the log, even when requests fail'
     errors = await Promise.all([
       c.rest.repos.get(repo).catch((e: unknown) => e),
       c.rest.git.getRef({ ...repo, ref: 'heads/main' }).catch((e: unknown) => e),
-      createGitHubClient({ token: 'ghp_otherBadToken', apiUrl: server.url, sleep }).rest.issues.listForRepo(repo).catch((e: unknown) => e),
+      createGitHubClient({ token: 'ghp_otherBadToken', apiUrl: server.url, sleep })
+        .rest.issues.listForRepo(repo)
+        .catch((e: unknown) => e),
     ]);
   } finally {
     process.stdout.write = saved.out;
@@ -146,6 +156,8 @@ test('the token is masked and never written to the log, even when requests fail'
 });
 
 test('bad api-url and empty token are one-line input errors', () => {
-  expect(() => createGitHubClient({ token: TOKEN, apiUrl: 'ftp://example.com' })).toThrow('api-url "ftp://example.com" is not an http(s) URL');
+  expect(() => createGitHubClient({ token: TOKEN, apiUrl: 'ftp://example.com' })).toThrow(
+    'api-url "ftp://example.com" is not an http(s) URL',
+  );
   expect(() => createGitHubClient({ token: '  ', apiUrl: server.url })).toThrow(ConfigurationError);
 });

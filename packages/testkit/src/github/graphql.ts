@@ -28,14 +28,44 @@ const SDL = /* GraphQL */ `
     viewer: User!
     rateLimit: RateLimit
   }
-  type RateLimit { limit: Int! remaining: Int! cost: Int! resetAt: String! }
-  type User { login: String! id: ID! url: String! }
-  type Ref { name: String! prefix: String! target: Commit }
-  type Commit { oid: String! }
-  enum IssueState { OPEN CLOSED }
-  enum PullRequestState { OPEN CLOSED MERGED }
-  enum MilestoneState { OPEN CLOSED }
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+  type RateLimit {
+    limit: Int!
+    remaining: Int!
+    cost: Int!
+    resetAt: String!
+  }
+  type User {
+    login: String!
+    id: ID!
+    url: String!
+  }
+  type Ref {
+    name: String!
+    prefix: String!
+    target: Commit
+  }
+  type Commit {
+    oid: String!
+  }
+  enum IssueState {
+    OPEN
+    CLOSED
+  }
+  enum PullRequestState {
+    OPEN
+    CLOSED
+    MERGED
+  }
+  enum MilestoneState {
+    OPEN
+    CLOSED
+  }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
   type Repository {
     id: ID!
     databaseId: Int!
@@ -46,11 +76,34 @@ const SDL = /* GraphQL */ `
     defaultBranchRef: Ref
     ref(qualifiedName: String!): Ref
     milestone(number: Int!): Milestone
-    milestones(first: Int, last: Int, after: String, before: String, states: [MilestoneState!], query: String): MilestoneConnection!
+    milestones(
+      first: Int
+      last: Int
+      after: String
+      before: String
+      states: [MilestoneState!]
+      query: String
+    ): MilestoneConnection!
     issue(number: Int!): Issue
     pullRequest(number: Int!): PullRequest
-    issues(first: Int, last: Int, after: String, before: String, states: [IssueState!], labels: [String!]): IssueConnection!
-    pullRequests(first: Int, last: Int, after: String, before: String, states: [PullRequestState!], labels: [String!], headRefName: String, baseRefName: String): PullRequestConnection!
+    issues(
+      first: Int
+      last: Int
+      after: String
+      before: String
+      states: [IssueState!]
+      labels: [String!]
+    ): IssueConnection!
+    pullRequests(
+      first: Int
+      last: Int
+      after: String
+      before: String
+      states: [PullRequestState!]
+      labels: [String!]
+      headRefName: String
+      baseRefName: String
+    ): PullRequestConnection!
     labels(first: Int, last: Int, after: String, before: String): LabelConnection
   }
   type Milestone {
@@ -62,10 +115,29 @@ const SDL = /* GraphQL */ `
     dueOn: String
     url: String!
     closed: Boolean!
-    issues(first: Int, last: Int, after: String, before: String, states: [IssueState!], labels: [String!]): IssueConnection!
-    pullRequests(first: Int, last: Int, after: String, before: String, states: [PullRequestState!], labels: [String!]): PullRequestConnection!
+    issues(
+      first: Int
+      last: Int
+      after: String
+      before: String
+      states: [IssueState!]
+      labels: [String!]
+    ): IssueConnection!
+    pullRequests(
+      first: Int
+      last: Int
+      after: String
+      before: String
+      states: [PullRequestState!]
+      labels: [String!]
+    ): PullRequestConnection!
   }
-  type Label { id: ID! name: String! color: String! description: String }
+  type Label {
+    id: ID!
+    name: String!
+    color: String!
+    description: String
+  }
   type Issue {
     id: ID!
     databaseId: Int!
@@ -104,14 +176,46 @@ const SDL = /* GraphQL */ `
     milestone: Milestone
     labels(first: Int, last: Int, after: String, before: String): LabelConnection
   }
-  type IssueEdge { cursor: String! node: Issue }
-  type PullRequestEdge { cursor: String! node: PullRequest }
-  type MilestoneEdge { cursor: String! node: Milestone }
-  type LabelEdge { cursor: String! node: Label }
-  type IssueConnection { totalCount: Int! pageInfo: PageInfo! nodes: [Issue] edges: [IssueEdge] }
-  type PullRequestConnection { totalCount: Int! pageInfo: PageInfo! nodes: [PullRequest] edges: [PullRequestEdge] }
-  type MilestoneConnection { totalCount: Int! pageInfo: PageInfo! nodes: [Milestone] edges: [MilestoneEdge] }
-  type LabelConnection { totalCount: Int! pageInfo: PageInfo! nodes: [Label] edges: [LabelEdge] }
+  type IssueEdge {
+    cursor: String!
+    node: Issue
+  }
+  type PullRequestEdge {
+    cursor: String!
+    node: PullRequest
+  }
+  type MilestoneEdge {
+    cursor: String!
+    node: Milestone
+  }
+  type LabelEdge {
+    cursor: String!
+    node: Label
+  }
+  type IssueConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    nodes: [Issue]
+    edges: [IssueEdge]
+  }
+  type PullRequestConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    nodes: [PullRequest]
+    edges: [PullRequestEdge]
+  }
+  type MilestoneConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    nodes: [Milestone]
+    edges: [MilestoneEdge]
+  }
+  type LabelConnection {
+    totalCount: Int!
+    pageInfo: PageInfo!
+    nodes: [Label]
+    edges: [LabelEdge]
+  }
 `;
 
 let schema: GraphQLSchema | undefined;
@@ -126,17 +230,27 @@ interface PageArgs {
 const cursorOf = (i: number): string => Buffer.from(`cursor:v2:${i}`).toString('base64');
 function indexOf(cursor: string, what: string): number {
   const m = /^cursor:v2:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
-  if (!m) throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, { extensions: { type: 'INVALID_CURSOR_ARGUMENTS', what } });
+  if (!m)
+    throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`, {
+      extensions: { type: 'INVALID_CURSOR_ARGUMENTS', what },
+    });
   return Number(m[1]);
 }
 
 /** GitHub's connection rules: `first` or `last` is required and at most 100. */
 function connection<T>(items: T[], args: PageArgs, name: string) {
   const n = args.first ?? args.last;
-  if (n == null) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`, { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } });
+  if (n == null)
+    throw new GraphQLError(
+      `You must provide a \`first\` or \`last\` value to properly paginate the \`${name}\` connection.`,
+      { extensions: { type: 'MISSING_PAGINATION_BOUNDARIES' } },
+    );
   if (n > 100 || n < 0) {
     const which = args.first != null ? 'first' : 'last';
-    throw new GraphQLError(`Requesting ${n} records on the \`${name}\` connection exceeds the \`${which}\` limit of 100 records.`, { extensions: { type: 'EXCESSIVE_PAGINATION' } });
+    throw new GraphQLError(
+      `Requesting ${n} records on the \`${name}\` connection exceeds the \`${which}\` limit of 100 records.`,
+      { extensions: { type: 'EXCESSIVE_PAGINATION' } },
+    );
   }
   let start = args.after ? indexOf(args.after, name) + 1 : 0;
   let end = args.before ? indexOf(args.before, name) : items.length;
@@ -162,9 +276,18 @@ export interface GraphQLRequest {
   operationName?: string | null;
 }
 
-export async function executeGraphQL(state: StateFile, urls: Urls, viewer: string, request: GraphQLRequest): Promise<unknown> {
+export async function executeGraphQL(
+  state: StateFile,
+  urls: Urls,
+  viewer: string,
+  request: GraphQLRequest,
+): Promise<unknown> {
   schema ??= buildSchema(SDL);
-  const userNode = (login: string) => ({ login, id: Buffer.from(`04:User${stableId('user', login)}`).toString('base64'), url: `${urls.html}/${login}` });
+  const userNode = (login: string) => ({
+    login,
+    id: Buffer.from(`04:User${stableId('user', login)}`).toString('base64'),
+    url: `${urls.html}/${login}`,
+  });
 
   const labelNode = (repo: RepoState, l: LabelState) => ({
     id: Buffer.from(`LA_${stableId('label', repoId(repo), l.name)}`).toString('base64'),
@@ -175,7 +298,8 @@ export async function executeGraphQL(state: StateFile, urls: Urls, viewer: strin
   const labelsOf = (repo: RepoState, names: string[] | undefined) =>
     (names ?? []).map((n) => labelNode(repo, repo.labels?.find((l) => l.name === n) ?? { name: n }));
 
-  const hasLabels = (item: IssueState, labels: string[] | null | undefined) => !labels?.length || labels.some((l) => item.labels?.includes(l));
+  const hasLabels = (item: IssueState, labels: string[] | null | undefined) =>
+    !labels?.length || labels.some((l) => item.labels?.includes(l));
 
   const milestoneNode = (repo: RepoState, m: MilestoneState): unknown => ({
     id: Buffer.from(`MI_${stableId('milestone', repoId(repo), m.number)}`).toString('base64'),
@@ -188,24 +312,30 @@ export async function executeGraphQL(state: StateFile, urls: Urls, viewer: strin
     closed: m.state === 'closed',
     issues: (args: PageArgs & { states?: string[]; labels?: string[] }) =>
       connection(
-        (repo.issues ?? []).filter((i) => i.milestone === m.number && stateOk(i, args.states) && hasLabels(i, args.labels)).map((i) => issueNode(repo, i)),
+        (repo.issues ?? [])
+          .filter((i) => i.milestone === m.number && stateOk(i, args.states) && hasLabels(i, args.labels))
+          .map((i) => issueNode(repo, i)),
         args,
         'issues',
       ),
     pullRequests: (args: PageArgs & { states?: string[]; labels?: string[] }) =>
       connection(
-        (repo.pulls ?? []).filter((p) => p.milestone === m.number && pullStateOk(p, args.states) && hasLabels(p, args.labels)).map((p) => pullNode(repo, p)),
+        (repo.pulls ?? [])
+          .filter((p) => p.milestone === m.number && pullStateOk(p, args.states) && hasLabels(p, args.labels))
+          .map((p) => pullNode(repo, p)),
         args,
         'pullRequests',
       ),
   });
 
-  const stateOk = (i: IssueState, states: string[] | undefined) => !states?.length || states.includes((i.state ?? 'open').toUpperCase());
+  const stateOk = (i: IssueState, states: string[] | undefined) =>
+    !states?.length || states.includes((i.state ?? 'open').toUpperCase());
   const pullState = (p: PullState) => (p.merged ? 'MERGED' : (p.state ?? 'open').toUpperCase());
   const pullStateOk = (p: PullState, states: string[] | undefined) => !states?.length || states.includes(pullState(p));
 
   const common = (repo: RepoState, i: IssueState, kind: 'issue' | 'pull') => {
-    const created = i.createdAt ?? new Date(Date.parse('2026-01-01T00:00:00Z') + i.number * 60_000).toISOString().replace('.000', '');
+    const created =
+      i.createdAt ?? new Date(Date.parse('2026-01-01T00:00:00Z') + i.number * 60_000).toISOString().replace('.000', '');
     const closedAt = i.state === 'closed' ? (i.closedAt ?? i.updatedAt ?? created) : null;
     const m = i.milestone == null ? undefined : repo.milestones?.find((x) => x.number === i.milestone);
     return {
@@ -224,7 +354,10 @@ export async function executeGraphQL(state: StateFile, urls: Urls, viewer: strin
       labels: (args: PageArgs) => connection(labelsOf(repo, i.labels), args, 'labels'),
     };
   };
-  const issueNode = (repo: RepoState, i: IssueState) => ({ ...common(repo, i, 'issue'), state: (i.state ?? 'open').toUpperCase() });
+  const issueNode = (repo: RepoState, i: IssueState) => ({
+    ...common(repo, i, 'issue'),
+    state: (i.state ?? 'open').toUpperCase(),
+  });
   const pullNode = (repo: RepoState, p: PullState) => ({
     ...common(repo, p, 'pull'),
     state: pullState(p),
@@ -259,7 +392,11 @@ export async function executeGraphQL(state: StateFile, urls: Urls, viewer: strin
     milestones: (args: PageArgs & { states?: string[]; query?: string }) =>
       connection(
         (repo.milestones ?? [])
-          .filter((m) => (!args.states?.length || args.states.includes((m.state ?? 'open').toUpperCase())) && (!args.query || m.title.toLowerCase().includes(args.query.toLowerCase())))
+          .filter(
+            (m) =>
+              (!args.states?.length || args.states.includes((m.state ?? 'open').toUpperCase())) &&
+              (!args.query || m.title.toLowerCase().includes(args.query.toLowerCase())),
+          )
           .sort((a, b) => a.number - b.number)
           .map((m) => milestoneNode(repo, m)),
         args,
@@ -274,30 +411,57 @@ export async function executeGraphQL(state: StateFile, urls: Urls, viewer: strin
       return p ? pullNode(repo, p) : null;
     },
     issues: (args: PageArgs & { states?: string[]; labels?: string[] }) =>
-      connection((repo.issues ?? []).filter((i) => stateOk(i, args.states) && hasLabels(i, args.labels)).sort((a, b) => a.number - b.number).map((i) => issueNode(repo, i)), args, 'issues'),
-    pullRequests: (args: PageArgs & { states?: string[]; labels?: string[]; headRefName?: string; baseRefName?: string }) =>
+      connection(
+        (repo.issues ?? [])
+          .filter((i) => stateOk(i, args.states) && hasLabels(i, args.labels))
+          .sort((a, b) => a.number - b.number)
+          .map((i) => issueNode(repo, i)),
+        args,
+        'issues',
+      ),
+    pullRequests: (
+      args: PageArgs & { states?: string[]; labels?: string[]; headRefName?: string; baseRefName?: string },
+    ) =>
       connection(
         (repo.pulls ?? [])
           .filter((p) => pullStateOk(p, args.states) && hasLabels(p, args.labels))
           .map((p) => pullNode(repo, p))
-          .filter((p) => (!args.headRefName || p.headRefName === args.headRefName) && (!args.baseRefName || p.baseRefName === args.baseRefName))
+          .filter(
+            (p) =>
+              (!args.headRefName || p.headRefName === args.headRefName) &&
+              (!args.baseRefName || p.baseRefName === args.baseRefName),
+          )
           .sort((a, b) => a.number - b.number),
         args,
         'pullRequests',
       ),
-    labels: (args: PageArgs) => connection((repo.labels ?? []).map((l) => labelNode(repo, l)), args, 'labels'),
+    labels: (args: PageArgs) =>
+      connection(
+        (repo.labels ?? []).map((l) => labelNode(repo, l)),
+        args,
+        'labels',
+      ),
   });
 
   const root = {
     repository: ({ owner, name }: { owner: string; name: string }) => {
-      const repo = state.repos.find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
+      const repo = state.repos.find(
+        (r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase(),
+      );
       if (!repo) {
-        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, { extensions: { type: 'NOT_FOUND' } });
+        throw new GraphQLError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, {
+          extensions: { type: 'NOT_FOUND' },
+        });
       }
       return repositoryNode(repo);
     },
     viewer: () => userNode(viewer),
-    rateLimit: () => ({ limit: 5000, remaining: 4999, cost: 1, resetAt: new Date(Date.now() + 3600_000).toISOString() }),
+    rateLimit: () => ({
+      limit: 5000,
+      remaining: 4999,
+      cost: 1,
+      resetAt: new Date(Date.now() + 3600_000).toISOString(),
+    }),
   };
 
   const result = await graphql({

@@ -3,7 +3,16 @@
  * schemas require (ids, node ids, URLs, user objects), derived deterministically from the state.
  */
 import { createHash } from 'node:crypto';
-import type { CommitState, IssueState, JobState, LabelState, MilestoneState, PullState, RepoState, WorkflowRunState } from './state.js';
+import type {
+  CommitState,
+  IssueState,
+  JobState,
+  LabelState,
+  MilestoneState,
+  PullState,
+  RepoState,
+  WorkflowRunState,
+} from './state.js';
 
 export interface Urls {
   /** REST root of the stand-in, e.g. http://127.0.0.1:1234 */
@@ -18,7 +27,7 @@ export const EPOCH = '2026-01-01T00:00:00Z';
 
 /** A stable positive id for a name, so the same state always renders the same ids. */
 export function stableId(...parts: (string | number)[]): number {
-  return createHash('sha1').update(parts.join('\0')).digest().readUInt32BE(0) % 1_000_000_000 + 1;
+  return (createHash('sha1').update(parts.join('\0')).digest().readUInt32BE(0) % 1_000_000_000) + 1;
 }
 
 function nodeId(kind: string, id: number): string {
@@ -117,7 +126,9 @@ export function minimalRepo(urls: Urls, repo: RepoState): J {
 export function fullRepo(urls: Urls, repo: RepoState): J {
   const full = `${repo.owner}/${repo.name}`;
   const host = new URL(urls.html).host;
-  const openIssues = [...(repo.issues ?? []), ...(repo.pulls ?? [])].filter((i) => (i.state ?? 'open') === 'open').length;
+  const openIssues = [...(repo.issues ?? []), ...(repo.pulls ?? [])].filter(
+    (i) => (i.state ?? 'open') === 'open',
+  ).length;
   return {
     ...minimalRepo(urls, repo),
     clone_url: `${urls.html}/${full}.git`,
@@ -188,7 +199,9 @@ export function contentFile(urls: Urls, repo: RepoState, path: string, ref: stri
     size: Buffer.byteLength(text),
     name: path.split('/').pop(),
     path,
-    content: Buffer.from(text, 'utf8').toString('base64').replace(/(.{60})/g, '$1\n'),
+    content: Buffer.from(text, 'utf8')
+      .toString('base64')
+      .replace(/(.{60})/g, '$1\n'),
     sha,
     ...links,
     download_url: `${urls.api}/raw/${repo.owner}/${repo.name}/${ref}/${path}`,
@@ -257,7 +270,8 @@ export function itemId(repo: RepoState, number: number, kind: 'issue' | 'pull'):
 }
 
 function itemTimes(item: IssueState): { created_at: string; updated_at: string; closed_at: string | null } {
-  const created = item.createdAt ?? new Date(Date.parse(EPOCH) + item.number * 60_000).toISOString().replace('.000', '');
+  const created =
+    item.createdAt ?? new Date(Date.parse(EPOCH) + item.number * 60_000).toISOString().replace('.000', '');
   const closed = item.state === 'closed' ? (item.closedAt ?? item.updatedAt ?? created) : null;
   return { created_at: created, updated_at: item.updatedAt ?? closed ?? created, closed_at: closed };
 }
@@ -315,7 +329,9 @@ export function issue(urls: Urls, repo: RepoState, item: IssueState | PullState,
 
 function headOf(repo: RepoState, pull: PullState): { owner: string; branch: string } {
   const i = pull.head.indexOf(':');
-  return i < 0 ? { owner: repo.owner, branch: pull.head } : { owner: pull.head.slice(0, i), branch: pull.head.slice(i + 1) };
+  return i < 0
+    ? { owner: repo.owner, branch: pull.head }
+    : { owner: pull.head.slice(0, i), branch: pull.head.slice(i + 1) };
 }
 
 /** The `pull-request-simple` shape (list); `full` adds the `pull-request` fields (get, create, update). */
@@ -412,7 +428,10 @@ export function workflowRun(urls: Urls, repo: RepoState, r: WorkflowRunState): J
   const workflowId = r.workflowId ?? stableId('workflow', repoId(repo), path);
   const created = r.createdAt ?? EPOCH;
   const commit = commitOf(repo, r.headSha);
-  const author = { name: commit?.author ?? repo.owner, email: `${commit?.author ?? repo.owner}@users.noreply.github.com` };
+  const author = {
+    name: commit?.author ?? repo.owner,
+    email: `${commit?.author ?? repo.owner}@users.noreply.github.com`,
+  };
   const status = r.status ?? 'completed';
   const minimal = minimalRepo(urls, repo);
   return {

@@ -36,7 +36,9 @@ export interface MatchedOperation {
 }
 
 // ajv-formats is CommonJS with a default export; under ESM interop it may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 let loaded: { subset: Subset; ajv: Ajv } | undefined;
 function load(): { subset: Subset; ajv: Ajv } {
@@ -71,24 +73,40 @@ export function matchOperation(method: string, pathname: string): MatchedOperati
   return undefined;
 }
 
-/** Schema errors of one response body, or [] when it conforms (or the operation documents no JSON body for that status). */
-export function validateResponse(op: MatchedOperation, status: number, body: unknown): string[] {
+/**
+ * Checks one response body; `checked` is false when GitHub documents no JSON body for that operation
+ * and status (nothing to check against), `errors` empty when it conforms.
+ */
+export function validateResponse(
+  op: MatchedOperation,
+  status: number,
+  body: unknown,
+): { checked: boolean; errors: string[] } {
   const { subset, ajv } = load();
   const key = `${op.index}:${status}`;
   if (!compiled.has(key)) {
     const has = subset.operations[op.index]!.responses[String(status)] !== undefined;
-    compiled.set(key, has ? (ajv.getSchema(`${subset.$id}#/operations/${op.index}/responses/${status}`) ?? null) : null);
+    compiled.set(
+      key,
+      has ? (ajv.getSchema(`${subset.$id}#/operations/${op.index}/responses/${status}`) ?? null) : null,
+    );
   }
   const validate = compiled.get(key);
-  if (!validate) return [];
-  if (validate(body)) return [];
-  return (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${e.params && 'missingProperty' in e.params ? '' : ` ${JSON.stringify(e.params)}`}`);
+  if (!validate) return { checked: false, errors: [] };
+  if (validate(body)) return { checked: true, errors: [] };
+  const errors = (validate.errors ?? [])
+    .slice(0, 10)
+    .map(
+      (e) =>
+        `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${'missingProperty' in e.params ? '' : ` ${JSON.stringify(e.params)}`}`,
+    );
+  return { checked: true, errors };
 }
 
 /** True when the subset on disk covers every operation in operations.ts (the script has been re-run). */
 export function subsetCoversServedOperations(): string[] {
   const { subset } = load();
-  return SERVED_OPERATIONS.filter((s) => !subset.operations.some((o) => o.method === s.method && o.path === s.path)).map(
-    (s) => `${s.method} ${s.path}`,
-  );
+  return SERVED_OPERATIONS.filter(
+    (s) => !subset.operations.some((o) => o.method === s.method && o.path === s.path),
+  ).map((s) => `${s.method} ${s.path}`);
 }

@@ -30,7 +30,11 @@ function scenario(): StateFile {
           { sha: sha(4), message: 'elsewhere', parents: [sha(1)] },
         ],
         files: {
-          main: { 'version.txt': '2.6.0a0\n', '.github/workflows/lint.yml': 'name: lint\n', '.github/workflows/pull.yml': 'name: pull\n' },
+          main: {
+            'version.txt': '2.6.0a0\n',
+            '.github/workflows/lint.yml': 'name: lint\n',
+            '.github/workflows/pull.yml': 'name: pull\n',
+          },
         },
         labels: [{ name: 'release-feature-request', color: 'c2e0c6' }],
         milestones: [
@@ -38,7 +42,17 @@ function scenario(): StateFile {
           { number: 2, title: '2.5.1', state: 'closed' },
         ],
         issues,
-        pulls: [{ number: 251, title: 'Fix the thing', head: 'fix-thing', state: 'closed', merged: false, milestone: 1, base: 'main' }],
+        pulls: [
+          {
+            number: 251,
+            title: 'Fix the thing',
+            head: 'fix-thing',
+            state: 'closed',
+            merged: false,
+            milestone: 1,
+            base: 'main',
+          },
+        ],
         workflowRuns: [
           {
             id: 100,
@@ -53,8 +67,23 @@ function scenario(): StateFile {
               { name: 'build (cpu, 2, 2, linux.2xlarge)', conclusion: 'failure' },
             ],
           },
-          { id: 99, name: 'nightly', headBranch: 'nightly', headSha: sha(2), createdAt: '2026-11-25T00:00:00Z', jobs: [{ name: 'build', conclusion: 'success' }] },
-          { id: 98, name: 'pull', headBranch: 'main', headSha: sha(2), event: 'push', status: 'in_progress', createdAt: '2026-11-25T01:00:00Z' },
+          {
+            id: 99,
+            name: 'nightly',
+            headBranch: 'nightly',
+            headSha: sha(2),
+            createdAt: '2026-11-25T00:00:00Z',
+            jobs: [{ name: 'build', conclusion: 'success' }],
+          },
+          {
+            id: 98,
+            name: 'pull',
+            headBranch: 'main',
+            headSha: sha(2),
+            event: 'push',
+            status: 'in_progress',
+            createdAt: '2026-11-25T01:00:00Z',
+          },
         ],
       },
     ],
@@ -82,7 +111,12 @@ test('the repository reads back with its default branch', async () => {
 });
 
 test('paginating a milestone of 250 items follows the Link header through three pages of 100', async () => {
-  const items = await client.paginate(client.rest.issues.listForRepo, { ...repo, milestone: '1', state: 'all', per_page: 100 });
+  const items = await client.paginate(client.rest.issues.listForRepo, {
+    ...repo,
+    milestone: '1',
+    state: 'all',
+    per_page: 100,
+  });
   expect(items).toHaveLength(251);
   expect(new Set(items.map((i) => i.number)).size).toBe(251);
   expect(items.filter((i) => i.pull_request)).toHaveLength(1);
@@ -105,9 +139,19 @@ test('per_page above 100 is capped at 100', async () => {
 });
 
 test('issues filter by state, label and creator', async () => {
-  const open = await client.paginate(client.rest.issues.listForRepo, { ...repo, milestone: '1', state: 'open', per_page: 100 });
+  const open = await client.paginate(client.rest.issues.listForRepo, {
+    ...repo,
+    milestone: '1',
+    state: 'open',
+    per_page: 100,
+  });
   expect(open).toHaveLength(84);
-  const labelled = await client.paginate(client.rest.issues.listForRepo, { ...repo, state: 'all', labels: 'release-feature-request', per_page: 100 });
+  const labelled = await client.paginate(client.rest.issues.listForRepo, {
+    ...repo,
+    state: 'all',
+    labels: 'release-feature-request',
+    per_page: 100,
+  });
   expect(labelled).toHaveLength(25);
   expect(labelled[0]!.labels).toEqual([expect.objectContaining({ name: 'release-feature-request', color: 'c2e0c6' })]);
   const byBot = await client.rest.issues.listForRepo({ ...repo, state: 'all', creator: 'someone-else' });
@@ -123,10 +167,14 @@ test('milestones are listed open by default and all on request, with item counts
   expect(all.data.map((m) => m.title)).toEqual(['2.6.0', '2.5.1']);
 });
 
-test('an unknown repository answers 404 with GitHub\'s error body', async () => {
+test("an unknown repository answers 404 with GitHub's error body", async () => {
   const res = await fetch(`${server.url}/repos/pytorch/nope`, { headers: { authorization: `token ${TOKEN}` } });
   expect(res.status).toBe(404);
-  expect(await res.json()).toEqual({ message: 'Not Found', documentation_url: expect.stringContaining('docs.github.com'), status: '404' });
+  expect(await res.json()).toEqual({
+    message: 'Not Found',
+    documentation_url: expect.stringContaining('docs.github.com'),
+    status: '404',
+  });
   await expect(client.rest.repos.get({ owner: 'pytorch', repo: 'nope' })).rejects.toMatchObject({ status: 404 });
 });
 
@@ -150,8 +198,13 @@ test('refs: get, list matching, create, and refuse an existing one with 422', as
   const matching = await client.rest.git.listMatchingRefs({ ...repo, ref: 'heads/release/' });
   expect(matching.data.map((r) => r.ref)).toEqual(['refs/heads/release/2.5', 'refs/heads/release/2.6']);
 
-  const again = await client.rest.git.createRef({ ...repo, ref: 'refs/heads/release/2.6', sha: sha(2) }).catch((e: unknown) => e);
-  expect(again).toMatchObject({ status: 422, response: { data: { message: 'Reference already exists', status: '422' } } });
+  const again = await client.rest.git
+    .createRef({ ...repo, ref: 'refs/heads/release/2.6', sha: sha(2) })
+    .catch((e: unknown) => e);
+  expect(again).toMatchObject({
+    status: 422,
+    response: { data: { message: 'Reference already exists', status: '422' } },
+  });
 });
 
 test('a ref only moves forward unless forced', async () => {
@@ -177,17 +230,30 @@ test('a version-bump PR is opened once; a second one for the same head is refuse
   server.state.repos[0]!.branches!['automated/version-bump-2.6'] = sha(4);
   const existing = await client.rest.pulls.list({ ...repo, head: 'pytorch:automated/version-bump-2.6', state: 'open' });
   expect(existing.data).toEqual([]);
-  const pr = await client.rest.pulls.create({ ...repo, title: 'Bump version to 2.7.0a0', head: 'automated/version-bump-2.6', base: 'main', body: 'x' });
+  const pr = await client.rest.pulls.create({
+    ...repo,
+    title: 'Bump version to 2.7.0a0',
+    head: 'automated/version-bump-2.6',
+    base: 'main',
+    body: 'x',
+  });
   expect(pr.status).toBe(201);
   expect(pr.data.number).toBe(252);
   expect(pr.data.html_url).toBe('https://github.com/pytorch/pytorch/pull/252');
   const listed = await client.rest.pulls.list({ ...repo, head: 'pytorch:automated/version-bump-2.6', state: 'open' });
   expect(listed.data.map((p) => p.number)).toEqual([252]);
 
-  const dup = await client.rest.pulls.create({ ...repo, title: 'again', head: 'automated/version-bump-2.6', base: 'main' }).catch((e: unknown) => e);
+  const dup = await client.rest.pulls
+    .create({ ...repo, title: 'again', head: 'automated/version-bump-2.6', base: 'main' })
+    .catch((e: unknown) => e);
   expect(dup).toMatchObject({
     status: 422,
-    response: { data: { message: 'Validation Failed', errors: [{ message: 'A pull request already exists for pytorch:automated/version-bump-2.6.' }] } },
+    response: {
+      data: {
+        message: 'Validation Failed',
+        errors: [{ message: 'A pull request already exists for pytorch:automated/version-bump-2.6.' }],
+      },
+    },
   });
 
   const updated = await client.rest.pulls.update({ ...repo, pull_number: 252, body: 'updated' });
@@ -196,26 +262,45 @@ test('a version-bump PR is opened once; a second one for the same head is refuse
 });
 
 test('a PR from a branch that does not exist is a 422 naming the head field', async () => {
-  const err = await client.rest.pulls.create({ ...repo, title: 't', head: 'no-such-branch', base: 'main' }).catch((e: unknown) => e);
+  const err = await client.rest.pulls
+    .create({ ...repo, title: 't', head: 'no-such-branch', base: 'main' })
+    .catch((e: unknown) => e);
   expect(err).toMatchObject({ status: 422, response: { data: { errors: [{ field: 'head', code: 'invalid' }] } } });
 });
 
 test('issues opened through the API get the next number and can be found by creator', async () => {
-  const { data } = await client.rest.issues.create({ ...repo, title: 'Upgrading PyTorch to v2.6.0', body: 'Similar to #1', labels: ['colab'] });
+  const { data } = await client.rest.issues.create({
+    ...repo,
+    title: 'Upgrading PyTorch to v2.6.0',
+    body: 'Similar to #1',
+    labels: ['colab'],
+  });
   expect(data.number).toBe(252);
   expect(data.user?.login).toBe('pytorchbot');
   const mine = await client.rest.issues.listForRepo({ ...repo, state: 'all', creator: 'pytorchbot', labels: 'colab' });
   expect(mine.data.map((i) => i.title)).toEqual(['Upgrading PyTorch to v2.6.0']);
   const missing = await client.rest.issues.create({ ...repo, title: '' }).catch((e: unknown) => e);
-  expect(missing).toMatchObject({ status: 422, response: { data: { errors: [{ field: 'title', code: 'missing_field' }] } } });
+  expect(missing).toMatchObject({
+    status: 422,
+    response: { data: { errors: [{ field: 'title', code: 'missing_field' }] } },
+  });
 });
 
 test('workflow runs list newest first, filter by branch and event, and list their jobs', async () => {
-  const runs = await client.rest.actions.listWorkflowRunsForRepo({ ...repo, branch: 'nightly', event: 'schedule', per_page: 1 });
+  const runs = await client.rest.actions.listWorkflowRunsForRepo({
+    ...repo,
+    branch: 'nightly',
+    event: 'schedule',
+    per_page: 1,
+  });
   expect(runs.data.total_count).toBe(2);
   expect(runs.data.workflow_runs.map((r) => [r.id, r.conclusion])).toEqual([[100, 'failure']]);
   expect(runs.headers.link).toMatch(/rel="next"/);
-  const all = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, { ...repo, branch: 'nightly', per_page: 1 });
+  const all = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, {
+    ...repo,
+    branch: 'nightly',
+    per_page: 1,
+  });
   expect(all.map((r) => r.id)).toEqual([100, 99]);
   const jobs = await client.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 100 });
   expect(jobs.data.jobs.map((j) => [j.name, j.conclusion])).toEqual([
@@ -226,7 +311,7 @@ test('workflow runs list newest first, filter by branch and event, and list thei
   expect(inProgress.data.conclusion).toBeNull();
 });
 
-test('GraphQL pages through a milestone\'s issues with cursors', async () => {
+test("GraphQL pages through a milestone's issues with cursors", async () => {
   const query = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
     repository(owner: $owner, name: $name) {
       milestone(number: $number) {
@@ -240,7 +325,11 @@ test('GraphQL pages through a milestone\'s issues with cursors', async () => {
     repository: {
       milestone: {
         title: string;
-        issues: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { number: number; state: string; url: string }[] };
+        issues: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          nodes: { number: number; state: string; url: string }[];
+        };
         pullRequests: { nodes: { number: number; state: string; merged: boolean; headRefName: string }[] };
       };
     };
@@ -253,17 +342,21 @@ test('GraphQL pages through a milestone\'s issues with cursors', async () => {
     pages++;
     numbers.push(...page.repository.milestone.issues.nodes.map((n) => n.number));
     expect(page.repository.milestone.issues.totalCount).toBe(250);
-    expect(page.repository.milestone.pullRequests.nodes).toEqual([{ number: 251, state: 'CLOSED', merged: false, headRefName: 'fix-thing' }]);
-    after = page.repository.milestone.issues.pageInfo.hasNextPage ? page.repository.milestone.issues.pageInfo.endCursor : null;
+    expect(page.repository.milestone.pullRequests.nodes).toEqual([
+      { number: 251, state: 'CLOSED', merged: false, headRefName: 'fix-thing' },
+    ]);
+    after = page.repository.milestone.issues.pageInfo.hasNextPage
+      ? page.repository.milestone.issues.pageInfo.endCursor
+      : null;
   } while (after);
   expect(pages).toBe(3);
   expect(numbers).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
 });
 
 test('GraphQL refuses a connection without first/last, like GitHub', async () => {
-  await expect(client.graphql('{ repository(owner: "pytorch", name: "pytorch") { issues { totalCount } } }')).rejects.toThrow(
-    'You must provide a `first` or `last` value to properly paginate the `issues` connection.',
-  );
+  await expect(
+    client.graphql('{ repository(owner: "pytorch", name: "pytorch") { issues { totalCount } } }'),
+  ).rejects.toThrow('You must provide a `first` or `last` value to properly paginate the `issues` connection.');
   await expect(client.graphql('{ repository(owner: "pytorch", name: "nope") { name } }')).rejects.toThrow(
     "Could not resolve to a Repository with the name 'pytorch/nope'.",
   );

@@ -9,7 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { executeGraphQL, type GraphQLRequest } from './graphql.js';
 import * as render from './objects.js';
 import { matchOperation, validateResponse, type MatchedOperation, type Violation } from './openapi.js';
-import { checkState, readStateFile, type FaultSpec, type IssueState, type PullState, type RepoState, type StateFile } from './state.js';
+import {
+  checkState,
+  readStateFile,
+  type FaultSpec,
+  type IssueState,
+  type PullState,
+  type RepoState,
+  type StateFile,
+} from './state.js';
 
 export type { Violation } from './openapi.js';
 
@@ -45,6 +53,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** whether an Authorization header came with it (the token itself is never recorded) */
   authenticated: boolean;
+  /** whether the response body was checked against GitHub's schema for that operation and status */
+  validated?: boolean;
 }
 
 export interface GitHubServer {
@@ -70,7 +80,9 @@ export class SchemaViolationError extends Error {
   constructor(readonly violations: Violation[]) {
     super(
       `the GitHub stand-in served ${violations.length} response(s) that break GitHub's OpenAPI schema:\n` +
-        violations.map((v) => `  ${v.method} ${v.path} (${v.operationId}, ${v.status}): ${v.errors.join('; ')}`).join('\n'),
+        violations
+          .map((v) => `  ${v.method} ${v.path} (${v.operationId}, ${v.status}): ${v.errors.join('; ')}`)
+          .join('\n'),
     );
   }
 }
@@ -98,7 +110,8 @@ function errorBody(status: number, message: string, extra: Record<string, unknow
 
 function defaultFaultMessage(f: FaultSpec): string {
   const h = Object.fromEntries(Object.entries(f.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  if ((f.status === 403 || f.status === 429) && h['x-ratelimit-remaining'] === '0') return 'API rate limit exceeded for user ID 1.';
+  if ((f.status === 403 || f.status === 429) && h['x-ratelimit-remaining'] === '0')
+    return 'API rate limit exceeded for user ID 1.';
   if (f.status === 403 || f.status === 429) {
     return 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
   }
@@ -136,7 +149,10 @@ function paginate<T>(items: T[], reqUrl: URL): Page<T> {
   if (page > 1) links.push(`<${at(page - 1)}>; rel="prev"`);
   if (page < last) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`);
   if (page > 1) links.push(`<${at(1)}>; rel="first"`);
-  return { items: items.slice((page - 1) * perPage, page * perPage), ...(links.length ? { link: links.join(', ') } : {}) };
+  return {
+    items: items.slice((page - 1) * perPage, page * perPage),
+    ...(links.length ? { link: links.join(', ') } : {}),
+  };
 }
 
 interface Handled {
@@ -178,14 +194,32 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const to = file ?? persistTo;
     if (!to) throw new Error('save() needs a file (no persist path was given)');
     const { faults: _armed, ...rest } = state;
-    writeFileSync(to, JSON.stringify({ ...rest, ...(faults.length ? { faults: faults.map(({ path, ...f }) => (path instanceof RegExp ? { ...f, pathPattern: path.source } : { ...f, path })) } : {}) }, null, 2) + '\n');
+    writeFileSync(
+      to,
+      JSON.stringify(
+        {
+          ...rest,
+          ...(faults.length
+            ? {
+                faults: faults.map(({ path, ...f }) =>
+                  path instanceof RegExp ? { ...f, pathPattern: path.source } : { ...f, path },
+                ),
+              }
+            : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   };
   const changed = () => {
     if (persistTo) save();
   };
 
   const findRepo = (owner: string, name: string): RepoState => {
-    const repo = state.repos.find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase());
+    const repo = state.repos.find(
+      (r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase(),
+    );
     if (!repo) throw notFound();
     return repo;
   };
@@ -286,7 +320,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         if (typeof sha !== 'string') throw new HttpError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
         if (!target || target.table[target.name] === undefined) throw new HttpError(422, 'Reference does not exist');
         if (!isSha(sha) || !knownSha(repo, sha)) throw new HttpError(422, 'Object does not exist');
-        if (b['force'] !== true && !isAncestor(repo, target.table[target.name]!, sha)) throw new HttpError(422, 'Update is not a fast forward');
+        if (b['force'] !== true && !isAncestor(repo, target.table[target.name]!, sha))
+          throw new HttpError(422, 'Update is not a fast forward');
         target.table[target.name] = sha;
         changed();
         return { status: 200, body: render.gitRef(urls, repo, full, sha) };
@@ -307,7 +342,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           entries.set(`${path}/${child}`, rest.includes('/') ? undefined : t);
         }
         if (!entries.size) throw notFound();
-        const list = [...entries.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([f, t]) => render.contentEntry(urls, repo, f, ref, t));
+        const list = [...entries.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([f, t]) => render.contentEntry(urls, repo, f, ref, t));
         return { status: 200, body: list };
       }
 
@@ -323,16 +360,29 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       case 'issues/list-for-repo': {
         const want = q.get('state') ?? 'open';
         const milestone = q.get('milestone');
-        if (milestone && milestone !== '*' && milestone !== 'none' && !repo.milestones?.some((m) => String(m.number) === milestone)) {
+        if (
+          milestone &&
+          milestone !== '*' &&
+          milestone !== 'none' &&
+          !repo.milestones?.some((m) => String(m.number) === milestone)
+        ) {
           throw notFound();
         }
-        const labels = (q.get('labels') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const labels = (q.get('labels') ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const creator = q.get('creator');
         const list = sortItems(
           items(repo).filter(
             (i) =>
               (want === 'all' || (i.state ?? 'open') === want) &&
-              (!milestone || (milestone === '*' ? i.milestone != null : milestone === 'none' ? i.milestone == null : String(i.milestone) === milestone)) &&
+              (!milestone ||
+                (milestone === '*'
+                  ? i.milestone != null
+                  : milestone === 'none'
+                    ? i.milestone == null
+                    : String(i.milestone) === milestone)) &&
               labels.every((l) => i.labels?.includes(l)) &&
               (!creator || (i.user ?? viewer).toLowerCase() === creator.toLowerCase()),
           ),
@@ -349,7 +399,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         if (milestone != null && !repo.milestones?.some((m) => m.number === milestone)) {
           throw validationFailed([{ value: b['milestone'], resource: 'Issue', field: 'milestone', code: 'invalid' }]);
         }
-        const labels = Array.isArray(b['labels']) ? b['labels'].map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name))) : [];
+        const labels = Array.isArray(b['labels'])
+          ? b['labels'].map((l) => (typeof l === 'string' ? l : String((l as { name?: unknown }).name)))
+          : [];
         for (const l of labels) if (!repo.labels?.some((x) => x.name === l)) (repo.labels ??= []).push({ name: l });
         const created: IssueState = {
           number: nextNumber(repo),
@@ -394,24 +446,43 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           q,
         );
         const page = paginate(list, reqUrl);
-        return { status: 200, body: page.items.map((pr) => render.pull(urls, repo, pr, viewer, false)), link: page.link };
+        return {
+          status: 200,
+          body: page.items.map((pr) => render.pull(urls, repo, pr, viewer, false)),
+          link: page.link,
+        };
       }
       case 'pulls/create': {
         const missing = ['title', 'head', 'base'].filter((k) => typeof b[k] !== 'string' || !b[k]);
-        if (missing.length) throw validationFailed(missing.map((field) => ({ resource: 'PullRequest', field, code: 'missing_field' })));
+        if (missing.length)
+          throw validationFailed(missing.map((field) => ({ resource: 'PullRequest', field, code: 'missing_field' })));
         const head = b['head'] as string;
         const base = b['base'] as string;
         const headOwner = head.includes(':') ? head.slice(0, head.indexOf(':')) : repo.owner;
         const headBranch = head.includes(':') ? head.slice(head.indexOf(':') + 1) : head;
         const errors: Record<string, unknown>[] = [];
-        if (repo.branches?.[base] === undefined) errors.push({ resource: 'PullRequest', field: 'base', code: 'invalid' });
+        if (repo.branches?.[base] === undefined)
+          errors.push({ resource: 'PullRequest', field: 'base', code: 'invalid' });
         if (headOwner.toLowerCase() === repo.owner.toLowerCase() && repo.branches?.[headBranch] === undefined) {
           errors.push({ resource: 'PullRequest', field: 'head', code: 'invalid' });
         }
         if (errors.length) throw validationFailed(errors);
         const key = `${headOwner}:${headBranch}`.toLowerCase();
-        if ((repo.pulls ?? []).some((pr) => (pr.state ?? 'open') === 'open' && (pr.head.includes(':') ? pr.head : `${repo.owner}:${pr.head}`).toLowerCase() === key && (pr.base ?? render.defaultBranch(repo)) === base)) {
-          throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${headOwner}:${headBranch}.` }]);
+        if (
+          (repo.pulls ?? []).some(
+            (pr) =>
+              (pr.state ?? 'open') === 'open' &&
+              (pr.head.includes(':') ? pr.head : `${repo.owner}:${pr.head}`).toLowerCase() === key &&
+              (pr.base ?? render.defaultBranch(repo)) === base,
+          )
+        ) {
+          throw validationFailed([
+            {
+              resource: 'PullRequest',
+              code: 'custom',
+              message: `A pull request already exists for ${headOwner}:${headBranch}.`,
+            },
+          ]);
         }
         const created: PullState = {
           number: nextNumber(repo),
@@ -464,11 +535,19 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
               (!branch || r.headBranch === branch) &&
               (!event || (r.event ?? 'schedule') === event) &&
               (!headSha || r.headSha === headSha) &&
-              (!status || (r.status ?? 'completed') === status || ((r.status ?? 'completed') === 'completed' && (r.conclusion ?? 'success') === status)),
+              (!status ||
+                (r.status ?? 'completed') === status ||
+                ((r.status ?? 'completed') === 'completed' && (r.conclusion ?? 'success') === status)),
           )
-          .sort((a, b) => Date.parse(b.createdAt ?? render.EPOCH) - Date.parse(a.createdAt ?? render.EPOCH) || b.id - a.id);
+          .sort(
+            (a, b) => Date.parse(b.createdAt ?? render.EPOCH) - Date.parse(a.createdAt ?? render.EPOCH) || b.id - a.id,
+          );
         const page = paginate(runs, reqUrl);
-        return { status: 200, body: { total_count: runs.length, workflow_runs: page.items.map((r) => render.workflowRun(urls, repo, r)) }, link: page.link };
+        return {
+          status: 200,
+          body: { total_count: runs.length, workflow_runs: page.items.map((r) => render.workflowRun(urls, repo, r)) },
+          link: page.link,
+        };
       }
       case 'actions/get-workflow-run': {
         const run = repo.workflowRuns?.find((r) => r.id === Number(p['run_id']));
@@ -500,7 +579,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     let pathname = reqUrl.pathname.replace(/^\/api\/v3(?=\/)/, '').replace(/^\/api\/graphql$/, '/graphql');
     pathname = pathname.replace(/\/{2,}/g, '/');
     const shownUrl = pathname + reqUrl.search;
-    const record: RecordedRequest = { method, url: shownUrl, status: 0, authenticated: req.headers.authorization !== undefined };
+    const record: RecordedRequest = {
+      method,
+      url: shownUrl,
+      status: 0,
+      authenticated: req.headers.authorization !== undefined,
+    };
     requests.push(record);
     remaining = Math.max(1, remaining - 1);
     const headers: Record<string, string> = {
@@ -534,7 +618,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 
       if (pathname === '/graphql' && method === 'POST') {
         const gql = body as GraphQLRequest | undefined;
-        if (!gql || typeof gql.query !== 'string') throw new HttpError(400, 'A query attribute must be specified and must be a string.');
+        if (!gql || typeof gql.query !== 'string')
+          throw new HttpError(400, 'A query attribute must be specified and must be a string.');
         send(200, await executeGraphQL(state, urls, viewer, gql));
         return;
       }
@@ -568,11 +653,22 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       }
     }
 
-    function respond(matched: MatchedOperation | undefined, status: number, body: unknown, extra: Record<string, string>) {
-      const ctx: ResponseContext = { method, path: pathname, status, ...(matched ? { operationId: matched.operationId } : {}) };
+    function respond(
+      matched: MatchedOperation | undefined,
+      status: number,
+      body: unknown,
+      extra: Record<string, string>,
+    ) {
+      const ctx: ResponseContext = {
+        method,
+        path: pathname,
+        status,
+        ...(matched ? { operationId: matched.operationId } : {}),
+      };
       const out = options.transformResponse ? options.transformResponse(ctx, body) : body;
       if (validate && matched) {
-        const errors = validateResponse(matched, status, out);
+        const { checked, errors } = validateResponse(matched, status, out);
+        record.validated = checked;
         if (errors.length) {
           violations.push({ operationId: matched.operationId, method, path: shownUrl, status, errors });
           extra = { ...extra, 'x-stand-in-schema-violations': String(errors.length) };

@@ -167,7 +167,8 @@ export function checkState(value: unknown, where = 'state'): StateFile {
   const state = value as StateFile;
   const seen = new Set<string>();
   state.repos.forEach((repo, i) => {
-    if (!repo || typeof repo.owner !== 'string' || typeof repo.name !== 'string') fail(`repos[${i}] needs "owner" and "name"`);
+    if (!repo || typeof repo.owner !== 'string' || typeof repo.name !== 'string')
+      fail(`repos[${i}] needs "owner" and "name"`);
     const full = `${repo.owner}/${repo.name}`.toLowerCase();
     if (seen.has(full)) fail(`repository ${full} appears twice`);
     seen.add(full);
@@ -177,10 +178,12 @@ export function checkState(value: unknown, where = 'state'): StateFile {
       ['pulls', repo.pulls ?? []],
     ] as const) {
       items.forEach((item, j) => {
-        if (!Number.isInteger(item.number) || item.number < 1) fail(`${full} ${kind}[${j}] needs a positive integer "number"`);
+        if (!Number.isInteger(item.number) || item.number < 1)
+          fail(`${full} ${kind}[${j}] needs a positive integer "number"`);
         if (typeof item.title !== 'string') fail(`${full} ${kind}[${j}] (#${item.number}) needs a "title"`);
         const other = numbers.get(item.number);
-        if (other) fail(`${full} #${item.number} is used by both ${other} and ${kind} (issues and pulls share numbers)`);
+        if (other)
+          fail(`${full} #${item.number} is used by both ${other} and ${kind} (issues and pulls share numbers)`);
         numbers.set(item.number, kind);
       });
     }
@@ -189,7 +192,8 @@ export function checkState(value: unknown, where = 'state'): StateFile {
     });
     const milestones = new Set<number>();
     (repo.milestones ?? []).forEach((m, j) => {
-      if (!Number.isInteger(m.number) || typeof m.title !== 'string') fail(`${full} milestones[${j}] needs "number" and "title"`);
+      if (!Number.isInteger(m.number) || typeof m.title !== 'string')
+        fail(`${full} milestones[${j}] needs "number" and "title"`);
       if (milestones.has(m.number)) fail(`${full} milestone ${m.number} appears twice`);
       milestones.add(m.number);
     });
@@ -200,7 +204,12 @@ export function checkState(value: unknown, where = 'state'): StateFile {
     }
     const runIds = new Set<number>();
     (repo.workflowRuns ?? []).forEach((r, j) => {
-      if (!Number.isInteger(r.id) || typeof r.name !== 'string' || typeof r.headBranch !== 'string' || typeof r.headSha !== 'string') {
+      if (
+        !Number.isInteger(r.id) ||
+        typeof r.name !== 'string' ||
+        typeof r.headBranch !== 'string' ||
+        typeof r.headSha !== 'string'
+      ) {
         fail(`${full} workflowRuns[${j}] needs "id", "name", "headBranch" and "headSha"`);
       }
       if (runIds.has(r.id)) fail(`${full} workflow run ${r.id} appears twice`);
