@@ -13,3 +13,4 @@ export * from './wheel-metadata.js';
 export * from './wheel-rewrite.js';
 export * from './wheel-validate.js';
 export * from './github-client.js';
+export * from './s3-client.js';

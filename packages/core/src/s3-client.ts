@@ -1,0 +1,103 @@
+import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+export interface S3ClientOptions {
+  /** An S3-compatible endpoint (MinIO, R2, a local test server). Implies path-style addressing. */
+  endpointUrl?: string;
+  /** Defaults to AWS_REGION / AWS_DEFAULT_REGION, then us-east-1. */
+  region?: string;
+  /** Attempts per request, the first included (SDK retry strategy with backoff). */
+  maxAttempts?: number;
+  /** `adaptive` also rate-limits the client itself after throttling answers (503 SlowDown). */
+  retryMode?: 'standard' | 'adaptive';
+  /** Sockets kept per host; at least the number of requests run at once. */
+  maxSockets?: number;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  /** Without the surrounding quotes. */
+  etag: string;
+  lastModified?: Date;
+}
+
+/**
+ * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
+ * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
+ * only when an operation requires them: the SDK's default CRC32 trailers (aws-chunked bodies) are
+ * refused by several S3-compatible stores.
+ */
+export function createS3Client(opts: S3ClientOptions = {}): S3Client {
+  const maxSockets = Math.max(16, opts.maxSockets ?? 64);
+  const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
+  return new S3Client({
+    region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+    maxAttempts: opts.maxAttempts ?? 8,
+    retryMode: opts.retryMode ?? 'adaptive',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: {
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      connectionTimeout: 10_000,
+      requestTimeout: 300_000,
+    },
+  });
+}
+
+export function unquoteEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/"/g, '');
+}
+
+function toListed(o: _Object): ListedObject {
+  return { key: o.Key!, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
+}
+
+/**
+ * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
+ * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
+ */
+export async function listAll(client: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const out: ListedObject[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }),
+    );
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) out.push(toListed(o));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+/**
+ * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
+ * The SDK sends CopySource verbatim, and S3 percent-decodes it and reads a literal `+` as a space,
+ * so `torch-2.6.0+cu124-...whl` must travel as `torch-2.6.0%2Bcu124-...whl`.
+ */
+export function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeRfc3986).join('/')}`;
+}
+
+export function encodeRfc3986(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** S3 error name, whichever way the SDK surfaced it. */
+export function s3ErrorCode(e: unknown): string | undefined {
+  if (typeof e !== 'object' || e === null) return undefined;
+  const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  return err.Code ?? err.name;
+}
+
+export function s3HttpStatus(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+export function isNotFound(e: unknown): boolean {
+  const code = s3ErrorCode(e);
+  return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
