@@ -201,8 +201,9 @@ export class Git {
   }
 
   /** One more fetch from `origin` into the partial clone made by `partialFetch`. */
-  async fetch(revs: string[], opts: { depth?: number; filter?: string } = {}): Promise<GitResult> {
+  async fetch(revs: string[], opts: { depth?: number; filter?: string; unshallow?: boolean } = {}): Promise<GitResult> {
     const depth = opts.depth ?? 1;
+    const deepen = opts.unshallow ? ['--unshallow'] : depth > 0 ? [`--depth=${depth}`] : [];
     const result = await this.run([
       '-c',
       'protocol.version=2',
@@ -210,7 +211,7 @@ export class Git {
       '-q',
       '--no-tags',
       '--no-write-fetch-head',
-      ...(depth > 0 ? [`--depth=${depth}`] : []),
+      ...deepen,
       `--filter=${opts.filter ?? 'blob:none'}`,
       'origin',
       ...revs,

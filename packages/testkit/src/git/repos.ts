@@ -305,3 +305,30 @@ export async function cherryPick(repo: GitRepo, branch: string, shas: string[], 
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * A live `branch -> sha` view of a bare repository's branches. Used as a GitHub stand-in repository's
+ * `branches`, the API then sees exactly what git pushed (a PR's head branch, a new release branch).
+ */
+export function liveBranches(repo: GitRepo): Record<string, string> {
+  const read = (): Record<string, string> =>
+    Object.fromEntries([...listRefs(repo)].filter(([ref]) => ref.startsWith('refs/heads/')).map(([ref, sha]) => [ref.slice('refs/heads/'.length), sha]));
+  return new Proxy({} as Record<string, string>, {
+    get: (_t, key) => (typeof key === 'string' ? read()[key] : undefined),
+    has: (_t, key) => typeof key === 'string' && key in read(),
+    ownKeys: () => Object.keys(read()),
+    getOwnPropertyDescriptor: (_t, key) => {
+      const value = typeof key === 'string' ? read()[key] : undefined;
+      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: true };
+    },
+    set: (_t, key, value) => {
+      if (typeof key !== 'string' || typeof value !== 'string') return false;
+      git(repo.path, ['update-ref', `refs/heads/${key}`, value]);
+      return true;
+    },
+    deleteProperty: (_t, key) => {
+      if (typeof key === 'string') git(repo.path, ['update-ref', '-d', `refs/heads/${key}`]);
+      return true;
+    },
+  });
+}

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run, type ActionMain, type Receipt } from '@release-actions/core';
+
+/**
+ * Runs an action in a test the way a runner does: INPUT_* variables from the given inputs and
+ * action.yml's defaults (with `${{ github.* }}` taken from `context`), outputs read back from the
+ * $GITHUB_OUTPUT file. `runActionMain` calls the sources in-process; `runActionBundle` spawns the
+ * committed `dist/index.js` with node.
+ */
+
+export interface ActionResult {
+  outputs: Record<string, string>;
+  /** The step's failure message, if it failed. */
+  error?: string;
+  summary: string;
+  receipt?: Receipt;
+  stdout?: string;
+}
+
+export type GitHubContext = Partial<Record<'token' | 'api_url' | 'server_url' | 'repository', string>>;
+
+export function inputEnv(actionDir: string, given: Record<string, string>, context: GitHubContext = {}): Record<string, string> {
+  const meta = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+  const inputs = meta.inputs ?? {};
+  for (const name of Object.keys(given)) if (!(name in inputs)) throw new Error(`action.yml in ${actionDir} has no input "${name}"`);
+  const env: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(inputs)) {
+    const fallback = spec.default === undefined ? '' : String(spec.default).replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_m, k: string) => context[k as keyof GitHubContext] ?? '');
+    env[`INPUT_${name.toUpperCase()}`] = given[name] ?? fallback;
+  }
+  return env;
+}
+
+export function readOutputs(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of readFileSync(file, 'utf8').matchAll(/^([^<\n=]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+function stepFiles(): { dir: string; output: string; summary: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'action-run-'));
+  const output = join(dir, 'output');
+  const summary = join(dir, 'summary');
+  writeFileSync(output, '');
+  writeFileSync(summary, '');
+  return { dir, output, summary };
+}
+
+export async function runActionMain(name: string, actionDir: string, main: ActionMain, given: Record<string, string>, context: GitHubContext = {}): Promise<ActionResult> {
+  const files = stepFiles();
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  Object.assign(process.env, inputEnv(actionDir, given, context), {
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RELEASE_ACTIONS_REPORT_DIR: join(files.dir, 'reports'),
+  });
+  const exitCode = process.exitCode;
+  try {
+    const receipt = await run(name, main);
+    return {
+      outputs: readOutputs(files.output),
+      error: receipt.status === 'failure' ? receipt.error : undefined,
+      summary: readFileSync(files.summary, 'utf8'),
+      receipt,
+    };
+  } finally {
+    process.exitCode = exitCode;
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+export async function runActionBundle(actionDir: string, given: Record<string, string>, context: GitHubContext = {}, env: Record<string, string> = {}): Promise<ActionResult & { exitCode: number }> {
+  const files = stepFiles();
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_')) childEnv[k] = v;
+  Object.assign(childEnv, inputEnv(actionDir, given, context), env, {
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RELEASE_ACTIONS_REPORT_DIR: join(files.dir, 'reports'),
+  });
+  delete childEnv['NODE_OPTIONS'];
+  const child = spawn(process.execPath, [join(actionDir, 'dist', 'index.js')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  const failed = /^::error::(.*)$/m.exec(stdout);
+  return { outputs: readOutputs(files.output), error: failed?.[1], summary: readFileSync(files.summary, 'utf8'), stdout, exitCode };
+}
