@@ -20,6 +20,7 @@
  */
 import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from 'graphql';
 import { defaultBranch, itemId, repoId, stableId, type Urls } from './objects.js';
+import { gitDataOf } from './refs.js';
 import type { IssueState, LabelState, MilestoneState, PullState, RepoState, StateFile } from './state.js';
 
 const SDL = /* GraphQL */ `
@@ -366,13 +367,14 @@ export async function executeGraphQL(
     isDraft: p.draft ?? false,
     headRefName: p.head.includes(':') ? p.head.slice(p.head.indexOf(':') + 1) : p.head,
     baseRefName: p.base ?? defaultBranch(repo),
-    headRefOid: p.headSha ?? repo.branches?.[p.head] ?? '0'.repeat(40),
+    headRefOid:
+      p.headSha ?? (p.head.includes(':') ? undefined : gitDataOf(repo).get(`refs/heads/${p.head}`)) ?? '0'.repeat(40),
   });
 
   const refNode = (repo: RepoState, qualified: string) => {
     const m = /^(?:refs\/)?(heads|tags)\/(.+)$/.exec(qualified);
     const [prefix, name] = m ? [`refs/${m[1]}/`, m[2]!] : ['refs/heads/', qualified];
-    const sha = (prefix === 'refs/tags/' ? repo.tags : repo.branches)?.[name];
+    const sha = gitDataOf(repo).get(`${prefix}${name}`);
     return sha ? { name, prefix, target: { oid: sha } } : null;
   };
 

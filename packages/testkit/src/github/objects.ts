@@ -3,8 +3,8 @@
  * schemas require (ids, node ids, URLs, user objects), derived deterministically from the state.
  */
 import { createHash } from 'node:crypto';
+import { gitDataOf } from './refs.js';
 import type {
-  CommitState,
   IssueState,
   JobState,
   LabelState,
@@ -166,13 +166,13 @@ export function fullRepo(urls: Urls, repo: RepoState): J {
   };
 }
 
-export function gitRef(urls: Urls, repo: RepoState, ref: string, sha: string): J {
+export function gitRef(urls: Urls, repo: RepoState, ref: string, sha: string, type: 'commit' | 'tag' = 'commit'): J {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
   return {
     ref,
     node_id: Buffer.from(`0:Ref${repoId(repo)}:${ref}`).toString('base64'),
     url: `${api}/git/${ref}`,
-    object: { type: 'commit', sha, url: `${api}/git/commits/${sha}` },
+    object: { type, sha, url: `${api}/git/${type === 'tag' ? 'tags' : 'commits'}/${sha}` },
   };
 }
 
@@ -343,8 +343,10 @@ export function pull(urls: Urls, repo: RepoState, p: PullState, viewer: string, 
   const times = itemTimes(p);
   const head = headOf(repo, p);
   const base = p.base ?? defaultBranch(repo);
-  const headSha = p.headSha ?? repo.branches?.[head.branch] ?? '0'.repeat(40);
-  const baseSha = repo.branches?.[base] ?? '0'.repeat(40);
+  const git = gitDataOf(repo);
+  const headSha =
+    p.headSha ?? (head.owner === repo.owner ? git.get(`refs/heads/${head.branch}`) : undefined) ?? '0'.repeat(40);
+  const baseSha = git.get(`refs/heads/${base}`) ?? '0'.repeat(40);
   const merged = p.merged ?? false;
   const branchRef = (label: string, ref: string, sha: string, owner: string): J => ({
     label,
@@ -417,20 +419,17 @@ export function pull(urls: Urls, repo: RepoState, p: PullState, viewer: string, 
   return { ...out, ...(p.raw ?? {}) };
 }
 
-function commitOf(repo: RepoState, sha: string): CommitState | undefined {
-  return repo.commits?.find((c) => c.sha === sha);
-}
-
 export function workflowRun(urls: Urls, repo: RepoState, r: WorkflowRunState): J {
   const full = `${repo.owner}/${repo.name}`;
   const api = `${urls.api}/repos/${full}/actions/runs/${r.id}`;
   const path = r.path ?? `.github/workflows/${r.name}.yml`;
   const workflowId = r.workflowId ?? stableId('workflow', repoId(repo), path);
   const created = r.createdAt ?? EPOCH;
-  const commit = commitOf(repo, r.headSha);
+  const commit = gitDataOf(repo).commit(r.headSha);
+  const authorName = commit?.author ?? repo.owner;
   const author = {
-    name: commit?.author ?? repo.owner,
-    email: `${commit?.author ?? repo.owner}@users.noreply.github.com`,
+    name: authorName,
+    email: commit?.email ?? `${authorName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}@users.noreply.github.com`,
   };
   const status = r.status ?? 'completed';
   const minimal = minimalRepo(urls, repo);

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { executeGraphQL, type GraphQLRequest } from './graphql.js';
 import * as render from './objects.js';
+import { gitDataOf } from './refs.js';
 import { matchOperation, validateResponse, type MatchedOperation, type Violation } from './openapi.js';
 import {
   checkState,
@@ -224,35 +225,6 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return repo;
   };
 
-  const allRefs = (repo: RepoState): [string, string][] => [
-    ...Object.entries(repo.branches ?? {}).map(([n, sha]) => [`refs/heads/${n}`, sha] as [string, string]),
-    ...Object.entries(repo.tags ?? {}).map(([n, sha]) => [`refs/tags/${n}`, sha] as [string, string]),
-  ];
-
-  const refTable = (repo: RepoState, fullRef: string): { table: Record<string, string>; name: string } | undefined => {
-    const m = /^refs\/(heads|tags)\/(.+)$/.exec(fullRef);
-    if (!m) return undefined;
-    if (m[1] === 'heads') return { table: (repo.branches ??= {}), name: m[2]! };
-    return { table: (repo.tags ??= {}), name: m[2]! };
-  };
-
-  const knownSha = (repo: RepoState, sha: string): boolean =>
-    !repo.commits?.length || repo.commits.some((c) => c.sha === sha) || allRefs(repo).some(([, s]) => s === sha);
-
-  const isAncestor = (repo: RepoState, ancestor: string, sha: string): boolean => {
-    if (!repo.commits?.length) return true; // no history in the state: nothing to check against
-    const seen = new Set<string>();
-    const todo = [sha];
-    while (todo.length) {
-      const s = todo.pop()!;
-      if (s === ancestor) return true;
-      if (seen.has(s)) continue;
-      seen.add(s);
-      todo.push(...(repo.commits.find((c) => c.sha === s)?.parents ?? []));
-    }
-    return false;
-  };
-
   const items = (repo: RepoState): (IssueState | PullState)[] => [...(repo.issues ?? []), ...(repo.pulls ?? [])];
   const nextNumber = (repo: RepoState): number => Math.max(0, ...items(repo).map((i) => i.number)) + 1;
   const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -267,85 +239,66 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return [...list].sort((a, b) => dir * (time(a) - time(b) || a.number - b.number));
   };
 
-  const filesAt = (repo: RepoState, ref: string): Record<string, string> | undefined => {
-    const files = repo.files ?? {};
-    const bare = ref.replace(/^refs\/(heads|tags)\//, '');
-    if (files[bare]) return files[bare];
-    const sha = repo.branches?.[bare] ?? repo.tags?.[bare] ?? (isSha(bare) ? bare : undefined);
-    if (!sha) return undefined;
-    if (files[sha]) return files[sha];
-    const named = allRefs(repo).find(([n, s]) => s === sha && files[n.replace(/^refs\/(heads|tags)\//, '')]);
-    return named ? files[named[0].replace(/^refs\/(heads|tags)\//, '')] : {};
-  };
-
   async function route(op: MatchedOperation, reqUrl: URL, body: unknown): Promise<Handled> {
     const p = op.params;
     const q = reqUrl.searchParams;
     const repo = findRepo(p['owner']!, p['repo']!);
+    const git = gitDataOf(repo);
     const b = (body ?? {}) as Record<string, unknown>;
     switch (op.operationId) {
       case 'repos/get':
         return { status: 200, body: render.fullRepo(urls, repo) };
 
       case 'git/get-ref': {
-        const full = `refs/${p['ref']}`;
-        const hit = allRefs(repo).find(([n]) => n === full);
+        const hit = git.refs().find((r) => r.ref === `refs/${p['ref']}`);
         if (!hit) throw notFound();
-        return { status: 200, body: render.gitRef(urls, repo, hit[0], hit[1]) };
+        return { status: 200, body: render.gitRef(urls, repo, hit.ref, hit.sha, hit.type) };
       }
       case 'git/list-matching-refs': {
         const prefix = `refs/${p['ref']}`;
-        const refs = allRefs(repo)
-          .filter(([n]) => n.startsWith(prefix))
-          .sort(([a], [b]) => a.localeCompare(b));
-        return { status: 200, body: refs.map(([n, s]) => render.gitRef(urls, repo, n, s)) };
+        const refs = git
+          .refs()
+          .filter((r) => r.ref.startsWith(prefix))
+          .sort((x, y) => x.ref.localeCompare(y.ref));
+        return { status: 200, body: refs.map((r) => render.gitRef(urls, repo, r.ref, r.sha, r.type)) };
       }
       case 'git/create-ref': {
         const ref = b['ref'];
         const sha = b['sha'];
         if (typeof ref !== 'string') throw new HttpError(422, 'Invalid request.\n\n"ref" wasn\'t supplied.');
         if (typeof sha !== 'string') throw new HttpError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
-        const target = refTable(repo, ref);
-        if (!target) throw new HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.");
-        if (target.table[target.name] !== undefined) throw new HttpError(422, 'Reference already exists');
-        if (!isSha(sha) || !knownSha(repo, sha)) throw new HttpError(422, 'Object does not exist');
-        target.table[target.name] = sha;
+        if (!/^refs\/(heads|tags)\/./.test(ref)) {
+          throw new HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.");
+        }
+        if (git.get(ref) !== undefined) throw new HttpError(422, 'Reference already exists');
+        if (!isSha(sha) || !git.hasCommit(sha)) throw new HttpError(422, 'Object does not exist');
+        git.set(ref, sha);
         changed();
         return { status: 201, body: render.gitRef(urls, repo, ref, sha) };
       }
       case 'git/update-ref': {
         const full = `refs/${p['ref']}`;
-        const target = refTable(repo, full);
         const sha = b['sha'];
         if (typeof sha !== 'string') throw new HttpError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.');
-        if (!target || target.table[target.name] === undefined) throw new HttpError(422, 'Reference does not exist');
-        if (!isSha(sha) || !knownSha(repo, sha)) throw new HttpError(422, 'Object does not exist');
-        if (b['force'] !== true && !isAncestor(repo, target.table[target.name]!, sha))
+        const current = /^refs\/(heads|tags)\/./.test(full) ? git.get(full) : undefined;
+        if (current === undefined) throw new HttpError(422, 'Reference does not exist');
+        if (!isSha(sha) || !git.hasCommit(sha)) throw new HttpError(422, 'Object does not exist');
+        if (b['force'] !== true && !git.isAncestor(current, sha))
           throw new HttpError(422, 'Update is not a fast forward');
-        target.table[target.name] = sha;
+        git.set(full, sha);
         changed();
         return { status: 200, body: render.gitRef(urls, repo, full, sha) };
       }
 
       case 'repos/get-content': {
         const ref = q.get('ref') ?? render.defaultBranch(repo);
-        const files = filesAt(repo, ref);
-        if (!files) throw new HttpError(404, `No commit found for the ref ${ref}`);
         const path = p['path']!.replace(/^\/+|\/+$/g, '');
-        const text = files[path];
-        if (text !== undefined) return { status: 200, body: render.contentFile(urls, repo, path, ref, text) };
-        const entries = new Map<string, string | undefined>();
-        for (const [f, t] of Object.entries(files)) {
-          if (!f.startsWith(`${path}/`)) continue;
-          const rest = f.slice(path.length + 1);
-          const child = rest.split('/')[0]!;
-          entries.set(`${path}/${child}`, rest.includes('/') ? undefined : t);
-        }
-        if (!entries.size) throw notFound();
-        const list = [...entries.entries()]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([f, t]) => render.contentEntry(urls, repo, f, ref, t));
-        return { status: 200, body: list };
+        const content = git.content(ref, path);
+        if (content.kind === 'no-ref') throw new HttpError(404, `No commit found for the ref ${ref}`);
+        if (content.kind === 'missing') throw notFound();
+        if (content.kind === 'file')
+          return { status: 200, body: render.contentFile(urls, repo, path, ref, content.text) };
+        return { status: 200, body: content.entries.map((e) => render.contentEntry(urls, repo, e.path, ref, e.text)) };
       }
 
       case 'issues/list-milestones': {
@@ -461,9 +414,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         const headOwner = head.includes(':') ? head.slice(0, head.indexOf(':')) : repo.owner;
         const headBranch = head.includes(':') ? head.slice(head.indexOf(':') + 1) : head;
         const errors: Record<string, unknown>[] = [];
-        if (repo.branches?.[base] === undefined)
+        if (git.get(`refs/heads/${base}`) === undefined)
           errors.push({ resource: 'PullRequest', field: 'base', code: 'invalid' });
-        if (headOwner.toLowerCase() === repo.owner.toLowerCase() && repo.branches?.[headBranch] === undefined) {
+        if (headOwner.toLowerCase() === repo.owner.toLowerCase() && git.get(`refs/heads/${headBranch}`) === undefined) {
           errors.push({ resource: 'PullRequest', field: 'head', code: 'invalid' });
         }
         if (errors.length) throw validationFailed(errors);
@@ -510,7 +463,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         if (b['state'] !== undefined && b['state'] !== 'open' && b['state'] !== 'closed') {
           throw validationFailed([{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
         }
-        if (typeof b['base'] === 'string' && repo.branches?.[b['base']] === undefined) {
+        if (typeof b['base'] === 'string' && git.get(`refs/heads/${b['base']}`) === undefined) {
           throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
         }
         if (typeof b['title'] === 'string') pr.title = b['title'];
@@ -629,8 +582,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         // ref names may hold slashes: take the longest ref that leaves a file behind it
         const parts = raw[3]!.split('/');
         for (let i = parts.length - 1; i >= 1; i--) {
-          const text = filesAt(repo, parts.slice(0, i).join('/'))?.[parts.slice(i).join('/')];
-          if (text !== undefined) {
+          const content = gitDataOf(repo).content(parts.slice(0, i).join('/'), parts.slice(i).join('/'));
+          if (content.kind === 'file') {
+            const text = content.text;
             record.status = 200;
             res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
             res.end(text);

@@ -22,6 +22,11 @@ export interface RepoState {
   defaultBranch?: string;
   private?: boolean;
   description?: string | null;
+  /**
+   * A bare git repository that holds this repository's refs, history and files (what an action pushes
+   * there, the API sees). When set, `branches`, `tags`, `commits` and `files` are not used.
+   */
+  gitDir?: string;
   /** branch name -> commit sha */
   branches?: Record<string, string>;
   /** tag name -> commit sha (lightweight tags) */
@@ -41,6 +46,7 @@ export interface CommitState {
   message: string;
   parents?: string[];
   author?: string;
+  email?: string;
   date?: string;
 }
 
