@@ -195,23 +195,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     const to = file ?? persistTo;
     if (!to) throw new Error('save() needs a file (no persist path was given)');
     const { faults: _armed, ...rest } = state;
-    writeFileSync(
-      to,
-      JSON.stringify(
-        {
-          ...rest,
-          ...(faults.length
-            ? {
-                faults: faults.map(({ path, ...f }) =>
-                  path instanceof RegExp ? { ...f, pathPattern: path.source } : { ...f, path },
-                ),
-              }
-            : {}),
-        },
-        null,
-        2,
-      ) + '\n',
-    );
+    // spent faults are dropped; RegExp paths are kept as their source
+    const armed = faults
+      .filter((f) => (f.times ?? 1) > 0)
+      .map(({ path, ...f }) => (path instanceof RegExp ? { ...f, pathPattern: path.source } : { ...f, path }));
+    writeFileSync(to, JSON.stringify({ ...rest, ...(armed.length ? { faults: armed } : {}) }, null, 2) + '\n');
   };
   const changed = () => {
     if (persistTo) save();
