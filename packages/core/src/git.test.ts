@@ -50,6 +50,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test('ls-remote returns exactly the refs asked for, with annotated tags peeled', async () => {
   const refs = await new Git().lsRemote(url, ['refs/heads/main', 'refs/heads/absent', 'refs/tags/v1.*']);
+  const exact = await new Git().lsRemote(url, ['refs/tags/v1.0.0']);
+  expect(exact.get('refs/tags/v1.0.0^{}')).toBe(first);
   expect(refs.get('refs/heads/main')).toBe(tip);
   expect(refs.has('refs/heads/old')).toBe(false);
   expect(refs.has('refs/heads/absent')).toBe(false);

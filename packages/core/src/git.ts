@@ -165,7 +165,9 @@ export class Git {
    * (git itself matches patterns by their tail, so `refs/heads/x` would also match `refs/heads/a/refs/heads/x`).
    */
   async lsRemote(url: string, patterns: string[]): Promise<Map<string, string>> {
-    const stdout = await this.out(['ls-remote', '--', url, ...patterns]);
+    // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
+    const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
+    const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
     const refs = new Map<string, string>();
     const exact = patterns.filter((p) => !/[*?[]/.test(p));
     const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
@@ -259,8 +261,10 @@ export class Git {
    * Pushes refspecs (`<sha>:refs/heads/x`) to `url`, all or nothing (`--atomic`). Never forced: a
    * refspec with a leading `+` is rejected here. `createOnly` refs must not exist on the remote when the
    * push lands (a lease on "absent"), so a branch someone else created since planning is never moved.
+   * `lease` replaces a ref only if it still holds the expected object: the one way to move a tag,
+   * used only when the caller was explicitly asked to.
    */
-  async push(url: string, refspecs: string[], opts: { createOnly?: string[] } = {}): Promise<GitResult> {
+  async push(url: string, refspecs: string[], opts: { createOnly?: string[]; lease?: Array<[string, string]> } = {}): Promise<GitResult> {
     for (const spec of refspecs) if (spec.startsWith('+')) throw new Error(`refusing to force-push ${spec}`);
     return this.run([
       // Tell the server which commits we have, so a shallow clone whose commits the remote's
@@ -271,6 +275,7 @@ export class Git {
       '--atomic',
       '--porcelain',
       ...(opts.createOnly ?? []).map((ref) => `--force-with-lease=${ref}:`),
+      ...(opts.lease ?? []).map(([ref, expected]) => `--force-with-lease=${ref}:${expected}`),
       '--',
       url,
       ...refspecs,
