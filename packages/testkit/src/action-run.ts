@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { run, type ActionMain, type Receipt } from '@release-actions/core';
+import { run, type ActionMain } from '@release-actions/core/run';
+import type { Receipt } from '@release-actions/core/receipt';
 
 /**
  * Runs an action in a test the way a runner does: INPUT_* variables from the given inputs and
