@@ -109,6 +109,13 @@ test('GraphQL goes through the same client', async () => {
   expect(data.repository.defaultBranchRef).toEqual({ name: 'main', target: { oid: 'a'.repeat(40) } });
 });
 
+test('a rate-limited GraphQL query is retried', async () => {
+  server.injectFault({ path: '/graphql', status: 403, headers: { 'retry-after': '2' } });
+  const data = await client().graphql<{ viewer: { login: string } }>('{ viewer { login } }');
+  expect(data.viewer.login).toBe('release-bot');
+  expect(waits).toEqual([2000]);
+});
+
 test('the token is masked and never written to the log, even when requests fail', async () => {
   const written: string[] = [];
   // Swap the writers by hand: the log is whatever reaches stdout, stderr or the console.

@@ -368,3 +368,20 @@ test('GHES-style /api/v3 and /api/graphql paths are served too', async () => {
   const viewer = await ghes.graphql<{ viewer: { login: string } }>('{ viewer { login } }');
   expect(viewer.viewer.login).toBe('pytorchbot');
 });
+
+test('a read-only token reads but its writes get 403 Resource not accessible by integration', async () => {
+  server.state.readOnlyTokens = ['ghs_readonly'];
+  const ro = createGitHubClient({ token: 'ghs_readonly', apiUrl: server.url, sleep: noWait, retryBaseMs: 0 });
+  expect((await ro.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha).toBe(sha(3));
+  const err = await ro.rest.pulls
+    .create({ ...repo, title: 't', head: 'main', base: 'release/2.5' })
+    .catch((e: unknown) => e);
+  expect(err).toMatchObject({
+    status: 403,
+    response: { data: { message: 'Resource not accessible by integration', status: '403' } },
+  });
+  await expect(ro.rest.git.createRef({ ...repo, ref: 'refs/tags/v2.6.0-rc1', sha: sha(3) })).rejects.toMatchObject({
+    status: 403,
+  });
+  expect(server.state.repos[0]!.tags!['v2.6.0-rc1']).toBeUndefined();
+});

@@ -507,11 +507,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     }
   }
 
-  const acceptedToken = (auth: string | undefined): boolean => {
-    const m = /^(?:token|bearer)\s+(\S+)$/i.exec(auth ?? '');
-    if (!m) return false;
-    return !state.tokens?.length || state.tokens.includes(m[1]!);
-  };
+  const tokenOf = (auth: string | undefined): string | undefined => /^(?:token|bearer)\s+(\S+)$/i.exec(auth ?? '')?.[1];
+  const acceptedToken = (token: string | undefined): boolean =>
+    token !== undefined &&
+    (!state.tokens?.length || state.tokens.includes(token) || !!state.readOnlyTokens?.includes(token));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -555,7 +554,9 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         send(fault.status, errorBody(fault.status, fault.message ?? defaultFaultMessage(fault)), fault.headers ?? {});
         return;
       }
-      if (!acceptedToken(req.headers.authorization)) throw new HttpError(401, 'Bad credentials');
+      const token = tokenOf(req.headers.authorization);
+      if (!acceptedToken(token)) throw new HttpError(401, 'Bad credentials');
+      const readOnly = token !== undefined && !!state.readOnlyTokens?.includes(token);
 
       if (pathname === '/graphql' && method === 'POST') {
         const gql = body as GraphQLRequest | undefined;
@@ -585,6 +586,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       op = matchOperation(method, pathname);
       if (!op) throw notFound();
       record.operationId = op.operationId;
+      if (readOnly && method !== 'GET') throw new HttpError(403, 'Resource not accessible by integration');
       const handled = await route(op, reqUrl, body);
       respond(op, handled.status, handled.body, handled.link ? { link: handled.link } : {});
     } catch (e) {

@@ -8,6 +8,12 @@ import { readFileSync } from 'node:fs';
 export interface StateFile {
   /** Tokens the server accepts. Absent or empty: any non-empty token is accepted. */
   tokens?: string[];
+  /**
+   * Tokens that may read but not write (like a GITHUB_TOKEN without `contents: write`): their REST
+   * writes get 403 `Resource not accessible by integration`. They are accepted for reads even when
+   * `tokens` does not list them.
+   */
+  readOnlyTokens?: string[];
   /** The login that owns the accepted token(s); it opens the PRs and issues created through the API. */
   viewer?: string;
   repos: RepoState[];
