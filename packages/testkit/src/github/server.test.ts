@@ -385,3 +385,18 @@ test('a read-only token reads but its writes get 403 Resource not accessible by 
   });
   expect(server.state.repos[0]!.tags!['v2.6.0-rc1']).toBeUndefined();
 });
+
+test('listing by a milestone that does not exist (or by its title) is 422 naming the milestone field', async () => {
+  for (const milestone of ['99', '2.6.0']) {
+    const err = await client.rest.issues.listForRepo({ ...repo, milestone, state: 'all' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 422,
+      response: {
+        data: {
+          message: 'Validation Failed',
+          errors: [{ value: milestone, resource: 'Issue', field: 'milestone', code: 'invalid' }],
+        },
+      },
+    });
+  }
+});

@@ -307,7 +307,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           milestone !== 'none' &&
           !repo.milestones?.some((m) => String(m.number) === milestone)
         ) {
-          throw notFound();
+          // GitHub's answer for a milestone number that is not there (or a title passed instead)
+          throw validationFailed([{ value: milestone, resource: 'Issue', field: 'milestone', code: 'invalid' }]);
         }
         const labels = (q.get('labels') ?? '')
           .split(',')
