@@ -22,7 +22,17 @@ export const SUBSET_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '
 
 // Formats ajv-formats validates; GitHub's own (`repo.nwo`, `int64`, `timestamp`…) are only hints.
 const KNOWN_FORMATS = new Set(['date-time', 'date', 'uri', 'uri-template', 'email']);
-const DROP = new Set(['example', 'examples', 'discriminator', 'externalDocs', 'xml', 'deprecated']);
+// Annotations that do not constrain a value (property names are kept: `properties` is walked apart).
+const DROP = new Set([
+  'example',
+  'examples',
+  'discriminator',
+  'externalDocs',
+  'xml',
+  'deprecated',
+  'description',
+  'title',
+]);
 
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -91,6 +101,7 @@ export function extractSubset(): object {
     method: string;
     path: string;
     operationId: string;
+    requestBody?: Json;
     responses: Record<string, Json>;
   }
 
@@ -104,7 +115,16 @@ export function extractSubset(): object {
       const json = content?.['application/json'] as Obj | undefined;
       if (json?.['schema'] !== undefined) responses[status] = convert(json['schema']);
     }
-    return { method, path, operationId: String(op['operationId']), responses };
+    const requestSchema = ((op['requestBody'] as Obj | undefined)?.['content'] as Obj | undefined)?.[
+      'application/json'
+    ] as Obj | undefined;
+    return {
+      method,
+      path,
+      operationId: String(op['operationId']),
+      ...(requestSchema?.['schema'] !== undefined ? { requestBody: convert(requestSchema['schema']) } : {}),
+      responses,
+    };
   });
 
   const schemas = Object.fromEntries([...usedSchemas.entries()].sort(([a], [b]) => a.localeCompare(b)));

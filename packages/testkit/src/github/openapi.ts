@@ -12,6 +12,7 @@ interface SubsetOperation {
   method: string;
   path: string;
   operationId: string;
+  requestBody?: unknown;
   responses: Record<string, unknown>;
 }
 interface Subset {
@@ -101,6 +102,42 @@ export function validateResponse(
         `${e.instancePath || '(body)'} ${e.message ?? 'is invalid'}${'missingProperty' in e.params ? '' : ` ${JSON.stringify(e.params)}`}`,
     );
   return { checked: true, errors };
+}
+
+function valueAt(body: unknown, pointer: string): unknown {
+  let node = body;
+  for (const part of pointer.split('/').slice(1))
+    node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return node;
+}
+
+/**
+ * Checks a request body against the operation's documented request schema, with messages worded as
+ * GitHub words them (`"sha" wasn't supplied.`, `For 'properties/sha', 123 is not a string.`).
+ */
+export function validateRequest(op: MatchedOperation, body: unknown): string[] {
+  const { subset, ajv } = load();
+  const key = `${op.index}:request`;
+  if (!compiled.has(key)) {
+    const has = subset.operations[op.index]!.requestBody !== undefined;
+    compiled.set(key, has ? (ajv.getSchema(`${subset.$id}#/operations/${op.index}/requestBody`) ?? null) : null);
+  }
+  const validate = compiled.get(key);
+  if (!validate || validate(body ?? {})) return [];
+  const seen = new Set<string>();
+  return (validate.errors ?? [])
+    .map((e) => {
+      if (e.keyword === 'required')
+        return `"${String((e.params as { missingProperty: string }).missingProperty)}" wasn't supplied.`;
+      const where = `properties${e.instancePath}`;
+      const value = JSON.stringify(valueAt(body, e.instancePath));
+      if (e.keyword === 'type')
+        return `For '${where}', ${value} is not ${/^[aeiou]/.test(String(e.params['type'])) ? 'an' : 'a'} ${String(e.params['type'])}.`;
+      if (e.keyword === 'enum')
+        return `For '${where}', ${value} is not one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}.`;
+      return `For '${where}', ${value} ${e.message ?? 'is invalid'}.`;
+    })
+    .filter((m) => !seen.has(m) && seen.add(m));
 }
 
 /** True when the subset on disk covers every operation in operations.ts (the script has been re-run). */

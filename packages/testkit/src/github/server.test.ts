@@ -400,3 +400,25 @@ test('listing by a milestone that does not exist (or by its title) is 422 naming
     });
   }
 });
+
+test("request bodies are checked against GitHub's request schemas and refused with its wording", async () => {
+  const post = (path: string, body: unknown, method = 'POST') =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `token ${TOKEN}` },
+      body: JSON.stringify(body),
+    }).then(async (r) => [r.status, ((await r.json()) as { message: string }).message] as const);
+  expect(await post('/repos/pytorch/pytorch/git/refs', { ref: 'refs/heads/x', sha: 123 })).toEqual([
+    422,
+    "Invalid request.\n\nFor 'properties/sha', 123 is not a string.",
+  ]);
+  expect(await post('/repos/pytorch/pytorch/git/refs', { ref: 'refs/heads/x' })).toEqual([
+    422,
+    'Invalid request.\n\n"sha" wasn\'t supplied.',
+  ]);
+  expect(await post('/repos/pytorch/pytorch/pulls/251', { state: 'merged' }, 'PATCH')).toEqual([
+    422,
+    'Invalid request.\n\nFor \'properties/state\', "merged" is not one of ["open","closed"].',
+  ]);
+  expect(server.state.repos[0]!.branches!['x']).toBeUndefined();
+});

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { executeGraphQL, type GraphQLRequest } from './graphql.js';
 import * as render from './objects.js';
 import { gitDataOf } from './refs.js';
-import { matchOperation, validateResponse, type MatchedOperation, type Violation } from './openapi.js';
+import { matchOperation, validateRequest, validateResponse, type MatchedOperation, type Violation } from './openapi.js';
 import {
   checkState,
   readStateFile,
@@ -334,6 +334,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         return { status: 200, body: page.items.map((i) => render.issue(urls, repo, i, viewer)), link: page.link };
       }
       case 'issues/create': {
+        // the schema lets a title be a number; GitHub stores it as text
+        if (typeof b['title'] === 'number') b['title'] = String(b['title']);
         if (typeof b['title'] !== 'string' || !b['title']) {
           throw validationFailed([{ resource: 'Issue', field: 'title', code: 'missing_field' }]);
         }
@@ -588,6 +590,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       if (!op) throw notFound();
       record.operationId = op.operationId;
       if (readOnly && method !== 'GET') throw new HttpError(403, 'Resource not accessible by integration');
+      if (method !== 'GET') {
+        const invalid = validateRequest(op, body);
+        if (invalid.length) throw new HttpError(422, `Invalid request.\n\n${invalid.join('\n')}`);
+      }
       const handled = await route(op, reqUrl, body);
       respond(op, handled.status, handled.body, handled.link ? { link: handled.link } : {});
     } catch (e) {
