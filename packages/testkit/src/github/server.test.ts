@@ -365,6 +365,9 @@ test('GraphQL refuses a connection without first/last, like GitHub', async () =>
 test('GHES-style /api/v3 and /api/graphql paths are served too', async () => {
   const ghes = createGitHubClient({ token: TOKEN, apiUrl: `${server.url}/api/v3`, sleep: noWait, retryBaseMs: 0 });
   expect((await ghes.rest.repos.get(repo)).data.name).toBe('pytorch');
+  const all = await ghes.paginate(ghes.rest.issues.listForRepo, { ...repo, state: 'all', per_page: 100 });
+  expect(all).toHaveLength(251);
+  expect(server.requests.filter((r) => r.operationId === 'issues/list-for-repo')).toHaveLength(3);
   const viewer = await ghes.graphql<{ viewer: { login: string } }>('{ viewer { login } }');
   expect(viewer.viewer.login).toBe('pytorchbot');
 });
