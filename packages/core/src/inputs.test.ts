@@ -60,7 +60,9 @@ describe('booleans', () => {
   });
   test('anything else is a one-line error naming the input', () => {
     withInputs({ overwrite: 'maybe' }, () =>
-      expect(errorOf(() => getBoolean('overwrite', false))).toBe('input "overwrite" must be true or false, got "maybe"'),
+      expect(errorOf(() => getBoolean('overwrite', false))).toBe(
+        'input "overwrite" must be true or false, got "maybe"',
+      ),
     );
   });
 });
@@ -84,7 +86,9 @@ describe('lists split on commas and newlines', () => {
     );
   });
   test('key=value lines allow commas in values and skip comments', () => {
-    expect(parseKeyValueLines('pins', '# pins\n.github/a.txt=r{major}.{minor}, x\n')).toEqual([['.github/a.txt', 'r{major}.{minor}, x']]);
+    expect(parseKeyValueLines('pins', '# pins\n.github/a.txt=r{major}.{minor}, x\n')).toEqual([
+      ['.github/a.txt', 'r{major}.{minor}, x'],
+    ]);
   });
 });
 
@@ -118,7 +122,9 @@ describe('enums, numbers, durations and sizes', () => {
     withInputs({ timeout: value }, () => expect(getDuration('timeout', 0)).toBe(ms));
   });
   test('a bad duration names the input', () => {
-    withInputs({ timeout: 'soon' }, () => expect(errorOf(() => getDuration('timeout', 0))).toContain('input "timeout"'));
+    withInputs({ timeout: 'soon' }, () =>
+      expect(errorOf(() => getDuration('timeout', 0))).toContain('input "timeout"'),
+    );
   });
   test.each([
     ['5 GiB', 5 * 2 ** 30],

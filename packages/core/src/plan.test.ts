@@ -15,9 +15,13 @@ const plan = (...ops: Operation<{ n: number }>[]): Plan<{ n: number }> => ({ act
 describe('applyPlan', () => {
   test('a dry run executes nothing and reports every operation as planned or skipped', async () => {
     const executed: string[] = [];
-    const outcomes = await applyPlan(plan(op('a1', 'create'), op('a2', 'skip')), async (o) => void executed.push(o.id), {
-      dryRun: true,
-    });
+    const outcomes = await applyPlan(
+      plan(op('a1', 'create'), op('a2', 'skip')),
+      async (o) => void executed.push(o.id),
+      {
+        dryRun: true,
+      },
+    );
     expect(executed).toEqual([]);
     expect(outcomes.map((o) => [o.id, o.result])).toEqual([
       ['a1', 'planned'],

@@ -68,7 +68,10 @@ test('a user error fails the step with its one line, and the receipt still recor
   const saved = JSON.parse(readFileSync(outputs()['report']!, 'utf8'));
   expect(saved.status).toBe('failure');
   expect(saved.error).toBe('input "bucket": no such bucket');
-  expect(saved.outcomes.map((o: { id: string; result: string }) => `${o.id}:${o.result}`)).toEqual(['a:done', 'b:failed']);
+  expect(saved.outcomes.map((o: { id: string; result: string }) => `${o.id}:${o.result}`)).toEqual([
+    'a:done',
+    'b:failed',
+  ]);
   expect(readFileSync(join(dir, 'summary'), 'utf8')).toContain('demo: failed');
 });
 
