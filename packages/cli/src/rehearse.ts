@@ -1,3 +1,214 @@
-export async function rehearse(_flags: Record<string, string>): Promise<boolean> {
-  return true;
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getBoolean } from '@release-actions/core';
+import { textTable } from '@release-actions/core/render';
+import { buildCoreRepo, buildDomainRepo, liveBranches } from '@release-actions/testkit/git/index';
+import { startGitHubServer } from '@release-actions/testkit/github/index';
+import { releaseBucketLayout } from '@release-actions/testkit/s3/release-layout';
+import { startS3Server } from '@release-actions/testkit/s3/server';
+import { listActions, runAction } from './run-action.js';
+
+/**
+ * The whole release on this machine, with no credentials: local stand-ins for the git remotes,
+ * GitHub, S3 and PyPI, seeded like a real release, and every action run through its real code with
+ * the inputs a release manager would give it.
+ */
+
+const RELEASE = { torch: '2.6.0', torchvision: '0.21.0', torchaudio: '2.6.0' };
+const TOKEN = 'ghs_rehearsal';
+
+interface Step {
+  title: string;
+  action: string;
+  inputs: Record<string, string>;
+  /** Returns a complaint when the outputs are not what this step must produce. */
+  check?: (outputs: Record<string, string>) => string | undefined;
+  /** Real (non-dry-run) steps are left out of `--dry-run true` rehearsals. */
+  writes?: boolean;
+}
+
+export async function rehearse(flags: Record<string, string>): Promise<boolean> {
+  process.env['INPUT_DRY-RUN'] = flags['dry-run'] ?? '';
+  const planOnly = getBoolean('dry-run', false);
+  delete process.env['INPUT_DRY-RUN'];
+
+  const work = mkdtempSync(join(tmpdir(), 'release-rehearsal-'));
+  const stops: Array<() => Promise<void>> = [];
+  const log = (s: string): void => console.log(s);
+  try {
+    log(`Rehearsal workspace: ${work}`);
+    const core = await buildCoreRepo(join(work, 'pytorch.git'), { name: 'pytorch/pytorch' });
+    const vision = await buildDomainRepo(join(work, 'vision.git'), { name: 'pytorch/vision' });
+    log(
+      `git: ${core.name} (main ${core.main.slice(0, 12)}, viable/strict ${core.viableStrict.slice(0, 12)}), ${vision.name}`,
+    );
+
+    const github = await startGitHubServer({
+      state: {
+        tokens: [TOKEN],
+        viewer: 'pytorchbot',
+        repos: [
+          { owner: 'pytorch', name: 'pytorch', defaultBranch: 'main', branches: liveBranches(core), gitDir: core.path },
+          {
+            owner: 'pytorch',
+            name: 'vision',
+            defaultBranch: 'main',
+            branches: liveBranches(vision),
+            gitDir: vision.path,
+          },
+        ],
+      },
+    });
+    stops.push(() => github.stop());
+    log(`GitHub stand-in: ${github.url}`);
+
+    const s3 = await startS3Server();
+    stops.push(() => s3.stop());
+    const layout = releaseBucketLayout({ packages: RELEASE, scale: 6 });
+    await s3.seed('pytorch', layout.entries);
+    await s3.seed('pytorch-backup', []);
+    log(
+      `S3 stand-in: ${s3.endpoint}, s3://pytorch seeded with ${layout.entries.length} objects (${layout.release.length} in the release)`,
+    );
+
+    // The stand-ins accept any credentials; the SDK's default chain reads these.
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REGION: 'us-east-1',
+    });
+    const gh = { 'github-token': TOKEN, 'api-url': github.url };
+    const s3Inputs = { 'endpoint-url': s3.endpoint, region: 'us-east-1' };
+    const packages = Object.entries({ ...RELEASE, libtorch: RELEASE.torch })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+
+    const steps: Step[] = [
+      {
+        title: 'Plan the branch cut of pytorch/pytorch from viable/strict (dry run)',
+        action: 'cut-branch',
+        inputs: {
+          ...gh,
+          repository: 'pytorch/pytorch',
+          'remote-url': core.url,
+          pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
+        },
+      },
+      {
+        title: 'Cut release/2.6 and orig/release/2.6, open the version-bump PR',
+        action: 'cut-branch',
+        writes: true,
+        inputs: {
+          ...gh,
+          repository: 'pytorch/pytorch',
+          'remote-url': core.url,
+          pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
+          'bump-main': 'true',
+          'dry-run': 'false',
+        },
+        check: (o) => (o['created'] === 'true' ? undefined : `expected created=true, got ${o['created']}`),
+      },
+      {
+        title: 'Cut the same branches again: nothing to do',
+        action: 'cut-branch',
+        writes: true,
+        inputs: { ...gh, repository: 'pytorch/pytorch', 'remote-url': core.url, 'dry-run': 'false' },
+        check: (o) =>
+          o['created'] === 'false' ? undefined : `a re-run must create nothing, got created=${o['created']}`,
+      },
+      {
+        title: 'Cut the domain library pytorch/vision from main, writing version.txt',
+        action: 'cut-branch',
+        writes: true,
+        inputs: {
+          ...gh,
+          repository: 'pytorch/vision',
+          'remote-url': vision.url,
+          'source-ref': 'main',
+          'write-version-txt': 'true',
+          'dry-run': 'false',
+        },
+      },
+      {
+        title: 'Tag the first release candidate v2.6.0-rc1',
+        action: 'tag-rc',
+        writes: true,
+        inputs: {
+          repository: 'pytorch/pytorch',
+          'remote-url': core.url,
+          version: '2.6.0',
+          rc: 'next',
+          'dry-run': 'false',
+        },
+        check: (o) => (o['tag'] === 'v2.6.0-rc1' ? undefined : `expected tag v2.6.0-rc1, got ${o['tag']}`),
+      },
+      {
+        title: 'Plan the promotion of the release candidate in S3 (dry run)',
+        action: 'promote-s3',
+        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup' },
+      },
+      {
+        title: 'Promote the release candidate in S3 to stable, with backup and package index',
+        action: 'promote-s3',
+        writes: true,
+        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup', 'dry-run': 'false' },
+        check: (o) =>
+          Number(o['promoted-count']) === layout.release.length
+            ? undefined
+            : `expected ${layout.release.length} objects promoted, got ${o['promoted-count']}`,
+      },
+      {
+        title: 'Promote again: everything is already there',
+        action: 'promote-s3',
+        writes: true,
+        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup', 'dry-run': 'false' },
+        check: (o) =>
+          o['promoted-count'] === '0' ? undefined : `a re-run must copy nothing, got ${o['promoted-count']}`,
+      },
+      {
+        title: 'Tag the final release v2.6.0 on the latest release candidate',
+        action: 'tag-rc',
+        writes: true,
+        inputs: {
+          repository: 'pytorch/pytorch',
+          'remote-url': core.url,
+          version: '2.6.0',
+          final: 'true',
+          'dry-run': 'false',
+        },
+        check: (o) => (o['tag'] === 'v2.6.0' ? undefined : `expected tag v2.6.0, got ${o['tag']}`),
+      },
+    ];
+
+    const available = new Set(listActions());
+    const chosen = steps.filter((s) => available.has(s.action) && !(planOnly && s.writes));
+    const rows: Array<Array<string | number>> = [];
+    let ok = true;
+    for (const [i, step] of chosen.entries()) {
+      log(
+        `\n=== [${i + 1}/${chosen.length}] ${step.title}\n    release-actions ${step.action} ${describe(step.inputs)}\n`,
+      );
+      const { receipt, outputs } = await runAction(step.action, step.inputs, process.env);
+      const complaint = receipt.status === 'success' ? step.check?.(outputs) : receipt.error;
+      rows.push([i + 1, step.action, complaint ? 'FAILED' : 'ok', outputs['report'] ?? '']);
+      if (complaint) {
+        log(`\nrehearsal step failed: ${complaint}`);
+        ok = false;
+        break;
+      }
+    }
+    log(`\n=== Rehearsal ${ok ? 'passed' : 'FAILED'}\n${textTable(['step', 'action', 'result', 'receipt'], rows)}`);
+    return ok;
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (!process.env['KEEP_REHEARSAL']) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function describe(inputs: Record<string, string>): string {
+  return Object.entries(inputs)
+    .filter(([k]) => k !== 'github-token')
+    .map(([k, v]) => `--${k} ${JSON.stringify(v)}`)
+    .join(' ');
 }
