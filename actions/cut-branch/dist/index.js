@@ -33747,16 +33747,26 @@ class Git {
                 env[k] = v;
         Object.assign(env, this.env, opts.env);
         core/* debug */.Yz(`git ${describeArgs(args)}${this.cwd ? ` (in ${this.cwd})` : ''}`);
-        const result = await exec/* getExecOutput */.H(this.gitPath, args, {
+        const out = [];
+        const err = [];
+        const exitCode = await exec/* exec */.m(this.gitPath, args, {
             cwd: this.cwd,
             env,
             silent: true,
             ignoreReturnCode: true,
             input: opts.input,
+            listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
         });
-        const ok = result.exitCode === 0 || (opts.okCodes ?? []).includes(result.exitCode);
+        const stdoutBytes = Buffer.concat(out);
+        const result = {
+            exitCode,
+            stdoutBytes,
+            stdout: stdoutBytes.toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+        };
+        const ok = exitCode === 0 || (opts.okCodes ?? []).includes(exitCode);
         if (!ok)
-            throw new GitError(args, result.exitCode, result.stderr, result.stdout);
+            throw new GitError(args, exitCode, result.stderr, result.stdout);
         return result;
     }
     /** Standard output with the trailing newline removed. */
@@ -33839,7 +33849,9 @@ class Git {
      * so only the matching files' blobs are fetched and written. Detached HEAD at `rev`.
      */
     async sparseCheckout(rev, patterns) {
-        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], { input: Buffer.from(patterns.join('\n') + '\n') });
+        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], {
+            input: Buffer.from(patterns.join('\n') + '\n'),
+        });
         await this.run(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', rev]);
     }
     /** Paths under the sparse checkout that differ from HEAD (modified, added or deleted). */
@@ -33877,9 +33889,10 @@ class Git {
                 throw new Error(`refusing to force-push ${spec}`);
         return this.run([
             // Tell the server which commits we have, so a shallow clone whose commits the remote's
-            // advertised tips no longer reach still sends only the new objects.
+            // advertised tips no longer reach still sends only the new objects. Callers that know the
+            // remote still advertises their base skip this round trip.
             '-c',
-            'push.negotiate=true',
+            `push.negotiate=${opts.negotiate ?? true}`,
             'push',
             '--atomic',
             '--porcelain',
@@ -33905,26 +33918,155 @@ class Git {
     async isShallow() {
         return (await this.out(['rev-parse', '--is-shallow-repository'])) === 'true';
     }
+    /**
+     * Files (recursively) under the given paths at `rev`, read from trees alone: in a blobless clone this
+     * lists files whose contents have not been fetched.
+     */
+    async listTree(rev, paths) {
+        if (paths.length === 0)
+            return [];
+        const out = await this.out(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
+        return out
+            .split('\0')
+            .filter((l) => l !== '')
+            .map(parseTreeLine);
+    }
+    /**
+     * Fetches objects by id from `origin` in one request, as git's own lazy fetch does, so a partial
+     * clone gets the few blobs it needs without one round trip per file.
+     */
+    async fetchObjects(oids) {
+        const unique = [...new Set(oids)];
+        if (unique.length === 0)
+            return;
+        await this.run([
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            'fetch',
+            '-q',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            '--stdin',
+            'origin',
+        ], { input: Buffer.from(unique.join('\n') + '\n') });
+    }
+    /** Contents of blobs by id, with one `cat-file --batch`. */
+    async readBlobs(oids) {
+        const unique = [...new Set(oids)];
+        const blobs = new Map();
+        if (unique.length === 0)
+            return blobs;
+        const { stdoutBytes: buf } = await this.run(['cat-file', '--batch'], {
+            input: Buffer.from(unique.join('\n') + '\n'),
+        });
+        let at = 0;
+        while (at < buf.length) {
+            const eol = buf.indexOf(0x0a, at);
+            const header = buf.subarray(at, eol).toString('utf8').split(' ');
+            if (header[1] === 'missing' || header.length < 3)
+                throw new Error(`object ${header[0]} is missing`);
+            const size = Number(header[2]);
+            blobs.set(header[0], buf.subarray(eol + 1, eol + 1 + size));
+            at = eol + 1 + size + 1;
+        }
+        return blobs;
+    }
+    /** Stores a blob; returns its id. */
+    async writeBlob(content) {
+        return this.out(['hash-object', '-w', '--stdin'], {
+            input: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+        });
+    }
+    /**
+     * The tree of `rev` with files written or removed, built with `mktree` along the changed
+     * directories only: no checkout, no index, and no other file's contents needed.
+     */
+    async editTree(rev, changes) {
+        const blobs = new Map();
+        for (const c of changes)
+            blobs.set(c.path, c.content === null ? null : await this.writeBlob(c.content));
+        const build = async (tree, edits) => {
+            const entries = new Map();
+            if (tree) {
+                const out = await this.out(['ls-tree', '-z', tree]);
+                for (const line of out.split('\0').filter((l) => l !== '')) {
+                    const e = parseTreeLine(line);
+                    entries.set(e.path, e);
+                }
+            }
+            const subdirs = new Map();
+            for (const [path, oid] of edits) {
+                const slash = path.indexOf('/');
+                if (slash < 0) {
+                    const old = entries.get(path);
+                    if (old && old.type !== 'blob')
+                        throw new Error(`cannot replace directory ${path} with a file`);
+                    if (oid === null)
+                        entries.delete(path);
+                    else
+                        entries.set(path, { mode: old?.mode ?? '100644', type: 'blob', oid, path });
+                }
+                else {
+                    const dir = path.slice(0, slash);
+                    if (!subdirs.has(dir))
+                        subdirs.set(dir, new Map());
+                    subdirs.get(dir).set(path.slice(slash + 1), oid);
+                }
+            }
+            for (const [dir, sub] of subdirs) {
+                const old = entries.get(dir);
+                if (old && old.type !== 'tree')
+                    throw new Error(`cannot write under ${dir}: it is a file`);
+                const oid = await build(old?.oid, sub);
+                if (oid === undefined)
+                    entries.delete(dir);
+                else
+                    entries.set(dir, { mode: '040000', type: 'tree', oid, path: dir });
+            }
+            if (entries.size === 0)
+                return undefined;
+            const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.path}\0`).join('');
+            // --missing: entries carried over from the old tree may be blobs this partial clone never fetched.
+            return this.out(['mktree', '-z', '--missing'], { input: Buffer.from(input, 'utf8') });
+        };
+        const root = await this.out(['rev-parse', '--verify', '-q', `${rev}^{tree}`]);
+        return (await build(root, blobs)) ?? (await this.out(['mktree'], { input: Buffer.alloc(0) }));
+    }
+    /** A commit of `tree` on `parents` with the given identity as author and committer; returns its id. */
+    async commitTree(tree, parents, message, identity) {
+        return this.out(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+            input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
+            env: {
+                GIT_AUTHOR_NAME: identity.name,
+                GIT_AUTHOR_EMAIL: identity.email,
+                GIT_COMMITTER_NAME: identity.name,
+                GIT_COMMITTER_EMAIL: identity.email,
+            },
+        });
+    }
     /** A file's content at a commit, or undefined when the commit has no such file. */
     async readFile(rev, path) {
         const r = await this.run(['cat-file', 'blob', `${rev}:${path}`], { okCodes: [128] });
         return r.exitCode === 0 ? r.stdout : undefined;
     }
 }
+function parseTreeLine(line) {
+    const tab = line.indexOf('\t');
+    const [mode, type, oid] = line.slice(0, tab).split(' ');
+    return { mode, type, oid, path: line.slice(tab + 1) };
+}
 function globToRegExp(glob) {
-    const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
     return new RegExp(`^${body}$`);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release-pins.ts
 
-/** Sparse-checkout patterns (non-cone) for the files the pin rewrite reads. */
-const WORKFLOW_PATTERNS = [
-    '/.github/workflows/*.yml',
-    '/.github/workflows/*.yaml',
-    '/.github/actions/**/*.yml',
-    '/.github/actions/**/*.yaml',
-];
 /** Whether the rewrite applies to a file: a workflow, or any YAML file under `.github/actions/`. */
 function isPinnedPath(path) {
     return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /^\.github\/actions\/.+\.ya?ml$/.test(path);
@@ -34030,7 +34172,11 @@ function expandPlaceholders(input, template, v) {
 /** A repository-relative file path, checked so a pin can never write outside the checkout. */
 function checkRepoPath(input, path) {
     const p = path.trim();
-    if (p === '' || p.startsWith('/') || p.split('/').some((part) => part === '..' || part === '.' || part === '') || p.includes('\\') || p.startsWith('.git/')) {
+    if (p === '' ||
+        p.startsWith('/') ||
+        p.split('/').some((part) => part === '..' || part === '.' || part === '') ||
+        p.includes('\\') ||
+        p.startsWith('.git/')) {
         throw new errors/* ConfigurationError */.j(`input "${input}": "${path}" is not a relative file path inside the repository`);
     }
     return p;
@@ -34375,23 +34521,30 @@ function parseVersionTxt(content, source = 'version.txt') {
 
 
 
-
-
 const SHA = /^[0-9a-f]{40}$/;
 /** `X.Y` or `X.Y.Z` from the `version` input, or one-line error naming it. */
 function parseCutVersion(input, text) {
     const v = tryParseVersion(text);
-    const plain = v && (v.release.length === 2 || v.release.length === 3) && !v.pre && v.dev === undefined && v.post === undefined && v.local === undefined && v.epoch === 0;
+    const plain = v &&
+        (v.release.length === 2 || v.release.length === 3) &&
+        !v.pre &&
+        v.dev === undefined &&
+        v.post === undefined &&
+        v.local === undefined &&
+        v.epoch === 0;
     if (!v || !plain) {
         throw new errors/* ConfigurationError */.j(`input "${input}": "${text}" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6`);
     }
     return { major: v.major, minor: v.minor, patch: v.patch };
 }
+function refCandidates(ref) {
+    return ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
 /** The source ref as a commit sha on the remote: a sha as is, else a branch, else a (peeled) tag. */
 async function resolveRemoteRef(git, url, ref, input) {
     if (SHA.test(ref))
         return ref;
-    const candidates = ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+    const candidates = refCandidates(ref);
     const refs = await git.lsRemote(url, candidates);
     for (const c of candidates) {
         const sha = refs.get(`${c}^{}`) ?? refs.get(c);
@@ -34413,10 +34566,18 @@ async function relate(git, branchSha, sourceSha) {
     if (branchSha === sourceSha)
         return { base: sourceSha, ahead: 0, behind: 0 };
     for (const depth of [64, 1024, 16384, 0]) {
-        await git.fetch([sourceSha, branchSha], { depth: depth === 0 ? 0 : depth, filter: 'tree:0', ...(depth === 0 ? { unshallow: true } : {}) });
+        await git.fetch([sourceSha, branchSha], {
+            depth: depth === 0 ? 0 : depth,
+            filter: 'tree:0',
+            ...(depth === 0 ? { unshallow: true } : {}),
+        });
         const base = await git.mergeBase(branchSha, sourceSha);
         if (base) {
-            return { base, ahead: await git.revListCount(`${sourceSha}..${branchSha}`), behind: await git.revListCount(`${branchSha}..${sourceSha}`) };
+            return {
+                base,
+                ahead: await git.revListCount(`${sourceSha}..${branchSha}`),
+                behind: await git.revListCount(`${branchSha}..${sourceSha}`),
+            };
         }
         if (!(await git.isShallow()))
             break;
@@ -34433,15 +34594,26 @@ async function planBranchCut(req, git) {
     const pinPaths = req.pins.map(([path]) => checkRepoPath('pins', path));
     const sourceSha = await resolveRemoteRef(git, req.remoteUrl, req.sourceRef, 'source-ref');
     const repo = git.in(req.workDir);
-    await repo.partialFetch(req.remoteUrl, [sourceSha]);
+    try {
+        await repo.partialFetch(req.remoteUrl, [sourceSha]);
+    }
+    catch (e) {
+        if (e instanceof GitError && SHA.test(req.sourceRef) && /not our ref|not found|unadvertised/i.test(e.stderr)) {
+            throw new errors/* ConfigurationError */.j(`input "source-ref": commit ${req.sourceRef} is not on ${req.remoteUrl}`);
+        }
+        throw e;
+    }
+    // The few files the cut reads or edits, fetched in one request: never a checkout.
+    const files = await readReleaseFiles(repo, sourceSha, pinPaths);
     let version;
     if (req.version.trim() !== '') {
         version = parseCutVersion('version', req.version.trim());
     }
     else {
-        const text = await repo.readFile(sourceSha, 'version.txt');
-        if (text === undefined)
+        const text = files.get('version.txt');
+        if (text === undefined) {
             throw new errors/* ConfigurationError */.j(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
+        }
         const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
         version = { major: v.major, minor: v.minor, patch: v.patch };
     }
@@ -34462,11 +34634,29 @@ async function planBranchCut(req, git) {
         }
         const rel = await relate(repo, remoteSha, sourceSha);
         if (!rel.base) {
-            branches.push({ name, ref, role, state: 'unrelated', remoteSha, sha: remoteSha, detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}` });
+            branches.push({
+                name,
+                ref,
+                role,
+                state: 'unrelated',
+                remoteSha,
+                sha: remoteSha,
+                detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`,
+            });
         }
         else {
             const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
-            branches.push({ name, ref, role, state: 'exists', remoteSha, sha: remoteSha, ahead: rel.ahead, behind: rel.behind, detail });
+            branches.push({
+                name,
+                ref,
+                role,
+                state: 'exists',
+                remoteSha,
+                sha: remoteSha,
+                ahead: rel.ahead,
+                behind: rel.behind,
+                detail,
+            });
         }
     }
     const unrelated = branches.filter((b) => b.state === 'unrelated');
@@ -34480,23 +34670,11 @@ async function planBranchCut(req, git) {
         const releaseBranch = release.name;
         const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
         const fixed = req.pins.map(([, content], k) => [pinPaths[k], expandPlaceholders('pins', content, version)]);
-        await repo.sparseCheckout(sourceSha, [...WORKFLOW_PATTERNS, '/version.txt', ...pinPaths.map((p) => `/${p}`)]);
-        const files = new Map();
-        for (const path of [...(await listFiles(repo)).filter((p) => isPinnedPath(p)), 'version.txt', ...pinPaths]) {
-            const full = (0,external_node_path_.join)(req.workDir, path);
-            if ((0,external_node_fs_.existsSync)(full))
-                files.set(path, (0,external_node_fs_.readFileSync)(full, 'utf8'));
-        }
         const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
         edits = releaseEdits({ branch: releaseBranch, repositories, files, pins: fixed, versionTxt });
         if (edits.length > 0) {
-            for (const e of edits) {
-                const full = (0,external_node_path_.join)(req.workDir, e.path);
-                (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(full), { recursive: true });
-                (0,external_node_fs_.writeFileSync)(full, e.after);
-            }
-            await repo.changedPaths();
-            commitSha = await repo.commit(expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
+            const tree = await repo.editTree(sourceSha, edits.map((e) => ({ path: e.path, content: e.after })));
+            commitSha = await repo.commitTree(tree, [sourceSha], expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
             release.sha = commitSha;
             release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
         }
@@ -34511,13 +34689,43 @@ async function planBranchCut(req, git) {
         if (b.state !== 'create')
             continue;
         b.sha = cutPoint;
-        b.detail = cutPoint === sourceSha ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})` : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
+        b.detail =
+            cutPoint === sourceSha
+                ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})`
+                : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
     }
     return { version, sourceRef: req.sourceRef, sourceSha, branches, edits, commitSha, diff: renderEdits(edits) };
 }
-async function listFiles(git) {
-    const out = await git.out(['ls-files', '-z', '--', '.github/workflows', '.github/actions']);
-    return out.split('\0').filter((p) => p !== '');
+/**
+ * The workflow and action files, version.txt and the pinned files at `sha`, read from a blobless
+ * clone: their paths come from the trees, their contents from one fetch of just those blobs.
+ */
+async function readReleaseFiles(git, sha, pinPaths) {
+    const wanted = (await git.listTree(sha, ['.github/workflows', '.github/actions', 'version.txt', ...pinPaths])).filter((e) => e.type === 'blob' && (isPinnedPath(e.path) || e.path === 'version.txt' || pinPaths.includes(e.path)));
+    await git.fetchObjects(wanted.map((e) => e.oid));
+    const blobs = await git.readBlobs(wanted.map((e) => e.oid));
+    const files = new Map();
+    for (const e of wanted) {
+        const bytes = blobs.get(e.oid);
+        const text = bytes.toString('utf8');
+        // Only text that survives decoding unchanged is edited; anything else is left byte for byte.
+        if (Buffer.from(text, 'utf8').equals(bytes))
+            files.set(e.path, text);
+        else
+            core/* warning */.$e(`${e.path} is not UTF-8 text; it is left as it is`);
+    }
+    return files;
+}
+/**
+ * Whether the remote still advertises the source commit under its ref: then git already knows what
+ * the server has and a push needs no negotiation round; otherwise (the ref moved meanwhile) the
+ * negotiation keeps a push from a shallow clone small.
+ */
+async function stillAdvertised(git, url, source) {
+    if (SHA.test(source.ref))
+        return false;
+    const refs = await git.lsRemote(url, refCandidates(source.ref));
+    return [...refs.values()].includes(source.sha);
 }
 const WORKFLOW_REFUSAL = /refusing to allow .* to create or update workflow/i;
 const WORKFLOW_PERMISSION_HINT = 'the push was refused because it changes workflow files: use a token with the `workflow` scope (classic PAT) or `workflows: write` permission (GitHub App or fine-grained token); the default GITHUB_TOKEN cannot push workflow changes';
@@ -34525,16 +34733,20 @@ const WORKFLOW_PERMISSION_HINT = 'the push was refused because it changes workfl
  * Pushes the branches planned for creation, all or none, each only if it is still absent on the
  * remote; then reads them back. Returns ref -> sha as the remote now has them.
  */
-async function pushBranches(git, url, branches) {
+async function pushBranches(git, url, branches, source) {
     const creating = branches.filter((b) => b.state === 'create');
     if (creating.length === 0)
         return new Map();
     try {
-        await git.push(url, creating.map((b) => `${b.sha}:${b.ref}`), { createOnly: creating.map((b) => b.ref) });
+        await git.push(url, creating.map((b) => `${b.sha}:${b.ref}`), { createOnly: creating.map((b) => b.ref), negotiate: !(source && (await stillAdvertised(git, url, source))) });
     }
     catch (e) {
         if (e instanceof GitError && WORKFLOW_REFUSAL.test(e.stderr + e.stdout)) {
-            throw new errors/* ConfigurationError */.j(`${WORKFLOW_PERMISSION_HINT} (git said: ${e.stderr.trim().split('\n').find((l) => WORKFLOW_REFUSAL.test(l))?.trim()})`);
+            throw new errors/* ConfigurationError */.j(`${WORKFLOW_PERMISSION_HINT} (git said: ${e.stderr
+                .trim()
+                .split('\n')
+                .find((l) => WORKFLOW_REFUSAL.test(l))
+                ?.trim()})`);
         }
         if (e instanceof GitError && /stale info|already exists|fetch first|non-fast-forward/.test(e.stderr)) {
             throw new errors/* ConfigurationError */.j(`${creating.map((b) => b.name).join(', ')}: a branch appeared on the remote while planning; nothing was pushed. Run again to see it.`);
@@ -40149,8 +40361,6 @@ var run = __nccwpck_require__(4315);
 ;// CONCATENATED MODULE: ../../packages/core/src/version-bump.ts
 
 
-
-
 async function planVersionBump(git, req) {
     const base = await git.remoteDefaultBranch(req.remoteUrl);
     if (!base)
@@ -40179,10 +40389,8 @@ async function planVersionBump(git, req) {
     }
     // A new branch starts from the default branch; an existing one moves forward, never rewritten.
     const parent = branchSha ?? baseSha;
-    await repo.sparseCheckout(parent, ['/version.txt']);
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(req.workDir, 'version.txt'), `${target}\n`);
-    await repo.changedPaths();
-    const commitSha = await repo.commit(`Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
+    const tree = await repo.editTree(parent, [{ path: 'version.txt', content: `${target}\n` }]);
+    const commitSha = await repo.commitTree(tree, [parent], `Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
     return {
         ...common,
         state: 'push',
@@ -40206,7 +40414,14 @@ async function pushVersionBump(git, url, plan, workDir) {
 /** The open PR from the bump branch into the default branch, if there is one. */
 async function findBumpPullRequest(client, plan, repository) {
     const [owner, repo] = repository.split('/');
-    const open = await client.rest.pulls.list({ owner, repo, head: `${owner}:${plan.branch}`, base: plan.base, state: 'open', per_page: 10 });
+    const open = await client.rest.pulls.list({
+        owner,
+        repo,
+        head: `${owner}:${plan.branch}`,
+        base: plan.base,
+        state: 'open',
+        per_page: 10,
+    });
     const existing = open.data[0];
     return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
 }
@@ -40288,16 +40503,27 @@ async function main(receipt) {
                 committer,
                 workDir: (0,external_node_path_.join)(scratch, 'bump'),
             });
-            if (bump.state !== 'already-bumped')
-                openPr = await findBumpPullRequest(client(), bump, repository);
+            if (bump.state !== 'already-bumped') {
+                // A laptop dry run may have no token: the plan then cannot tell whether the PR is open yet.
+                if (token || !dryRun)
+                    openPr = await findBumpPullRequest(client(), bump, repository);
+                else
+                    receipt.note('No github-token: the dry run did not check for an open version-bump pull request.');
+            }
         }
-        const plan = { action: 'cut-branch', operations: [...branchOperations(cut), ...bumpOperations(bump, openPr)] };
+        const plan = {
+            action: 'cut-branch',
+            operations: [...branchOperations(cut), ...bumpOperations(bump, openPr)],
+        };
         let prUrl = openPr?.url ?? '';
         let pushed;
         await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
             if (op.data.kind === 'branch') {
                 // One atomic push creates every planned branch; the other branch operations find it done.
-                pushed ??= pushBranches(git.in((0,external_node_path_.join)(scratch, 'cut')), remoteUrl, cut.branches);
+                pushed ??= pushBranches(git.in((0,external_node_path_.join)(scratch, 'cut')), remoteUrl, cut.branches, {
+                    ref: cut.sourceRef,
+                    sha: cut.sourceSha,
+                });
                 const remote = await pushed;
                 return { sha: remote.get(op.data.ref) ?? '' };
             }
@@ -40350,7 +40576,9 @@ function bumpOperations(bump, openPr) {
             kind: 'open-pr',
             target: `${bump.branch} -> ${bump.base}`,
             action: openPr ? 'skip' : 'create',
-            reason: openPr ? `already open: ${openPr.url}` : `open the version bump PR (version.txt ${bump.current} -> ${bump.target})`,
+            reason: openPr
+                ? `already open: ${openPr.url}`
+                : `open the version bump PR (version.txt ${bump.current} -> ${bump.target})`,
             data: { kind: 'bump-pr' },
         });
     }
@@ -42779,10 +43007,10 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ getExecOutput)
+  m: () => (/* binding */ exec)
 });
 
-// UNUSED EXPORTS: exec
+// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -43891,8 +44119,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {

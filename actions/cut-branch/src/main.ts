@@ -34,12 +34,14 @@ export async function main(receipt: Receipt): Promise<void> {
   const token = getSecret('github-token');
   const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
   const remoteUrl = getString('remote-url', repository ? `${server}/${repository}.git` : '');
-  if (remoteUrl === '') throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
+  if (remoteUrl === '')
+    throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
   const committerText = getString('committer', `${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`);
   const committer = parseIdentity(committerText);
   if (!committer) throw new ConfigurationError(`input "committer": "${committerText}" is not "Name <email>"`);
   const bumpMain = getBoolean('bump-main', false);
-  if (bumpMain && repository === '') throw new ConfigurationError('input "bump-main" needs "repository" (owner/name) to open the pull request');
+  if (bumpMain && repository === '')
+    throw new ConfigurationError('input "bump-main" needs "repository" (owner/name) to open the pull request');
 
   const git = new Git({ config: authConfig(remoteUrl, token) });
   const scratch = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'cut-branch-'));
@@ -64,7 +66,8 @@ export async function main(receipt: Receipt): Promise<void> {
 
     let bump: VersionBumpPlan | undefined;
     let openPr: BumpPullRequest | undefined;
-    const client = (): GitHubClient => createGitHubClient({ token, apiUrl: getString('api-url', process.env['GITHUB_API_URL'] ?? '') });
+    const client = (): GitHubClient =>
+      createGitHubClient({ token, apiUrl: getString('api-url', process.env['GITHUB_API_URL'] ?? '') });
     if (bumpMain) {
       bump = await planVersionBump(git, {
         remoteUrl,
@@ -74,10 +77,17 @@ export async function main(receipt: Receipt): Promise<void> {
         committer,
         workDir: join(scratch, 'bump'),
       });
-      if (bump.state !== 'already-bumped') openPr = await findBumpPullRequest(client(), bump, repository);
+      if (bump.state !== 'already-bumped') {
+        // A laptop dry run may have no token: the plan then cannot tell whether the PR is open yet.
+        if (token || !dryRun) openPr = await findBumpPullRequest(client(), bump, repository);
+        else receipt.note('No github-token: the dry run did not check for an open version-bump pull request.');
+      }
     }
 
-    const plan: Plan<Step> = { action: 'cut-branch', operations: [...branchOperations(cut), ...bumpOperations(bump, openPr)] };
+    const plan: Plan<Step> = {
+      action: 'cut-branch',
+      operations: [...branchOperations(cut), ...bumpOperations(bump, openPr)],
+    };
     let prUrl = openPr?.url ?? '';
     let pushed: Promise<Map<string, string>> | undefined;
     await executePlan(
@@ -86,7 +96,10 @@ export async function main(receipt: Receipt): Promise<void> {
       async (op): Promise<Record<string, string | number>> => {
         if (op.data.kind === 'branch') {
           // One atomic push creates every planned branch; the other branch operations find it done.
-          pushed ??= pushBranches(git.in(join(scratch, 'cut')), remoteUrl, cut.branches);
+          pushed ??= pushBranches(git.in(join(scratch, 'cut')), remoteUrl, cut.branches, {
+            ref: cut.sourceRef,
+            sha: cut.sourceSha,
+          });
           const remote = await pushed;
           return { sha: remote.get(op.data.ref) ?? '' };
         }
@@ -142,7 +155,9 @@ function bumpOperations(bump: VersionBumpPlan | undefined, openPr: BumpPullReque
       kind: 'open-pr',
       target: `${bump.branch} -> ${bump.base}`,
       action: openPr ? 'skip' : 'create',
-      reason: openPr ? `already open: ${openPr.url}` : `open the version bump PR (version.txt ${bump.current} -> ${bump.target})`,
+      reason: openPr
+        ? `already open: ${openPr.url}`
+        : `open the version bump PR (version.txt ${bump.current} -> ${bump.target})`,
       data: { kind: 'bump-pr' },
     });
   }
@@ -160,7 +175,8 @@ function report(receipt: Receipt, cut: BranchCut): void {
     for (const e of cut.edits) {
       const a = (e.before ?? '').split('\n');
       const b = e.after.split('\n');
-      if (e.before === undefined || a.length !== b.length) rows.push([e.path, 'all', e.before?.trim() ?? '(new file)', e.after.trim()]);
+      if (e.before === undefined || a.length !== b.length)
+        rows.push([e.path, 'all', e.before?.trim() ?? '(new file)', e.after.trim()]);
       else a.forEach((line, i) => line !== b[i] && rows.push([e.path, i + 1, line.trim(), b[i]!.trim()]));
     }
     receipt.addTable('Release-only commit', ['file', 'line', 'before', 'after'], rows);

@@ -28,8 +28,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const core = (opts = {}): Promise<CoreRepo> => buildCoreRepo(join(root, `pytorch-${++seq}.git`), { commits: 12, behind: 3, ...opts });
-const cut = (inputs: Record<string, string>) => runActionMain('cut-branch', ACTION_DIR, main, inputs, { repository: 'pytorch/pytorch' });
+const core = (opts = {}): Promise<CoreRepo> =>
+  buildCoreRepo(join(root, `pytorch-${++seq}.git`), { commits: 12, behind: 3, ...opts });
+const cut = (inputs: Record<string, string>) =>
+  runActionMain('cut-branch', ACTION_DIR, main, inputs, { repository: 'pytorch/pytorch' });
 
 test('both branches are created on the source sha, release/X.Y with one release-only commit of exactly the expected diff', async () => {
   const repo = await core();
@@ -146,14 +148,18 @@ test('an existing branch with unrelated history stops the run and nothing is pus
   await createOrphanCommit(repo, 'refs/heads/release/2.6', { 'README.md': 'someone else\n' });
   const before = listRefs(repo);
   const result = await cut({ 'remote-url': repo.url, 'dry-run': 'false' });
-  expect(result.error).toMatch(/^release\/2\.6 exists at [0-9a-f]{12} and shares no history with viable\/strict; nothing was changed/);
+  expect(result.error).toMatch(
+    /^release\/2\.6 exists at [0-9a-f]{12} and shares no history with viable\/strict; nothing was changed/,
+  );
   expect(listRefs(repo)).toEqual(before);
 });
 
 test('a diverged release branch is never moved: it is reported and left as it is', async () => {
   const repo = await core();
   setRef(repo, 'refs/heads/release/2.6', repo.prs[2]!.sha);
-  await landPullRequests(repo, 'release/2.6', [{ number: 150002, title: '[release/2.6] Early fix', files: { 'early.txt': 'x\n' } }]);
+  await landPullRequests(repo, 'release/2.6', [
+    { number: 150002, title: '[release/2.6] Early fix', files: { 'early.txt': 'x\n' } },
+  ]);
   const before = listRefs(repo);
   const result = await cut({ 'remote-url': repo.url, 'dry-run': 'false' });
   expect(result.error).toBeUndefined();
@@ -195,13 +201,20 @@ test('domain mode: cut from main, version.txt becomes X.Y.0 on the branch', asyn
   const head = listRefs(repo).get('refs/heads/release/0.21')!;
   expect(gitIn(repo, ['rev-parse', `${head}^`])).toBe(repo.main);
   expect(readBlob(repo, head, 'version.txt')).toBe('0.21.0\n');
-  expect(readBlob(repo, head, '.github/workflows/build-wheels-linux.yml')).toContain('build_wheels_linux.yml@release/0.21');
+  expect(readBlob(repo, head, '.github/workflows/build-wheels-linux.yml')).toContain(
+    'build_wheels_linux.yml@release/0.21',
+  );
   expect(readBlob(repo, 'main', 'version.txt')).toBe('0.21.0a0\n');
 });
 
 test('no release-only change needed: the release branch is the source commit, no empty commit', async () => {
   const repo = await core();
-  const result = await cut({ 'remote-url': repo.url, 'pin-repositories': 'pytorch/nothing-pinned', repository: 'pytorch/elsewhere', 'dry-run': 'false' });
+  const result = await cut({
+    'remote-url': repo.url,
+    'pin-repositories': 'pytorch/nothing-pinned',
+    repository: 'pytorch/elsewhere',
+    'dry-run': 'false',
+  });
   expect(result.error).toBeUndefined();
   expect(listRefs(repo).get('refs/heads/release/2.6')).toBe(repo.viableStrict);
   expect(result.outputs['changed-files']).toBe('');
@@ -210,10 +223,20 @@ test('no release-only change needed: the release branch is the source commit, no
 test('the version-bump PR is opened once, from automated/version-bump-X.Y, moving version.txt to X.(Y+1).0a0', async () => {
   const repo = await core();
   const server = await startGitHubServer({
-    state: { tokens: ['ghs_test'], viewer: 'pytorchbot', repos: [{ owner: 'pytorch', name: 'pytorch', defaultBranch: 'main', branches: liveBranches(repo) }] },
+    state: {
+      tokens: ['ghs_test'],
+      viewer: 'pytorchbot',
+      repos: [{ owner: 'pytorch', name: 'pytorch', defaultBranch: 'main', branches: liveBranches(repo) }],
+    },
   });
   try {
-    const inputs = { 'remote-url': repo.url, 'bump-main': 'true', 'dry-run': 'false', 'github-token': 'ghs_test', 'api-url': server.url };
+    const inputs = {
+      'remote-url': repo.url,
+      'bump-main': 'true',
+      'dry-run': 'false',
+      'github-token': 'ghs_test',
+      'api-url': server.url,
+    };
     const first = await cut(inputs);
     expect(first.error).toBeUndefined();
     const bump = listRefs(repo).get('refs/heads/automated/version-bump-2.6')!;
@@ -221,7 +244,11 @@ test('the version-bump PR is opened once, from automated/version-bump-X.Y, movin
     expect(readBlob(repo, bump, 'version.txt')).toBe('2.7.0a0\n');
     const pulls = server.state.repos[0]!.pulls!;
     expect(pulls).toHaveLength(1);
-    expect(pulls[0]).toMatchObject({ head: 'automated/version-bump-2.6', base: 'main', title: 'Bump version to 2.7.0a0' });
+    expect(pulls[0]).toMatchObject({
+      head: 'automated/version-bump-2.6',
+      base: 'main',
+      title: 'Bump version to 2.7.0a0',
+    });
     expect(first.outputs['bump-pr-url']).toBe(`https://github.com/pytorch/pytorch/pull/${pulls[0]!.number}`);
 
     const second = await cut(inputs);
@@ -235,10 +262,19 @@ test('the version-bump PR is opened once, from automated/version-bump-X.Y, movin
 });
 
 test.each([
-  ['2.6.0rc1', 'input "version": "2.6.0rc1" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6'],
+  [
+    '2.6.0rc1',
+    'input "version": "2.6.0rc1" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6',
+  ],
   ['2', 'input "version": "2" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6'],
-  ['v2.6.0+cu124', 'input "version": "v2.6.0+cu124" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6'],
-  ['two.six', 'input "version": "two.six" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6'],
+  [
+    'v2.6.0+cu124',
+    'input "version": "v2.6.0+cu124" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6',
+  ],
+  [
+    'two.six',
+    'input "version": "two.six" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6',
+  ],
 ])('bad version %s is a one-line error', async (version, message) => {
   const repo = await buildCoreRepo(join(root, `bad-${++seq}.git`), { commits: 1 });
   const result = await cut({ 'remote-url': repo.url, version });
@@ -247,11 +283,24 @@ test.each([
 
 test('other bad inputs are one-line errors naming the input', async () => {
   const repo = await buildCoreRepo(join(root, `bad-${++seq}.git`), { commits: 1 });
-  expect((await cut({ 'remote-url': repo.url, 'source-ref': 'no/such' })).error).toBe(`input "source-ref": no branch or tag "no/such" on ${repo.url}`);
-  expect((await cut({ 'remote-url': repo.url, branches: 'release/{major}..{minor}' })).error).toBe('input "branches": "release/2..6" is not a valid branch name');
-  expect((await cut({ 'remote-url': repo.url, pins: 'xla.txt=r{maj}' })).error).toMatch(/^input "pins": unknown placeholder \{maj\}/);
-  expect((await cut({ 'remote-url': repo.url, committer: 'nobody' })).error).toBe('input "committer": "nobody" is not "Name <email>"');
-  expect((await cut({ 'remote-url': repo.url, 'dry-run': 'perhaps' })).error).toBe('input "dry-run" must be true or false, got "perhaps"');
+  expect((await cut({ 'remote-url': repo.url, 'source-ref': 'no/such' })).error).toBe(
+    `input "source-ref": no branch or tag "no/such" on ${repo.url}`,
+  );
+  expect((await cut({ 'remote-url': repo.url, 'source-ref': 'f'.repeat(40) })).error).toBe(
+    `input "source-ref": commit ${'f'.repeat(40)} is not on ${repo.url}`,
+  );
+  expect((await cut({ 'remote-url': repo.url, branches: 'release/{major}..{minor}' })).error).toBe(
+    'input "branches": "release/2..6" is not a valid branch name',
+  );
+  expect((await cut({ 'remote-url': repo.url, pins: 'xla.txt=r{maj}' })).error).toMatch(
+    /^input "pins": unknown placeholder \{maj\}/,
+  );
+  expect((await cut({ 'remote-url': repo.url, committer: 'nobody' })).error).toBe(
+    'input "committer": "nobody" is not "Name <email>"',
+  );
+  expect((await cut({ 'remote-url': repo.url, 'dry-run': 'perhaps' })).error).toBe(
+    'input "dry-run" must be true or false, got "perhaps"',
+  );
 });
 
 test('a push refused for lack of workflow permission fails with the hint, and nothing is half-pushed', async () => {
@@ -264,13 +313,19 @@ test('a push refused for lack of workflow permission fails with the hint, and no
   chmodSync(hook, 0o755);
   const before = listRefs(repo);
   const result = await cut({ 'remote-url': repo.url, 'dry-run': 'false' });
-  expect(result.error).toMatch(/^the push was refused because it changes workflow files: use a token with the `workflow` scope/);
+  expect(result.error).toMatch(
+    /^the push was refused because it changes workflow files: use a token with the `workflow` scope/,
+  );
   expect(listRefs(repo)).toEqual(before);
 });
 
 test('the bundled dist/index.js cuts the branches when run with INPUT_* variables', async () => {
   const repo = await core();
-  const result = await runActionBundle(ACTION_DIR, { 'remote-url': repo.url, pins: XLA_PIN, 'dry-run': 'false' }, { repository: 'pytorch/pytorch' });
+  const result = await runActionBundle(
+    ACTION_DIR,
+    { 'remote-url': repo.url, pins: XLA_PIN, 'dry-run': 'false' },
+    { repository: 'pytorch/pytorch' },
+  );
   expect(result.error).toBeUndefined();
   expect(result.exitCode).toBe(0);
   expect(result.outputs['branch']).toBe('release/2.6');

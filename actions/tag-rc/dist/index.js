@@ -28507,16 +28507,26 @@ class Git {
                 env[k] = v;
         Object.assign(env, this.env, opts.env);
         core/* debug */.Yz(`git ${describeArgs(args)}${this.cwd ? ` (in ${this.cwd})` : ''}`);
-        const result = await exec/* getExecOutput */.H(this.gitPath, args, {
+        const out = [];
+        const err = [];
+        const exitCode = await exec/* exec */.m(this.gitPath, args, {
             cwd: this.cwd,
             env,
             silent: true,
             ignoreReturnCode: true,
             input: opts.input,
+            listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
         });
-        const ok = result.exitCode === 0 || (opts.okCodes ?? []).includes(result.exitCode);
+        const stdoutBytes = Buffer.concat(out);
+        const result = {
+            exitCode,
+            stdoutBytes,
+            stdout: stdoutBytes.toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+        };
+        const ok = exitCode === 0 || (opts.okCodes ?? []).includes(exitCode);
         if (!ok)
-            throw new GitError(args, result.exitCode, result.stderr, result.stdout);
+            throw new GitError(args, exitCode, result.stderr, result.stdout);
         return result;
     }
     /** Standard output with the trailing newline removed. */
@@ -28599,7 +28609,9 @@ class Git {
      * so only the matching files' blobs are fetched and written. Detached HEAD at `rev`.
      */
     async sparseCheckout(rev, patterns) {
-        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], { input: Buffer.from(patterns.join('\n') + '\n') });
+        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], {
+            input: Buffer.from(patterns.join('\n') + '\n'),
+        });
         await this.run(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', rev]);
     }
     /** Paths under the sparse checkout that differ from HEAD (modified, added or deleted). */
@@ -28637,9 +28649,10 @@ class Git {
                 throw new Error(`refusing to force-push ${spec}`);
         return this.run([
             // Tell the server which commits we have, so a shallow clone whose commits the remote's
-            // advertised tips no longer reach still sends only the new objects.
+            // advertised tips no longer reach still sends only the new objects. Callers that know the
+            // remote still advertises their base skip this round trip.
             '-c',
-            'push.negotiate=true',
+            `push.negotiate=${opts.negotiate ?? true}`,
             'push',
             '--atomic',
             '--porcelain',
@@ -28665,14 +28678,150 @@ class Git {
     async isShallow() {
         return (await this.out(['rev-parse', '--is-shallow-repository'])) === 'true';
     }
+    /**
+     * Files (recursively) under the given paths at `rev`, read from trees alone: in a blobless clone this
+     * lists files whose contents have not been fetched.
+     */
+    async listTree(rev, paths) {
+        if (paths.length === 0)
+            return [];
+        const out = await this.out(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
+        return out
+            .split('\0')
+            .filter((l) => l !== '')
+            .map(parseTreeLine);
+    }
+    /**
+     * Fetches objects by id from `origin` in one request, as git's own lazy fetch does, so a partial
+     * clone gets the few blobs it needs without one round trip per file.
+     */
+    async fetchObjects(oids) {
+        const unique = [...new Set(oids)];
+        if (unique.length === 0)
+            return;
+        await this.run([
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            'fetch',
+            '-q',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            '--stdin',
+            'origin',
+        ], { input: Buffer.from(unique.join('\n') + '\n') });
+    }
+    /** Contents of blobs by id, with one `cat-file --batch`. */
+    async readBlobs(oids) {
+        const unique = [...new Set(oids)];
+        const blobs = new Map();
+        if (unique.length === 0)
+            return blobs;
+        const { stdoutBytes: buf } = await this.run(['cat-file', '--batch'], {
+            input: Buffer.from(unique.join('\n') + '\n'),
+        });
+        let at = 0;
+        while (at < buf.length) {
+            const eol = buf.indexOf(0x0a, at);
+            const header = buf.subarray(at, eol).toString('utf8').split(' ');
+            if (header[1] === 'missing' || header.length < 3)
+                throw new Error(`object ${header[0]} is missing`);
+            const size = Number(header[2]);
+            blobs.set(header[0], buf.subarray(eol + 1, eol + 1 + size));
+            at = eol + 1 + size + 1;
+        }
+        return blobs;
+    }
+    /** Stores a blob; returns its id. */
+    async writeBlob(content) {
+        return this.out(['hash-object', '-w', '--stdin'], {
+            input: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+        });
+    }
+    /**
+     * The tree of `rev` with files written or removed, built with `mktree` along the changed
+     * directories only: no checkout, no index, and no other file's contents needed.
+     */
+    async editTree(rev, changes) {
+        const blobs = new Map();
+        for (const c of changes)
+            blobs.set(c.path, c.content === null ? null : await this.writeBlob(c.content));
+        const build = async (tree, edits) => {
+            const entries = new Map();
+            if (tree) {
+                const out = await this.out(['ls-tree', '-z', tree]);
+                for (const line of out.split('\0').filter((l) => l !== '')) {
+                    const e = parseTreeLine(line);
+                    entries.set(e.path, e);
+                }
+            }
+            const subdirs = new Map();
+            for (const [path, oid] of edits) {
+                const slash = path.indexOf('/');
+                if (slash < 0) {
+                    const old = entries.get(path);
+                    if (old && old.type !== 'blob')
+                        throw new Error(`cannot replace directory ${path} with a file`);
+                    if (oid === null)
+                        entries.delete(path);
+                    else
+                        entries.set(path, { mode: old?.mode ?? '100644', type: 'blob', oid, path });
+                }
+                else {
+                    const dir = path.slice(0, slash);
+                    if (!subdirs.has(dir))
+                        subdirs.set(dir, new Map());
+                    subdirs.get(dir).set(path.slice(slash + 1), oid);
+                }
+            }
+            for (const [dir, sub] of subdirs) {
+                const old = entries.get(dir);
+                if (old && old.type !== 'tree')
+                    throw new Error(`cannot write under ${dir}: it is a file`);
+                const oid = await build(old?.oid, sub);
+                if (oid === undefined)
+                    entries.delete(dir);
+                else
+                    entries.set(dir, { mode: '040000', type: 'tree', oid, path: dir });
+            }
+            if (entries.size === 0)
+                return undefined;
+            const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.path}\0`).join('');
+            // --missing: entries carried over from the old tree may be blobs this partial clone never fetched.
+            return this.out(['mktree', '-z', '--missing'], { input: Buffer.from(input, 'utf8') });
+        };
+        const root = await this.out(['rev-parse', '--verify', '-q', `${rev}^{tree}`]);
+        return (await build(root, blobs)) ?? (await this.out(['mktree'], { input: Buffer.alloc(0) }));
+    }
+    /** A commit of `tree` on `parents` with the given identity as author and committer; returns its id. */
+    async commitTree(tree, parents, message, identity) {
+        return this.out(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+            input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
+            env: {
+                GIT_AUTHOR_NAME: identity.name,
+                GIT_AUTHOR_EMAIL: identity.email,
+                GIT_COMMITTER_NAME: identity.name,
+                GIT_COMMITTER_EMAIL: identity.email,
+            },
+        });
+    }
     /** A file's content at a commit, or undefined when the commit has no such file. */
     async readFile(rev, path) {
         const r = await this.run(['cat-file', 'blob', `${rev}:${path}`], { okCodes: [128] });
         return r.exitCode === 0 ? r.stdout : undefined;
     }
 }
+function parseTreeLine(line) {
+    const tab = line.indexOf('\t');
+    const [mode, type, oid] = line.slice(0, tab).split(' ');
+    return { mode, type, oid, path: line.slice(tab + 1) };
+}
 function globToRegExp(glob) {
-    const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
     return new RegExp(`^${body}$`);
 }
 
@@ -29180,7 +29329,11 @@ async function planTag(git, req) {
     if (!req.force) {
         throw new errors/* ConfigurationError */.j(`${tag} already exists on ${existing.commit.slice(0, 12)}, not on ${sha.slice(0, 12)} (${why}); tags are never moved unless force is set`);
     }
-    return { ...base, state: 'move', detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}` };
+    return {
+        ...base,
+        state: 'move',
+        detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}`,
+    };
 }
 /**
  * Creates the annotated tag locally on the one fetched commit and pushes it: created only if still
@@ -29191,10 +29344,15 @@ async function pushTag(git, url, plan, tagger, workDir) {
         return;
     const repo = git.in(workDir);
     // The commit, and the refs the remote will advertise for it, so the push sends only the tag object.
-    const extra = plan.candidates.filter((t) => t.commit === plan.sha).map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
+    const extra = plan.candidates
+        .filter((t) => t.commit === plan.sha)
+        .map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
     await repo.partialFetch(url, [plan.sha, ...extra], { filter: 'tree:0' });
     const env = { GIT_COMMITTER_NAME: tagger.name, GIT_COMMITTER_EMAIL: tagger.email };
-    await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], { env, input: Buffer.from(plan.message + '\n') });
+    await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], {
+        env,
+        input: Buffer.from(plan.message + '\n'),
+    });
     const ref = `refs/tags/${plan.tag}`;
     try {
         if (plan.state === 'create')
@@ -29249,7 +29407,17 @@ async function main(receipt) {
     const git = new Git({ config: authConfig(remoteUrl, getSecret('github-token')) });
     const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'tag-rc-'));
     try {
-        const tag = await planTag(git, { remoteUrl, version, rc, final, allowNewCommit, force, branch, tagger, workDir: scratch });
+        const tag = await planTag(git, {
+            remoteUrl,
+            version,
+            rc,
+            final,
+            allowNewCommit,
+            force,
+            branch,
+            tagger,
+            workDir: scratch,
+        });
         receipt.addTable(`Release tags of ${version.release.join('.')} on ${branch} (tip ${tag.branchSha})`, ['tag', 'commit', 'note'], [...tag.candidates, ...(tag.existing && tag.existing.rc === undefined ? [tag.existing] : [])].map((t) => [
             t.name,
             t.commit,
@@ -31679,10 +31847,10 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  H: () => (/* binding */ getExecOutput)
+  m: () => (/* binding */ exec)
 });
 
-// UNUSED EXPORTS: exec
+// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -32791,8 +32959,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {

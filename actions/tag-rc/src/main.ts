@@ -14,7 +14,8 @@ export async function main(receipt: Receipt): Promise<void> {
   const version = parseReleaseVersion('version', getRequired('version'));
   const final = getBoolean('final', false);
   const rcText = getString('rc', 'next');
-  if (final && rcText.toLowerCase() !== 'next') throw new ConfigurationError(`input "rc" ("${rcText}") cannot be combined with final: true`);
+  if (final && rcText.toLowerCase() !== 'next')
+    throw new ConfigurationError(`input "rc" ("${rcText}") cannot be combined with final: true`);
   const rc = final ? undefined : parseRcInput('rc', rcText);
   const allowNewCommit = getBoolean('allow-new-commit', false);
   if (allowNewCommit && !final) throw new ConfigurationError('input "allow-new-commit" only applies with final: true');
@@ -24,7 +25,8 @@ export async function main(receipt: Receipt): Promise<void> {
   const repository = getString('repository', process.env['GITHUB_REPOSITORY'] ?? '');
   const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
   const remoteUrl = getString('remote-url', repository ? `${server}/${repository}.git` : '');
-  if (remoteUrl === '') throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
+  if (remoteUrl === '')
+    throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
   const taggerText = getString('tagger', `${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`);
   const tagger = parseIdentity(taggerText);
   if (!tagger) throw new ConfigurationError(`input "tagger": "${taggerText}" is not "Name <email>"`);
@@ -32,7 +34,17 @@ export async function main(receipt: Receipt): Promise<void> {
   const git = new Git({ config: authConfig(remoteUrl, getSecret('github-token')) });
   const scratch = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'tag-rc-'));
   try {
-    const tag = await planTag(git, { remoteUrl, version, rc, final, allowNewCommit, force, branch, tagger, workDir: scratch });
+    const tag = await planTag(git, {
+      remoteUrl,
+      version,
+      rc,
+      final,
+      allowNewCommit,
+      force,
+      branch,
+      tagger,
+      workDir: scratch,
+    });
     receipt.addTable(
       `Release tags of ${version.release.join('.')} on ${branch} (tip ${tag.branchSha})`,
       ['tag', 'commit', 'note'],

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runActionBundle, runActionMain } from '@release-actions/testkit/action-run';
-import { buildCoreRepo, cherryPick, cutReleaseBranch, gitIn, landPullRequests, listRefs, type CoreRepo } from '@release-actions/testkit/git/index';
+import {
+  buildCoreRepo,
+  cherryPick,
+  cutReleaseBranch,
+  gitIn,
+  landPullRequests,
+  listRefs,
+  type CoreRepo,
+} from '@release-actions/testkit/git/index';
 import { main } from '../src/main.js';
 
 const ACTION_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,11 +30,14 @@ async function released(): Promise<{ repo: CoreRepo; tip: string }> {
   return { repo, tip: cut.release };
 }
 
-const tag = (repo: CoreRepo, inputs: Record<string, string>) => runActionMain('tag-rc', ACTION_DIR, main, { 'remote-url': repo.url, ...inputs });
+const tag = (repo: CoreRepo, inputs: Record<string, string>) =>
+  runActionMain('tag-rc', ACTION_DIR, main, { 'remote-url': repo.url, ...inputs });
 
 /** Moves release/2.6 forward by one cherry-picked fix; returns the new tip. */
 async function pickOne(repo: CoreRepo, n: number): Promise<string> {
-  const [fix] = await landPullRequests(repo, 'main', [{ number: 150000 + n, title: `[inductor] Fix ${n}`, files: { [`fix${n}.py`]: `x = ${n}\n` } }]);
+  const [fix] = await landPullRequests(repo, 'main', [
+    { number: 150000 + n, title: `[inductor] Fix ${n}`, files: { [`fix${n}.py`]: `x = ${n}\n` } },
+  ]);
   const [picked] = await cherryPick(repo, 'release/2.6', [fix!.sha]);
   return picked!;
 }
@@ -37,9 +48,9 @@ test('rc next tags the release branch tip as rc1 with an annotated tag, then rc2
   expect(first.error).toBeUndefined();
   expect(first.outputs).toMatchObject({ tag: 'v2.6.0-rc1', sha: tip, created: 'true' });
   expect(gitIn(repo, ['cat-file', '-t', 'v2.6.0-rc1'])).toBe('tag');
-  expect(gitIn(repo, ['for-each-ref', '--format=%(taggername) %(taggeremail)|%(contents:subject)', 'refs/tags/v2.6.0-rc1'])).toBe(
-    'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|Release candidate v2.6.0-rc1',
-  );
+  expect(
+    gitIn(repo, ['for-each-ref', '--format=%(taggername) %(taggeremail)|%(contents:subject)', 'refs/tags/v2.6.0-rc1']),
+  ).toBe('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|Release candidate v2.6.0-rc1');
   expect(gitIn(repo, ['rev-parse', 'v2.6.0-rc1^{commit}'])).toBe(tip);
 
   const newTip = await pickOne(repo, 1);
@@ -88,7 +99,9 @@ test('final tags the latest RC commit even after the branch moved on; again is a
   expect(final.outputs).toMatchObject({ tag: 'v2.6.0', sha: rc2, created: 'true' });
   expect(gitIn(repo, ['rev-parse', 'v2.6.0^{commit}'])).toBe(rc2);
   expect(gitIn(repo, ['rev-parse', 'v2.6.0-rc2^{commit}'])).toBe(rc2);
-  expect(final.receipt!.plan!.operations[0]!.reason).toContain(`release/2.6 has moved past it to ${later.slice(0, 12)}`);
+  expect(final.receipt!.plan!.operations[0]!.reason).toContain(
+    `release/2.6 has moved past it to ${later.slice(0, 12)}`,
+  );
 
   const again = await tag(repo, { version: '2.6.0', final: 'true', 'dry-run': 'false' });
   expect(again.outputs).toMatchObject({ tag: 'v2.6.0', sha: rc2, created: 'false' });
@@ -97,7 +110,9 @@ test('final tags the latest RC commit even after the branch moved on; again is a
 test('final without any RC is refused unless allow-new-commit, which tags the branch tip', async () => {
   const { repo, tip } = await released();
   const refused = await tag(repo, { version: '2.6.0', final: 'true', 'dry-run': 'false' });
-  expect(refused.error).toBe(`no release candidate v2.6.0-rcN exists on ${repo.url}; tag one first, or set allow-new-commit to tag release/2.6 itself`);
+  expect(refused.error).toBe(
+    `no release candidate v2.6.0-rcN exists on ${repo.url}; tag one first, or set allow-new-commit to tag release/2.6 itself`,
+  );
   const allowed = await tag(repo, { version: '2.6.0', final: 'true', 'allow-new-commit': 'true', 'dry-run': 'false' });
   expect(allowed.outputs).toMatchObject({ tag: 'v2.6.0', sha: tip, created: 'true' });
 });
@@ -113,11 +128,23 @@ test('a dry run names the tag and commit and pushes nothing', async () => {
 });
 
 test.each([
-  [{ version: '2.6' }, 'input "version": "2.6" is not a full release version; expected MAJOR.MINOR.PATCH such as 2.6.0'],
-  [{ version: '2.6.0rc1' }, 'input "version": "2.6.0rc1" is not a full release version (it is a pre-release); expected MAJOR.MINOR.PATCH such as 2.6.0'],
+  [
+    { version: '2.6' },
+    'input "version": "2.6" is not a full release version; expected MAJOR.MINOR.PATCH such as 2.6.0',
+  ],
+  [
+    { version: '2.6.0rc1' },
+    'input "version": "2.6.0rc1" is not a full release version (it is a pre-release); expected MAJOR.MINOR.PATCH such as 2.6.0',
+  ],
   [{ version: 'latest' }, 'input "version": "latest" is not a version; expected MAJOR.MINOR.PATCH such as 2.6.0'],
-  [{ version: '2.6.0', rc: '0' }, 'input "rc": "0" is not a release-candidate number; expected a positive number such as 3, or next'],
-  [{ version: '2.6.0', rc: 'rc2' }, 'input "rc": "rc2" is not a release-candidate number; expected a positive number such as 3, or next'],
+  [
+    { version: '2.6.0', rc: '0' },
+    'input "rc": "0" is not a release-candidate number; expected a positive number such as 3, or next',
+  ],
+  [
+    { version: '2.6.0', rc: 'rc2' },
+    'input "rc": "rc2" is not a release-candidate number; expected a positive number such as 3, or next',
+  ],
   [{ version: '2.6.0', rc: '2', final: 'true' }, 'input "rc" ("2") cannot be combined with final: true'],
   [{ version: '2.6.0', 'allow-new-commit': 'true' }, 'input "allow-new-commit" only applies with final: true'],
   [{ version: '2.6.0', branch: 'release/9.9' }, 'input "branch": release/9.9 does not exist on REMOTE'],

@@ -14,7 +14,13 @@ function sh(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@e',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@e',
+    },
   }).trim();
 }
 
@@ -83,7 +89,9 @@ test('a commit records the given identity as author and committer and pushes wit
   writeFileSync(join(dir, 'version.txt'), '2.4.0a0\n');
   expect(await git.changedPaths()).toEqual(['version.txt']);
   const sha = await git.commit('bump\n\nbody', { name: 'Release Bot', email: 'bot@example.com' });
-  expect(sh(dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', sha)).toBe('Release Bot <bot@example.com>|Release Bot <bot@example.com>|bump');
+  expect(sh(dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%s', sha)).toBe(
+    'Release Bot <bot@example.com>|Release Bot <bot@example.com>|bump',
+  );
   expect(await git.revListCount(`${tip}..${sha}`)).toBe(1);
 
   await git.push(url, [`${sha}:refs/heads/bump`], { createOnly: ['refs/heads/bump'] });
@@ -95,6 +103,40 @@ test('a commit records the given identity as author and committer and pushes wit
   // A create-only push refuses a ref that exists, even when the push would be a fast-forward.
   await expect(git.push(url, [`${sha}:refs/heads/old`], { createOnly: ['refs/heads/old'] })).rejects.toThrow(GitError);
   expect((await git.lsRemote(url, ['refs/heads/old'])).get('refs/heads/old')).toBe(first);
+});
+
+test('files are listed from trees, their blobs fetched in one request, and a commit built without a checkout', async () => {
+  const dir = join(root, 'plumbing');
+  const git = new Git({ cwd: dir });
+  await git.partialFetch(url, [tip]);
+  const entries = await git.listTree(tip, ['version.txt', 'file1.txt', 'nope']);
+  expect(entries.map((e) => [e.path, e.type, e.mode])).toEqual([
+    ['file1.txt', 'blob', '100644'],
+    ['version.txt', 'blob', '100644'],
+  ]);
+  expect(missing(dir, tip)).toHaveLength(4);
+  await git.fetchObjects(entries.map((e) => e.oid));
+  expect(missing(dir, tip)).toHaveLength(2);
+  const blobs = await git.readBlobs(entries.map((e) => e.oid));
+  expect(blobs.get(entries[1]!.oid)!.toString()).toBe('2.3.0a0\n');
+
+  const tree = await git.editTree(tip, [
+    { path: 'version.txt', content: '2.4.0a0\n' },
+    { path: 'file2.txt', content: null },
+    { path: '.github/ci_commit_pins/xla.txt', content: 'r2.6\n' },
+    { path: 'bytes.bin', content: Buffer.from([0xff, 0x00, 0x0a]) },
+  ]);
+  const sha = await git.commitTree(tree, [tip], 'edit\n', { name: 'Release Bot', email: 'bot@example.com' });
+  expect(sh(dir, 'diff', '--name-status', tip, sha).split('\n')).toEqual([
+    'A\t.github/ci_commit_pins/xla.txt',
+    'A\tbytes.bin',
+    'D\tfile2.txt',
+    'M\tversion.txt',
+  ]);
+  expect(sh(dir, 'show', `${sha}:.github/ci_commit_pins/xla.txt`)).toBe('r2.6');
+  expect(sh(dir, 'log', '-1', '--format=%an <%ae>|%P', sha)).toBe(`Release Bot <bot@example.com>|${tip}`);
+  // Only the edited blobs were ever needed: file3.txt's contents were never fetched.
+  expect(missing(dir, sha)).toHaveLength(1);
 });
 
 test('merge-base and rev-list counts answer on related and unrelated histories', async () => {
@@ -132,11 +174,16 @@ test('a token becomes a host-scoped basic auth header, never part of the URL or 
   expect(key).toBe('http.https://github.com/.extraheader');
   expect(value).toBe(`AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`);
   const git = new Git({ cwd: root, config: authConfig('https://ghe.example.com/o/r.git', 'ghs_secret') });
-  expect(await git.out(['config', '--get', 'http.https://ghe.example.com/.extraheader'])).toContain('AUTHORIZATION: basic ');
+  expect(await git.out(['config', '--get', 'http.https://ghe.example.com/.extraheader'])).toContain(
+    'AUTHORIZATION: basic ',
+  );
 });
 
 test('identities are parsed from "Name <email>"', () => {
-  expect(parseIdentity('PyTorch Release Bot <release@pytorch.org>')).toEqual({ name: 'PyTorch Release Bot', email: 'release@pytorch.org' });
+  expect(parseIdentity('PyTorch Release Bot <release@pytorch.org>')).toEqual({
+    name: 'PyTorch Release Bot',
+    email: 'release@pytorch.org',
+  });
   expect(parseIdentity('no email')).toBeUndefined();
   expect(parseIdentity('<only@email>')).toBeUndefined();
 });

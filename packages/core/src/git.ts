@@ -14,6 +14,21 @@ export interface GitResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Standard output as bytes, for binary protocols such as `cat-file --batch`. */
+  stdoutBytes: Buffer;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+  path: string;
+}
+
+/** A file to write (`content`) or remove (`null`) in a tree edit. */
+export interface TreeChange {
+  path: string;
+  content: string | Buffer | null;
 }
 
 export interface GitRunOptions {
@@ -76,7 +91,10 @@ export const DEFAULT_IDENTITY: Identity = {
  * The `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` variables for the given settings,
  * numbered after any the environment already carries so that those keep working.
  */
-export function configEnv(config: Array<[string, string]>, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function configEnv(
+  config: Array<[string, string]>,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   if (config.length === 0) return {};
   const start = Number.parseInt(base['GIT_CONFIG_COUNT'] ?? '0', 10) || 0;
   const env: Record<string, string> = { GIT_CONFIG_COUNT: String(start + config.length) };
@@ -136,15 +154,25 @@ export class Git {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, this.env, opts.env);
     core.debug(`git ${describeArgs(args)}${this.cwd ? ` (in ${this.cwd})` : ''}`);
-    const result = await exec.getExecOutput(this.gitPath, args, {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const exitCode = await exec.exec(this.gitPath, args, {
       cwd: this.cwd,
       env,
       silent: true,
       ignoreReturnCode: true,
       input: opts.input,
+      listeners: { stdout: (d: Buffer) => out.push(d), stderr: (d: Buffer) => err.push(d) },
     });
-    const ok = result.exitCode === 0 || (opts.okCodes ?? []).includes(result.exitCode);
-    if (!ok) throw new GitError(args, result.exitCode, result.stderr, result.stdout);
+    const stdoutBytes = Buffer.concat(out);
+    const result = {
+      exitCode,
+      stdoutBytes,
+      stdout: stdoutBytes.toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+    };
+    const ok = exitCode === 0 || (opts.okCodes ?? []).includes(exitCode);
+    if (!ok) throw new GitError(args, exitCode, result.stderr, result.stdout);
     return result;
   }
 
@@ -230,7 +258,9 @@ export class Git {
    * so only the matching files' blobs are fetched and written. Detached HEAD at `rev`.
    */
   async sparseCheckout(rev: string, patterns: string[]): Promise<void> {
-    await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], { input: Buffer.from(patterns.join('\n') + '\n') });
+    await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], {
+      input: Buffer.from(patterns.join('\n') + '\n'),
+    });
     await this.run(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', rev]);
   }
 
@@ -264,13 +294,18 @@ export class Git {
    * `lease` replaces a ref only if it still holds the expected object: the one way to move a tag,
    * used only when the caller was explicitly asked to.
    */
-  async push(url: string, refspecs: string[], opts: { createOnly?: string[]; lease?: Array<[string, string]> } = {}): Promise<GitResult> {
+  async push(
+    url: string,
+    refspecs: string[],
+    opts: { createOnly?: string[]; lease?: Array<[string, string]>; negotiate?: boolean } = {},
+  ): Promise<GitResult> {
     for (const spec of refspecs) if (spec.startsWith('+')) throw new Error(`refusing to force-push ${spec}`);
     return this.run([
       // Tell the server which commits we have, so a shallow clone whose commits the remote's
-      // advertised tips no longer reach still sends only the new objects.
+      // advertised tips no longer reach still sends only the new objects. Callers that know the
+      // remote still advertises their base skip this round trip.
       '-c',
-      'push.negotiate=true',
+      `push.negotiate=${opts.negotiate ?? true}`,
       'push',
       '--atomic',
       '--porcelain',
@@ -301,6 +336,129 @@ export class Git {
     return (await this.out(['rev-parse', '--is-shallow-repository'])) === 'true';
   }
 
+  /**
+   * Files (recursively) under the given paths at `rev`, read from trees alone: in a blobless clone this
+   * lists files whose contents have not been fetched.
+   */
+  async listTree(rev: string, paths: string[]): Promise<TreeEntry[]> {
+    if (paths.length === 0) return [];
+    const out = await this.out(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
+    return out
+      .split('\0')
+      .filter((l) => l !== '')
+      .map(parseTreeLine);
+  }
+
+  /**
+   * Fetches objects by id from `origin` in one request, as git's own lazy fetch does, so a partial
+   * clone gets the few blobs it needs without one round trip per file.
+   */
+  async fetchObjects(oids: string[]): Promise<void> {
+    const unique = [...new Set(oids)];
+    if (unique.length === 0) return;
+    await this.run(
+      [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        '-q',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--stdin',
+        'origin',
+      ],
+      { input: Buffer.from(unique.join('\n') + '\n') },
+    );
+  }
+
+  /** Contents of blobs by id, with one `cat-file --batch`. */
+  async readBlobs(oids: string[]): Promise<Map<string, Buffer>> {
+    const unique = [...new Set(oids)];
+    const blobs = new Map<string, Buffer>();
+    if (unique.length === 0) return blobs;
+    const { stdoutBytes: buf } = await this.run(['cat-file', '--batch'], {
+      input: Buffer.from(unique.join('\n') + '\n'),
+    });
+    let at = 0;
+    while (at < buf.length) {
+      const eol = buf.indexOf(0x0a, at);
+      const header = buf.subarray(at, eol).toString('utf8').split(' ');
+      if (header[1] === 'missing' || header.length < 3) throw new Error(`object ${header[0]} is missing`);
+      const size = Number(header[2]);
+      blobs.set(header[0]!, buf.subarray(eol + 1, eol + 1 + size));
+      at = eol + 1 + size + 1;
+    }
+    return blobs;
+  }
+
+  /** Stores a blob; returns its id. */
+  async writeBlob(content: string | Buffer): Promise<string> {
+    return this.out(['hash-object', '-w', '--stdin'], {
+      input: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+    });
+  }
+
+  /**
+   * The tree of `rev` with files written or removed, built with `mktree` along the changed
+   * directories only: no checkout, no index, and no other file's contents needed.
+   */
+  async editTree(rev: string, changes: TreeChange[]): Promise<string> {
+    const blobs = new Map<string, string | null>();
+    for (const c of changes) blobs.set(c.path, c.content === null ? null : await this.writeBlob(c.content));
+    const build = async (tree: string | undefined, edits: Map<string, string | null>): Promise<string | undefined> => {
+      const entries = new Map<string, TreeEntry>();
+      if (tree) {
+        const out = await this.out(['ls-tree', '-z', tree]);
+        for (const line of out.split('\0').filter((l) => l !== '')) {
+          const e = parseTreeLine(line);
+          entries.set(e.path, e);
+        }
+      }
+      const subdirs = new Map<string, Map<string, string | null>>();
+      for (const [path, oid] of edits) {
+        const slash = path.indexOf('/');
+        if (slash < 0) {
+          const old = entries.get(path);
+          if (old && old.type !== 'blob') throw new Error(`cannot replace directory ${path} with a file`);
+          if (oid === null) entries.delete(path);
+          else entries.set(path, { mode: old?.mode ?? '100644', type: 'blob', oid, path });
+        } else {
+          const dir = path.slice(0, slash);
+          if (!subdirs.has(dir)) subdirs.set(dir, new Map());
+          subdirs.get(dir)!.set(path.slice(slash + 1), oid);
+        }
+      }
+      for (const [dir, sub] of subdirs) {
+        const old = entries.get(dir);
+        if (old && old.type !== 'tree') throw new Error(`cannot write under ${dir}: it is a file`);
+        const oid = await build(old?.oid, sub);
+        if (oid === undefined) entries.delete(dir);
+        else entries.set(dir, { mode: '040000', type: 'tree', oid, path: dir });
+      }
+      if (entries.size === 0) return undefined;
+      const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.path}\0`).join('');
+      // --missing: entries carried over from the old tree may be blobs this partial clone never fetched.
+      return this.out(['mktree', '-z', '--missing'], { input: Buffer.from(input, 'utf8') });
+    };
+    const root = await this.out(['rev-parse', '--verify', '-q', `${rev}^{tree}`]);
+    return (await build(root, blobs)) ?? (await this.out(['mktree'], { input: Buffer.alloc(0) }));
+  }
+
+  /** A commit of `tree` on `parents` with the given identity as author and committer; returns its id. */
+  async commitTree(tree: string, parents: string[], message: string, identity: Identity): Promise<string> {
+    return this.out(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+      input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
+      env: {
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email,
+      },
+    });
+  }
+
   /** A file's content at a commit, or undefined when the commit has no such file. */
   async readFile(rev: string, path: string): Promise<string | undefined> {
     const r = await this.run(['cat-file', 'blob', `${rev}:${path}`], { okCodes: [128] });
@@ -308,7 +466,16 @@ export class Git {
   }
 }
 
+function parseTreeLine(line: string): TreeEntry {
+  const tab = line.indexOf('\t');
+  const [mode, type, oid] = line.slice(0, tab).split(' ') as [string, TreeEntry['type'], string];
+  return { mode, type, oid, path: line.slice(tab + 1) };
+}
+
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }

@@ -1,5 +1,12 @@
 import { ConfigurationError } from './errors.js';
-import { checkRepoPath, expandPlaceholders, isPinnedPath, pinWorkflowContent, releaseEdits, renderEdits } from './release-pins.js';
+import {
+  checkRepoPath,
+  expandPlaceholders,
+  isPinnedPath,
+  pinWorkflowContent,
+  releaseEdits,
+  renderEdits,
+} from './release-pins.js';
 
 const opts = { branch: 'release/2.6', repositories: ['pytorch/test-infra', 'pytorch/pytorch'] };
 
@@ -60,8 +67,14 @@ test('the default of a test-infra-ref input moves; other inputs defaulting to ma
     .filter(([a, b]) => a !== b);
   expect(changed).toEqual([
     ['        default: "main"', '        default: "release/2.6"'],
-    ['        uses: pytorch/test-infra/.github/actions/setup-ssh@main', '        uses: pytorch/test-infra/.github/actions/setup-ssh@release/2.6'],
-    ['        uses: pytorch/pytorch/.github/actions/checkout-pytorch@main', '        uses: pytorch/pytorch/.github/actions/checkout-pytorch@release/2.6'],
+    [
+      '        uses: pytorch/test-infra/.github/actions/setup-ssh@main',
+      '        uses: pytorch/test-infra/.github/actions/setup-ssh@release/2.6',
+    ],
+    [
+      '        uses: pytorch/pytorch/.github/actions/checkout-pytorch@main',
+      '        uses: pytorch/pytorch/.github/actions/checkout-pytorch@release/2.6',
+    ],
     [
       '        uses: pytorch/test-infra/.github/actions/pull-docker-image@main  # keep in sync',
       '        uses: pytorch/test-infra/.github/actions/pull-docker-image@release/2.6  # keep in sync',
@@ -154,8 +167,11 @@ test('a checkout of a pinned repository at ref main moves; a checkout of another
 });
 
 test('look-alike repositories and refs are left alone; CRLF files keep their line endings', () => {
-  const text = 'a: uses: pytorch/test-infra-fork/x@main\r\nb: uses: other/pytorch/test-infra/x@main\r\nc: uses: pytorch/test-infra/x@mainline\r\nd: uses: PyTorch/Test-Infra/x@main\r\n';
-  expect(pinWorkflowContent(text, opts)).toBe('a: uses: pytorch/test-infra-fork/x@main\r\nb: uses: other/pytorch/test-infra/x@main\r\nc: uses: pytorch/test-infra/x@mainline\r\nd: uses: PyTorch/Test-Infra/x@release/2.6\r\n');
+  const text =
+    'a: uses: pytorch/test-infra-fork/x@main\r\nb: uses: other/pytorch/test-infra/x@main\r\nc: uses: pytorch/test-infra/x@mainline\r\nd: uses: PyTorch/Test-Infra/x@main\r\n';
+  expect(pinWorkflowContent(text, opts)).toBe(
+    'a: uses: pytorch/test-infra-fork/x@main\r\nb: uses: other/pytorch/test-infra/x@main\r\nc: uses: pytorch/test-infra/x@mainline\r\nd: uses: PyTorch/Test-Infra/x@release/2.6\r\n',
+  );
 });
 
 test('a file that references nothing pinned is returned unchanged', () => {
@@ -168,12 +184,20 @@ test('release edits: workflow rewrites plus pins and version.txt, unchanged file
   const files = new Map([
     ['.github/workflows/_linux-build.yml', LINUX_BUILD],
     ['.github/workflows/docs.yml', 'jobs: {}\n'],
-    ['.github/actions/setup-linux/action.yml', 'runs:\n  steps:\n    - uses: pytorch/test-infra/.github/actions/setup-common@main\n'],
+    [
+      '.github/actions/setup-linux/action.yml',
+      'runs:\n  steps:\n    - uses: pytorch/test-infra/.github/actions/setup-common@main\n',
+    ],
     ['.github/scripts/build.sh', 'pytorch/test-infra/x@main\n'],
     ['.github/ci_commit_pins/xla.txt', '8c7b5bd1e2c3d4f5a6b7c8d9e0f1a2b3c4d5e6f7\n'],
     ['version.txt', '0.21.0a0\n'],
   ]);
-  const edits = releaseEdits({ ...opts, files, pins: [['.github/ci_commit_pins/xla.txt', 'r2.6']], versionTxt: '0.21.0' });
+  const edits = releaseEdits({
+    ...opts,
+    files,
+    pins: [['.github/ci_commit_pins/xla.txt', 'r2.6']],
+    versionTxt: '0.21.0',
+  });
   expect(edits.map((e) => e.path)).toEqual([
     '.github/actions/setup-linux/action.yml',
     '.github/workflows/_linux-build.yml',
@@ -186,17 +210,25 @@ test('release edits: workflow rewrites plus pins and version.txt, unchanged file
 
   const pinned = new Map([...files].map(([p]) => [p, edits.find((e) => e.path === p)?.after ?? files.get(p)!]));
   // Applying the edits again changes nothing: a re-run produces no commit.
-  expect(releaseEdits({ ...opts, files: pinned, pins: [['.github/ci_commit_pins/xla.txt', 'r2.6']], versionTxt: '0.21.0' })).toEqual([]);
+  expect(
+    releaseEdits({ ...opts, files: pinned, pins: [['.github/ci_commit_pins/xla.txt', 'r2.6']], versionTxt: '0.21.0' }),
+  ).toEqual([]);
 });
 
 test('placeholders expand; unknown ones and unsafe paths are one-line errors naming the input', () => {
   const v = { major: 2, minor: 6, patch: 0 };
   expect(expandPlaceholders('pins', 'r{major}.{minor}', v)).toBe('r2.6');
   expect(expandPlaceholders('pins', 'v{version}', v)).toBe('v2.6.0');
-  expect(() => expandPlaceholders('pins', 'r{mayor}', v)).toThrow(new ConfigurationError('input "pins": unknown placeholder {mayor} in "r{mayor}"; use {major}, {minor}, {patch} or {version}'));
+  expect(() => expandPlaceholders('pins', 'r{mayor}', v)).toThrow(
+    new ConfigurationError(
+      'input "pins": unknown placeholder {mayor} in "r{mayor}"; use {major}, {minor}, {patch} or {version}',
+    ),
+  );
   expect(checkRepoPath('pins', '.github/ci_commit_pins/xla.txt')).toBe('.github/ci_commit_pins/xla.txt');
   for (const bad of ['../etc/passwd', '/abs', 'a//b', '.git/config', '']) {
-    expect(() => checkRepoPath('pins', bad)).toThrow(/^input "pins": ".*" is not a relative file path inside the repository$/);
+    expect(() => checkRepoPath('pins', bad)).toThrow(
+      /^input "pins": ".*" is not a relative file path inside the repository$/,
+    );
   }
   expect(isPinnedPath('.github/workflows/trunk.yml')).toBe(true);
   expect(isPinnedPath('.github/workflows/scripts/x.yml')).toBe(false);

@@ -29,14 +29,6 @@ export interface PlaceholderValues {
   patch: number;
 }
 
-/** Sparse-checkout patterns (non-cone) for the files the pin rewrite reads. */
-export const WORKFLOW_PATTERNS = [
-  '/.github/workflows/*.yml',
-  '/.github/workflows/*.yaml',
-  '/.github/actions/**/*.yml',
-  '/.github/actions/**/*.yaml',
-];
-
 /** Whether the rewrite applies to a file: a workflow, or any YAML file under `.github/actions/`. */
 export function isPinnedPath(path: string): boolean {
   return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /^\.github\/actions\/.+\.ya?ml$/.test(path);
@@ -75,7 +67,8 @@ export function pinWorkflowContent(content: string, opts: PinRewriteOptions): st
 
   const eol = content.includes('\r\n') ? '\r\n' : '\n';
   const lines = content.split(eol);
-  const swap = (line: string, re: RegExp): string => line.replace(re, (_m, head: string, q: string, tail: string) => `${head}${q}${to}${q}${tail}`);
+  const swap = (line: string, re: RegExp): string =>
+    line.replace(re, (_m, head: string, q: string, tail: string) => `${head}${q}${to}${q}${tail}`);
 
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
@@ -137,7 +130,9 @@ export function expandPlaceholders(input: string, template: string, v: Placehold
       case 'version':
         return `${v.major}.${v.minor}.${v.patch}`;
       default:
-        throw new ConfigurationError(`input "${input}": unknown placeholder ${whole} in "${template}"; use {major}, {minor}, {patch} or {version}`);
+        throw new ConfigurationError(
+          `input "${input}": unknown placeholder ${whole} in "${template}"; use {major}, {minor}, {patch} or {version}`,
+        );
     }
   });
 }
@@ -145,7 +140,13 @@ export function expandPlaceholders(input: string, template: string, v: Placehold
 /** A repository-relative file path, checked so a pin can never write outside the checkout. */
 export function checkRepoPath(input: string, path: string): string {
   const p = path.trim();
-  if (p === '' || p.startsWith('/') || p.split('/').some((part) => part === '..' || part === '.' || part === '') || p.includes('\\') || p.startsWith('.git/')) {
+  if (
+    p === '' ||
+    p.startsWith('/') ||
+    p.split('/').some((part) => part === '..' || part === '.' || part === '') ||
+    p.includes('\\') ||
+    p.startsWith('.git/')
+  ) {
     throw new ConfigurationError(`input "${input}": "${path}" is not a relative file path inside the repository`);
   }
   return p;
@@ -195,7 +196,11 @@ export function renderEdits(edits: FileEdit[]): string {
         if (line !== b[i]) out.push(`@@ line ${i + 1} @@`, `-${line}`, `+${b[i]}`);
       });
     } else {
-      out.push(`@@ whole file @@`, ...a.filter((l, i) => l !== '' || i < a.length - 1).map((l) => `-${l}`), ...b.filter((l, i) => l !== '' || i < b.length - 1).map((l) => `+${l}`));
+      out.push(
+        `@@ whole file @@`,
+        ...a.filter((l, i) => l !== '' || i < a.length - 1).map((l) => `-${l}`),
+        ...b.filter((l, i) => l !== '' || i < b.length - 1).map((l) => `+${l}`),
+      );
     }
   }
   return out.join('\n');

@@ -50,7 +50,9 @@ export function parseRcInput(input: string, text: string): number | 'next' {
   const t = text.trim().toLowerCase();
   if (t === 'next') return 'next';
   if (/^[1-9][0-9]{0,5}$/.test(t)) return Number(t);
-  throw new ConfigurationError(`input "${input}": "${text}" is not a release-candidate number; expected a positive number such as 3, or next`);
+  throw new ConfigurationError(
+    `input "${input}": "${text}" is not a release-candidate number; expected a positive number such as 3, or next`,
+  );
 }
 
 function tagsOf(refs: Map<string, string>, version: Version): RemoteTag[] {
@@ -85,11 +87,14 @@ export async function planTag(git: Git, req: TagRequest): Promise<TagPlan> {
       why = `${req.branch} tip (allow-new-commit)`;
     } else {
       if (!latest) {
-        throw new ConfigurationError(`no release candidate ${final}-rcN exists on ${req.remoteUrl}; tag one first, or set allow-new-commit to tag ${req.branch} itself`);
+        throw new ConfigurationError(
+          `no release candidate ${final}-rcN exists on ${req.remoteUrl}; tag one first, or set allow-new-commit to tag ${req.branch} itself`,
+        );
       }
       sha = latest.commit;
       why = `the commit of the latest release candidate ${latest.name}`;
-      if (latest.commit !== branchSha) why += ` (${req.branch} has moved past it to ${branchSha.slice(0, 12)}; those commits are not in the release)`;
+      if (latest.commit !== branchSha)
+        why += ` (${req.branch} has moved past it to ${branchSha.slice(0, 12)}; those commits are not in the release)`;
     }
   } else if (req.rc === 'next' && latest && latest.commit === branchSha) {
     // The newest RC already tags the tip: re-running must not mint another RC for the same commit.
@@ -109,9 +114,15 @@ export async function planTag(git: Git, req: TagRequest): Promise<TagPlan> {
   if (!existing) return { ...base, state: 'create', detail: `${tag} on ${sha.slice(0, 12)}, ${why}` };
   if (existing.commit === sha) return { ...base, state: 'exists', detail: `${tag} already tags ${sha.slice(0, 12)}` };
   if (!req.force) {
-    throw new ConfigurationError(`${tag} already exists on ${existing.commit.slice(0, 12)}, not on ${sha.slice(0, 12)} (${why}); tags are never moved unless force is set`);
+    throw new ConfigurationError(
+      `${tag} already exists on ${existing.commit.slice(0, 12)}, not on ${sha.slice(0, 12)} (${why}); tags are never moved unless force is set`,
+    );
   }
-  return { ...base, state: 'move', detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}` };
+  return {
+    ...base,
+    state: 'move',
+    detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}`,
+  };
 }
 
 /**
@@ -122,21 +133,29 @@ export async function pushTag(git: Git, url: string, plan: TagPlan, tagger: Iden
   if (plan.state === 'exists') return;
   const repo = git.in(workDir);
   // The commit, and the refs the remote will advertise for it, so the push sends only the tag object.
-  const extra = plan.candidates.filter((t) => t.commit === plan.sha).map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
+  const extra = plan.candidates
+    .filter((t) => t.commit === plan.sha)
+    .map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
   await repo.partialFetch(url, [plan.sha, ...extra], { filter: 'tree:0' });
   const env = { GIT_COMMITTER_NAME: tagger.name, GIT_COMMITTER_EMAIL: tagger.email };
-  await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], { env, input: Buffer.from(plan.message + '\n') });
+  await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], {
+    env,
+    input: Buffer.from(plan.message + '\n'),
+  });
   const ref = `refs/tags/${plan.tag}`;
   try {
     if (plan.state === 'create') await repo.push(url, [`${ref}:${ref}`], { createOnly: [ref] });
     else await repo.push(url, [`${ref}:${ref}`], { lease: [[ref, plan.existing!.object]] });
   } catch (e) {
     if (e instanceof GitError && /stale info|already exists/.test(e.stderr)) {
-      throw new ConfigurationError(`${plan.tag} changed on the remote while planning; nothing was pushed. Run again to see it.`);
+      throw new ConfigurationError(
+        `${plan.tag} changed on the remote while planning; nothing was pushed. Run again to see it.`,
+      );
     }
     throw e;
   }
   const after = await git.lsRemote(url, [ref]);
   const commit = after.get(`${ref}^{}`) ?? after.get(ref);
-  if (commit !== plan.sha) throw new Error(`pushed ${plan.tag} but the remote has it on ${commit ?? 'nothing'} instead of ${plan.sha}`);
+  if (commit !== plan.sha)
+    throw new Error(`pushed ${plan.tag} but the remote has it on ${commit ?? 'nothing'} instead of ${plan.sha}`);
 }

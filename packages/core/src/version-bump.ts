@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigurationError } from './errors.js';
 import type { Git, Identity } from './git.js';
 import type { GitHubClient } from './github-client.js';
@@ -46,7 +44,8 @@ export interface VersionBumpPlan {
 
 export async function planVersionBump(git: Git, req: VersionBumpRequest): Promise<VersionBumpPlan> {
   const base = await git.remoteDefaultBranch(req.remoteUrl);
-  if (!base) throw new ConfigurationError(`cannot tell the default branch of ${req.remoteUrl} (its HEAD is not a branch)`);
+  if (!base)
+    throw new ConfigurationError(`cannot tell the default branch of ${req.remoteUrl} (its HEAD is not a branch)`);
   const ref = `refs/heads/${req.branch}`;
   const refs = await git.lsRemote(req.remoteUrl, [`refs/heads/${base}`, ref]);
   const baseSha = refs.get(`refs/heads/${base}`)!;
@@ -71,10 +70,13 @@ export async function planVersionBump(git: Git, req: VersionBumpRequest): Promis
   }
   // A new branch starts from the default branch; an existing one moves forward, never rewritten.
   const parent = branchSha ?? baseSha;
-  await repo.sparseCheckout(parent, ['/version.txt']);
-  writeFileSync(join(req.workDir, 'version.txt'), `${target}\n`);
-  await repo.changedPaths();
-  const commitSha = await repo.commit(`Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
+  const tree = await repo.editTree(parent, [{ path: 'version.txt', content: `${target}\n` }]);
+  const commitSha = await repo.commitTree(
+    tree,
+    [parent],
+    `Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`,
+    req.committer,
+  );
   return {
     ...common,
     state: 'push',
@@ -92,7 +94,8 @@ export async function pushVersionBump(git: Git, url: string, plan: VersionBumpPl
   const ref = `refs/heads/${plan.branch}`;
   await git.in(workDir).push(url, [`${plan.commitSha}:${ref}`], plan.branchSha ? {} : { createOnly: [ref] });
   const after = await git.lsRemote(url, [ref]);
-  if (after.get(ref) !== plan.commitSha) throw new Error(`pushed ${ref} but the remote has ${after.get(ref) ?? 'nothing'}`);
+  if (after.get(ref) !== plan.commitSha)
+    throw new Error(`pushed ${ref} but the remote has ${after.get(ref) ?? 'nothing'}`);
 }
 
 export interface BumpPullRequest {
@@ -102,15 +105,30 @@ export interface BumpPullRequest {
 }
 
 /** The open PR from the bump branch into the default branch, if there is one. */
-export async function findBumpPullRequest(client: GitHubClient, plan: VersionBumpPlan, repository: string): Promise<BumpPullRequest | undefined> {
+export async function findBumpPullRequest(
+  client: GitHubClient,
+  plan: VersionBumpPlan,
+  repository: string,
+): Promise<BumpPullRequest | undefined> {
   const [owner, repo] = repository.split('/') as [string, string];
-  const open = await client.rest.pulls.list({ owner, repo, head: `${owner}:${plan.branch}`, base: plan.base, state: 'open', per_page: 10 });
+  const open = await client.rest.pulls.list({
+    owner,
+    repo,
+    head: `${owner}:${plan.branch}`,
+    base: plan.base,
+    state: 'open',
+    per_page: 10,
+  });
   const existing = open.data[0];
   return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
 }
 
 /** Opens the PR from the bump branch, or returns the one already open for it. */
-export async function ensureBumpPullRequest(client: GitHubClient, plan: VersionBumpPlan, repository: string): Promise<BumpPullRequest> {
+export async function ensureBumpPullRequest(
+  client: GitHubClient,
+  plan: VersionBumpPlan,
+  repository: string,
+): Promise<BumpPullRequest> {
   const [owner, repo] = repository.split('/') as [string, string];
   const existing = await findBumpPullRequest(client, plan, repository);
   if (existing) return existing;

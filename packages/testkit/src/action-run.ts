@@ -24,13 +24,26 @@ export interface ActionResult {
 
 export type GitHubContext = Partial<Record<'token' | 'api_url' | 'server_url' | 'repository', string>>;
 
-export function inputEnv(actionDir: string, given: Record<string, string>, context: GitHubContext = {}): Record<string, string> {
-  const meta = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> };
+export function inputEnv(
+  actionDir: string,
+  given: Record<string, string>,
+  context: GitHubContext = {},
+): Record<string, string> {
+  const meta = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>;
+  };
   const inputs = meta.inputs ?? {};
-  for (const name of Object.keys(given)) if (!(name in inputs)) throw new Error(`action.yml in ${actionDir} has no input "${name}"`);
+  for (const name of Object.keys(given))
+    if (!(name in inputs)) throw new Error(`action.yml in ${actionDir} has no input "${name}"`);
   const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(inputs)) {
-    const fallback = spec.default === undefined ? '' : String(spec.default).replace(/\$\{\{\s*github\.(\w+)\s*\}\}/g, (_m, k: string) => context[k as keyof GitHubContext] ?? '');
+    const fallback =
+      spec.default === undefined
+        ? ''
+        : String(spec.default).replace(
+            /\$\{\{\s*github\.(\w+)\s*\}\}/g,
+            (_m, k: string) => context[k as keyof GitHubContext] ?? '',
+          );
     env[`INPUT_${name.toUpperCase()}`] = given[name] ?? fallback;
   }
   return env;
@@ -51,7 +64,13 @@ function stepFiles(): { dir: string; output: string; summary: string } {
   return { dir, output, summary };
 }
 
-export async function runActionMain(name: string, actionDir: string, main: ActionMain, given: Record<string, string>, context: GitHubContext = {}): Promise<ActionResult> {
+export async function runActionMain(
+  name: string,
+  actionDir: string,
+  main: ActionMain,
+  given: Record<string, string>,
+  context: GitHubContext = {},
+): Promise<ActionResult> {
   const files = stepFiles();
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
@@ -76,7 +95,12 @@ export async function runActionMain(name: string, actionDir: string, main: Actio
   }
 }
 
-export async function runActionBundle(actionDir: string, given: Record<string, string>, context: GitHubContext = {}, env: Record<string, string> = {}): Promise<ActionResult & { exitCode: number }> {
+export async function runActionBundle(
+  actionDir: string,
+  given: Record<string, string>,
+  context: GitHubContext = {},
+  env: Record<string, string> = {},
+): Promise<ActionResult & { exitCode: number }> {
   const files = stepFiles();
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_')) childEnv[k] = v;
@@ -86,11 +110,20 @@ export async function runActionBundle(actionDir: string, given: Record<string, s
     RELEASE_ACTIONS_REPORT_DIR: join(files.dir, 'reports'),
   });
   delete childEnv['NODE_OPTIONS'];
-  const child = spawn(process.execPath, [join(actionDir, 'dist', 'index.js')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(actionDir, 'dist', 'index.js')], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   const failed = /^::error::(.*)$/m.exec(stdout);
-  return { outputs: readOutputs(files.output), error: failed?.[1], summary: readFileSync(files.summary, 'utf8'), stdout, exitCode };
+  return {
+    outputs: readOutputs(files.output),
+    error: failed?.[1],
+    summary: readFileSync(files.summary, 'utf8'),
+    stdout,
+    exitCode,
+  };
 }

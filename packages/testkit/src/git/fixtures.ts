@@ -267,8 +267,10 @@ export const CORE_OTHER_FILES: Record<string, string> = {
   '.github/ci_commit_pins/audio.txt': '332760d4b300f00a0d862e3cfe1495db3b1a14f9\n',
   '.github/scripts/lintrunner.sh': '#!/usr/bin/env bash\nset -ex\nlintrunner --force-color --all-files\n',
   '.github/pytorch-probot.yml': 'tracking_issue: 24422\nciflow_push_tags:\n- ciflow/trunk\n- ciflow/periodic\n',
-  'README.md': '![PyTorch Logo](https://github.com/pytorch/pytorch/raw/main/docs/source/_static/img/pytorch-logo-dark.png)\n\nPyTorch is a Python package that provides two high-level features.\n',
-  'setup.py': 'import os\nfrom setuptools import setup\n\nversion = open("version.txt").read().strip()\nsetup(name="torch", version=version)\n',
+  'README.md':
+    '![PyTorch Logo](https://github.com/pytorch/pytorch/raw/main/docs/source/_static/img/pytorch-logo-dark.png)\n\nPyTorch is a Python package that provides two high-level features.\n',
+  'setup.py':
+    'import os\nfrom setuptools import setup\n\nversion = open("version.txt").read().strip()\nsetup(name="torch", version=version)\n',
   'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.18 FATAL_ERROR)\nproject(Torch CXX C)\n',
   'torch/__init__.py': '"""The torch package."""\n\n__all__ = ["Tensor"]\n',
   'torch/nn/modules/linear.py': 'class Linear:\n    pass\n',
@@ -371,7 +373,8 @@ jobs:
 };
 
 export const DOMAIN_OTHER_FILES: Record<string, string> = {
-  'README.md': '# torchvision\n\nThe torchvision package consists of popular datasets, model architectures, and image transformations.\n',
+  'README.md':
+    '# torchvision\n\nThe torchvision package consists of popular datasets, model architectures, and image transformations.\n',
   'setup.py': 'from setuptools import setup\n\nsetup(name="torchvision", version=open("version.txt").read().strip())\n',
   'torchvision/__init__.py': 'from torchvision import datasets, io, models, ops, transforms, utils\n',
   'torchvision/ops/boxes.py': 'def nms(boxes, scores, iou_threshold):\n    raise NotImplementedError\n',
@@ -379,7 +382,18 @@ export const DOMAIN_OTHER_FILES: Record<string, string> = {
 };
 
 /** Areas and subjects that merge-bot titles are made of, so generated histories read like the real one. */
-export const AREAS = ['inductor', 'dynamo', 'FSDP2', 'export', 'MPS', 'ROCm', 'CI', 'distributed', 'aotinductor', 'quant'];
+export const AREAS = [
+  'inductor',
+  'dynamo',
+  'FSDP2',
+  'export',
+  'MPS',
+  'ROCm',
+  'CI',
+  'distributed',
+  'aotinductor',
+  'quant',
+];
 export const SUBJECTS = [
   'Fix guard on dynamic shapes for slice',
   'Add support for bfloat16 in index_put',

@@ -25,7 +25,9 @@ test('the core repository has viable/strict behind main, merge-bot history and w
   expect(gitIn(repo, ['rev-list', '--count', `${repo.viableStrict}..${repo.main}`])).toBe('3');
   expect(gitIn(repo, ['rev-list', '--count', repo.main])).toBe('11');
   expect(readBlob(repo, 'main', 'version.txt')).toBe('2.6.0a0\n');
-  expect(readBlob(repo, 'main', '.github/workflows/_linux-build.yml')).toContain('pytorch/test-infra/.github/actions/setup-ssh@main');
+  expect(readBlob(repo, 'main', '.github/workflows/_linux-build.yml')).toContain(
+    'pytorch/test-infra/.github/actions/setup-ssh@main',
+  );
   expect(readBlob(repo, 'main', '.github/workflows/trunk.yml')).toContain('test-infra-ref: main');
   expect(readBlob(repo, 'main', '.github/ci_commit_pins/xla.txt')).toMatch(/^[0-9a-f]{40}\n$/);
 
@@ -43,7 +45,10 @@ test('the core repository can be fetched partially over file://: the server hono
   const repo = await buildCoreRepo(join(root, 'filter.git'), { commits: 4 });
   const clone = join(root, 'filter-clone');
   execFileSync('git', ['clone', '-q', '--bare', '--filter=blob:none', '--depth=1', repo.url, clone]);
-  const missing = execFileSync('git', ['rev-list', '--objects', '--missing=print', 'HEAD'], { cwd: clone, encoding: 'utf8' });
+  const missing = execFileSync('git', ['rev-list', '--objects', '--missing=print', 'HEAD'], {
+    cwd: clone,
+    encoding: 'utf8',
+  });
   expect(missing.split('\n').filter((l) => l.startsWith('?')).length).toBeGreaterThan(10);
 });
 
@@ -51,7 +56,9 @@ test('a domain library cuts from main and carries its own version', async () => 
   const repo = await buildDomainRepo(join(root, 'vision.git'));
   expect(readBlob(repo, repo.main, 'version.txt')).toBe('0.21.0a0\n');
   expect(listRefs(repo).has('refs/heads/viable/strict')).toBe(false);
-  expect(readBlob(repo, repo.main, '.github/workflows/build-wheels-linux.yml')).toContain('build_wheels_linux.yml@main');
+  expect(readBlob(repo, repo.main, '.github/workflows/build-wheels-linux.yml')).toContain(
+    'build_wheels_linux.yml@main',
+  );
 });
 
 test('release branches get a release-only commit, cherry-picks carry the -x trailer, later work lands on main', async () => {
@@ -61,7 +68,14 @@ test('release branches get a release-only commit, cherry-picks carry the -x trai
   expect(listRefs(repo).get('refs/heads/orig/release/2.6')).toBe(repo.viableStrict);
   expect(readBlob(repo, 'release/2.6', '.github/workflows/lint.yml')).toContain('linux_job_v2.yml@release/2.6');
 
-  const [fix] = await landPullRequests(repo, 'main', [{ number: 141234, title: '[inductor] Fix crash on empty graph', fixes: [141000], files: { 'torch/fix.py': 'x = 1\n' } }]);
+  const [fix] = await landPullRequests(repo, 'main', [
+    {
+      number: 141234,
+      title: '[inductor] Fix crash on empty graph',
+      fixes: [141000],
+      files: { 'torch/fix.py': 'x = 1\n' },
+    },
+  ]);
   const [picked] = await cherryPick(repo, 'release/2.6', [fix!.sha], { pr: 141300 });
   const message = gitIn(repo, ['log', '-1', '--format=%B', picked!]);
   expect(message.split('\n')[0]).toBe('[release/2.6] [inductor] Fix crash on empty graph (#141234)');

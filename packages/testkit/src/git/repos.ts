@@ -145,12 +145,23 @@ export async function landPullRequests(repo: GitRepo, branch: string, prs: PrSpe
   let from: string = parent;
   const marks: string[] = [];
   prs.forEach((pr, i) => {
-    const spec: CommitSpec = { message: mergeBotMessage(repo.name, pr), files: pr.files, author: pr.author, committer: MERGE_BOT, time: time + 60 * (i + 1) };
+    const spec: CommitSpec = {
+      message: mergeBotMessage(repo.name, pr),
+      files: pr.files,
+      author: pr.author,
+      committer: MERGE_BOT,
+      time: time + 60 * (i + 1),
+    };
     from = w.commit(`refs/heads/${branch}`, from, spec);
     marks.push(from);
   });
   const shas = await w.finish();
-  return prs.map((pr, i) => ({ number: pr.number, title: `${pr.title} (#${pr.number})`, sha: shas.get(marks[i]!)!, fixes: pr.fixes ?? [] }));
+  return prs.map((pr, i) => ({
+    number: pr.number,
+    title: `${pr.title} (#${pr.number})`,
+    sha: shas.get(marks[i]!)!,
+    fixes: pr.fixes ?? [],
+  }));
 }
 
 /**
@@ -201,12 +212,21 @@ export async function buildDomainRepo(dir: string, opts: DomainRepoOptions = {})
 /** ref -> sha for every branch and tag: compare two snapshots to prove nothing moved. */
 export function listRefs(repo: GitRepo): Map<string, string> {
   const out = git(repo.path, ['for-each-ref', '--format=%(refname) %(objectname)']);
-  return new Map(out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+  return new Map(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]),
+  );
 }
 
 export function readBlob(repo: GitRepo, rev: string, path: string): string | undefined {
   try {
-    return execFileSync('git', ['cat-file', 'blob', `${rev}:${path}`], { cwd: repo.path, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['cat-file', 'blob', `${rev}:${path}`], {
+      cwd: repo.path,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }
@@ -223,7 +243,12 @@ export function setRef(repo: GitRepo, ref: string, sha: string): void {
 }
 
 /** A commit with no parent (history unrelated to everything else), e.g. to plant an unrelated branch. */
-export async function createOrphanCommit(repo: GitRepo, ref: string, files: Record<string, string>, message = 'Unrelated history\n'): Promise<string> {
+export async function createOrphanCommit(
+  repo: GitRepo,
+  ref: string,
+  files: Record<string, string>,
+  message = 'Unrelated history\n',
+): Promise<string> {
   const w = new FastImportWriter(repo.path);
   w.commit(ref, undefined, { message, files, time: BASE_TIME - 86400 });
   await w.finish();
@@ -252,21 +277,33 @@ export interface ReleaseBranches {
 export async function cutReleaseBranch(repo: GitRepo, opts: ReleaseBranchOptions): Promise<ReleaseBranches> {
   const branch = `release/${opts.version}`;
   const hasViable = git(repo.path, ['for-each-ref', '--format=%(refname)', 'refs/heads/viable/strict']) !== '';
-  const cutPoint = git(repo.path, ['rev-parse', '--verify', `${opts.from ?? (hasViable ? 'refs/heads/viable/strict' : 'refs/heads/main')}^{commit}`]);
+  const cutPoint = git(repo.path, [
+    'rev-parse',
+    '--verify',
+    `${opts.from ?? (hasViable ? 'refs/heads/viable/strict' : 'refs/heads/main')}^{commit}`,
+  ]);
   const files: Record<string, string> = {};
-  for (const path of git(repo.path, ['ls-tree', '-r', '--name-only', cutPoint, '.github/workflows']).split('\n').filter(Boolean)) {
+  for (const path of git(repo.path, ['ls-tree', '-r', '--name-only', cutPoint, '.github/workflows'])
+    .split('\n')
+    .filter(Boolean)) {
     const before = readBlob(repo, cutPoint, path) ?? '';
-    const after = before.replace(/(pytorch\/test-infra\/[^\s@]*)@main\b/g, `$1@${branch}`).replace(/test-infra-ref: main\b/g, `test-infra-ref: ${branch}`);
+    const after = before
+      .replace(/(pytorch\/test-infra\/[^\s@]*)@main\b/g, `$1@${branch}`)
+      .replace(/test-infra-ref: main\b/g, `test-infra-ref: ${branch}`);
     if (after !== before) files[path] = after;
   }
   const w = new FastImportWriter(repo.path);
   const time = Number(git(repo.path, ['log', '-1', '--format=%ct', cutPoint])) + 3600;
-  w.commit(`refs/heads/${branch}`, cutPoint, { message: `[RELEASE-ONLY CHANGES] Branch Cut for Release ${opts.version}\n`, files, time });
+  w.commit(`refs/heads/${branch}`, cutPoint, {
+    message: `[RELEASE-ONLY CHANGES] Branch Cut for Release ${opts.version}\n`,
+    files,
+    time,
+  });
   if (opts.orig ?? true) w.reset(`refs/heads/orig/${branch}`, cutPoint);
   await w.finish();
   return {
     release: git(repo.path, ['rev-parse', `refs/heads/${branch}`]),
-    orig: opts.orig ?? true ? cutPoint : undefined,
+    orig: (opts.orig ?? true) ? cutPoint : undefined,
     cutPoint,
   };
 }
@@ -282,7 +319,12 @@ export interface CherryPickOptions {
  * Cherry-picks commits onto a branch with `git cherry-pick -x` (adding `(cherry picked from commit
  * <sha>)`), in a throwaway clone, and pushes the branch. Returns the new commits, oldest first.
  */
-export async function cherryPick(repo: GitRepo, branch: string, shas: string[], opts: CherryPickOptions = {}): Promise<string[]> {
+export async function cherryPick(
+  repo: GitRepo,
+  branch: string,
+  shas: string[],
+  opts: CherryPickOptions = {},
+): Promise<string[]> {
   const work = mkdtempSync(join(tmpdir(), 'testkit-cherry-pick-'));
   try {
     git(work, ['init', '-q', '--initial-branch=work']);
@@ -312,7 +354,11 @@ export async function cherryPick(repo: GitRepo, branch: string, shas: string[], 
  */
 export function liveBranches(repo: GitRepo): Record<string, string> {
   const read = (): Record<string, string> =>
-    Object.fromEntries([...listRefs(repo)].filter(([ref]) => ref.startsWith('refs/heads/')).map(([ref, sha]) => [ref.slice('refs/heads/'.length), sha]));
+    Object.fromEntries(
+      [...listRefs(repo)]
+        .filter(([ref]) => ref.startsWith('refs/heads/'))
+        .map(([ref, sha]) => [ref.slice('refs/heads/'.length), sha]),
+    );
   return new Proxy({} as Record<string, string>, {
     get: (_t, key) => (typeof key === 'string' ? read()[key] : undefined),
     has: (_t, key) => typeof key === 'string' && key in read(),
