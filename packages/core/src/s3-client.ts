@@ -35,7 +35,8 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   return new S3Client({
     region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
-    maxAttempts: opts.maxAttempts ?? 8,
+    // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
+    maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
     retryMode: opts.retryMode ?? 'adaptive',
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -60,12 +61,23 @@ function toListed(o: _Object): ListedObject {
  * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
  * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
  */
-export async function listAll(client: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+export async function listAll(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  opts: { delimiter?: string } = {},
+): Promise<ListedObject[]> {
   const out: ListedObject[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ContinuationToken: token,
+        MaxKeys: 1000,
+        ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+      }),
     );
     for (const o of page.Contents ?? []) if (o.Key !== undefined) out.push(toListed(o));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -1,7 +1,6 @@
 // s3rver ships no types; only what testkit uses is declared.
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
-  import type { Readable } from 'node:stream';
 
   interface S3rverOptions {
     directory?: string;

@@ -121,7 +121,6 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
   const faults: Array<{ left: number; status: number; code: string; match: RequestMatcher }> = [];
   let stopRule: { left: number; match: RequestMatcher } | undefined;
   const sockets = new Set<Socket>();
-  let server: Server;
 
   const api: S3Server = {
     endpoint: '',
@@ -166,7 +165,7 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
     return stopping;
   };
 
-  server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const [, bucket = '', ...rest] = url.pathname.split('/');
     let key = rest.join('/');

@@ -1,0 +1,123 @@
+import type { ObjectCannedACL } from '@aws-sdk/client-s3';
+import {
+  ConfigurationError,
+  createS3Client,
+  getBoolean,
+  getByteSize,
+  getInt,
+  getList,
+  getRequired,
+  getString,
+  normalizePrefix,
+  parseRequestedPackages,
+  promote,
+  type PrefixPair,
+  type Receipt,
+  type RequestedPackage,
+} from '@release-actions/core';
+
+const ACLS = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+] as const;
+
+const MiB = 1024 * 1024;
+
+function prefixPairs(): PrefixPair[] {
+  const sources = getList('source-prefixes', ['whl/test/', 'libtorch/test/']).map(normalizePrefix);
+  const destinations = getList('destination-prefixes', ['whl/', 'libtorch/']).map(normalizePrefix);
+  if (sources.length === 0) throw new ConfigurationError('input "source-prefixes" is empty');
+  if (sources.length !== destinations.length) {
+    throw new ConfigurationError(
+      `input "destination-prefixes" has ${destinations.length} prefix(es) for ${sources.length} source prefix(es); they are paired in order`,
+    );
+  }
+  return sources.map((source, i) => {
+    const destination = destinations[i]!;
+    if (source === destination)
+      throw new ConfigurationError(`input "destination-prefixes": "${destination}" is also a source prefix`);
+    return { source, destination };
+  });
+}
+
+function bucketName(input: string, value: string): string {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    throw new ConfigurationError(`input "${input}": "${value}" is not an S3 bucket name`);
+  }
+  return value;
+}
+
+function backupPrefix(packages: RequestedPackage[]): string {
+  const template = getString('backup-prefix', '{tag}/');
+  const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0]!;
+  const expanded = template.replace(/\{(\w+)\}/g, (m, name: string) => {
+    if (name === 'tag') return `v${tagOf.versionText}`;
+    throw new ConfigurationError(`input "backup-prefix": unknown placeholder ${m}; only {tag} is defined`);
+  });
+  return normalizePrefix(expanded);
+}
+
+function endpointUrl(): string | undefined {
+  const value = getString('endpoint-url');
+  if (value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`input "endpoint-url": "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`input "endpoint-url" must be an http(s) URL, got "${value}"`);
+  }
+  return value;
+}
+
+export async function main(receipt: Receipt): Promise<void> {
+  const packages = parseRequestedPackages('packages', getRequired('packages'));
+  const bucket = bucketName('bucket', getString('bucket', 'pytorch'));
+  const pairs = prefixPairs();
+  const backupBucketInput = getString('backup-bucket');
+  const backupBucket = backupBucketInput === '' ? undefined : bucketName('backup-bucket', backupBucketInput);
+  const acl = getString('acl');
+  if (acl !== '' && !(ACLS as readonly string[]).includes(acl)) {
+    throw new ConfigurationError(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
+  }
+  const multipartThreshold = getByteSize('multipart-threshold', 5 * 1024 * MiB);
+  if (multipartThreshold < 5 * MiB || multipartThreshold > 5 * 1024 * MiB) {
+    throw new ConfigurationError(
+      'input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)',
+    );
+  }
+  const options = {
+    bucket,
+    pairs,
+    packages,
+    variants: { include: getList('include-variants'), exclude: getList('exclude-variants') },
+    backupBucket,
+    backupPrefix: backupBucket ? backupPrefix(packages) : '',
+    acl: acl === '' ? undefined : (acl as ObjectCannedACL),
+    overwrite: getBoolean('overwrite', false),
+    concurrency: getInt('concurrency', 32, { min: 1, max: 256 }),
+    multipartThreshold,
+    regenerateIndex: getBoolean('regenerate-index', true),
+    dryRun: getBoolean('dry-run', true),
+  };
+  const client = createS3Client({
+    endpointUrl: endpointUrl(),
+    region: getString('region') || undefined,
+    maxSockets: options.concurrency * 2,
+  });
+  try {
+    const result = await promote(client, receipt, options);
+    receipt.setOutput('promoted-count', result.promoted);
+    receipt.setOutput('skipped-count', result.skipped);
+    receipt.setOutput('bytes', result.bytes);
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,501 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, listAll } from '@release-actions/core/s3-client';
+import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import {
+  releaseBucketLayout,
+  seedDigest,
+  startS3Server,
+  type S3Operation,
+  type S3Server,
+  type SeedObject,
+} from '@release-actions/testkit/s3/index';
+import { buildWheel } from '@release-actions/testkit/wheels';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { main } from '../src/main.js';
+
+process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
+process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
+delete process.env['AWS_PROFILE'];
+
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGES = { torch: '2.6.0', torchvision: '0.21.0', torchaudio: '2.6.0' };
+const ALL = 'torch=2.6.0, torchvision=0.21.0, torchaudio=2.6.0, libtorch=2.6.0';
+const WRITES: S3Operation[] = [
+  'PutObject',
+  'CopyObject',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'UploadPartCopy',
+  'CompleteMultipartUpload',
+  'DeleteObject',
+];
+const MiB = 1024 * 1024;
+
+let server: S3Server;
+let s3: S3Client;
+let buckets = 0;
+
+beforeAll(async () => {
+  server = await startS3Server();
+  s3 = createS3Client({ endpointUrl: server.endpoint });
+});
+
+afterAll(async () => {
+  s3.destroy();
+  await server.stop();
+});
+
+function layout() {
+  return releaseBucketLayout({ packages: PACKAGES, decoys: true });
+}
+
+async function freshBucket(entries: SeedObject[], on: S3Server = server): Promise<string> {
+  const bucket = `rc-${++buckets}`;
+  await on.seed(bucket, entries);
+  return bucket;
+}
+
+function promoteInputs(bucket: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { packages: ALL, bucket, 'endpoint-url': server.endpoint, 'dry-run': 'false', ...extra };
+}
+
+async function promote(inputs: Record<string, string>): Promise<ActionResult> {
+  return runActionMain('promote-s3', actionDir, main, inputs);
+}
+
+function writes(on: S3Server = server): number {
+  return WRITES.reduce((n, op) => n + on.count(op), 0);
+}
+
+/** Stable keys (not the test prefixes, not index pages) now in the bucket. */
+async function promotedKeys(bucket: string, client: S3Client = s3): Promise<string[]> {
+  const keys = [...(await listAll(client, bucket, 'whl/')), ...(await listAll(client, bucket, 'libtorch/'))].map(
+    (o) => o.key,
+  );
+  return keys
+    .filter((k) => !k.startsWith('whl/test/') && !k.startsWith('libtorch/test/') && !k.endsWith('index.html'))
+    .sort();
+}
+
+function stable(key: string): string {
+  return key.replace(/^whl\/test\//, 'whl/').replace(/^libtorch\/test\//, 'libtorch/');
+}
+
+async function text(bucket: string, key: string): Promise<string> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return r.Body!.transformToString();
+}
+
+describe('promote-s3 against a local S3 server', () => {
+  const l = layout();
+  let bucket: string;
+  let first: ActionResult;
+
+  beforeAll(async () => {
+    bucket = await freshBucket(l.entries);
+    await server.seed('rc-backup', []);
+    first = await promote(promoteInputs(bucket, { 'backup-bucket': 'rc-backup', acl: 'public-read' }));
+  });
+
+  test('promotes exactly the release: every variant, root-level files and libtorch, no decoy', async () => {
+    expect(first.error).toBeUndefined();
+    expect(await promotedKeys(bucket)).toEqual(l.release.map(stable).sort());
+    expect(first.outputs['promoted-count']).toBe(String(l.release.length));
+    expect(first.outputs['skipped-count']).toBe('0');
+    const bytes = l.entries.filter((e) => l.release.includes(e.key)).reduce((n, e) => n + (e.size ?? 0), 0);
+    expect(first.outputs['bytes']).toBe(String(bytes));
+    expect(existsSync(first.outputs['report']!)).toBe(true);
+  });
+
+  test('keys with + land at the same key, content, content type, metadata and ACL kept', async () => {
+    const withSha = l.entries.find(
+      (e) => l.release.includes(e.key) && e.key.includes('+') && e.metadata?.['checksum-sha256'],
+    )!;
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(withSha.key) }));
+    expect(stable(withSha.key)).toMatch(/\+/);
+    expect(head.ETag).toBe(`"${await seedDigest(withSha, 'md5')}"`);
+    expect(head.ContentType).toBe('application/zip');
+    expect(head.Metadata).toEqual({ 'checksum-sha256': withSha.metadata!['checksum-sha256'] });
+    expect(server.aclOf(bucket, stable(withSha.key))).toBe('public-read');
+  });
+
+  test('every selected object is backed up under v<torch version>/ before anything is promoted', async () => {
+    expect((await listAll(s3, 'rc-backup', '')).map((o) => o.key).sort()).toEqual(
+      l.release.map((k) => `v2.6.0/${k}`).sort(),
+    );
+    const copies = server.requests.filter(
+      (r) => r.operation === 'CopyObject' && (r.bucket === bucket || r.bucket === 'rc-backup'),
+    );
+    const lastBackup = copies.map((r) => r.bucket).lastIndexOf('rc-backup');
+    const firstPromote = copies.map((r) => r.bucket).indexOf(bucket);
+    expect(lastBackup).toBeLessThan(firstPromote);
+  });
+
+  test('one listing per source prefix, however many packages', () => {
+    const listings = server.requests.filter(
+      (r) => r.operation === 'ListObjectsV2' && r.bucket === bucket && String(r.query['prefix']).includes('/test/'),
+    );
+    expect(listings.map((r) => r.query['prefix']).sort()).toEqual(['libtorch/test/', 'whl/test/']);
+  });
+
+  test('unparseable keys are reported as ignored; the summary has a table per package and sub-folder', () => {
+    const ignored = first.receipt!.tables.find((t) => t.title.startsWith('Ignored'))!;
+    expect(ignored.rows.map((r) => r[0]).sort()).toEqual([...l.unparseable].sort());
+    const perPackage = first.receipt!.tables.find((t) => t.title.startsWith('Selected'))!;
+    expect(perPackage.rows).toContainEqual(['torch', 'cu124_pypi_cudnn', 4, expect.any(Number), 4, 0, 0]);
+    expect(perPackage.rows).toContainEqual(['libtorch', 'rocm6.2', 1, expect.any(Number), 1, 0, 0]);
+    expect(first.summary).toContain('cu124_pypi_cudnn');
+    expect(first.summary).toContain('README.txt');
+  });
+
+  test('a re-run copies nothing and reports everything skipped', async () => {
+    const before = server.count('CopyObject');
+    const again = await promote(promoteInputs(bucket, { 'backup-bucket': 'rc-backup', 'regenerate-index': 'false' }));
+    expect(again.error).toBeUndefined();
+    expect(server.count('CopyObject')).toBe(before);
+    expect(again.outputs['promoted-count']).toBe('0');
+    expect(again.outputs['skipped-count']).toBe(String(l.release.length));
+  });
+
+  test('index pages: %2B links with #sha256, root-level files only in the root index, one page per folder', async () => {
+    const page = await text(bucket, 'whl/cu124/torch/index.html');
+    const file = 'torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl';
+    const entry = l.entries.find((e) => e.key === `whl/test/cu124/${file}`)!;
+    expect(page).toContain(
+      `<a href="/whl/cu124/torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl#sha256=${await seedDigest(entry)}">${file}</a>`,
+    );
+    expect(page).not.toContain('torch-2.6.0-cp39-cp39-manylinux_2_28_aarch64.whl'); // a root-level wheel
+    const rootPage = await text(bucket, 'whl/torch/index.html');
+    expect(rootPage).toContain('/whl/torch-2.6.0-cp39-cp39-manylinux_2_28_aarch64.whl#sha256=');
+    expect(rootPage).not.toContain('cu124');
+    expect(await text(bucket, 'whl/cu124/index.html')).toMatch(
+      /href="torch\/"[\s\S]*href="torchaudio\/"[\s\S]*href="torchvision\/"/,
+    );
+  });
+});
+
+test('dry-run (the default) prints the plan and changes nothing', async () => {
+  const l = layout();
+  const bucket = await freshBucket(l.entries);
+  const before = writes();
+  const { 'dry-run': _, ...inputs } = promoteInputs(bucket);
+  const r = await promote(inputs);
+  expect(r.error).toBeUndefined();
+  expect(writes()).toBe(before);
+  expect(await promotedKeys(bucket)).toEqual([]);
+  expect(r.outputs['promoted-count']).toBe(String(l.release.length));
+  expect(r.summary).toContain('(dry run)');
+  expect(r.receipt!.outcomes.every((o) => o.result === 'planned')).toBe(true);
+});
+
+test('variants can be included or excluded by sub-folder or local label', async () => {
+  const l = layout();
+  const bucket = await freshBucket(l.entries);
+  const r = await promote(
+    promoteInputs(bucket, {
+      'include-variants': 'cu124, rocm6.2, cpu',
+      'exclude-variants': 'rocm6.2, cpu',
+      'regenerate-index': 'false',
+    }),
+  );
+  expect(r.error).toBeUndefined();
+  const keys = await promotedKeys(bucket);
+  expect(keys.length).toBeGreaterThan(0);
+  expect(keys.every((k) => k.includes('/cu124/'))).toBe(true);
+});
+
+test('a destination holding different content is a conflict that stops the run before any copy; overwrite replaces it', async () => {
+  const l = layout();
+  const victim = l.release.find((k) => k.startsWith('whl/test/cu118/torch-'))!;
+  const size = l.entries.find((e) => e.key === victim)!.size!;
+  const bucket = await freshBucket([...l.entries, { key: stable(victim), size, contentSeed: 'something else' }]);
+  await server.seed('conflict-backup', []);
+  const before = writes();
+  const r = await promote(promoteInputs(bucket, { 'backup-bucket': 'conflict-backup' }));
+  expect(r.error).toMatch(
+    /^1 conflict\(s\), nothing was changed: s3:\/\/rc-\d+\/whl\/cu118\/torch-.*MD5 ETag differs.*overwrite/,
+  );
+  expect(r.error).not.toContain('\n');
+  expect(writes()).toBe(before);
+
+  const o = await promote(promoteInputs(bucket, { overwrite: 'true', 'regenerate-index': 'false' }));
+  expect(o.error).toBeUndefined();
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(victim) }));
+  expect(head.ETag).toBe(`"${await seedDigest({ key: victim, size }, 'md5')}"`);
+});
+
+test('throttling (503 SlowDown) is retried with backoff and the promotion completes', async () => {
+  const l = releaseBucketLayout({
+    packages: { torchaudio: '2.6.0' },
+    subfolders: ['cpu', 'cu124'],
+    pythons: ['cp310'],
+    decoys: false,
+  });
+  const bucket = await freshBucket(l.entries);
+  server.failNext(1, { match: (req) => req.bucket === bucket && req.operation === 'ListObjectsV2' });
+  server.failNext(5, { match: (req) => req.bucket === bucket && req.operation === 'CopyObject' });
+  const r = await promote(promoteInputs(bucket, { packages: 'torchaudio=2.6.0', 'regenerate-index': 'false' }));
+  expect(r.error).toBeUndefined();
+  expect(server.requests.filter((q) => q.bucket === bucket && q.injected === 503)).toHaveLength(6);
+  expect(await promotedKeys(bucket)).toEqual(l.release.map(stable).sort());
+});
+
+test('a server killed half-way, then a re-run: the promotion completes, nothing copied twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promote-kill-'));
+  const saved = process.env['AWS_MAX_ATTEMPTS'];
+  try {
+    const l = layout();
+    const one = await startS3Server({ directory: dir, seed: { pytorch: l.entries } });
+    one.stopAfter(60, (q) => q.operation === 'CopyObject');
+    process.env['AWS_MAX_ATTEMPTS'] = '1';
+    const failed = await promote({ ...promoteInputs('pytorch'), 'endpoint-url': one.endpoint, concurrency: '8' });
+    await one.stopped;
+    expect(failed.error).toBeDefined();
+    process.env['AWS_MAX_ATTEMPTS'] = saved ?? '';
+    if (saved === undefined) delete process.env['AWS_MAX_ATTEMPTS'];
+
+    const two = await startS3Server({ directory: dir });
+    const client = createS3Client({ endpointUrl: two.endpoint });
+    const rerun = await promote({ ...promoteInputs('pytorch'), 'endpoint-url': two.endpoint });
+    expect(rerun.error).toBeUndefined();
+    // What the first run finished is found at the destination and skipped; only the rest is copied.
+    const skipped = rerun
+      .receipt!.outcomes.filter((o) => o.kind === 'copy-object' && o.result === 'skipped')
+      .map((o) => o.target);
+    const copied = two.requests.filter((q) => q.operation === 'CopyObject').map((q) => `s3://pytorch/${q.key}`);
+    expect(skipped.length).toBeGreaterThanOrEqual(60);
+    expect(copied.length).toBeGreaterThan(0);
+    expect(copied.filter((k) => skipped.includes(k))).toEqual([]);
+    expect(copied.length + skipped.length).toBe(l.release.length);
+    expect(await promotedKeys('pytorch', client)).toEqual(l.release.map(stable).sort());
+    client.destroy();
+    await two.stop();
+  } finally {
+    if (saved === undefined) delete process.env['AWS_MAX_ATTEMPTS'];
+    else process.env['AWS_MAX_ATTEMPTS'] = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('large objects', () => {
+  const big = (key: string): SeedObject => ({
+    key,
+    size: 13 * MiB,
+    contentType: 'application/zip',
+    metadata: { flavor: 'big' },
+  });
+  const entries = [
+    big('whl/test/cu124/torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl'),
+    big('libtorch/test/cu124/libtorch-cxx11-abi-shared-with-deps-2.6.0+cu124.zip'),
+    { key: 'whl/test/cu124/torch-2.6.0+cu124-cp311-cp311-linux_x86_64.whl', size: 1000 },
+  ];
+  const inputs = (bucket: string) =>
+    promoteInputs(bucket, { packages: 'torch=2.6.0, libtorch=2.6.0', 'multipart-threshold': '6 MiB' });
+
+  async function checkCopies(bucket: string): Promise<void> {
+    for (const e of entries.filter((x) => (x.size ?? 0) > 6 * MiB)) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
+      expect(head.ContentLength).toBe(13 * MiB);
+      expect(head.ETag).toMatch(/-3"$/);
+      expect(head.ContentType).toBe('application/zip');
+      expect(head.Metadata?.['flavor']).toBe('big');
+      const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
+      expect(
+        createHash('sha256')
+          .update(await body.Body!.transformToByteArray())
+          .digest('hex'),
+      ).toBe(await seedDigest(e));
+    }
+  }
+
+  test('objects above multipart-threshold are copied with UploadPartCopy, verified, and skipped on a re-run', async () => {
+    const bucket = await freshBucket(entries);
+    const parts = server.count('UploadPartCopy');
+    const r = await promote(inputs(bucket));
+    expect(r.error).toBeUndefined();
+    expect(server.count('UploadPartCopy') - parts).toBe(6);
+    await checkCopies(bucket);
+    const again = await promote(inputs(bucket));
+    expect(again.outputs['skipped-count']).toBe('3');
+    expect(server.count('UploadPartCopy') - parts).toBe(6);
+  });
+
+  test('where UploadPartCopy is NotImplemented, large objects are streamed (ranged GET -> multipart upload)', async () => {
+    const bucket = await freshBucket(entries);
+    server.uploadPartCopy = 'not-implemented';
+    try {
+      const uploads = server.count('UploadPart');
+      const r = await promote(inputs(bucket));
+      expect(r.error).toBeUndefined();
+      expect(server.count('UploadPart') - uploads).toBe(4); // 8 MiB parts: 2 per 13 MiB object
+      const ranged = server.requests.filter(
+        (q) => q.bucket === bucket && q.operation === 'GetObject' && q.headers['range'],
+      );
+      expect(ranged.length).toBe(4);
+      for (const e of entries.filter((x) => (x.size ?? 0) > 6 * MiB)) {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
+        expect(head.ETag).toMatch(/-2"$/);
+        expect(head.Metadata?.['flavor']).toBe('big');
+        const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
+        expect(
+          createHash('sha256')
+            .update(await body.Body!.transformToByteArray())
+            .digest('hex'),
+        ).toBe(await seedDigest(e));
+      }
+      const again = await promote(inputs(bucket));
+      expect(again.outputs['skipped-count']).toBe('3');
+    } finally {
+      server.uploadPartCopy = 'supported';
+    }
+  });
+});
+
+test('pip resolves the promoted wheels from the generated index; existing entries of other versions stay', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promote-pip-'));
+  try {
+    const wheels = await Promise.all([
+      buildWheel({ name: 'torch', version: '2.6.0+cu124', pythonTag: 'py3', abiTag: 'none', platform: 'any', dir }),
+      buildWheel({
+        name: 'torchvision',
+        version: '0.21.0+cu124',
+        pythonTag: 'py3',
+        abiTag: 'none',
+        platform: 'any',
+        dir,
+      }),
+    ]);
+    const old = 'torch-2.5.1+cu124-py3-none-any.whl';
+    const oldLink = `<a href="/whl/cu124/torch-2.5.1%2Bcu124-py3-none-any.whl#sha256=${'a'.repeat(64)}">${old}</a><br/>`;
+    const bucket = await freshBucket([
+      ...wheels.map((w) => ({
+        key: `whl/test/cu124/${w.filename}`,
+        body: readFileSync(w.path),
+        contentType: 'application/zip',
+      })),
+      { key: 'whl/cu124/torch/index.html', body: `<html><body>${oldLink}</body></html>` },
+      { key: 'whl/cu124/index.html', body: '<html><body><a href="numpy/">numpy</a></body></html>' },
+    ]);
+    const r = await promote(
+      promoteInputs(bucket, {
+        packages: 'torch=2.6.0, torchvision=0.21.0',
+        'source-prefixes': 'whl/test/',
+        'destination-prefixes': 'whl/',
+      }),
+    );
+    expect(r.error).toBeUndefined();
+    const page = await text(bucket, 'whl/cu124/torch/index.html');
+    expect(page).toContain(oldLink.replace('<br/>', ''));
+    expect(page).toContain(`torch-2.6.0%2Bcu124-py3-none-any.whl#sha256=${wheels[0]!.sha256}`);
+    expect(await text(bucket, 'whl/cu124/index.html')).toContain('href="numpy/"');
+
+    // A static web server over the bucket, as download.pytorch.org is.
+    const web = createServer(async (req, res) => {
+      const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname).slice(1);
+      try {
+        const o = await s3.send(
+          new GetObjectCommand({ Bucket: bucket, Key: path.endsWith('/') ? `${path}index.html` : path }),
+        );
+        res.writeHead(200, { 'content-type': o.ContentType ?? 'application/octet-stream' });
+        res.end(Buffer.from(await o.Body!.transformToByteArray()));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    const port = (web.address() as AddressInfo).port;
+    try {
+      const out = join(dir, 'downloads');
+      await promisify(execFile)(
+        '/usr/bin/python3',
+        [
+          '-m',
+          'pip',
+          'download',
+          '--no-deps',
+          '--no-cache-dir',
+          '--disable-pip-version-check',
+          '--index-url',
+          `http://127.0.0.1:${port}/whl/cu124/`,
+          '-d',
+          out,
+          'torch==2.6.0+cu124',
+          'torchvision==0.21.0',
+        ],
+        { env: { ...process.env, PIP_CONFIG_FILE: '/dev/null' } },
+      );
+      expect(readdirSync(out).sort()).toEqual(wheels.map((w) => w.filename).sort());
+    } finally {
+      web.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+describe('bad inputs: one line naming the problem, nothing copied', () => {
+  let bucket: string;
+  beforeAll(async () => {
+    bucket = await freshBucket(layout().entries);
+  });
+
+  test.each([
+    [{ packages: '2.6' }, /"packages" expects name=version pairs such as torch=2\.6\.0, got "2\.6"/],
+    [{ packages: 'v2.6.0-rc1' }, /"packages" expects name=version pairs/],
+    [{ packages: 'torch=2.6' }, /"packages: torch": "2\.6" is not a full release version/],
+    [{ packages: 'torch=2.6.0rc1' }, /is not a full release version \(it is a pre-release\)/],
+    [{ packages: 'torch=2.6.0, torch=2.6.0' }, /names torch twice/],
+    [
+      { packages: 'torch=2.6.0, torchdata=0.7.1' },
+      /no files of torchdata 0\.7\.1 under s3:\/\/rc-\d+\/whl\/test\/, s3:\/\/rc-\d+\/libtorch\/test\/; nothing was copied/,
+    ],
+    [{ 'destination-prefixes': 'whl/' }, /"destination-prefixes" has 1 prefix\(es\) for 2 source prefix\(es\)/],
+    [{ concurrency: '0' }, /"concurrency" must be between 1 and 256/],
+    [{ 'multipart-threshold': '1 KiB' }, /"multipart-threshold" must be between 5 MiB and 5 GiB/],
+    [{ acl: 'public' }, /"acl" must be empty or one of private, public-read/],
+    [{ 'dry-run': 'maybe' }, /"dry-run" must be true or false/],
+    [{ 'backup-bucket': 'b', 'backup-prefix': '{version}/' }, /"backup-bucket": "b" is not an S3 bucket name/],
+    [{ 'backup-bucket': 'backups', 'backup-prefix': '{version}/' }, /"backup-prefix": unknown placeholder \{version\}/],
+    [{ 'endpoint-url': 'ftp://x' }, /"endpoint-url" must be an http\(s\) URL/],
+  ])('%j', async (given, message) => {
+    const before = writes();
+    const inputs = promoteInputs(bucket, { packages: 'torch=2.6.0', ...given });
+    const r = await promote(inputs);
+    expect(r.error).toMatch(message);
+    expect(r.error).not.toContain('\n');
+    expect(writes()).toBe(before);
+  });
+});
+
+test('the bundled dist/index.js promotes through INPUT_* variables and writes its outputs', async () => {
+  const l = releaseBucketLayout({
+    packages: { torchvision: '0.21.0' },
+    subfolders: ['cpu', 'cu124'],
+    pythons: ['cp310', 'cp311'],
+    decoys: true,
+  });
+  const bucket = await freshBucket(l.entries);
+  const r = await runActionBundle(
+    actionDir,
+    promoteInputs(bucket, { packages: 'torchvision=0.21.0' }),
+    {},
+    { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+  );
+  expect(r.error).toBeUndefined();
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs['promoted-count']).toBe(String(l.release.length));
+  expect(await promotedKeys(bucket)).toEqual(l.release.map(stable).sort());
+  expect(JSON.parse(readFileSync(r.outputs['report']!, 'utf8'))).toMatchObject({
+    action: 'promote-s3',
+    status: 'success',
+    dryRun: false,
+  });
+});

@@ -1,0 +1,362 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  UploadPartCopyCommand,
+  type HeadObjectCommandOutput,
+  type ObjectCannedACL,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { copySource, isNotFound, s3ErrorCode, unquoteEtag } from './s3-client.js';
+
+/**
+ * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
+ * large objects and a streaming path for stores without UploadPartCopy, and the content comparison
+ * that makes promotion idempotent.
+ *
+ * What "same content" can be decided from, cheapest first:
+ * - sizes differ: different.
+ * - equal ETags: same. A single-part ETag is the MD5 of the content; a multipart ETag
+ *   (`md5(part md5s)-N`) is equal only for the same bytes cut into the same parts.
+ * - two single-part ETags that differ: different, unless both objects store the same sha256.
+ * - a multipart ETag on either side (CopyObject of a multipart object makes a single-part copy with a
+ *   new ETag; a multipart copy makes a `-N` ETag): the destination's `source-etag` metadata, which the
+ *   multipart and streaming copies here write, naming the source ETag they copied; else a stored
+ *   sha256 on both (`x-amz-meta-checksum-sha256`, or the S3 full-object ChecksumSHA256); else the
+ *   sha256 of both bodies, streamed.
+ */
+
+export const SHA256_METADATA = 'checksum-sha256';
+export const SOURCE_ETAG_METADATA = 'source-etag';
+const MiB = 1024 * 1024;
+
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+}
+
+export interface ObjectFacts {
+  size: number;
+  etag: string;
+}
+
+export type Sameness = 'same' | 'different';
+
+export function isMultipartEtag(etag: string): boolean {
+  return /-\d+$/.test(etag);
+}
+
+export async function headObject(client: S3Client, ref: ObjectRef): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
+
+/** sha256 hex the object states about itself: our metadata, or S3's full-object SHA256 checksum. */
+export function storedSha256(head: HeadObjectCommandOutput): string | undefined {
+  const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
+  if (meta && /^[0-9a-f]{64}$/.test(meta)) return meta;
+  const checksum = head.ChecksumSHA256;
+  if (checksum && !checksum.includes('-') && (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT') {
+    const hex = Buffer.from(checksum, 'base64').toString('hex');
+    if (hex.length === 64) return hex;
+  }
+  return undefined;
+}
+
+/** Streams the object through sha256 (bounded memory whatever its size). */
+export async function streamSha256(client: S3Client, ref: ObjectRef): Promise<string> {
+  const r = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+  const hash = createHash('sha256');
+  for await (const chunk of r.Body as Readable) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The sha256 of an object: stored if it states one, streamed otherwise. */
+export async function objectSha256(client: S3Client, ref: ObjectRef, head?: HeadObjectCommandOutput): Promise<string> {
+  const h = head ?? (await headObject(client, ref));
+  const stored = h ? storedSha256(h) : undefined;
+  return stored ?? streamSha256(client, ref);
+}
+
+/**
+ * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
+ * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
+ */
+export async function compareObjects(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef & ObjectFacts,
+): Promise<{ result: Sameness; how: string }> {
+  if (src.size !== dst.size) return { result: 'different', how: `size ${dst.size} != ${src.size}` };
+  if (src.etag === dst.etag) return { result: 'same', how: 'size and ETag' };
+  const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
+  if (!sh || !dh) return { result: 'different', how: 'object vanished while comparing' };
+  const marker = unquoteEtag(dh.Metadata?.[SOURCE_ETAG_METADATA]);
+  if (marker && marker === src.etag) return { result: 'same', how: 'size and source-etag' };
+  const [ss, ds] = [storedSha256(sh), storedSha256(dh)];
+  if (ss && ds)
+    return ss === ds ? { result: 'same', how: 'stored sha256' } : { result: 'different', how: 'stored sha256 differs' };
+  if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag)) return { result: 'different', how: 'MD5 ETag differs' };
+  const [a, b] = await Promise.all([ss ?? streamSha256(client, src), ds ?? streamSha256(client, dst)]);
+  return a === b
+    ? { result: 'same', how: 'sha256 of content' }
+    : { result: 'different', how: 'sha256 of content differs' };
+}
+
+export interface CopyOptions {
+  acl?: ObjectCannedACL;
+  /** Objects larger than this are copied in parts (CopyObject's own limit is 5 GiB). */
+  multipartThreshold: number;
+  /** Part size for multipart copies; raised as needed to stay within 10,000 parts. */
+  partSize?: number;
+  /** Parts of one object copied at once. */
+  partConcurrency?: number;
+  /** Limits streamed copies running at once across the process (they hold parts in memory). */
+  streamSlots?: Semaphore;
+  /** Called once when the store answers UploadPartCopy with NotImplemented. */
+  onFallback?: (key: string) => void;
+}
+
+export type CopyMethod = 'copy-object' | 'multipart-copy' | 'stream';
+
+export interface CopyResult {
+  method: CopyMethod;
+  /** ETag the destination must have (unquoted), when it can be known. */
+  expectedEtag?: string;
+}
+
+/** A counting semaphore. */
+export class Semaphore {
+  private waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+/** Remembers that a store lacks UploadPartCopy, so later copies go straight to streaming. */
+const noPartCopy = new WeakSet<S3Client>();
+
+export function partSizeFor(size: number, wanted: number): number {
+  const min = Math.max(5 * MiB, Math.ceil(size / 10_000));
+  return Math.max(min, Math.min(wanted, 5 * 1024 * MiB));
+}
+
+/**
+ * Copies `src` to `dst` keeping content type and metadata (MetadataDirective COPY, or the source's
+ * headers carried into the multipart upload), with the canned ACL if given.
+ */
+export async function copyObject(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  opts: CopyOptions,
+): Promise<CopyResult> {
+  if (src.size <= opts.multipartThreshold) {
+    const r = await client.send(
+      new CopyObjectCommand({
+        Bucket: dst.bucket,
+        Key: dst.key,
+        CopySource: copySource(src.bucket, src.key),
+        MetadataDirective: 'COPY',
+        ...(opts.acl ? { ACL: opts.acl } : {}),
+      }),
+    );
+    const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+    // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
+    return { method: 'copy-object', expectedEtag: isMultipartEtag(src.etag) ? undefined : etag || undefined };
+  }
+  const head = await headObject(client, src);
+  if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+  if (!noPartCopy.has(client)) {
+    try {
+      return await multipartCopy(client, src, dst, head, opts);
+    } catch (e) {
+      if (s3ErrorCode(e) !== 'NotImplemented') throw e;
+      noPartCopy.add(client);
+      opts.onFallback?.(src.key);
+    }
+  }
+  const slots = opts.streamSlots ?? defaultStreamSlots;
+  return slots.use(() => streamCopy(client, src, dst, head, opts));
+}
+
+const defaultStreamSlots = new Semaphore(2);
+
+function carriedHeaders(head: HeadObjectCommandOutput, src: ObjectFacts, acl?: ObjectCannedACL) {
+  return {
+    ContentType: head.ContentType,
+    ContentEncoding: head.ContentEncoding,
+    ContentDisposition: head.ContentDisposition,
+    ContentLanguage: head.ContentLanguage,
+    CacheControl: head.CacheControl,
+    Metadata: { ...(head.Metadata ?? {}), [SOURCE_ETAG_METADATA]: src.etag },
+    ...(acl ? { ACL: acl } : {}),
+  };
+}
+
+function multipartEtag(partMd5s: Buffer[]): string {
+  return `${createHash('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
+}
+
+async function multipartCopy(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  head: HeadObjectCommandOutput,
+  opts: CopyOptions,
+): Promise<CopyResult> {
+  // Parts of at most 512 MiB copy in parallel; a lowered threshold lowers them too.
+  const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
+  const count = Math.max(1, Math.ceil(src.size / partSize));
+  const { UploadId } = await client.send(
+    new CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }),
+  );
+  try {
+    const etags: string[] = new Array<string>(count);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const i = next++;
+        const first = i * partSize;
+        const last = Math.min(src.size, first + partSize) - 1;
+        const r = await client.send(
+          new UploadPartCopyCommand({
+            Bucket: dst.bucket,
+            Key: dst.key,
+            UploadId,
+            PartNumber: i + 1,
+            CopySource: copySource(src.bucket, src.key),
+            CopySourceRange: `bytes=${first}-${last}`,
+            CopySourceIfMatch: `"${src.etag}"`,
+          }),
+        );
+        etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(count, opts.partConcurrency ?? 8) }, worker));
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: dst.bucket,
+        Key: dst.key,
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag: `"${ETag}"` })) },
+      }),
+    );
+    const md5s = etags.map((e) => Buffer.from(e, 'hex'));
+    return {
+      method: 'multipart-copy',
+      expectedEtag: md5s.every((b) => b.length === 16) ? multipartEtag(md5s) : undefined,
+    };
+  } catch (e) {
+    await client
+      .send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
+      .catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Ranged GETs piped into a multipart upload (lib-storage), for stores without UploadPartCopy. Memory
+ * stays near (queueSize + 1) x partSize per copy; the streamed bytes are hashed on the way so the
+ * destination's multipart ETag can be checked.
+ */
+async function streamCopy(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  head: HeadObjectCommandOutput,
+  opts: CopyOptions,
+): Promise<CopyResult> {
+  const partSize = partSizeFor(src.size, 8 * MiB);
+  const partMd5s: Buffer[] = [];
+  let partHash = createHash('md5');
+  let inPart = 0;
+  const feed = (chunk: Buffer): void => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(partSize - inPart, chunk.length - offset);
+      partHash.update(chunk.subarray(offset, offset + take));
+      inPart += take;
+      offset += take;
+      if (inPart === partSize) {
+        partMd5s.push(partHash.digest());
+        partHash = createHash('md5');
+        inPart = 0;
+      }
+    }
+  };
+  async function* ranges(): AsyncGenerator<Buffer> {
+    for (let first = 0; first < src.size; first += partSize) {
+      const last = Math.min(src.size, first + partSize) - 1;
+      const r = await client.send(
+        new GetObjectCommand({
+          Bucket: src.bucket,
+          Key: src.key,
+          Range: `bytes=${first}-${last}`,
+          IfMatch: `"${src.etag}"`,
+        }),
+      );
+      for await (const chunk of r.Body as Readable) {
+        const b = chunk as Buffer;
+        feed(b);
+        yield b;
+      }
+    }
+  }
+  const upload = new Upload({
+    client,
+    partSize,
+    queueSize: 2,
+    leavePartsOnError: false,
+    params: { Bucket: dst.bucket, Key: dst.key, Body: Readable.from(ranges()), ...carriedHeaders(head, src, opts.acl) },
+  });
+  await upload.done();
+  if (inPart > 0) partMd5s.push(partHash.digest());
+  const expectedEtag = partMd5s.length === 1 ? partMd5s[0]!.toString('hex') : multipartEtag(partMd5s);
+  return { method: 'stream', expectedEtag };
+}
+
+/**
+ * Checks the destination after a copy: size always; the ETag when it can be predicted; for a copy
+ * whose ETag cannot be (a multipart source copied whole) the stored sha256 carried with the metadata.
+ * Throws with what differs.
+ */
+export async function verifyCopy(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  result: CopyResult,
+): Promise<Record<string, string | number>> {
+  const head = await headObject(client, dst);
+  const where = `s3://${dst.bucket}/${dst.key}`;
+  if (!head) throw new Error(`verification failed: ${where} is missing after the copy`);
+  const size = head.ContentLength ?? -1;
+  const etag = unquoteEtag(head.ETag);
+  if (size !== src.size) throw new Error(`verification failed: ${where} has ${size} bytes, the source ${src.size}`);
+  if (result.expectedEtag && etag !== result.expectedEtag) {
+    throw new Error(`verification failed: ${where} has ETag ${etag}, expected ${result.expectedEtag}`);
+  }
+  const out: Record<string, string | number> = { size, etag, method: result.method };
+  const sha = storedSha256(head);
+  if (sha) out['sha256'] = sha;
+  return out;
+}

@@ -1,0 +1,348 @@
+import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
+import * as core from '@actions/core';
+import { ConfigurationError } from './errors.js';
+import { applyPlan, type Operation, type OperationOutcome, type Plan, assertNoConflicts } from './plan.js';
+import type { Receipt } from './receipt.js';
+import { logPlan } from './render.js';
+import { selectRelease, type RequestedPackage, type SelectedObject, type VariantFilter } from './release-selection.js';
+import { listAll, type ListedObject } from './s3-client.js';
+import { compareObjects, copyObject, Semaphore, verifyCopy } from './s3-copy.js';
+import { isIndexable, regenerateFolderIndex } from './s3-index.js';
+
+/**
+ * Promotion of a release candidate's objects from test prefixes to stable ones: one listing per
+ * source prefix, selection by parsed artifact name, a plan of copy / skip / conflict per object
+ * (backups first), then server-side copies with bounded concurrency, each verified, then the PEP 503
+ * pages of the folders touched. Dry-run and real runs build the same plan.
+ */
+
+export interface PrefixPair {
+  source: string;
+  destination: string;
+}
+
+export interface PromotionOptions {
+  bucket: string;
+  pairs: PrefixPair[];
+  packages: RequestedPackage[];
+  variants: VariantFilter;
+  backupBucket?: string;
+  /** Already expanded (`v2.6.0/`). */
+  backupPrefix: string;
+  acl?: ObjectCannedACL;
+  overwrite: boolean;
+  concurrency: number;
+  multipartThreshold: number;
+  regenerateIndex: boolean;
+  dryRun: boolean;
+}
+
+export interface CopyData {
+  phase: 'backup' | 'promote';
+  srcBucket: string;
+  srcKey: string;
+  dstBucket: string;
+  dstKey: string;
+  size: number;
+  etag: string;
+  package: string;
+  sub: string;
+}
+
+export interface IndexData {
+  phase: 'index';
+  bucket: string;
+  folder: string;
+  projects: string[];
+}
+
+export type PromotionData = CopyData | IndexData;
+
+export interface PromotionResult {
+  plan: Plan<PromotionData>;
+  outcomes: OperationOutcome[];
+  promoted: number;
+  skipped: number;
+  bytes: number;
+  ignored: string[];
+}
+
+function s3url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+}
+
+interface Candidate {
+  selected: SelectedObject;
+  pair: PrefixPair;
+}
+
+/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
+function destinationFolder(c: Candidate): string {
+  return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
+}
+
+/** Lists each destination folder once: sub-folders recursively, a prefix root with a delimiter. */
+async function listFolders(
+  client: S3Client,
+  bucket: string,
+  folders: Array<{ folder: string; root: boolean }>,
+  width: number,
+) {
+  const found = new Map<string, ListedObject>();
+  await pool(folders, width, async ({ folder, root }) => {
+    for (const o of await listAll(client, bucket, folder, root ? { delimiter: '/' } : {})) found.set(o.key, o);
+  });
+  return found;
+}
+
+async function decide(
+  client: S3Client,
+  data: CopyData,
+  existing: ListedObject | undefined,
+  overwrite: boolean,
+): Promise<Pick<Operation<CopyData>, 'action' | 'reason'>> {
+  if (!existing) return { action: 'create', reason: 'destination missing' };
+  const cmp = await compareObjects(
+    client,
+    { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag },
+    { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag },
+  );
+  if (cmp.result === 'same') return { action: 'skip', reason: `already there (${cmp.how})` };
+  if (overwrite) return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
+  return { action: 'conflict', reason: `differs: ${cmp.how}` };
+}
+
+export async function planPromotion(
+  client: S3Client,
+  opts: PromotionOptions,
+): Promise<{ plan: Plan<PromotionData>; ignored: string[]; candidates: Candidate[] }> {
+  const width = Math.max(1, Math.min(opts.concurrency, 16));
+  const candidates: Candidate[] = [];
+  const ignored: string[] = [];
+  const listings = await Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source)));
+  opts.pairs.forEach((pair, i) => {
+    const sel = selectRelease(listings[i]!, pair.source, opts.packages, opts.variants);
+    ignored.push(...sel.ignored);
+    for (const s of sel.selected) candidates.push({ selected: s, pair });
+  });
+
+  const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
+  if (missing.length > 0) {
+    const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
+    throw new ConfigurationError(
+      `no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${
+        opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''
+      }; nothing was copied`,
+    );
+  }
+
+  // One listing per destination folder touched (not per object), and one of the backup location.
+  const folders = new Map<string, { folder: string; root: boolean }>();
+  for (const c of candidates)
+    folders.set(destinationFolder(c), { folder: destinationFolder(c), root: c.selected.sub === '' });
+  const [destination, backup] = await Promise.all([
+    listFolders(client, opts.bucket, [...folders.values()], width),
+    opts.backupBucket
+      ? listFolders(
+          client,
+          opts.backupBucket,
+          opts.pairs.map((p) => ({ folder: `${opts.backupPrefix}${p.source}`, root: false })),
+          width,
+        )
+      : Promise.resolve(new Map<string, ListedObject>()),
+  ]);
+
+  const backupOps: Operation<CopyData>[] = [];
+  const promoteOps: Operation<CopyData>[] = [];
+  await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
+    const s = c.selected;
+    const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
+    if (opts.backupBucket) {
+      const data: CopyData = {
+        phase: 'backup',
+        ...base,
+        dstBucket: opts.backupBucket,
+        dstKey: `${opts.backupPrefix}${s.key}`,
+      };
+      const decision = await decide(client, data, backup.get(data.dstKey), opts.overwrite);
+      backupOps.push({
+        id: `backup ${s.key}`,
+        kind: 'backup-object',
+        target: s3url(data.dstBucket, data.dstKey),
+        bytes: s.size,
+        data,
+        ...decision,
+      });
+    }
+    const data: CopyData = {
+      phase: 'promote',
+      ...base,
+      dstBucket: opts.bucket,
+      dstKey: `${c.pair.destination}${s.relative}`,
+    };
+    const decision = await decide(client, data, destination.get(data.dstKey), opts.overwrite);
+    promoteOps.push({
+      id: `copy ${s.key}`,
+      kind: 'copy-object',
+      target: s3url(data.dstBucket, data.dstKey),
+      bytes: s.size,
+      data,
+      ...decision,
+    });
+  });
+  const byKey = (a: Operation<CopyData>, b: Operation<CopyData>): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  backupOps.sort(byKey);
+  promoteOps.sort(byKey);
+
+  const indexOps: Operation<IndexData>[] = [];
+  if (opts.regenerateIndex) {
+    const projectsByFolder = new Map<string, Set<string>>();
+    for (const c of candidates) {
+      if (!isIndexable(c.selected.artifact.filename)) continue;
+      const f = destinationFolder(c);
+      const set = projectsByFolder.get(f) ?? new Set<string>();
+      set.add(c.selected.artifact.name);
+      projectsByFolder.set(f, set);
+    }
+    for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const exists = destination.has(`${folder}index.html`);
+      indexOps.push({
+        id: `index ${folder}`,
+        kind: 'write-index',
+        target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
+        action: exists ? 'update' : 'create',
+        reason: 'PEP 503 pages',
+        data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
+      });
+    }
+  }
+
+  const plan: Plan<PromotionData> = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
+  return { plan, ignored, candidates };
+}
+
+function summaryRows(plan: Plan<PromotionData>): Array<Array<string | number>> {
+  const rows = new Map<string, { files: number; bytes: number; copy: number; skip: number; conflict: number }>();
+  for (const op of plan.operations) {
+    const d = op.data;
+    if (d.phase !== 'promote') continue;
+    const k = `${d.package}\u0000${d.sub || '(root)'}`;
+    const r = rows.get(k) ?? { files: 0, bytes: 0, copy: 0, skip: 0, conflict: 0 };
+    r.files++;
+    r.bytes += d.size;
+    if (op.action === 'skip') r.skip++;
+    else if (op.action === 'conflict') r.conflict++;
+    else r.copy++;
+    rows.set(k, r);
+  }
+  return [...rows]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, r]) => {
+      const [pkg, sub] = k.split('\u0000');
+      return [pkg!, sub!, r.files, r.bytes, r.copy, r.skip, r.conflict];
+    });
+}
+
+export async function promote(client: S3Client, receipt: Receipt, opts: PromotionOptions): Promise<PromotionResult> {
+  const { plan, ignored } = await planPromotion(client, opts);
+  receipt.setPlan(plan as Plan, opts.dryRun);
+  receipt.addTable(
+    'Selected files per package and sub-folder',
+    ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'],
+    summaryRows(plan),
+  );
+  if (ignored.length > 0) {
+    receipt.addTable(
+      `Ignored: ${ignored.length} key(s) whose names are not artifacts`,
+      ['key'],
+      ignored.map((k) => [k]),
+    );
+  }
+  logPlan(plan as Plan, opts.dryRun);
+
+  const copies = plan.operations.filter((op): op is Operation<CopyData> => op.data.phase !== 'index');
+  const wouldCopy = copies.filter(
+    (op) => op.data.phase === 'promote' && (op.action === 'create' || op.action === 'update'),
+  );
+  const result: PromotionResult = {
+    plan,
+    outcomes: [],
+    promoted: wouldCopy.length,
+    skipped: copies.filter((op) => op.data.phase === 'promote' && op.action === 'skip').length,
+    bytes: wouldCopy.reduce((n, op) => n + op.data.size, 0),
+    ignored,
+  };
+  const record = (o: OperationOutcome): void => {
+    receipt.addOutcome(o);
+    result.outcomes.push(o);
+  };
+  if (opts.dryRun) {
+    for (const o of await applyPlan(plan, async () => undefined, { dryRun: true })) record(o);
+    return result;
+  }
+  assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+
+  const streamSlots = new Semaphore(2);
+  let fellBack = false;
+  const copyOne = async (op: Operation<PromotionData>) => {
+    const d = op.data as CopyData;
+    const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+    const dst = { bucket: d.dstBucket, key: d.dstKey };
+    const r = await copyObject(client, src, dst, {
+      acl: opts.acl,
+      multipartThreshold: opts.multipartThreshold,
+      streamSlots,
+      onFallback: () => {
+        if (!fellBack)
+          core.warning(
+            'the store does not implement UploadPartCopy: large objects are streamed through this runner instead',
+          );
+        fellBack = true;
+      },
+    });
+    return verifyCopy(client, src, dst, r);
+  };
+  const phase = (name: PromotionData['phase']): Plan<PromotionData> => ({
+    action: plan.action,
+    operations: plan.operations.filter((op) => op.data.phase === name),
+  });
+  const run = async (
+    p: Plan<PromotionData>,
+    exec: (op: Operation<PromotionData>) => Promise<Record<string, string | number> | void>,
+    width: number,
+  ) => {
+    await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
+  };
+
+  // Backups complete before anything is promoted; promotion before the pages that link to it.
+  await run(phase('backup'), copyOne, opts.concurrency);
+  await run(phase('promote'), copyOne, opts.concurrency);
+  const refreshed = new Set(
+    copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey),
+  );
+  await run(
+    phase('index'),
+    async (op) => {
+      const d = op.data as IndexData;
+      const r = await regenerateFolderIndex(client, {
+        bucket: d.bucket,
+        folder: d.folder,
+        projects: d.projects,
+        refreshed,
+        acl: opts.acl,
+        concurrency: opts.concurrency,
+      });
+      return { pages: r.pages.length, hashed: r.hashed };
+    },
+    4,
+  );
+  return result;
+}
