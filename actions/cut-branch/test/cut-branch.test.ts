@@ -13,6 +13,7 @@ import {
   liveBranches,
   readBlob,
   setRef,
+  startGitHttpServer,
   type CoreRepo,
 } from '@release-actions/testkit/git/index';
 import { startGitHubServer } from '@release-actions/testkit/github/index';
@@ -317,6 +318,32 @@ test('a push refused for lack of workflow permission fails with the hint, and no
     /^the push was refused because it changes workflow files: use a token with the `workflow` scope/,
   );
   expect(listRefs(repo)).toEqual(before);
+});
+
+test('over HTTP the token travels only as a basic-auth header, and a wrong token fails without prompting', async () => {
+  const dir = join(root, `http-${++seq}`);
+  const repo = await buildCoreRepo(join(dir, 'pytorch.git'), { commits: 4 });
+  const server = await startGitHttpServer({ root: dir, token: 'ghs_secret_token' });
+  try {
+    const remote = `${server.url}/pytorch.git`;
+    const result = await cut({ 'remote-url': remote, 'github-token': 'ghs_secret_token', 'dry-run': 'false' });
+    expect(result.error).toBeUndefined();
+    expect(listRefs(repo).get('refs/heads/orig/release/2.6')).toBe(repo.viableStrict);
+    expect(server.requests.length).toBeGreaterThan(3);
+    // The header goes with the first request already: no 401 round trip, no token in any URL.
+    expect(
+      server.requests.every(
+        (r) => r.status === 200 && r.user === 'x-access-token' && r.password === 'ghs_secret_token',
+      ),
+    ).toBe(true);
+    expect(server.requests.some((r) => r.url.includes('ghs_secret_token'))).toBe(false);
+    expect(JSON.stringify(result.receipt) + result.summary).not.toContain('ghs_secret_token');
+
+    const wrong = await cut({ 'remote-url': remote, 'github-token': 'ghs_wrong', 'dry-run': 'false' });
+    expect(wrong.error).toMatch(/Authentication failed|could not read Username/);
+  } finally {
+    await server.stop();
+  }
 });
 
 test('the bundled dist/index.js cuts the branches when run with INPUT_* variables', async () => {

@@ -1,3 +1,4 @@
 export * from './fast-import.js';
 export * from './fixtures.js';
 export * from './repos.js';
+export * from './http-server.js';

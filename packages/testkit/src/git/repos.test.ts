@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,9 @@ import {
   listRefs,
   readBlob,
 } from './repos.js';
+import { startGitHttpServer } from './http-server.js';
+
+const execFileAsync = promisify(execFile);
 
 let root: string;
 beforeAll(() => {
@@ -88,4 +92,37 @@ test('an orphan commit shares no history with main', async () => {
   const repo = await buildCoreRepo(join(root, 'orphan.git'), { commits: 2 });
   const sha = await createOrphanCommit(repo, 'refs/heads/release/2.6', { 'README.md': 'other\n' });
   expect(() => gitIn(repo, ['merge-base', sha, repo.main])).toThrow();
+});
+
+test('repositories are served over smart HTTP with partial-clone filters, and a token is required when set', async () => {
+  const repo = await buildCoreRepo(join(root, 'http', 'pytorch.git'), { commits: 2 });
+  const server = await startGitHttpServer({ root: join(root, 'http'), token: 'ghs_http' });
+  // The server runs in this process: git must run asynchronously or it would wait on a blocked loop.
+  const git = (args: string[], cwd = root) =>
+    execFileAsync('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  try {
+    await expect(git(['ls-remote', `${server.url}/pytorch.git`])).rejects.toThrow(
+      /Authentication failed|could not read Username/,
+    );
+    const header = `AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_http').toString('base64')}`;
+    const clone = join(root, 'http-clone');
+    await git([
+      '-c',
+      `http.extraheader=${header}`,
+      'clone',
+      '-q',
+      '--bare',
+      '--filter=blob:none',
+      '--depth=1',
+      `${server.url}/pytorch.git`,
+      clone,
+    ]);
+    expect((await git(['rev-parse', 'HEAD'], clone)).stdout.trim()).toBe(repo.main);
+    const { stdout } = await git(['rev-list', '--objects', '--missing=print', 'HEAD'], clone);
+    expect(stdout.split('\n').filter((l) => l.startsWith('?')).length).toBeGreaterThan(10);
+    expect(server.requests.map((r) => r.status)).toContain(401);
+    expect(server.requests.filter((r) => r.status === 200).every((r) => r.password === 'ghs_http')).toBe(true);
+  } finally {
+    await server.stop();
+  }
 });
