@@ -65746,7 +65746,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1490);
 
 
@@ -65763,7 +65763,7 @@ __webpack_async_result__();
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   i: () => (/* binding */ main)
 /* harmony export */ });
-/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7825);
+/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
 
 const ACLS = [
     'private',
@@ -65869,7 +65869,7 @@ async function main(receipt) {
 
 /***/ }),
 
-/***/ 7825:
+/***/ 1346:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65889,7 +65889,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* reexport */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_IDENTITY, DOS_EPOCH, Digests, EntryCheck, Git, GitError, GitHubAuthError, Receipt, SHA256_METADATA, SOURCE_ETAG_METADATA, Semaphore, WORKFLOW_PATTERNS, WORKFLOW_PERMISSION_HINT, ZipFormatError, ZipReader, ZipWriter, applyPlan, assertNoConflicts, authConfig, backoffDelay, checkRepoPath, compareObjects, compareVersions, compileGlobs, configEnv, copyObject, copySource, countBy, crc32, createGitHubClient, dedupeHeaderLines, encodeRfc3986, ensureBumpPullRequest, executePlan, expandPlaceholders, expandTags, fileLink, filesByProject, finalTag, findBumpPullRequest, formatRecord, formatVersion, formatWheelFilename, getDuration, getEnum, getKeyValues, getSecret, globToRegExp, headObject, headerValue, headerValues, inflateChunks, isConfigurationError, isIndexable, isMultipartEtag, isNotFound, isPinnedPath, keyToHref, listAll, logPlan, logTable, matchesRelease, metadataFromText, nextMinorDev, normalizeName, objectSha256, parseArtifactName, parseByteSize, parseCondaFilename, parseCutVersion, parseDuration, parseHeaders, parseIdentity, parseIndexLinks, parseKeyValueLines, parseKeyValues, parseLibtorchFilename, parseProjectPage, parseRcInput, parseRecord, parseReleaseBranch, parseReleaseVersion, parseRootPage, parseSdistFilename, parseTag, parseVersion, parseVersionTxt, parseWheelFilename, partSizeFor, passesVariants, pinWorkflowContent, planBranchCut, planPromotion, planSummaryLine, planTag, planVersionBump, publicVersion, pushBranches, pushTag, pushVersionBump, rcTag, readRange, receiptPath, recordHash, regenerateFolderIndex, releaseBranch, releaseEdits, renamePlatform, renderEdits, renderProjectPage, renderRootPage, replaceHeader, resolveRemoteRef, rewriteWheel, s3ErrorCode, s3HttpStatus, selectRelease, sha256Record, sleep, splitList, storedSha256, streamSha256, textTable, tryParseVersion, unquoteEtag, validateWheel, verifyCopy, withRetry, writeReceipt, writeSummary
+// UNUSED EXPORTS: DEFAULT_IDENTITY, DEFAULT_VARIANTS, DOS_EPOCH, Digests, EntryCheck, Git, GitError, GitHubAuthError, Receipt, SHA256_METADATA, SOURCE_ETAG_METADATA, STAGED_SHA256, STAGED_SOURCE_ETAG, STAGED_SOURCE_KEY, Semaphore, TRUSTED_PUBLISHING_HELP, WORKFLOW_PERMISSION_HINT, ZipFormatError, ZipReader, ZipWriter, applyPlan, assertNoConflicts, authConfig, backoffDelay, checkConfirm, checkRepoPath, compareObjects, compareVersions, compileGlobs, configEnv, copyObject, copySource, countBy, crc32, createGitHubClient, dedupeHeaderLines, encodeRfc3986, ensureBumpPullRequest, executePlan, expandPlaceholders, expandTags, fileLink, filesByProject, finalTag, findBumpPullRequest, formatRecord, formatVersion, formatWheelFilename, getDuration, getEnum, getKeyValues, getSecret, globToRegExp, headObject, headerValue, headerValues, inflateChunks, isConfigurationError, isIndexable, isMultipartEtag, isNotFound, isPinnedPath, keyToHref, listAll, logPlan, logTable, matchesRelease, metadataFromText, mintTrustedPublishingToken, nextMinorDev, normalizeName, objectSha256, parseArtifactName, parseByteSize, parseCondaFilename, parseCutVersion, parseDuration, parseHeaders, parseIdentity, parseIndexLinks, parseKeyValueLines, parseKeyValues, parseLibtorchFilename, parseProjectPage, parseRcInput, parseRecord, parseReleaseBranch, parseReleaseVersion, parseRootPage, parseSdistFilename, parseTag, parseVariants, parseVersion, parseVersionTxt, parseWheelFilename, partSizeFor, passesVariants, pinWorkflowContent, planBranchCut, planPromotion, planSummaryLine, planTag, planVersionBump, postUpload, promoteToPyPI, publicVersion, pushBranches, pushTag, pushVersionBump, rcTag, readRange, readReleaseFiles, receiptPath, recordHash, regenerateFolderIndex, releaseBranch, releaseEdits, releaseFiles, renamePlatform, renderEdits, renderProjectPage, renderRootPage, replaceHeader, resolveRemoteRef, rewriteWheel, s3ErrorCode, s3HttpStatus, selectRelease, selectWheels, selectionMatrix, sha256Record, sleep, splitList, stagingPrefixFor, storedSha256, streamSha256, textTable, tryParseVersion, unquoteEtag, uploadError, uploadFields, validateWheel, verifyCopy, verifyListed, withRetry, writeReceipt, writeSummary
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -69188,7 +69188,7 @@ async function run(action, main) {
     return receipt;
 }
 /** Logs the plan, records it, and applies it (or not, in a dry run), recording every outcome. */
-async function executePlan(receipt, plan, execute, opts) {
+async function run_executePlan(receipt, plan, execute, opts) {
     receipt.setPlan(plan, opts.dryRun);
     logPlan(plan, opts.dryRun);
     return applyPlan(plan, execute, { ...opts, onOutcome: (o) => receipt.addOutcome(o) });
@@ -69582,16 +69582,26 @@ class Git {
                 env[k] = v;
         Object.assign(env, this.env, opts.env);
         core.debug(`git ${describeArgs(args)}${this.cwd ? ` (in ${this.cwd})` : ''}`);
-        const result = await exec.getExecOutput(this.gitPath, args, {
+        const out = [];
+        const err = [];
+        const exitCode = await exec.exec(this.gitPath, args, {
             cwd: this.cwd,
             env,
             silent: true,
             ignoreReturnCode: true,
             input: opts.input,
+            listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
         });
-        const ok = result.exitCode === 0 || (opts.okCodes ?? []).includes(result.exitCode);
+        const stdoutBytes = Buffer.concat(out);
+        const result = {
+            exitCode,
+            stdoutBytes,
+            stdout: stdoutBytes.toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+        };
+        const ok = exitCode === 0 || (opts.okCodes ?? []).includes(exitCode);
         if (!ok)
-            throw new git_GitError(args, result.exitCode, result.stderr, result.stdout);
+            throw new git_GitError(args, exitCode, result.stderr, result.stdout);
         return result;
     }
     /** Standard output with the trailing newline removed. */
@@ -69615,7 +69625,7 @@ class Git {
         const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
         const refs = new Map();
         const exact = patterns.filter((p) => !/[*?[]/.test(p));
-        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
+        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(git_globToRegExp);
         for (const line of stdout.split('\n')) {
             const [sha, ref] = line.split('\t');
             if (!sha || !ref)
@@ -69674,7 +69684,9 @@ class Git {
      * so only the matching files' blobs are fetched and written. Detached HEAD at `rev`.
      */
     async sparseCheckout(rev, patterns) {
-        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], { input: Buffer.from(patterns.join('\n') + '\n') });
+        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], {
+            input: Buffer.from(patterns.join('\n') + '\n'),
+        });
         await this.run(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', rev]);
     }
     /** Paths under the sparse checkout that differ from HEAD (modified, added or deleted). */
@@ -69712,9 +69724,10 @@ class Git {
                 throw new Error(`refusing to force-push ${spec}`);
         return this.run([
             // Tell the server which commits we have, so a shallow clone whose commits the remote's
-            // advertised tips no longer reach still sends only the new objects.
+            // advertised tips no longer reach still sends only the new objects. Callers that know the
+            // remote still advertises their base skip this round trip.
             '-c',
-            'push.negotiate=true',
+            `push.negotiate=${opts.negotiate ?? true}`,
             'push',
             '--atomic',
             '--porcelain',
@@ -69740,14 +69753,150 @@ class Git {
     async isShallow() {
         return (await this.out(['rev-parse', '--is-shallow-repository'])) === 'true';
     }
+    /**
+     * Files (recursively) under the given paths at `rev`, read from trees alone: in a blobless clone this
+     * lists files whose contents have not been fetched.
+     */
+    async listTree(rev, paths) {
+        if (paths.length === 0)
+            return [];
+        const out = await this.out(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
+        return out
+            .split('\0')
+            .filter((l) => l !== '')
+            .map(parseTreeLine);
+    }
+    /**
+     * Fetches objects by id from `origin` in one request, as git's own lazy fetch does, so a partial
+     * clone gets the few blobs it needs without one round trip per file.
+     */
+    async fetchObjects(oids) {
+        const unique = [...new Set(oids)];
+        if (unique.length === 0)
+            return;
+        await this.run([
+            '-c',
+            'fetch.negotiationAlgorithm=noop',
+            'fetch',
+            '-q',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--recurse-submodules=no',
+            '--filter=blob:none',
+            '--stdin',
+            'origin',
+        ], { input: Buffer.from(unique.join('\n') + '\n') });
+    }
+    /** Contents of blobs by id, with one `cat-file --batch`. */
+    async readBlobs(oids) {
+        const unique = [...new Set(oids)];
+        const blobs = new Map();
+        if (unique.length === 0)
+            return blobs;
+        const { stdoutBytes: buf } = await this.run(['cat-file', '--batch'], {
+            input: Buffer.from(unique.join('\n') + '\n'),
+        });
+        let at = 0;
+        while (at < buf.length) {
+            const eol = buf.indexOf(0x0a, at);
+            const header = buf.subarray(at, eol).toString('utf8').split(' ');
+            if (header[1] === 'missing' || header.length < 3)
+                throw new Error(`object ${header[0]} is missing`);
+            const size = Number(header[2]);
+            blobs.set(header[0], buf.subarray(eol + 1, eol + 1 + size));
+            at = eol + 1 + size + 1;
+        }
+        return blobs;
+    }
+    /** Stores a blob; returns its id. */
+    async writeBlob(content) {
+        return this.out(['hash-object', '-w', '--stdin'], {
+            input: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+        });
+    }
+    /**
+     * The tree of `rev` with files written or removed, built with `mktree` along the changed
+     * directories only: no checkout, no index, and no other file's contents needed.
+     */
+    async editTree(rev, changes) {
+        const blobs = new Map();
+        for (const c of changes)
+            blobs.set(c.path, c.content === null ? null : await this.writeBlob(c.content));
+        const build = async (tree, edits) => {
+            const entries = new Map();
+            if (tree) {
+                const out = await this.out(['ls-tree', '-z', tree]);
+                for (const line of out.split('\0').filter((l) => l !== '')) {
+                    const e = parseTreeLine(line);
+                    entries.set(e.path, e);
+                }
+            }
+            const subdirs = new Map();
+            for (const [path, oid] of edits) {
+                const slash = path.indexOf('/');
+                if (slash < 0) {
+                    const old = entries.get(path);
+                    if (old && old.type !== 'blob')
+                        throw new Error(`cannot replace directory ${path} with a file`);
+                    if (oid === null)
+                        entries.delete(path);
+                    else
+                        entries.set(path, { mode: old?.mode ?? '100644', type: 'blob', oid, path });
+                }
+                else {
+                    const dir = path.slice(0, slash);
+                    if (!subdirs.has(dir))
+                        subdirs.set(dir, new Map());
+                    subdirs.get(dir).set(path.slice(slash + 1), oid);
+                }
+            }
+            for (const [dir, sub] of subdirs) {
+                const old = entries.get(dir);
+                if (old && old.type !== 'tree')
+                    throw new Error(`cannot write under ${dir}: it is a file`);
+                const oid = await build(old?.oid, sub);
+                if (oid === undefined)
+                    entries.delete(dir);
+                else
+                    entries.set(dir, { mode: '040000', type: 'tree', oid, path: dir });
+            }
+            if (entries.size === 0)
+                return undefined;
+            const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.path}\0`).join('');
+            // --missing: entries carried over from the old tree may be blobs this partial clone never fetched.
+            return this.out(['mktree', '-z', '--missing'], { input: Buffer.from(input, 'utf8') });
+        };
+        const root = await this.out(['rev-parse', '--verify', '-q', `${rev}^{tree}`]);
+        return (await build(root, blobs)) ?? (await this.out(['mktree'], { input: Buffer.alloc(0) }));
+    }
+    /** A commit of `tree` on `parents` with the given identity as author and committer; returns its id. */
+    async commitTree(tree, parents, message, identity) {
+        return this.out(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+            input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
+            env: {
+                GIT_AUTHOR_NAME: identity.name,
+                GIT_AUTHOR_EMAIL: identity.email,
+                GIT_COMMITTER_NAME: identity.name,
+                GIT_COMMITTER_EMAIL: identity.email,
+            },
+        });
+    }
     /** A file's content at a commit, or undefined when the commit has no such file. */
     async readFile(rev, path) {
         const r = await this.run(['cat-file', 'blob', `${rev}:${path}`], { okCodes: [128] });
         return r.exitCode === 0 ? r.stdout : undefined;
     }
 }
-function globToRegExp(glob) {
-    const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+function parseTreeLine(line) {
+    const tab = line.indexOf('\t');
+    const [mode, type, oid] = line.slice(0, tab).split(' ');
+    return { mode, type, oid, path: line.slice(tab + 1) };
+}
+function git_globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
     return new RegExp(`^${body}$`);
 }
 
@@ -69957,7 +70106,7 @@ function parseArtifactName(filename) {
  * equal by PEP 440 (`torch 2.6.0` matches `2.6.0+cu124`, never `2.6.0rc1`, `2.6.0.dev20250101` or `2.6.1`).
  * A requested version that carries a local label (`2.6.0+cu124`) matches only that label.
  */
-function matchesRelease(artifact, name, version) {
+function artifact_name_matchesRelease(artifact, name, version) {
     if (normalizeName(name) !== artifact.name)
         return false;
     const wanted = typeof version === 'string' ? version_tryParseVersion(version) : version;
@@ -70485,7 +70634,7 @@ class zip_stream_ZipWriter {
     }
 }
 /** Hashes bytes as they go, for the digests PyPI asks for. */
-class Digests {
+class zip_stream_Digests {
     md5 = createHash('md5');
     sha256 = createHash('sha256');
     // BLAKE2b with a 32-byte digest (what PyPI calls blake2_256) is not a truncated BLAKE2b-512, and
@@ -70762,7 +70911,7 @@ async function* passThroughInflating(entry, raw, onData) {
     }
 }
 /** Rewrites the wheel at `sourcePath` into `out` (a file or upload stream); `out` is not ended. */
-async function rewriteWheel(sourcePath, out, opts = {}) {
+async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
     const file = opts.sourceFilename ?? basename(sourcePath);
     const source = parseWheelFilename(file);
     if (!source)
@@ -70946,7 +71095,7 @@ function metadataFromText(text) {
         text,
     };
 }
-async function validateWheel(path, expect = {}, filename = basename(path)) {
+async function wheel_validate_validateWheel(path, expect = {}, filename = basename(path)) {
     const problems = [];
     const { size } = await stat(path);
     const fileSha = createHash('sha256');
@@ -76202,7 +76351,7 @@ function createS3Client(opts = {}) {
         ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
-        retryMode: opts.retryMode ?? 'adaptive',
+        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
@@ -76223,7 +76372,7 @@ function toListed(o) {
  * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
  * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
  */
-async function listAll(client, bucket, prefix, opts = {}) {
+async function s3_client_listAll(client, bucket, prefix, opts = {}) {
     const out = [];
     let token;
     do {
@@ -76262,7 +76411,7 @@ function s3ErrorCode(e) {
 function s3HttpStatus(e) {
     return e?.$metadata?.httpStatusCode;
 }
-function isNotFound(e) {
+function s3_client_isNotFound(e) {
     const code = s3ErrorCode(e);
     return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
 }
@@ -76330,7 +76479,7 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
             selection.ignored.push(o.key);
             continue;
         }
-        const pkg = packages.find((p) => matchesRelease(artifact, p.name, p.version));
+        const pkg = packages.find((p) => artifact_name_matchesRelease(artifact, p.name, p.version));
         if (!pkg) {
             selection.otherCount++;
             continue;
@@ -76381,7 +76530,7 @@ async function headObject(client, ref) {
         return await client.send(new dist_cjs.HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
     }
     catch (e) {
-        if (isNotFound(e))
+        if (s3_client_isNotFound(e))
             return undefined;
         throw e;
     }
@@ -76407,11 +76556,25 @@ async function streamSha256(client, ref) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** The sha256 of an object: stored if it states one, streamed otherwise. */
+/**
+ * The sha256 of an object: the one it states if any, else its body streamed through sha256. One GET
+ * either way: a stated checksum arrives with the response headers, and the body is then dropped.
+ */
 async function objectSha256(client, ref, head) {
-    const h = head ?? (await headObject(client, ref));
-    const stored = h ? storedSha256(h) : undefined;
-    return stored ?? streamSha256(client, ref);
+    const known = head ? storedSha256(head) : undefined;
+    if (known)
+        return known;
+    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+    const body = r.Body;
+    const stated = storedSha256(r);
+    if (stated) {
+        body.destroy();
+        return stated;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of body)
+        hash.update(chunk);
+    return hash.digest('hex');
 }
 /**
  * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
@@ -76483,7 +76646,13 @@ async function copyObject(client, src, dst, opts) {
         }));
         const etag = unquoteEtag(r.CopyObjectResult?.ETag);
         // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
-        return { method: 'copy-object', expectedEtag: isMultipartEtag(src.etag) ? undefined : etag || undefined };
+        // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
+        // new single-part ETag that cannot be predicted.
+        const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+        if (expectedEtag && etag !== expectedEtag) {
+            throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
+        }
+        return { method: 'copy-object', expectedEtag, etag };
     }
     const head = await headObject(client, src);
     if (!head)
@@ -76638,6 +76807,32 @@ async function verifyCopy(client, src, dst, result) {
         out['sha256'] = sha;
     return out;
 }
+/**
+ * Checks many copies at once against a listing of their destination folder (one request per 1,000
+ * keys instead of a HEAD per object): each must be there with the source's size and, when it could be
+ * predicted, the expected ETag. Returns the facts found per key; throws naming what differs.
+ */
+function verifyListed(copies, listed) {
+    const facts = new Map();
+    const problems = [];
+    for (const c of copies) {
+        const where = `s3://${c.dst.bucket}/${c.dst.key}`;
+        const o = listed.get(c.dst.key);
+        if (!o)
+            problems.push(`${where} is missing`);
+        else if (o.size !== c.size)
+            problems.push(`${where} has ${o.size} bytes, the source ${c.size}`);
+        else if (c.expectedEtag && o.etag !== c.expectedEtag)
+            problems.push(`${where} has ETag ${o.etag}, expected ${c.expectedEtag}`);
+        else
+            facts.set(c.dst.key, { size: o.size, etag: o.etag, verifiedBy: 'listing' });
+    }
+    if (problems.length > 0) {
+        const more = problems.length > 3 ? ` and ${problems.length - 3} more` : '';
+        throw new Error(`verification failed after copying: ${problems.slice(0, 3).join('; ')}${more}`);
+    }
+    return facts;
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pep503.ts
 /**
@@ -76728,7 +76923,7 @@ async function readPage(client, bucket, key) {
         return await r.Body.transformToString('utf8');
     }
     catch (e) {
-        if (isNotFound(e))
+        if (s3_client_isNotFound(e))
             return undefined;
         throw e;
     }
@@ -76767,7 +76962,7 @@ function filesByProject(listing, folder) {
     return out;
 }
 async function regenerateFolderIndex(client, req) {
-    const listing = await listAll(client, req.bucket, req.folder, { delimiter: '/' });
+    const listing = await s3_client_listAll(client, req.bucket, req.folder, { delimiter: '/' });
     const byProject = filesByProject(listing, req.folder);
     const result = { pages: [], hashed: 0 };
     const projects = req.projects.filter((p) => byProject.has(p));
@@ -76893,7 +77088,7 @@ function destinationFolder(c) {
 async function listFolders(client, bucket, folders, width) {
     const found = new Map();
     await s3_promotion_pool(folders, width, async ({ folder, root }) => {
-        for (const o of await listAll(client, bucket, folder, root ? { delimiter: '/' } : {}))
+        for (const o of await s3_client_listAll(client, bucket, folder, root ? { delimiter: '/' } : {}))
             found.set(o.key, o);
     });
     return found;
@@ -76912,7 +77107,7 @@ async function planPromotion(client, opts) {
     const width = Math.max(1, Math.min(opts.concurrency, 16));
     const candidates = [];
     const ignored = [];
-    const listings = await Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source)));
+    const listings = await Promise.all(opts.pairs.map((pair) => s3_client_listAll(client, opts.bucket, pair.source)));
     opts.pairs.forEach((pair, i) => {
         const sel = selectRelease(listings[i], pair.source, opts.packages, opts.variants);
         ignored.push(...sel.ignored);
@@ -77027,7 +77222,10 @@ function summaryRows(plan) {
     });
 }
 async function promote(client, receipt, opts) {
+    const started = Date.now();
     const { plan, ignored } = await planPromotion(client, opts);
+    const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+    receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
     receipt.setPlan(plan, opts.dryRun);
     receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(plan));
     if (ignored.length > 0) {
@@ -77056,6 +77254,10 @@ async function promote(client, receipt, opts) {
     assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
     const streamSlots = new Semaphore(2);
     let fellBack = false;
+    // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
+    // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
+    // Multipart and streamed copies are checked with a HEAD as soon as they finish.
+    let toVerify = [];
     const copyOne = async (op) => {
         const d = op.data;
         const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
@@ -77070,14 +77272,44 @@ async function promote(client, receipt, opts) {
                 fellBack = true;
             },
         });
-        return verifyCopy(client, src, dst, r);
+        if (r.method !== 'copy-object')
+            return verifyCopy(client, src, dst, r);
+        toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+        return { method: r.method, etag: r.etag ?? '' };
+    };
+    const verifyPhase = async () => {
+        const batch = toVerify;
+        toVerify = [];
+        const folders = new Map();
+        for (const c of batch)
+            folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
+        const listed = new Map();
+        await s3_promotion_pool([...folders.keys()], 16, async (k) => {
+            const [bucket, folder] = k.split('\u0000');
+            for (const o of await s3_client_listAll(client, bucket, folder, { delimiter: '/' }))
+                listed.set(o.key, o);
+        });
+        const facts = verifyListed(batch, listed);
+        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
+        for (const c of batch) {
+            const o = byId.get(c.id);
+            if (o)
+                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+        }
     };
     const phase = (name) => ({
         action: plan.action,
         operations: plan.operations.filter((op) => op.data.phase === name),
     });
     const run = async (p, exec, width) => {
+        if (p.operations.length === 0)
+            return;
+        const t = Date.now();
         await plan_applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
+        const v = Date.now();
+        await verifyPhase();
+        const kind = p.operations[0].data.phase;
+        receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
     };
     // Backups complete before anything is promoted; promotion before the pages that link to it.
     await run(phase('backup'), copyOne, opts.concurrency);
@@ -77104,23 +77336,30 @@ async function promote(client, receipt, opts) {
 
 
 
-
-
 const SHA = /^[0-9a-f]{40}$/;
 /** `X.Y` or `X.Y.Z` from the `version` input, or one-line error naming it. */
 function parseCutVersion(input, text) {
     const v = tryParseVersion(text);
-    const plain = v && (v.release.length === 2 || v.release.length === 3) && !v.pre && v.dev === undefined && v.post === undefined && v.local === undefined && v.epoch === 0;
+    const plain = v &&
+        (v.release.length === 2 || v.release.length === 3) &&
+        !v.pre &&
+        v.dev === undefined &&
+        v.post === undefined &&
+        v.local === undefined &&
+        v.epoch === 0;
     if (!v || !plain) {
         throw new ConfigurationError(`input "${input}": "${text}" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6`);
     }
     return { major: v.major, minor: v.minor, patch: v.patch };
 }
+function refCandidates(ref) {
+    return ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+}
 /** The source ref as a commit sha on the remote: a sha as is, else a branch, else a (peeled) tag. */
 async function resolveRemoteRef(git, url, ref, input) {
     if (SHA.test(ref))
         return ref;
-    const candidates = ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
+    const candidates = refCandidates(ref);
     const refs = await git.lsRemote(url, candidates);
     for (const c of candidates) {
         const sha = refs.get(`${c}^{}`) ?? refs.get(c);
@@ -77142,10 +77381,18 @@ async function relate(git, branchSha, sourceSha) {
     if (branchSha === sourceSha)
         return { base: sourceSha, ahead: 0, behind: 0 };
     for (const depth of [64, 1024, 16384, 0]) {
-        await git.fetch([sourceSha, branchSha], { depth: depth === 0 ? 0 : depth, filter: 'tree:0', ...(depth === 0 ? { unshallow: true } : {}) });
+        await git.fetch([sourceSha, branchSha], {
+            depth: depth === 0 ? 0 : depth,
+            filter: 'tree:0',
+            ...(depth === 0 ? { unshallow: true } : {}),
+        });
         const base = await git.mergeBase(branchSha, sourceSha);
         if (base) {
-            return { base, ahead: await git.revListCount(`${sourceSha}..${branchSha}`), behind: await git.revListCount(`${branchSha}..${sourceSha}`) };
+            return {
+                base,
+                ahead: await git.revListCount(`${sourceSha}..${branchSha}`),
+                behind: await git.revListCount(`${branchSha}..${sourceSha}`),
+            };
         }
         if (!(await git.isShallow()))
             break;
@@ -77162,15 +77409,26 @@ async function planBranchCut(req, git) {
     const pinPaths = req.pins.map(([path]) => checkRepoPath('pins', path));
     const sourceSha = await resolveRemoteRef(git, req.remoteUrl, req.sourceRef, 'source-ref');
     const repo = git.in(req.workDir);
-    await repo.partialFetch(req.remoteUrl, [sourceSha]);
+    try {
+        await repo.partialFetch(req.remoteUrl, [sourceSha]);
+    }
+    catch (e) {
+        if (e instanceof GitError && SHA.test(req.sourceRef) && /not our ref|not found|unadvertised/i.test(e.stderr)) {
+            throw new ConfigurationError(`input "source-ref": commit ${req.sourceRef} is not on ${req.remoteUrl}`);
+        }
+        throw e;
+    }
+    // The few files the cut reads or edits, fetched in one request: never a checkout.
+    const files = await readReleaseFiles(repo, sourceSha, pinPaths);
     let version;
     if (req.version.trim() !== '') {
         version = parseCutVersion('version', req.version.trim());
     }
     else {
-        const text = await repo.readFile(sourceSha, 'version.txt');
-        if (text === undefined)
+        const text = files.get('version.txt');
+        if (text === undefined) {
             throw new ConfigurationError(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
+        }
         const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
         version = { major: v.major, minor: v.minor, patch: v.patch };
     }
@@ -77191,11 +77449,29 @@ async function planBranchCut(req, git) {
         }
         const rel = await relate(repo, remoteSha, sourceSha);
         if (!rel.base) {
-            branches.push({ name, ref, role, state: 'unrelated', remoteSha, sha: remoteSha, detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}` });
+            branches.push({
+                name,
+                ref,
+                role,
+                state: 'unrelated',
+                remoteSha,
+                sha: remoteSha,
+                detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`,
+            });
         }
         else {
             const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
-            branches.push({ name, ref, role, state: 'exists', remoteSha, sha: remoteSha, ahead: rel.ahead, behind: rel.behind, detail });
+            branches.push({
+                name,
+                ref,
+                role,
+                state: 'exists',
+                remoteSha,
+                sha: remoteSha,
+                ahead: rel.ahead,
+                behind: rel.behind,
+                detail,
+            });
         }
     }
     const unrelated = branches.filter((b) => b.state === 'unrelated');
@@ -77209,23 +77485,11 @@ async function planBranchCut(req, git) {
         const releaseBranch = release.name;
         const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
         const fixed = req.pins.map(([, content], k) => [pinPaths[k], expandPlaceholders('pins', content, version)]);
-        await repo.sparseCheckout(sourceSha, [...WORKFLOW_PATTERNS, '/version.txt', ...pinPaths.map((p) => `/${p}`)]);
-        const files = new Map();
-        for (const path of [...(await listFiles(repo)).filter((p) => isPinnedPath(p)), 'version.txt', ...pinPaths]) {
-            const full = join(req.workDir, path);
-            if (existsSync(full))
-                files.set(path, readFileSync(full, 'utf8'));
-        }
         const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
         edits = releaseEdits({ branch: releaseBranch, repositories, files, pins: fixed, versionTxt });
         if (edits.length > 0) {
-            for (const e of edits) {
-                const full = join(req.workDir, e.path);
-                mkdirSync(dirname(full), { recursive: true });
-                writeFileSync(full, e.after);
-            }
-            await repo.changedPaths();
-            commitSha = await repo.commit(expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
+            const tree = await repo.editTree(sourceSha, edits.map((e) => ({ path: e.path, content: e.after })));
+            commitSha = await repo.commitTree(tree, [sourceSha], expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
             release.sha = commitSha;
             release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
         }
@@ -77240,13 +77504,43 @@ async function planBranchCut(req, git) {
         if (b.state !== 'create')
             continue;
         b.sha = cutPoint;
-        b.detail = cutPoint === sourceSha ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})` : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
+        b.detail =
+            cutPoint === sourceSha
+                ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})`
+                : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
     }
     return { version, sourceRef: req.sourceRef, sourceSha, branches, edits, commitSha, diff: renderEdits(edits) };
 }
-async function listFiles(git) {
-    const out = await git.out(['ls-files', '-z', '--', '.github/workflows', '.github/actions']);
-    return out.split('\0').filter((p) => p !== '');
+/**
+ * The workflow and action files, version.txt and the pinned files at `sha`, read from a blobless
+ * clone: their paths come from the trees, their contents from one fetch of just those blobs.
+ */
+async function readReleaseFiles(git, sha, pinPaths) {
+    const wanted = (await git.listTree(sha, ['.github/workflows', '.github/actions', 'version.txt', ...pinPaths])).filter((e) => e.type === 'blob' && (isPinnedPath(e.path) || e.path === 'version.txt' || pinPaths.includes(e.path)));
+    await git.fetchObjects(wanted.map((e) => e.oid));
+    const blobs = await git.readBlobs(wanted.map((e) => e.oid));
+    const files = new Map();
+    for (const e of wanted) {
+        const bytes = blobs.get(e.oid);
+        const text = bytes.toString('utf8');
+        // Only text that survives decoding unchanged is edited; anything else is left byte for byte.
+        if (Buffer.from(text, 'utf8').equals(bytes))
+            files.set(e.path, text);
+        else
+            core.warning(`${e.path} is not UTF-8 text; it is left as it is`);
+    }
+    return files;
+}
+/**
+ * Whether the remote still advertises the source commit under its ref: then git already knows what
+ * the server has and a push needs no negotiation round; otherwise (the ref moved meanwhile) the
+ * negotiation keeps a push from a shallow clone small.
+ */
+async function stillAdvertised(git, url, source) {
+    if (SHA.test(source.ref))
+        return false;
+    const refs = await git.lsRemote(url, refCandidates(source.ref));
+    return [...refs.values()].includes(source.sha);
 }
 const WORKFLOW_REFUSAL = /refusing to allow .* to create or update workflow/i;
 const WORKFLOW_PERMISSION_HINT = 'the push was refused because it changes workflow files: use a token with the `workflow` scope (classic PAT) or `workflows: write` permission (GitHub App or fine-grained token); the default GITHUB_TOKEN cannot push workflow changes';
@@ -77254,16 +77548,20 @@ const WORKFLOW_PERMISSION_HINT = 'the push was refused because it changes workfl
  * Pushes the branches planned for creation, all or none, each only if it is still absent on the
  * remote; then reads them back. Returns ref -> sha as the remote now has them.
  */
-async function pushBranches(git, url, branches) {
+async function pushBranches(git, url, branches, source) {
     const creating = branches.filter((b) => b.state === 'create');
     if (creating.length === 0)
         return new Map();
     try {
-        await git.push(url, creating.map((b) => `${b.sha}:${b.ref}`), { createOnly: creating.map((b) => b.ref) });
+        await git.push(url, creating.map((b) => `${b.sha}:${b.ref}`), { createOnly: creating.map((b) => b.ref), negotiate: !(source && (await stillAdvertised(git, url, source))) });
     }
     catch (e) {
         if (e instanceof GitError && WORKFLOW_REFUSAL.test(e.stderr + e.stdout)) {
-            throw new ConfigurationError(`${WORKFLOW_PERMISSION_HINT} (git said: ${e.stderr.trim().split('\n').find((l) => WORKFLOW_REFUSAL.test(l))?.trim()})`);
+            throw new ConfigurationError(`${WORKFLOW_PERMISSION_HINT} (git said: ${e.stderr
+                .trim()
+                .split('\n')
+                .find((l) => WORKFLOW_REFUSAL.test(l))
+                ?.trim()})`);
         }
         if (e instanceof GitError && /stale info|already exists|fetch first|non-fast-forward/.test(e.stderr)) {
             throw new ConfigurationError(`${creating.map((b) => b.name).join(', ')}: a branch appeared on the remote while planning; nothing was pushed. Run again to see it.`);
@@ -77280,8 +77578,6 @@ async function pushBranches(git, url, branches) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/version-bump.ts
-
-
 
 
 async function planVersionBump(git, req) {
@@ -77312,10 +77608,8 @@ async function planVersionBump(git, req) {
     }
     // A new branch starts from the default branch; an existing one moves forward, never rewritten.
     const parent = branchSha ?? baseSha;
-    await repo.sparseCheckout(parent, ['/version.txt']);
-    writeFileSync(join(req.workDir, 'version.txt'), `${target}\n`);
-    await repo.changedPaths();
-    const commitSha = await repo.commit(`Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
+    const tree = await repo.editTree(parent, [{ path: 'version.txt', content: `${target}\n` }]);
+    const commitSha = await repo.commitTree(tree, [parent], `Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
     return {
         ...common,
         state: 'push',
@@ -77339,7 +77633,14 @@ async function pushVersionBump(git, url, plan, workDir) {
 /** The open PR from the bump branch into the default branch, if there is one. */
 async function findBumpPullRequest(client, plan, repository) {
     const [owner, repo] = repository.split('/');
-    const open = await client.rest.pulls.list({ owner, repo, head: `${owner}:${plan.branch}`, base: plan.base, state: 'open', per_page: 10 });
+    const open = await client.rest.pulls.list({
+        owner,
+        repo,
+        head: `${owner}:${plan.branch}`,
+        base: plan.base,
+        state: 'open',
+        per_page: 10,
+    });
     const existing = open.data[0];
     return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
 }
@@ -77436,7 +77737,11 @@ async function planTag(git, req) {
     if (!req.force) {
         throw new ConfigurationError(`${tag} already exists on ${existing.commit.slice(0, 12)}, not on ${sha.slice(0, 12)} (${why}); tags are never moved unless force is set`);
     }
-    return { ...base, state: 'move', detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}` };
+    return {
+        ...base,
+        state: 'move',
+        detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}`,
+    };
 }
 /**
  * Creates the annotated tag locally on the one fetched commit and pushes it: created only if still
@@ -77447,10 +77752,15 @@ async function pushTag(git, url, plan, tagger, workDir) {
         return;
     const repo = git.in(workDir);
     // The commit, and the refs the remote will advertise for it, so the push sends only the tag object.
-    const extra = plan.candidates.filter((t) => t.commit === plan.sha).map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
+    const extra = plan.candidates
+        .filter((t) => t.commit === plan.sha)
+        .map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
     await repo.partialFetch(url, [plan.sha, ...extra], { filter: 'tree:0' });
     const env = { GIT_COMMITTER_NAME: tagger.name, GIT_COMMITTER_EMAIL: tagger.email };
-    await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], { env, input: Buffer.from(plan.message + '\n') });
+    await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], {
+        env,
+        input: Buffer.from(plan.message + '\n'),
+    });
     const ref = `refs/tags/${plan.tag}`;
     try {
         if (plan.state === 'create')
@@ -77470,7 +77780,528 @@ async function pushTag(git, url, plan, tagger, workDir) {
         throw new Error(`pushed ${plan.tag} but the remote has it on ${commit ?? 'nothing'} instead of ${plan.sha}`);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/wheel-selection.ts
+
+
+
+const DEFAULT_VARIANTS = 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cpu\nwin_amd64=cpu\nmacosx_*=';
+function parseVariants(input, lines) {
+    if (lines.length === 0)
+        throw new ConfigurationError(`input "${input}" selects no platform`);
+    return lines.map(([platformGlob, label]) => {
+        if (label.startsWith('+'))
+            label = label.slice(1);
+        if (label !== '' && !/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(label)) {
+            throw new ConfigurationError(`input "${input}": "${label}" is not a local version label (such as cu126 or cpu)`);
+        }
+        return { platformGlob, label };
+    });
+}
+function platformMatches(glob, platformTag) {
+    return glob.test(platformTag) || platformTag.split('.').some((t) => glob.test(t));
+}
+const ruleText = (r) => `${r.platformGlob}=${r.label}`;
+function wheel_selection_selectWheels(objects, packages, variants, platformTags = []) {
+    const compiled = variants.map((r) => ({ rule: r, re: globToRegExp(r.platformGlob) }));
+    const selected = [];
+    const problems = [];
+    for (const pkg of packages) {
+        const wheels = objects.flatMap((o) => {
+            const w = parseWheelFilename(o.key);
+            return w && matchesRelease(w, pkg.name, pkg.version) ? [{ o, w }] : [];
+        });
+        const byTarget = new Map();
+        for (const { rule, re } of compiled) {
+            const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
+            if (chosen.length === 0) {
+                const labels = [
+                    ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
+                ];
+                problems.push(`${pkg.name} ${pkg.version} has no wheel for "${ruleText(rule)}"${labels.length ? ` (variants there: ${labels.join(', ')})` : ' (no wheel for that platform at all)'}`);
+                continue;
+            }
+            for (const { o, w } of chosen) {
+                const targetFilename = formatWheelFilename({
+                    distribution: w.distribution,
+                    version: w.publicVersion,
+                    build: w.build,
+                    pythonTag: w.pythonTag,
+                    abiTag: w.abiTag,
+                    platformTag: renamePlatform(w.platformTag, platformTags),
+                });
+                const row = {
+                    package: w.name,
+                    version: pkg.version,
+                    pythonTag: w.pythonTag,
+                    platform: w.platformTag,
+                    label: w.local ?? '',
+                    rule: ruleText(rule),
+                    key: o.key,
+                    size: o.size,
+                    etag: o.etag,
+                    source: w,
+                    targetFilename,
+                };
+                const other = byTarget.get(targetFilename);
+                if (!other) {
+                    byTarget.set(targetFilename, row);
+                }
+                else if (other.key !== o.key &&
+                    (other.source.filename !== w.filename ||
+                        other.size !== o.size ||
+                        (other.etag && o.etag && other.etag !== o.etag))) {
+                    problems.push(`${targetFilename} would come from both ${other.key} (${other.rule}) and ${o.key} (${row.rule})`);
+                }
+            }
+        }
+        selected.push(...[...byTarget.values()].sort((a, b) => a.targetFilename.localeCompare(b.targetFilename)));
+    }
+    if (problems.length) {
+        throw new ConfigurationError(`input "variants": ${problems.join('; ')}; nothing was staged or uploaded`);
+    }
+    return selected;
+}
+/** Per package, Python tag x platform -> the chosen variant, '' where a platform lacks that Python tag. */
+function wheel_selection_selectionMatrix(selected) {
+    const out = [];
+    const packages = [...new Set(selected.map((s) => s.package))];
+    for (const p of packages) {
+        const rows = selected.filter((s) => s.package === p);
+        for (const py of [...new Set(rows.map((r) => r.pythonTag))].sort()) {
+            const cells = {};
+            for (const r of rows.filter((r) => r.pythonTag === py))
+                cells[r.platform] = r.label || '(no label)';
+            out.push({ package: p, pythonTag: py, cells });
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pypi-upload.ts
+
+
+
+
+
+
+// twine's metadata_dictionary(): scalar fields are always sent ('' when absent), list fields once per value.
+const FIELDS = (/* unused pure expression or super */ null && ([
+    ['metadata_version', 'Metadata-Version', false],
+    ['summary', 'Summary', false],
+    ['home_page', 'Home-page', false],
+    ['author', 'Author', false],
+    ['author_email', 'Author-email', false],
+    ['maintainer', 'Maintainer', false],
+    ['maintainer_email', 'Maintainer-email', false],
+    ['license', 'License', false],
+    ['description', 'Description', false],
+    ['keywords', 'Keywords', false],
+    ['platform', 'Platform', true],
+    ['classifiers', 'Classifier', true],
+    ['download_url', 'Download-URL', false],
+    ['supported_platform', 'Supported-Platform', true],
+    ['comment', '', false],
+    ['sha256_digest', '', false],
+    ['provides', 'Provides', true],
+    ['requires', 'Requires', true],
+    ['obsoletes', 'Obsoletes', true],
+    ['project_urls', 'Project-URL', true],
+    ['provides_dist', 'Provides-Dist', true],
+    ['obsoletes_dist', 'Obsoletes-Dist', true],
+    ['requires_dist', 'Requires-Dist', true],
+    ['requires_external', 'Requires-External', true],
+    ['requires_python', 'Requires-Python', false],
+    ['provides_extras', 'Provides-Extra', true],
+    ['description_content_type', 'Description-Content-Type', false],
+    ['dynamic', 'Dynamic', true],
+]));
+function description(h, body) {
+    const header = headerValue(h, 'Description');
+    if (header === undefined)
+        return body;
+    // Continuation lines of a Description header are indented with 8 spaces and a `|`.
+    return header
+        .split('\n')
+        .map((l, i) => (i === 0 ? l : l.replace(/^ {8}\|?/, '')))
+        .join('\n');
+}
+/** The form fields twine would send for this wheel, in twine's order, `content` excluded. */
+function uploadFields(file) {
+    const h = file.metadata.headers;
+    const fields = [
+        ['name', file.metadata.name.replace(/[^A-Za-z0-9.]+/g, '-')],
+        ['version', file.metadata.version],
+        ['filetype', 'bdist_wheel'],
+        ['pyversion', file.pythonTag],
+    ];
+    for (const [field, header, list] of FIELDS) {
+        if (field === 'sha256_digest')
+            fields.push([field, file.digests.sha256]);
+        else if (field === 'comment')
+            fields.push([field, '']);
+        else if (field === 'description')
+            fields.push([field, description(h, h.body)]);
+        else if (list)
+            for (const v of headerValues(h, header))
+                fields.push([field, v]);
+        else
+            fields.push([field, headerValue(h, header) ?? '']);
+    }
+    fields.push(['md5_digest', file.digests.md5], ['blake2_256_digest', file.digests.blake2_256]);
+    fields.push([':action', 'file_upload'], ['protocol_version', '1']);
+    return fields;
+}
+function pypi_upload_quote(s) {
+    return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
+}
+/** Streams the multipart form: fields from memory, the wheel from disk. */
+async function pypi_upload_postUpload(repositoryUrl, auth, file, opts = {}) {
+    const url = new URL(repositoryUrl);
+    if (url.username || url.password)
+        throw new ConfigurationError('input "repository-url" must not contain credentials; use "password"');
+    const boundary = randomBytes(16).toString('hex');
+    const head = Buffer.from(uploadFields(file)
+        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${pypi_upload_quote(k)}"\r\n\r\n${v}\r\n`)
+        .join('') +
+        `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${pypi_upload_quote(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8');
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+        const req = send(url, {
+            method: 'POST',
+            headers: {
+                'content-type': `multipart/form-data; boundary=${boundary}`,
+                'content-length': head.length + file.digests.size + tail.length,
+                authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+                'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
+            },
+            timeout: opts.timeoutMs ?? 30 * 60_000,
+        });
+        req.on('response', (res) => {
+            const parts = [];
+            res.on('data', (c) => parts.length < 64 && parts.push(c));
+            res.on('end', () => resolve({
+                status: res.statusCode ?? 0,
+                reason: res.statusMessage ?? '',
+                body: Buffer.concat(parts).toString('utf8').slice(0, 4000),
+            }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error('upload timed out')));
+        req.on('error', reject);
+        req.write(head);
+        const body = createReadStream(file.path, { highWaterMark: 1 << 20 });
+        body.on('error', (e) => req.destroy(e));
+        body.on('end', () => req.end(tail));
+        body.pipe(req, { end: false });
+    });
+}
+/** The one-line reason an index gave, without HTML. */
+function pypi_upload_uploadError(r) {
+    const text = r.reason && r.reason !== 'Bad Request'
+        ? r.reason
+        : r.body
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+    return `${r.status} ${text}`.slice(0, 500);
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ../../packages/core/src/pypi-promotion.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const STAGED_SHA256 = 'sha256';
+const STAGED_SOURCE_KEY = 'source-key';
+const STAGED_SOURCE_ETAG = 'source-etag';
+function stagingPrefixFor(template, name, version) {
+    const p = template.replace(/\{(\w+)\}/g, (m, k) => {
+        if (k === 'name')
+            return name;
+        if (k === 'version')
+            return version;
+        throw new ConfigurationError(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
+    });
+    return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+async function head(s3, bucket, key) {
+    try {
+        return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    }
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
+}
+async function download(s3, bucket, key, path) {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(res.Body, createWriteStream(path, { highWaterMark: 1 << 20 }));
+}
+async function upload(s3, bucket, key, path, metadata) {
+    await new Upload({
+        client: s3,
+        params: {
+            Bucket: bucket,
+            Key: key,
+            Body: createReadStream(path, { highWaterMark: 1 << 20 }),
+            Metadata: metadata,
+            ContentType: 'application/zip',
+        },
+        partSize: 16 << 20,
+        queueSize: 4,
+    }).done();
+}
+async function fileDigests(path) {
+    const d = new Digests();
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+        d.update(chunk);
+    return d.digest();
+}
+function checkConfirm(packages, confirm) {
+    const missing = [...new Set(packages.map((p) => p.version))].filter((v) => !confirm.includes(v));
+    if (missing.length) {
+        throw new ConfigurationError(`input "confirm" must name the version of every package published (${[...new Set(packages.map((p) => p.version))].join(', ')}); got "${confirm.join(', ')}". A PyPI upload can never be undone`);
+    }
+}
+async function promoteToPyPI(receipt, opts) {
+    const counts = { staged: 0, uploaded: 0, skipped: 0 };
+    const publishing = opts.mode !== 'stage';
+    if (publishing && !opts.dryRun)
+        checkConfirm(opts.packages, opts.confirm);
+    const work = mkdtempSync(join(opts.workDir ?? tmpdir(), 'promote-pypi-'));
+    const sleep = opts.sleep ?? realSleep;
+    try {
+        const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
+        const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
+        const stagingKey = (w) => `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
+        const platforms = [...new Set(selected.map((s) => s.platform))].sort();
+        receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
+        receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
+        // Stage: rewrite each selected wheel into the staging prefix.
+        if (opts.mode !== 'publish') {
+            const operations = [];
+            for (const w of selected) {
+                const key = stagingKey(w);
+                const existing = await head(opts.s3, opts.stagingBucket, key);
+                const sameSource = existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key &&
+                    existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
+                operations.push({
+                    id: `stage ${w.key}`,
+                    kind: 'stage-wheel',
+                    target: `s3://${opts.stagingBucket}/${key}`,
+                    action: !existing ? 'create' : sameSource ? 'skip' : 'update',
+                    reason: !existing
+                        ? `rewrite of ${w.key}`
+                        : sameSource
+                            ? 'already staged from the same source object'
+                            : 'staged from another source object; restaged',
+                    bytes: w.size,
+                    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
+                });
+            }
+            const plan = { action: 'promote-pypi', operations };
+            const outcomes = await executePlan(receipt, plan, async (op) => {
+                const dir = mkdtempSync(join(work, 'stage-'));
+                try {
+                    const src = join(dir, 'source.whl');
+                    await download(opts.s3, opts.bucket, op.data.key, src);
+                    const out = join(dir, 'rewritten.whl');
+                    const stream = createWriteStream(out, { highWaterMark: 1 << 20 });
+                    const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
+                    stream.end();
+                    await finished(stream);
+                    rmSync(src, { force: true });
+                    const v = await validateWheel(out, opts.expect, r.filename);
+                    if (v.problems.length)
+                        throw new ConfigurationError(`${r.filename} failed validation: ${v.problems.join('; ')}`);
+                    await upload(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
+                        [STAGED_SHA256]: r.sha256,
+                        [STAGED_SOURCE_KEY]: op.data.key,
+                        [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
+                    });
+                    const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+                    if (check?.ContentLength !== r.size)
+                        throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+                    return {
+                        sha256: r.sha256,
+                        size: r.size,
+                        excluded: r.excluded.length,
+                        versionFiles: r.versionFiles.join(' '),
+                    };
+                }
+                finally {
+                    rmSync(dir, { recursive: true, force: true });
+                }
+            }, { dryRun: opts.dryRun });
+            counts.staged = outcomes.filter((o) => o.result === 'done').length;
+            if (!publishing)
+                return counts;
+        }
+        // Publish: what the index already holds decides skip / upload / conflict for each file.
+        const onIndex = new Map();
+        for (const p of opts.packages)
+            onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
+        const staged = new Map();
+        for (const w of selected) {
+            const h = await head(opts.s3, opts.stagingBucket, stagingKey(w));
+            if (!h && !opts.dryRun)
+                throw new ConfigurationError(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${stagingKey(w)}; run with mode "stage" (or "both") first`);
+            staged.set(w.targetFilename, { sha256: h?.Metadata?.[STAGED_SHA256], size: h?.ContentLength });
+        }
+        const operations = selected.map((w) => {
+            const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
+            const mine = staged.get(w.targetFilename);
+            const action = !there
+                ? 'create'
+                : mine?.sha256 && there.sha256 === mine.sha256
+                    ? 'skip'
+                    : mine?.sha256
+                        ? 'conflict'
+                        : 'create';
+            return {
+                id: `upload ${w.targetFilename}`,
+                kind: 'upload-wheel',
+                target: `${opts.repositoryUrl} ${w.targetFilename}`,
+                action,
+                reason: action === 'skip'
+                    ? 'already on the index with the same sha256'
+                    : action === 'conflict'
+                        ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${mine.sha256}); a PyPI file name can never be reused`
+                        : mine?.sha256
+                            ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
+                            : 'after staging',
+                bytes: mine?.size,
+                data: {
+                    stagingKey: stagingKey(w),
+                    filename: w.targetFilename,
+                    package: w.package,
+                    version: w.version,
+                    sha256: mine?.sha256,
+                },
+            };
+        });
+        const plan = { action: 'promote-pypi', operations };
+        if (opts.dryRun) {
+            const outcomes = await executePlan(receipt, plan, async () => undefined, { dryRun: true });
+            counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
+            return counts;
+        }
+        const conflicts = operations.filter((o) => o.action === 'conflict');
+        if (conflicts.length) {
+            receipt.setPlan(plan, false);
+            throw new ConfigurationError(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
+        }
+        // Validate every staged wheel before the first upload; keep the digests for the upload form.
+        const validated = new Map();
+        const problems = [];
+        for (const op of operations.filter((o) => o.action !== 'skip')) {
+            const path = join(work, op.data.filename);
+            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+            try {
+                const v = await validateWheel(path, opts.expect, op.data.filename);
+                if (v.sha256 !== op.data.sha256)
+                    v.problems.push(`staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`);
+                if (v.problems.length || !v.metadata || !v.wheel)
+                    problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
+                else
+                    validated.set(op.data.filename, {
+                        digests: await fileDigests(path),
+                        metadata: v.metadata,
+                        pythonTag: v.wheel.pythonTag,
+                    });
+            }
+            finally {
+                rmSync(path, { force: true });
+            }
+        }
+        if (problems.length)
+            throw new ConfigurationError(`nothing was uploaded; ${problems.length} staged wheel(s) failed validation: ${problems.join(' | ')}`);
+        const credentials = await opts.credentials();
+        const verifyAttempts = opts.verifyAttempts ?? 10;
+        const outcomes = await executePlan(receipt, plan, async (op) => {
+            const facts = validated.get(op.data.filename);
+            const alreadyThere = async () => {
+                const there = (await releaseFiles(opts.indexUrl, op.data.package, op.data.version, { sleep })).get(op.data.filename);
+                if (!there)
+                    return false;
+                if (there.sha256 === facts.digests.sha256)
+                    return true;
+                throw new ConfigurationError(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
+            };
+            const path = join(work, op.data.filename);
+            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+            try {
+                const d = await fileDigests(path);
+                if (d.sha256 !== facts.digests.sha256)
+                    throw new ConfigurationError(`s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`);
+                const file = {
+                    path,
+                    filename: op.data.filename,
+                    pythonTag: facts.pythonTag,
+                    metadata: facts.metadata,
+                    digests: d,
+                };
+                await withRetry(async (attempt) => {
+                    // After a dropped connection the upload may have landed: ask the index before sending again.
+                    if (attempt > 1 && (await alreadyThere()))
+                        return;
+                    const res = await postUpload(opts.repositoryUrl, credentials, file);
+                    if (res.status >= 200 && res.status < 300)
+                        return;
+                    const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
+                    if (res.status >= 500 || res.status === 429)
+                        throw new Error(message);
+                    throw new ConfigurationError(message);
+                }, {
+                    attempts: 4,
+                    sleep,
+                    retryable: (e) => !(e instanceof ConfigurationError),
+                    onRetry: (e) => core.warning(`${e instanceof Error ? e.message : String(e)}; retrying`),
+                });
+            }
+            finally {
+                rmSync(path, { force: true });
+            }
+            for (let i = 1;; i++) {
+                if (await alreadyThere())
+                    break;
+                if (i >= verifyAttempts)
+                    throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+                await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
+            }
+            return { sha256: facts.digests.sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
+        }, { dryRun: false });
+        counts.uploaded = outcomes.filter((o) => o.result === 'done').length;
+        counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
+        return counts;
+    }
+    finally {
+        rmSync(work, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
+
+
+
+
 
 
 

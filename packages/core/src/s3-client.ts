@@ -37,7 +37,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
     // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
     maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
-    retryMode: opts.retryMode ?? 'adaptive',
+    retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {

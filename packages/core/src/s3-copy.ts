@@ -81,11 +81,23 @@ export async function streamSha256(client: S3Client, ref: ObjectRef): Promise<st
   return hash.digest('hex');
 }
 
-/** The sha256 of an object: stored if it states one, streamed otherwise. */
+/**
+ * The sha256 of an object: the one it states if any, else its body streamed through sha256. One GET
+ * either way: a stated checksum arrives with the response headers, and the body is then dropped.
+ */
 export async function objectSha256(client: S3Client, ref: ObjectRef, head?: HeadObjectCommandOutput): Promise<string> {
-  const h = head ?? (await headObject(client, ref));
-  const stored = h ? storedSha256(h) : undefined;
-  return stored ?? streamSha256(client, ref);
+  const known = head ? storedSha256(head) : undefined;
+  if (known) return known;
+  const r = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+  const body = r.Body as Readable;
+  const stated = storedSha256(r as HeadObjectCommandOutput);
+  if (stated) {
+    body.destroy();
+    return stated;
+  }
+  const hash = createHash('sha256');
+  for await (const chunk of body) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /**
@@ -133,6 +145,8 @@ export interface CopyResult {
   method: CopyMethod;
   /** ETag the destination must have (unquoted), when it can be known. */
   expectedEtag?: string;
+  /** ETag the store answered for the new object (CopyObject), unquoted. */
+  etag?: string;
 }
 
 /** A counting semaphore. */
@@ -182,7 +196,15 @@ export async function copyObject(
     );
     const etag = unquoteEtag(r.CopyObjectResult?.ETag);
     // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
-    return { method: 'copy-object', expectedEtag: isMultipartEtag(src.etag) ? undefined : etag || undefined };
+    // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
+    // new single-part ETag that cannot be predicted.
+    const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+    if (expectedEtag && etag !== expectedEtag) {
+      throw new Error(
+        `verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`,
+      );
+    }
+    return { method: 'copy-object', expectedEtag, etag };
   }
   const head = await headObject(client, src);
   if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
@@ -359,4 +381,31 @@ export async function verifyCopy(
   const sha = storedSha256(head);
   if (sha) out['sha256'] = sha;
   return out;
+}
+
+/**
+ * Checks many copies at once against a listing of their destination folder (one request per 1,000
+ * keys instead of a HEAD per object): each must be there with the source's size and, when it could be
+ * predicted, the expected ETag. Returns the facts found per key; throws naming what differs.
+ */
+export function verifyListed(
+  copies: Array<{ dst: ObjectRef; size: number; expectedEtag?: string }>,
+  listed: Map<string, { size: number; etag: string }>,
+): Map<string, Record<string, string | number>> {
+  const facts = new Map<string, Record<string, string | number>>();
+  const problems: string[] = [];
+  for (const c of copies) {
+    const where = `s3://${c.dst.bucket}/${c.dst.key}`;
+    const o = listed.get(c.dst.key);
+    if (!o) problems.push(`${where} is missing`);
+    else if (o.size !== c.size) problems.push(`${where} has ${o.size} bytes, the source ${c.size}`);
+    else if (c.expectedEtag && o.etag !== c.expectedEtag)
+      problems.push(`${where} has ETag ${o.etag}, expected ${c.expectedEtag}`);
+    else facts.set(c.dst.key, { size: o.size, etag: o.etag, verifiedBy: 'listing' });
+  }
+  if (problems.length > 0) {
+    const more = problems.length > 3 ? ` and ${problems.length - 3} more` : '';
+    throw new Error(`verification failed after copying: ${problems.slice(0, 3).join('; ')}${more}`);
+  }
+  return facts;
 }

@@ -6,7 +6,7 @@ import type { Receipt } from './receipt.js';
 import { logPlan } from './render.js';
 import { selectRelease, type RequestedPackage, type SelectedObject, type VariantFilter } from './release-selection.js';
 import { listAll, type ListedObject } from './s3-client.js';
-import { compareObjects, copyObject, Semaphore, verifyCopy } from './s3-copy.js';
+import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from './s3-copy.js';
 import { isIndexable, regenerateFolderIndex } from './s3-index.js';
 
 /**
@@ -252,7 +252,10 @@ function summaryRows(plan: Plan<PromotionData>): Array<Array<string | number>> {
 }
 
 export async function promote(client: S3Client, receipt: Receipt, opts: PromotionOptions): Promise<PromotionResult> {
+  const started = Date.now();
   const { plan, ignored } = await planPromotion(client, opts);
+  const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+  receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
   receipt.setPlan(plan as Plan, opts.dryRun);
   receipt.addTable(
     'Selected files per package and sub-folder',
@@ -292,6 +295,10 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
 
   const streamSlots = new Semaphore(2);
   let fellBack = false;
+  // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
+  // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
+  // Multipart and streamed copies are checked with a HEAD as soon as they finish.
+  let toVerify: Array<{ id: string; dst: { bucket: string; key: string }; size: number; expectedEtag?: string }> = [];
   const copyOne = async (op: Operation<PromotionData>) => {
     const d = op.data as CopyData;
     const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
@@ -308,7 +315,27 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         fellBack = true;
       },
     });
-    return verifyCopy(client, src, dst, r);
+    if (r.method !== 'copy-object') return verifyCopy(client, src, dst, r);
+    toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+    return { method: r.method, etag: r.etag ?? '' };
+  };
+  const verifyPhase = async (): Promise<void> => {
+    const batch = toVerify;
+    toVerify = [];
+    const folders = new Map<string, string>();
+    for (const c of batch)
+      folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
+    const listed = new Map<string, { size: number; etag: string }>();
+    await pool([...folders.keys()], 16, async (k) => {
+      const [bucket, folder] = k.split('\u0000') as [string, string];
+      for (const o of await listAll(client, bucket, folder, { delimiter: '/' })) listed.set(o.key, o);
+    });
+    const facts = verifyListed(batch, listed);
+    const byId = new Map(result.outcomes.map((o) => [o.id, o]));
+    for (const c of batch) {
+      const o = byId.get(c.id);
+      if (o) o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+    }
   };
   const phase = (name: PromotionData['phase']): Plan<PromotionData> => ({
     action: plan.action,
@@ -319,7 +346,13 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
     exec: (op: Operation<PromotionData>) => Promise<Record<string, string | number> | void>,
     width: number,
   ) => {
+    if (p.operations.length === 0) return;
+    const t = Date.now();
     await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
+    const v = Date.now();
+    await verifyPhase();
+    const kind = p.operations[0]!.data.phase;
+    receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
   };
 
   // Backups complete before anything is promoted; promotion before the pages that link to it.

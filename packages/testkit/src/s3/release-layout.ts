@@ -18,6 +18,8 @@ export interface ReleaseBucketOptions {
   scale?: number;
   /** Size range of generated bodies in bytes (default 200..4,000), chosen per key. */
   sizes?: [number, number];
+  /** How many of the Python tags each decoy version is built for (default all); rotates through them. */
+  decoyPythons?: number;
   /** Store a `checksum-sha256` metadata value on every n-th wheel (default 3; 0 = never). */
   sha256MetadataEvery?: number;
   whlPrefix?: string;
@@ -181,9 +183,15 @@ export function releaseBucketLayout(opts: ReleaseBucketOptions): ReleaseBucketLa
         variants.push(`${next}.dev2025${month}${day}`);
         if (g === 0) variants.push(`${version}.dev20241201`);
       }
+      const perDecoy = Math.max(1, Math.min(pythons.length, opts.decoyPythons ?? pythons.length));
+      let turn = 0;
       for (const v of variants) {
         for (const sub of subfolders) {
-          for (const p of pythons) addWheel(`${whl}${sub}/${wheelName(pkg, v, sub, b, p)}`);
+          for (let k = 0; k < perDecoy; k++) {
+            const p = pythons[(turn + k) % pythons.length]!;
+            addWheel(`${whl}${sub}/${wheelName(pkg, v, sub, b, p)}`);
+          }
+          turn++;
         }
       }
       // A look-alike project a substring match for "<pkg>-<version>" would take.

@@ -54,6 +54,8 @@ export interface S3ServerOptions {
    * as some S3-compatible stores do, to exercise a client's streaming fallback.
    */
   uploadPartCopy?: 'supported' | 'not-implemented';
+  /** Delay before answering each request, to stand for a store across a network (loopback answers in microseconds). */
+  latencyMs?: number;
 }
 
 export interface S3Server {
@@ -63,7 +65,11 @@ export interface S3Server {
   directory: string;
   /** Every request received, in order (faults included). */
   readonly requests: S3Request[];
+  /** TCP connections accepted so far (clients that do not keep connections alive open many). */
+  connections: number;
   uploadPartCopy: 'supported' | 'not-implemented';
+  /** Delay before answering each request (ms); may be changed while running. */
+  latencyMs: number;
   /** Count of recorded requests of one operation. */
   count(operation: S3Operation): number;
   /** Answer the next `n` matching requests with an error (default 503 SlowDown). */
@@ -127,7 +133,9 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
     port: 0,
     directory,
     requests,
+    connections: 0,
     uploadPartCopy: opts.uploadPartCopy ?? 'supported',
+    latencyMs: opts.latencyMs ?? 0,
     count: (operation) => requests.filter((r) => r.operation === operation && r.injected === undefined).length,
     failNext(n, o = {}) {
       faults.push({ left: n, status: o.status ?? 503, code: o.code ?? 'SlowDown', match: o.match ?? (() => true) });
@@ -166,6 +174,10 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
   };
 
   const server: Server = createServer((req, res) => {
+    if (api.latencyMs > 0) setTimeout(() => front(req, res), api.latencyMs);
+    else front(req, res);
+  });
+  const front = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const [, bucket = '', ...rest] = url.pathname.split('/');
     let key = rest.join('/');
@@ -216,9 +228,10 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
       });
     }
     handle(req, res);
-  });
+  };
   server.keepAliveTimeout = 30_000;
   server.on('connection', (s) => {
+    api.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

@@ -1,0 +1,367 @@
+/**
+ * Benchmark: promote-s3 against the tools a release engineer would otherwise use.
+ *
+ *   npx tsx bench/promote-s3/run.ts [--objects 5000] [--concurrency 32]
+ *
+ * One local S3 server (testkit, s3rver) holds one identical copy of a release-candidate bucket per
+ * tool: `--objects` keys under whl/test/, about 1,500 of them the release of torch 2.6.0, torchvision
+ * 0.21.0 and torchaudio 2.6.0 (wheels in 36 sub-folders x 9 Python tags), the rest decoys (other
+ * versions, nightlies, rc builds, look-alike names). Each tool promotes whl/test/ -> whl/ on its own
+ * copy, in the same run, one after the other:
+ *   - promote-s3: the bundled action (dist/index.js) as a child process, dry-run false, without and
+ *     with index regeneration (the other tools write no index);
+ *   - AWS CLI (Debian awscli, /usr/bin/aws): `aws s3 cp --recursive --exclude '*' --include
+ *     '*<name>-<version>*'` once per package, as the release script does;
+ *   - rclone (Debian rclone): `rclone copy --transfers 32 --checkers 32` with one `--include` per
+ *     package, in one pass, server-side copies.
+ * Printed: wall time of each, the ratios, the objects each copied, and the action's peak RSS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createS3Client, listAll } from '../../packages/core/src/s3-client.js';
+import { releaseBucketLayout } from '../../packages/testkit/src/s3/release-layout.js';
+import type { SeedObject } from '../../packages/testkit/src/s3/seed.js';
+import { startS3Server } from '../../packages/testkit/src/s3/server.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const OBJECTS = arg('objects', 5000);
+const CONCURRENCY = arg('concurrency', 32);
+const PACKAGES = { torch: '2.6.0', torchvision: '0.21.0', torchaudio: '2.6.0' };
+
+const SUBFOLDERS = [
+  'cpu',
+  'cpu-cxx11-abi',
+  ...[
+    'cu92',
+    'cu100',
+    'cu101',
+    'cu102',
+    'cu110',
+    'cu111',
+    'cu113',
+    'cu115',
+    'cu116',
+    'cu117',
+    'cu118',
+    'cu121',
+    'cu124',
+    'cu126',
+    'cu128',
+    'cu129',
+    'cu130',
+  ],
+  ...[
+    'rocm4.0.1',
+    'rocm4.1',
+    'rocm4.2',
+    'rocm4.5.2',
+    'rocm5.0',
+    'rocm5.1.1',
+    'rocm5.2',
+    'rocm5.3',
+    'rocm5.4.2',
+    'rocm5.5',
+    'rocm5.6',
+    'rocm5.7',
+    'rocm6.0',
+    'rocm6.1',
+    'rocm6.2',
+  ],
+  'cu121_pypi_cudnn',
+  'cu124_pypi_cudnn',
+  'xpu',
+];
+const PYTHONS = ['cp38', 'cp39', 'cp310', 'cp311', 'cp312', 'cp313', 'cp313t', 'cp314', 'cp314t'];
+
+const CREDS = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_REGION: 'us-east-1',
+};
+
+interface Timed {
+  seconds: number;
+  code: number;
+  output: string;
+}
+
+function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolveRun) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) =>
+      resolveRun({ seconds: Number(process.hrtime.bigint() - start) / 1e9, code: code ?? 1, output }),
+    );
+  });
+}
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('AWS_') || k.startsWith('INPUT_') || k.startsWith('RCLONE_') || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function check(name: string, r: Timed): void {
+  if (r.code !== 0) {
+    console.error(r.output.slice(-3000));
+    throw new Error(`${name} failed with exit code ${r.code}`);
+  }
+}
+
+async function main(): Promise<void> {
+  Object.assign(process.env, CREDS);
+  // The release, then decoys up to --objects, all under whl/test/ (libtorch is not part of this run).
+  let scale = 1;
+  let layout = releaseBucketLayout({
+    packages: PACKAGES,
+    subfolders: SUBFOLDERS,
+    pythons: PYTHONS,
+    decoyPythons: 1,
+    scale,
+    sizes: [2000, 40000],
+  });
+  const underTest = (l: typeof layout) => l.entries.filter((e) => e.key.startsWith('whl/test/'));
+  while (underTest(layout).length < OBJECTS && scale < 1000) {
+    scale += Math.max(1, Math.ceil((OBJECTS - underTest(layout).length) / (SUBFOLDERS.length * 3)));
+    layout = releaseBucketLayout({
+      packages: PACKAGES,
+      subfolders: SUBFOLDERS,
+      pythons: PYTHONS,
+      decoyPythons: 1,
+      scale,
+      sizes: [2000, 40000],
+    });
+  }
+  const release = new Set(layout.release.filter((k) => k.startsWith('whl/test/')));
+  const all = underTest(layout);
+  const entries = [
+    ...all.filter((e) => release.has(e.key)),
+    ...all.filter((e) => !release.has(e.key)).slice(0, Math.max(0, OBJECTS - release.size)),
+  ];
+  const bytes = entries.reduce((n, e) => n + (e.size ?? 0), 0);
+
+  const latencies = (process.argv.includes('--latency') ? process.argv[process.argv.indexOf('--latency') + 1]! : '0,20')
+    .split(',')
+    .map(Number);
+  const results: string[] = [];
+  for (const latency of latencies) results.push(await scenario(entries, release, bytes, latency));
+  console.log(`\n${results.join('\n\n')}`);
+}
+
+async function scenario(entries: SeedObject[], release: Set<string>, bytes: number, latency: number): Promise<string> {
+  const lines: string[] = [];
+  const log = (line: string): void => {
+    lines.push(line);
+  };
+  const server = await startS3Server({ latencyMs: 0 });
+  const client = createS3Client({ endpointUrl: server.endpoint });
+  const buckets = {
+    action: 'bench-action',
+    indexed: 'bench-action-index',
+    aws: 'bench-awscli',
+    rclone: 'bench-rclone',
+  };
+  const t0 = Date.now();
+  for (const b of Object.values(buckets)) await server.seed(b, entries, 32);
+  server.latencyMs = latency;
+  log(
+    `seeded ${Object.keys(buckets).length} buckets x ${entries.length} objects (${(bytes / 1e6).toFixed(1)} MB each) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
+      `${release.size} objects are the release of ${Object.entries(PACKAGES)
+        .map(([p, v]) => `${p} ${v}`)
+        .join(', ')}`,
+  );
+
+  const work = mkdtempSync(join(tmpdir(), 'bench-promote-s3-'));
+  const rssFile = join(work, 'rss');
+  const preload = join(work, 'rss.mjs');
+  writeFileSync(
+    preload,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 })); });\n`,
+  );
+  const packagesInput = Object.entries(PACKAGES)
+    .map(([p, v]) => `${p}=${v}`)
+    .join(', ');
+
+  const runAction = async (bucket: string, index: boolean): Promise<Timed & { rssMiB: number; cpuSeconds: number }> => {
+    const out = join(work, `out-${bucket}`);
+    writeFileSync(out, '');
+    const env = cleanEnv({
+      ...CREDS,
+      INPUT_PACKAGES: packagesInput,
+      INPUT_BUCKET: bucket,
+      'INPUT_SOURCE-PREFIXES': 'whl/test/',
+      'INPUT_DESTINATION-PREFIXES': 'whl/',
+      'INPUT_ENDPOINT-URL': server.endpoint,
+      'INPUT_DRY-RUN': 'false',
+      'INPUT_REGENERATE-INDEX': String(index),
+      INPUT_CONCURRENCY: String(CONCURRENCY),
+      GITHUB_OUTPUT: out,
+      RELEASE_ACTIONS_REPORT_DIR: join(work, 'reports'),
+    });
+    const r = await runTimed(
+      process.execPath,
+      ['--import', preload, join(root, 'actions/promote-s3/dist/index.js')],
+      env,
+    );
+    check(`promote-s3 (${bucket})`, r);
+    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
+    return { ...r, rssMiB: usage.maxRSS / 1024, cpuSeconds: usage.cpu };
+  };
+
+  const serverCpu: Record<string, number> = {};
+  const connections: Record<string, number> = {};
+  const measure = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const before = process.cpuUsage();
+    const opened = server.connections;
+    const r = await fn();
+    const d = process.cpuUsage(before);
+    serverCpu[name] = (d.user + d.system) / 1e6;
+    connections[name] = server.connections - opened;
+    return r;
+  };
+  const action = await measure('action', () => runAction(buckets.action, false));
+  const indexed = await measure('indexed', () => runAction(buckets.indexed, true));
+
+  const awsEnv = cleanEnv({
+    ...CREDS,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  });
+  const awsStart = process.hrtime.bigint();
+  const awsCpu = process.cpuUsage();
+  for (const [p, v] of Object.entries(PACKAGES)) {
+    const r = await runTimed(
+      '/usr/bin/aws',
+      [
+        's3',
+        'cp',
+        '--recursive',
+        '--only-show-errors',
+        '--endpoint-url',
+        server.endpoint,
+        `s3://${buckets.aws}/whl/test/`,
+        `s3://${buckets.aws}/whl/`,
+        '--exclude',
+        '*',
+        '--include',
+        `*${p}-${v}*`,
+      ],
+      awsEnv,
+    );
+    check(`aws s3 cp (${p})`, r);
+  }
+  const awsSeconds = Number(process.hrtime.bigint() - awsStart) / 1e9;
+  const awsCpuD = process.cpuUsage(awsCpu);
+  serverCpu['aws'] = (awsCpuD.user + awsCpuD.system) / 1e6;
+
+  const rcloneEnv = cleanEnv({
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+    RCLONE_CONFIG_BENCH_ENDPOINT: server.endpoint,
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: 'S3RVER',
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: 'S3RVER',
+    RCLONE_CONFIG_BENCH_REGION: 'us-east-1',
+    RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE: 'true',
+    RCLONE_CONFIG: join(work, 'rclone.conf'),
+  });
+  const includes = Object.entries(PACKAGES).flatMap(([p, v]) => ['--include', `*${p}-${v}*`]);
+  const rclone = await measure('rclone', () =>
+    runTimed(
+      '/usr/bin/rclone',
+      [
+        'copy',
+        `bench:${buckets.rclone}/whl/test`,
+        `bench:${buckets.rclone}/whl`,
+        '--transfers',
+        '32',
+        '--checkers',
+        '32',
+        ...includes,
+      ],
+      rcloneEnv,
+    ),
+  );
+  check('rclone copy', rclone);
+
+  const copied = async (bucket: string): Promise<number> => {
+    const keys = (await listAll(client, bucket, 'whl/')).map((o) => o.key);
+    return keys.filter((k) => !k.startsWith('whl/test/') && !k.endsWith('index.html')).length;
+  };
+  const counts = {
+    action: await copied(buckets.action),
+    indexed: await copied(buckets.indexed),
+    aws: await copied(buckets.aws),
+    rclone: await copied(buckets.rclone),
+  };
+  const requestsOf = (bucket: string): string => {
+    const byOp = new Map<string, number>();
+    for (const r of server.requests) if (r.bucket === bucket) byOp.set(r.operation, (byOp.get(r.operation) ?? 0) + 1);
+    return [...byOp].map(([op, n]) => `${op} ${n}`).join(', ');
+  };
+  const requests = {
+    action: requestsOf(buckets.action),
+    indexed: requestsOf(buckets.indexed),
+    aws: requestsOf(buckets.aws),
+    rclone: requestsOf(buckets.rclone),
+  };
+  client.destroy();
+  await server.stop();
+  rmSync(work, { recursive: true, force: true });
+
+  const f = (s: number): string => `${s.toFixed(2)} s`;
+  const rows: Array<[string, number, number, string]> = [
+    [
+      'promote-s3 (dist, no index)',
+      action.seconds,
+      counts.action,
+      `peak RSS ${action.rssMiB.toFixed(0)} MiB, CPU ${action.cpuSeconds.toFixed(1)} s`,
+    ],
+    [
+      'promote-s3 (dist, with index)',
+      indexed.seconds,
+      counts.indexed,
+      `peak RSS ${indexed.rssMiB.toFixed(0)} MiB, CPU ${indexed.cpuSeconds.toFixed(1)} s`,
+    ],
+    ['aws s3 cp x3 (awscli)', awsSeconds, counts.aws, 'one listing + substring filter per package'],
+    ['rclone copy (32/32)', rclone.seconds, counts.rclone, 'one pass, 3 --include'],
+  ];
+  log(
+    `\n${entries.length} objects under whl/test/, ${release.size} selected, concurrency ${CONCURRENCY}, one s3rver on loopback, ${latency} ms added per request\n`,
+  );
+  log(['tool'.padEnd(32), 'time'.padStart(10), 'copied'.padStart(8), '  note'].join(''));
+  for (const [name, s, n, note] of rows)
+    log([name.padEnd(32), f(s).padStart(10), String(n).padStart(8), `  ${note}`].join(''));
+  log('\nrequests received by the server:');
+  for (const [k, v] of Object.entries(requests))
+    log(`  ${k}: ${v} (server CPU ${serverCpu[k]?.toFixed(1)} s, ${connections[k] ?? '?'} connections)`);
+  log(
+    `\nAWS CLI / promote-s3: ${(awsSeconds / action.seconds).toFixed(1)}x   rclone / promote-s3: ${(rclone.seconds / action.seconds).toFixed(1)}x`,
+  );
+  log(
+    `with index regeneration: AWS CLI ${(awsSeconds / indexed.seconds).toFixed(1)}x, rclone ${(rclone.seconds / indexed.seconds).toFixed(1)}x`,
+  );
+  const ok =
+    awsSeconds / action.seconds >= 3 &&
+    rclone.seconds > action.seconds &&
+    Math.max(action.rssMiB, indexed.rssMiB) < 256;
+  log(`target (>= 3x AWS CLI, faster than rclone, RSS < 256 MiB): ${ok ? 'met' : 'NOT met'}`);
+  return lines.join('\n');
+}
+
+await main();
