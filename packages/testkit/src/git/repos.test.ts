@@ -88,6 +88,26 @@ test('release branches get a release-only commit, cherry-picks carry the -x trai
   expect(gitIn(repo, ['rev-parse', 'refs/heads/release/2.6'])).toBe(picked);
 });
 
+test('a reworded cherry-pick without the -x line keeps only the patch, which patch-id recognises', async () => {
+  const repo = await buildCoreRepo(join(root, 'reworded.git'), { commits: 3 });
+  await cutReleaseBranch(repo, { version: '2.6' });
+  const [fix] = await landPullRequests(repo, 'main', [
+    { number: 141500, title: '[MPS] Fix crash', files: { 'torch/mps.py': 'y = 2\n' } },
+  ]);
+  const [picked] = await cherryPick(repo, 'release/2.6', [fix!.sha], {
+    trailer: false,
+    body: 'Same fix, new words.',
+    reword: () => 'Fix MPS crash on the release branch',
+  });
+  const message = gitIn(repo, ['log', '-1', '--format=%B', picked!]);
+  expect(message).toBe('Fix MPS crash on the release branch\n\nSame fix, new words.');
+  const patchId = (sha: string): string =>
+    execFileSync('git', ['patch-id', '--stable'], { input: gitIn(repo, ['show', sha]) + '\n', encoding: 'utf8' }).split(
+      ' ',
+    )[0]!;
+  expect(patchId(picked!)).toBe(patchId(fix!.sha));
+});
+
 test('an orphan commit shares no history with main', async () => {
   const repo = await buildCoreRepo(join(root, 'orphan.git'), { commits: 2 });
   const sha = await createOrphanCommit(repo, 'refs/heads/release/2.6', { 'README.md': 'other\n' });

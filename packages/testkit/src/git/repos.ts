@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isPinnedPath, releaseEdits } from '@release-actions/core/release-pins';
 import { BASE_TIME, FastImportWriter, MERGE_BOT, type CommitSpec, type Person } from './fast-import.js';
 import {
   AREAS,
@@ -282,16 +283,15 @@ export async function cutReleaseBranch(repo: GitRepo, opts: ReleaseBranchOptions
     '--verify',
     `${opts.from ?? (hasViable ? 'refs/heads/viable/strict' : 'refs/heads/main')}^{commit}`,
   ]);
-  const files: Record<string, string> = {};
-  for (const path of git(repo.path, ['ls-tree', '-r', '--name-only', cutPoint, '.github/workflows'])
+  // The same release-only edits the cut-branch action makes.
+  const current = new Map<string, string>();
+  for (const path of git(repo.path, ['ls-tree', '-r', '--name-only', cutPoint, '.github/workflows', '.github/actions'])
     .split('\n')
-    .filter(Boolean)) {
-    const before = readBlob(repo, cutPoint, path) ?? '';
-    const after = before
-      .replace(/(pytorch\/test-infra\/[^\s@]*)@main\b/g, `$1@${branch}`)
-      .replace(/test-infra-ref: main\b/g, `test-infra-ref: ${branch}`);
-    if (after !== before) files[path] = after;
+    .filter((p) => isPinnedPath(p))) {
+    current.set(path, readBlob(repo, cutPoint, path) ?? '');
   }
+  const edits = releaseEdits({ branch, repositories: ['pytorch/test-infra', repo.name], files: current });
+  const files = Object.fromEntries(edits.map((e) => [e.path, e.after]));
   const w = new FastImportWriter(repo.path);
   const time = Number(git(repo.path, ['log', '-1', '--format=%ct', cutPoint])) + 3600;
   w.commit(`refs/heads/${branch}`, cutPoint, {
@@ -313,6 +313,13 @@ export interface CherryPickOptions {
   reword?: (originalTitle: string) => string;
   /** Number of the cherry-pick pull request, recorded like the merge bot does. */
   pr?: number;
+  /** Add git's `(cherry picked from commit <sha>)` line (`-x`); default true. */
+  trailer?: boolean;
+  /**
+   * Replace the original body (its `Pull Request resolved:` URL included) with this text: with
+   * `trailer: false` the result is a cherry-pick only a patch-id comparison can recognise.
+   */
+  body?: string;
 }
 
 /**
@@ -332,9 +339,22 @@ export async function cherryPick(
     git(work, ['checkout', '-q', '-B', 'work', git(repo.path, ['rev-parse', `refs/heads/${branch}`])]);
     const picked: string[] = [];
     for (const sha of shas) {
-      git(work, ['-c', 'core.editor=true', 'cherry-pick', '-x', '--allow-empty', '--keep-redundant-commits', sha]);
+      const trailer = opts.trailer ?? true;
+      git(work, [
+        '-c',
+        'core.editor=true',
+        'cherry-pick',
+        ...(trailer ? ['-x'] : []),
+        '--allow-empty',
+        '--keep-redundant-commits',
+        sha,
+      ]);
       const original = git(work, ['log', '-1', '--format=%B', 'HEAD']);
-      const [title, ...rest] = original.split('\n');
+      const [title, ...body] = original.split('\n');
+      const rest =
+        opts.body === undefined
+          ? body
+          : ['', opts.body, ...(trailer ? ['', `(cherry picked from commit ${sha})`] : [])];
       const newTitle = opts.reword ? opts.reword(title!) : `[${branch}] ${title}`;
       const prLines = opts.pr ? `\nPull Request resolved: https://github.com/${repo.name}/pull/${opts.pr}\n` : '';
       writeFileSync(join(work, '.msg'), [newTitle, ...rest].join('\n') + '\n' + prLines);
