@@ -23,3 +23,7 @@ export * from './release-pins.js';
 export * from './branch-cut.js';
 export * from './version-bump.js';
 export * from './tagging.js';
+export * from './wheel-selection.js';
+export * from './pypi-upload.js';
+export * from './pypi-index.js';
+export * from './pypi-promotion.js';

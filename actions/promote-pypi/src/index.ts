@@ -1,0 +1,4 @@
+import { run } from '@release-actions/core/run';
+import { main } from './main.js';
+
+await run('promote-pypi', main);

@@ -1,0 +1,84 @@
+import * as core from '@actions/core';
+import {
+  ConfigurationError,
+  createS3Client,
+  DEFAULT_VARIANTS,
+  getBoolean,
+  getByteSize,
+  getEnum,
+  getSecret,
+  getString,
+  mintTrustedPublishingToken,
+  normalizePrefix,
+  parseKeyValueLines,
+  parseRequestedPackages,
+  parseVariants,
+  promoteToPyPI,
+  splitList,
+  type Receipt,
+} from '@release-actions/core';
+
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+function url(input: string, fallback: string): string {
+  const value = getString(input, fallback);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigurationError(`input "${input}": "${value}" is not a URL`);
+  }
+  if (parsed.username || parsed.password) throw new ConfigurationError(`input "${input}" must not contain credentials`);
+  return value;
+}
+
+export async function main(receipt: Receipt): Promise<void> {
+  const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({
+    name: p.name,
+    version: p.versionText,
+  }));
+  const password = getSecret('password');
+  const indexUrl = url('index-url', 'https://pypi.org/');
+  const s3 = createS3Client({
+    endpointUrl: getString('endpoint-url') || undefined,
+    region: getString('region') || undefined,
+  });
+  const counts = await promoteToPyPI(receipt, {
+    packages,
+    bucket: getString('bucket', 'pytorch'),
+    sourcePrefix: normalizePrefix(getString('source-prefix', 'whl/test/')),
+    variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants', DEFAULT_VARIANTS))),
+    rewrite: {
+      platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
+      excludeFiles: lines(getString('exclude-files')),
+      versionFiles: lines(getString('version-files')),
+    },
+    stagingBucket: getString('staging-bucket', 'pytorch-backup'),
+    stagingPrefix: getString('staging-prefix', '{name}-{version}-pypi-staging/'),
+    mode: getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'),
+    expect: {
+      requiresPython: getString('expect-requires-python') || undefined,
+      requiresDist: lines(getString('expect-requires-dist')),
+      maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
+    },
+    repositoryUrl: url('repository-url', 'https://upload.pypi.org/legacy/'),
+    indexUrl,
+    credentials: async () => {
+      if (password) return { username: '__token__', password };
+      const token = await mintTrustedPublishingToken({ indexUrl, getIdToken: (audience) => core.getIDToken(audience) });
+      core.setSecret(token);
+      return { username: '__token__', password: token };
+    },
+    dryRun: getBoolean('dry-run', true),
+    confirm: splitList(getString('confirm')),
+    s3,
+  }).finally(() => s3.destroy());
+  receipt.setOutput('staged', counts.staged);
+  receipt.setOutput('uploaded', counts.uploaded);
+  receipt.setOutput('skipped', counts.skipped);
+}

@@ -1,0 +1,413 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { postUpload } from '@release-actions/core/pypi-upload';
+import { createS3Client, listAll } from '@release-actions/core/s3-client';
+import { validateWheel } from '@release-actions/core/wheel-validate';
+import { Digests } from '@release-actions/core/zip-stream';
+import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import { startPyPIServer, type PyPIServer } from '@release-actions/testkit/pypi/server';
+import { startS3Server, type S3Server, type SeedObject } from '@release-actions/testkit/s3/index';
+import { buildWheel, type BuiltWheel, type WheelSpec } from '@release-actions/testkit/wheels';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { main } from '../src/main.js';
+
+process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
+process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
+delete process.env['AWS_PROFILE'];
+
+const run = promisify(execFile);
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TOKEN = 'pypi-AgEIcHlwaS5vcmctest-token';
+const work = mkdtempSync(join(tmpdir(), 'promote-pypi-test-'));
+const requiresDist = ['filelock', 'sympy>=1.13.1'];
+
+// torch 2.6.0 for two Pythons: the variants a release bucket holds, of which four reach PyPI.
+const BUILDS: Array<[sub: string, label: string, platform: string]> = [
+  ['cu126', 'cu126', 'linux_x86_64'],
+  ['cu118', 'cu118', 'linux_x86_64'],
+  ['cpu', 'cpu', 'linux_x86_64'],
+  ['cpu', 'cpu', 'manylinux_2_28_aarch64'],
+  ['cpu', 'cpu', 'win_amd64'],
+  ['cu126', 'cu126', 'win_amd64'],
+  ['', '', 'macosx_11_0_arm64'],
+];
+const PYTHONS = ['cp310', 'cp311'];
+
+let s3server: S3Server;
+let s3: S3Client;
+let wheels: Array<BuiltWheel & { key: string }>;
+let seed: SeedObject[];
+let n = 0;
+
+beforeAll(async () => {
+  s3server = await startS3Server();
+  s3 = createS3Client({ endpointUrl: s3server.endpoint });
+  const dir = mkdtempSync(join(work, 'wheels-'));
+  wheels = [];
+  for (const [sub, label, platform] of BUILDS) {
+    for (const py of PYTHONS) {
+      const spec: WheelSpec = {
+        name: 'torch',
+        version: label ? `2.6.0+${label}` : '2.6.0',
+        pythonTag: py,
+        platform,
+        requiresDist,
+        requiresPython: '>=3.9.0',
+        dir,
+      };
+      const w = await buildWheel(spec);
+      wheels.push({ ...w, key: `whl/test/${sub ? `${sub}/` : ''}${w.filename}` });
+    }
+  }
+  // Decoys that must never be chosen: a release candidate, another package, a nightly.
+  const decoys = await Promise.all([
+    buildWheel({ name: 'torch', version: '2.6.1+cu126', dir }),
+    buildWheel({ name: 'torchvision', version: '2.6.0+cu126', dir }),
+    buildWheel({ name: 'torch', version: '2.6.0.dev20250101+cu126', dir }),
+  ]);
+  seed = [
+    ...wheels.map((w) => ({ key: w.key, body: readFileSync(w.path) })),
+    ...decoys.map((d) => ({ key: `whl/test/cu126/${d.filename}`, body: readFileSync(d.path) })),
+  ];
+});
+
+afterAll(async () => {
+  s3.destroy();
+  await s3server.stop();
+});
+
+interface Scenario {
+  bucket: string;
+  staging: string;
+  pypi: PyPIServer;
+}
+
+async function scenario(opts: Parameters<typeof startPyPIServer>[0] = {}): Promise<Scenario> {
+  const id = ++n;
+  const bucket = `release-${id}`;
+  const staging = `staging-${id}`;
+  await s3server.seed(bucket, seed);
+  await s3server.seed(staging, []);
+  const pypi = await startPyPIServer({ tokens: [TOKEN], maxFileSize: 50 << 20, ...opts });
+  return { bucket, staging, pypi };
+}
+
+function inputs(s: Scenario, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    packages: 'torch=2.6.0',
+    bucket: s.bucket,
+    'staging-bucket': s.staging,
+    'endpoint-url': s3server.endpoint,
+    'repository-url': s.pypi.uploadUrl,
+    'index-url': s.pypi.url,
+    password: TOKEN,
+    'platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
+    'version-files': 'torch/version.py',
+    'expect-requires-python': '>=3.9.0',
+    'expect-requires-dist': 'filelock',
+    ...extra,
+  };
+}
+
+const publish = (s: Scenario, extra: Record<string, string> = {}) =>
+  inputs(s, { 'dry-run': 'false', confirm: '2.6.0', ...extra });
+
+async function promote(given: Record<string, string>): Promise<ActionResult> {
+  return runActionMain('promote-pypi', actionDir, main, given);
+}
+
+const EXPECTED = PYTHONS.flatMap((py) => [
+  `torch-2.6.0-${py}-${py}-manylinux_2_28_x86_64.whl`,
+  `torch-2.6.0-${py}-${py}-manylinux_2_28_aarch64.whl`,
+  `torch-2.6.0-${py}-${py}-win_amd64.whl`,
+  `torch-2.6.0-${py}-${py}-macosx_11_0_arm64.whl`,
+]).sort();
+
+async function stagedKeys(s: Scenario): Promise<string[]> {
+  return (await listAll(s3, s.staging, '')).map((o) => o.key).sort();
+}
+
+test('dry-run (the default) prints the plan and stages and uploads nothing', async () => {
+  const s = await scenario();
+  const r = await promote(inputs(s));
+  expect(r.error).toBeUndefined();
+  expect(r.outputs).toMatchObject({ staged: '0', uploaded: '0', skipped: '0' });
+  expect(await stagedKeys(s)).toEqual([]);
+  expect(s.pypi.uploads).toEqual([]);
+  const chosen = r.receipt!.tables.find((t) => t.title.startsWith('Wheels chosen'))!;
+  expect(chosen.header).toEqual([
+    'package',
+    'python',
+    'linux_x86_64',
+    'macosx_11_0_arm64',
+    'manylinux_2_28_aarch64',
+    'win_amd64',
+  ]);
+  expect(chosen.rows).toEqual([
+    ['torch', 'cp310', 'cu126', '(no label)', 'cpu', 'cpu'],
+    ['torch', 'cp311', 'cu126', '(no label)', 'cpu', 'cpu'],
+  ]);
+  expect(r.receipt!.plan!.operations.map((o) => o.target.split(' ')[1]).sort()).toEqual(EXPECTED);
+  await s.pypi.stop();
+});
+
+test('publishing stages, validates and uploads one wheel per Python tag x platform; a re-run skips them all', async () => {
+  const s = await scenario();
+  const r = await promote(publish(s));
+  expect(r.error).toBeUndefined();
+  expect(r.outputs).toMatchObject({ staged: '8', uploaded: '8', skipped: '0' });
+  expect(await stagedKeys(s)).toEqual(EXPECTED.map((f) => `torch-2.6.0-pypi-staging/${f}`));
+  expect([...s.pypi.files.keys()].sort()).toEqual(EXPECTED);
+  expect(s.pypi.uploads.every((u) => u.status === 200 && u.user === '__token__')).toBe(true);
+
+  // What landed on the index installs and reports the public version.
+  const file = s.pypi.files.get('torch-2.6.0-cp311-cp311-manylinux_2_28_x86_64.whl')!;
+  const path = join(mkdtempSync(join(work, 'landed-')), file.filename);
+  writeFileSync(path, file.content);
+  expect((await validateWheel(path, { requiresPython: '>=3.9.0' })).problems).toEqual([]);
+  const target = join(work, `site-${n}`);
+  await run(
+    '/usr/bin/python3',
+    ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--target', target, path],
+    { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+  );
+  const { stdout } = await run('/usr/bin/python3', [
+    '-c',
+    'import sys, importlib.metadata as m; sys.path.insert(0, sys.argv[1]); import torch; print(m.version("torch"), torch.__version__)',
+    target,
+  ]);
+  expect(stdout.trim()).toBe('2.6.0 2.6.0');
+  expect(JSON.stringify(r.receipt)).not.toContain(TOKEN);
+
+  const again = await promote(publish(s));
+  expect(again.error).toBeUndefined();
+  expect(again.outputs).toMatchObject({ staged: '0', uploaded: '0', skipped: '8' });
+  expect(s.pypi.uploads.length).toBe(8);
+  await s.pypi.stop();
+});
+
+test('a confirm that is not the published version refuses before anything is staged', async () => {
+  const s = await scenario();
+  const r = await promote(publish(s, { confirm: '2.6.1' }));
+  expect(r.error).toMatch(
+    /^input "confirm" must name the version of every package published \(2\.6\.0\); got "2\.6\.1"/,
+  );
+  expect(await stagedKeys(s)).toEqual([]);
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('a platform with no wheel of the chosen variant is refused before any staging or upload', async () => {
+  const s = await scenario();
+  const r = await promote(
+    publish(s, { variants: 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cu126\nwin_arm64=cpu\nmacosx_*=' }),
+  );
+  expect(r.error).toBe(
+    'input "variants": torch 2.6.0 has no wheel for "manylinux_2_28_aarch64=cu126" (variants there: cpu); torch 2.6.0 has no wheel for "win_arm64=cpu" (no wheel for that platform at all); nothing was staged or uploaded',
+  );
+  expect(await stagedKeys(s)).toEqual([]);
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('a file already on the index with different content stops the run before any upload', async () => {
+  const s = await scenario();
+  s.pypi.addFile('torch-2.6.0-cp310-cp310-win_amd64.whl', Buffer.from('an older, different upload'));
+  const r = await promote(publish(s));
+  expect(r.error).toMatch(
+    /^nothing was uploaded: torch-2\.6\.0-cp310-cp310-win_amd64\.whl: the index holds a different file under this name .*can never be reused$/,
+  );
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('an interrupted publication is finished by a re-run that uploads only what is missing', async () => {
+  const s = await scenario();
+  // The connection drops from the fourth upload on, as when a runner loses the network.
+  s.pypi.injectUpload = ({ count }) => (count >= 4 ? { status: 0, drop: true } : undefined);
+  const first = await promote(publish(s));
+  expect(first.error).toMatch(/socket hang up|ECONNRESET|other side closed/);
+  expect(s.pypi.files.size).toBe(3);
+  const landed = [...s.pypi.files.keys()];
+  s.pypi.injectUpload = undefined;
+  const second = await promote(publish(s));
+  expect(second.error).toBeUndefined();
+  expect(second.outputs).toMatchObject({ staged: '0', uploaded: '5', skipped: '3' });
+  expect([...s.pypi.files.keys()].sort()).toEqual(EXPECTED);
+  expect(s.pypi.uploads.filter((u) => u.status === 200 && landed.includes(u.filename!)).length).toBe(3);
+  await s.pypi.stop();
+});
+
+test('an oversize wheel is refused at staging and nothing is uploaded', async () => {
+  const s = await scenario();
+  const r = await promote(publish(s, { 'max-file-size': '50 kB' }));
+  expect(r.error).toMatch(/failed validation: \d+ bytes, more than max-file-size \(50000 bytes\)/);
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('a staged wheel with a bad RECORD is caught by validation before the first upload', async () => {
+  const s = await scenario();
+  expect((await promote(inputs(s, { mode: 'stage', 'dry-run': 'false' }))).outputs['staged']).toBe('8');
+  const bad = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    pythonTag: 'cp311',
+    platform: 'win_amd64',
+    requiresDist,
+    requiresPython: '>=3.9.0',
+    dir: mkdtempSync(join(work, 'bad-')),
+    corruptRecord: (rows) => rows.map((row) => (row.path === 'torch/version.py' ? { ...row, size: '1' } : row)),
+  });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: s.staging,
+      Key: `torch-2.6.0-pypi-staging/${bad.filename}`,
+      Body: readFileSync(bad.path),
+      Metadata: { sha256: bad.sha256 },
+    }),
+  );
+  const r = await promote(publish(s, { mode: 'publish' }));
+  expect(r.error).toMatch(
+    /^nothing was uploaded; 1 staged wheel\(s\) failed validation: torch-2\.6\.0-cp311-cp311-win_amd64\.whl: RECORD check failed for 1 file\(s\): torch\/version\.py \(size \d+, RECORD says 1\)/,
+  );
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('the uploader sends the same form fields and digests as twine', async () => {
+  const [a, b] = await Promise.all([startPyPIServer({ tokens: [TOKEN] }), startPyPIServer({ tokens: [TOKEN] })]);
+  const w = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    requiresDist,
+    requiresPython: '>=3.9.0',
+    dir: mkdtempSync(join(work, 'twine-')),
+  });
+  await run('/usr/bin/twine', [
+    'upload',
+    '--non-interactive',
+    '--disable-progress-bar',
+    '--repository-url',
+    a.uploadUrl,
+    '-u',
+    '__token__',
+    '-p',
+    TOKEN,
+    w.path,
+  ]);
+  const v = await validateWheel(w.path);
+  const d = new Digests();
+  d.update(readFileSync(w.path));
+  const res = await postUpload(
+    b.uploadUrl,
+    { username: '__token__', password: TOKEN },
+    { path: w.path, filename: w.filename, pythonTag: 'cp311', metadata: v.metadata!, digests: d.digest() },
+  );
+  expect(res.status).toBe(200);
+  const [twine, ours] = [a.uploads[0]!, b.uploads[0]!];
+  expect(Object.entries(ours.fields)).toEqual(Object.entries(twine.fields));
+  expect([ours.filename, ours.contentType, ours.sha256, ours.size]).toEqual([
+    twine.filename,
+    twine.contentType,
+    twine.sha256,
+    twine.size,
+  ]);
+  expect(ours.fields['blake2_256_digest']).toEqual(twine.fields['blake2_256_digest']);
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+test('the local index answers a reused file name like PyPI: 400 File already exists', async () => {
+  const s = await startPyPIServer({ tokens: [TOKEN] });
+  const w = await buildWheel({ name: 'torch', version: '2.6.0', dir: mkdtempSync(join(work, 'dup-')) });
+  s.addFile(w.filename, Buffer.from('different bytes'));
+  const twine = await run('/usr/bin/twine', [
+    'upload',
+    '--non-interactive',
+    '--disable-progress-bar',
+    '--repository-url',
+    s.uploadUrl,
+    '-u',
+    '__token__',
+    '-p',
+    TOKEN,
+    w.path,
+  ]).catch((e: { stderr: string; stdout: string }) => e);
+  expect(`${twine.stdout}${twine.stderr}`).toMatch(
+    /400 Bad Request[\s\S]*File already exists \('torch-2\.6\.0-cp311-cp311-linux_x86_64\.whl'/,
+  );
+  const bad = await run('/usr/bin/twine', [
+    'upload',
+    '--non-interactive',
+    '--repository-url',
+    s.uploadUrl,
+    '-u',
+    '__token__',
+    '-p',
+    'wrong',
+    w.path,
+  ]).catch((e: { stderr: string; stdout: string }) => e);
+  expect(`${bad.stdout}${bad.stderr}`).toMatch(/403/);
+  await s.stop();
+});
+
+describe('Trusted Publishing', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    delete process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    delete process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    Object.assign(process.env, saved);
+  });
+
+  test('without a password, an upload token is minted from the runner OIDC token', async () => {
+    const s = await scenario({ tokens: [] });
+    process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = s.pypi.idTokenRequestUrl;
+    process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = s.pypi.idTokenRequestToken;
+    const r = await promote(publish(s, { password: '' }));
+    expect(r.error).toBeUndefined();
+    expect(r.outputs['uploaded']).toBe('8');
+    expect(s.pypi.mintedTokens.length).toBe(1);
+    expect(JSON.stringify(r.receipt)).not.toContain(s.pypi.mintedTokens[0]);
+    await s.pypi.stop();
+  });
+
+  test('without a password or an OIDC token, the error explains the top-level workflow requirement', async () => {
+    const s = await scenario({ tokens: [] });
+    const r = await promote(publish(s, { password: '' }));
+    expect(r.error).toMatch(
+      /no "password" was given and no OIDC token is available\. .*id-token: write.*top-level job.*not work from inside a reusable workflow/,
+    );
+    expect(s.pypi.uploads).toEqual([]);
+    await s.pypi.stop();
+  });
+});
+
+test('the bundled dist/index.js publishes through INPUT_* variables and writes its outputs', async () => {
+  const s = await scenario();
+  const r = await runActionBundle(
+    actionDir,
+    publish(s),
+    {},
+    { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+  );
+  expect(r.error).toBeUndefined();
+  expect(r.exitCode).toBe(0);
+  expect(r.outputs).toMatchObject({ staged: '8', uploaded: '8', skipped: '0' });
+  // The token appears only in the command that tells the runner to mask it.
+  expect(
+    r
+      .stdout!.split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+  ).not.toContain(TOKEN);
+  expect(JSON.parse(readFileSync(r.outputs['report']!, 'utf8'))).toMatchObject({
+    action: 'promote-pypi',
+    status: 'success',
+    dryRun: false,
+  });
+  await s.pypi.stop();
+});

@@ -1,0 +1,152 @@
+import { formatWheelFilename, matchesRelease, parseWheelFilename, type WheelName } from './artifact-name.js';
+import { ConfigurationError } from './errors.js';
+import { globToRegExp, renamePlatform } from './wheel-metadata.js';
+
+/**
+ * Which wheel of a release goes to PyPI for each platform: one build variant per platform (the CUDA
+ * build for Linux x86_64, the CPU build for Windows...), chosen by `platform-glob=local-label` rules
+ * over parsed file names. A rule that selects nothing for a package is an error before anything is
+ * staged or uploaded: a platform missing from a PyPI release cannot be added under the same files later
+ * without the release looking broken in between.
+ */
+
+export interface PackageRelease {
+  name: string;
+  version: string;
+}
+
+export interface VariantRule {
+  platformGlob: string;
+  /** Local version label without `+` (`cu126`), or '' for a wheel without one. */
+  label: string;
+}
+
+export interface SourceObject {
+  key: string;
+  size: number;
+  etag?: string;
+}
+
+export interface SelectedWheel {
+  package: string;
+  version: string;
+  pythonTag: string;
+  /** Platform tag of the source wheel. */
+  platform: string;
+  /** The variant chosen (`cu126`, or '' for none). */
+  label: string;
+  rule: string;
+  key: string;
+  size: number;
+  etag?: string;
+  source: WheelName;
+  /** The file name the rewritten wheel gets. */
+  targetFilename: string;
+}
+
+export const DEFAULT_VARIANTS = 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cpu\nwin_amd64=cpu\nmacosx_*=';
+
+export function parseVariants(input: string, lines: Array<[string, string]>): VariantRule[] {
+  if (lines.length === 0) throw new ConfigurationError(`input "${input}" selects no platform`);
+  return lines.map(([platformGlob, label]) => {
+    if (label.startsWith('+')) label = label.slice(1);
+    if (label !== '' && !/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(label)) {
+      throw new ConfigurationError(`input "${input}": "${label}" is not a local version label (such as cu126 or cpu)`);
+    }
+    return { platformGlob, label };
+  });
+}
+
+function platformMatches(glob: RegExp, platformTag: string): boolean {
+  return glob.test(platformTag) || platformTag.split('.').some((t) => glob.test(t));
+}
+
+const ruleText = (r: VariantRule): string => `${r.platformGlob}=${r.label}`;
+
+export function selectWheels(
+  objects: readonly SourceObject[],
+  packages: readonly PackageRelease[],
+  variants: readonly VariantRule[],
+  platformTags: ReadonlyArray<readonly [string, string]> = [],
+): SelectedWheel[] {
+  const compiled = variants.map((r) => ({ rule: r, re: globToRegExp(r.platformGlob) }));
+  const selected: SelectedWheel[] = [];
+  const problems: string[] = [];
+  for (const pkg of packages) {
+    const wheels = objects.flatMap((o) => {
+      const w = parseWheelFilename(o.key);
+      return w && matchesRelease(w, pkg.name, pkg.version) ? [{ o, w }] : [];
+    });
+    const byTarget = new Map<string, SelectedWheel>();
+    for (const { rule, re } of compiled) {
+      const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
+      if (chosen.length === 0) {
+        const labels = [
+          ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
+        ];
+        problems.push(
+          `${pkg.name} ${pkg.version} has no wheel for "${ruleText(rule)}"${labels.length ? ` (variants there: ${labels.join(', ')})` : ' (no wheel for that platform at all)'}`,
+        );
+        continue;
+      }
+      for (const { o, w } of chosen) {
+        const targetFilename = formatWheelFilename({
+          distribution: w.distribution,
+          version: w.publicVersion,
+          build: w.build,
+          pythonTag: w.pythonTag,
+          abiTag: w.abiTag,
+          platformTag: renamePlatform(w.platformTag, platformTags),
+        });
+        const row: SelectedWheel = {
+          package: w.name,
+          version: pkg.version,
+          pythonTag: w.pythonTag,
+          platform: w.platformTag,
+          label: w.local ?? '',
+          rule: ruleText(rule),
+          key: o.key,
+          size: o.size,
+          etag: o.etag,
+          source: w,
+          targetFilename,
+        };
+        const other = byTarget.get(targetFilename);
+        if (!other) {
+          byTarget.set(targetFilename, row);
+        } else if (
+          other.key !== o.key &&
+          (other.source.filename !== w.filename ||
+            other.size !== o.size ||
+            (other.etag && o.etag && other.etag !== o.etag))
+        ) {
+          problems.push(
+            `${targetFilename} would come from both ${other.key} (${other.rule}) and ${o.key} (${row.rule})`,
+          );
+        }
+      }
+    }
+    selected.push(...[...byTarget.values()].sort((a, b) => a.targetFilename.localeCompare(b.targetFilename)));
+  }
+  if (problems.length) {
+    throw new ConfigurationError(`input "variants": ${problems.join('; ')}; nothing was staged or uploaded`);
+  }
+  return selected;
+}
+
+/** Per package, Python tag x platform -> the chosen variant, '' where a platform lacks that Python tag. */
+export function selectionMatrix(
+  selected: readonly SelectedWheel[],
+): Array<{ package: string; pythonTag: string; cells: Record<string, string> }> {
+  const out: Array<{ package: string; pythonTag: string; cells: Record<string, string> }> = [];
+  const packages = [...new Set(selected.map((s) => s.package))];
+  for (const p of packages) {
+    const rows = selected.filter((s) => s.package === p);
+    for (const py of [...new Set(rows.map((r) => r.pythonTag))].sort()) {
+      const cells: Record<string, string> = {};
+      for (const r of rows.filter((r) => r.pythonTag === py)) cells[r.platform] = r.label || '(no label)';
+      out.push({ package: p, pythonTag: py, cells });
+    }
+  }
+  return out;
+}
