@@ -1,1 +1,1 @@
-export { runAction, listActions, readOutputFile } from './run-action.js';
+export { runAction, listActions } from './run-action.js';

@@ -1,6 +1,7 @@
 import { isConfigurationError } from '@release-actions/core';
 import { parseArgs } from './args.js';
-import { readActionMetadata } from './action-metadata.js';
+import { readActionMetadata } from '@release-actions/core/action-metadata';
+import { join } from 'node:path';
 import { ACTIONS_DIR, listActions, runAction } from './run-action.js';
 
 const USAGE = `usage: release-actions <action> [--input value ...]
@@ -12,7 +13,7 @@ Irreversible actions default to --dry-run true: pass --dry-run false to act.`;
 
 function help(action?: string): string {
   if (!action) return `${USAGE}\n\nactions: ${listActions().join(', ')}`;
-  const meta = readActionMetadata(ACTIONS_DIR, action);
+  const meta = readActionMetadata(join(ACTIONS_DIR, action));
   const lines = Object.entries(meta.inputs).map(
     ([name, i]) =>
       `  --${name}${i.required ? ' (required)' : ''}${i.default !== undefined ? ` [default: ${i.default}]` : ''}\n      ${i.description ?? ''}`,

@@ -1,9 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigurationError, run, type ActionMain, type Receipt } from '@release-actions/core';
-import { inputEnvironment, readActionMetadata } from './action-metadata.js';
+import {
+  contextFromEnv,
+  inputEnvironment,
+  readActionMetadata,
+  readOutputFile,
+} from '@release-actions/core/action-metadata';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ACTIONS_DIR = join(REPO_ROOT, 'actions');
@@ -13,24 +18,16 @@ export interface ActionRun {
   outputs: Record<string, string>;
 }
 
-/** Reads $GITHUB_OUTPUT the way the runner does (`name<<DELIMITER` blocks). */
-export function readOutputFile(path: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const text = readFileSync(path, 'utf8');
-  for (const m of text.matchAll(/^([^<\n=]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) result[m[1]!] = m[3]!;
-  return result;
-}
+/** The actions in this repository, in the order of a release. */
+const RELEASE_ORDER = ['cut-branch', 'tag-rc', 'promote-s3', 'promote-pypi'];
 
 export function listActions(): string[] {
-  return [
-    'cut-branch',
-    'verify-milestone-fixes',
-    'check-nightlies',
-    'tag-rc',
-    'promote-s3',
-    'promote-pypi',
-    'open-colab-issue',
-  ].filter((name) => existsSync(join(ACTIONS_DIR, name, 'src', 'main.ts')));
+  const found = readdirSync(ACTIONS_DIR).filter((name) => existsSync(join(ACTIONS_DIR, name, 'src', 'main.ts')));
+  const rank = (name: string): number => {
+    const i = RELEASE_ORDER.indexOf(name);
+    return i < 0 ? RELEASE_ORDER.length : i;
+  };
+  return found.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /**
@@ -42,10 +39,12 @@ export async function runAction(
   flags: Record<string, string>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ActionRun> {
-  const meta = readActionMetadata(ACTIONS_DIR, action);
-  const inputs = inputEnvironment(meta, flags, env);
+  if (!listActions().includes(action)) {
+    throw new ConfigurationError(`unknown action "${action}"; expected one of: ${listActions().join(', ')}`);
+  }
+  const meta = readActionMetadata(join(ACTIONS_DIR, action));
+  const inputs = inputEnvironment(meta, flags, contextFromEnv(env));
   const mainPath = join(ACTIONS_DIR, action, 'src', 'main.ts');
-  if (!existsSync(mainPath)) throw new ConfigurationError(`action "${action}" has no src/main.ts`);
   const { main } = (await import(pathToFileURL(mainPath).href)) as { main: ActionMain };
 
   const dir = mkdtempSync(join(tmpdir(), `release-actions-${action}-`));

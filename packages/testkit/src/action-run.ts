@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import {
+  inputEnvironment,
+  readActionMetadata,
+  readOutputFile,
+  type GitHubContext,
+} from '@release-actions/core/action-metadata';
 import { run, type ActionMain } from '@release-actions/core/run';
 import type { Receipt } from '@release-actions/core/receipt';
 
@@ -22,38 +27,17 @@ export interface ActionResult {
   stdout?: string;
 }
 
-export type GitHubContext = Partial<Record<'token' | 'api_url' | 'server_url' | 'repository', string>>;
+export type { GitHubContext };
 
 export function inputEnv(
   actionDir: string,
   given: Record<string, string>,
   context: GitHubContext = {},
 ): Record<string, string> {
-  const meta = parse(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as {
-    inputs?: Record<string, { default?: unknown }>;
-  };
-  const inputs = meta.inputs ?? {};
-  for (const name of Object.keys(given))
-    if (!(name in inputs)) throw new Error(`action.yml in ${actionDir} has no input "${name}"`);
-  const env: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(inputs)) {
-    const fallback =
-      spec.default === undefined
-        ? ''
-        : String(spec.default).replace(
-            /\$\{\{\s*github\.(\w+)\s*\}\}/g,
-            (_m, k: string) => context[k as keyof GitHubContext] ?? '',
-          );
-    env[`INPUT_${name.toUpperCase()}`] = given[name] ?? fallback;
-  }
-  return env;
+  return inputEnvironment(readActionMetadata(actionDir), given, context);
 }
 
-export function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of readFileSync(file, 'utf8').matchAll(/^([^<\n=]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!;
-  return out;
-}
+export const readOutputs = readOutputFile;
 
 function stepFiles(): { dir: string; output: string; summary: string } {
   const dir = mkdtempSync(join(tmpdir(), 'action-run-'));
