@@ -69436,7 +69436,8 @@ function metadataFromText(text) {
         text,
     };
 }
-async function validateWheel(path, expect = {}, filename = (0,external_node_path_.basename)(path)) {
+async function validateWheel(path, expect = {}, opts = {}) {
+    const { filename = (0,external_node_path_.basename)(path), sha256 } = typeof opts === 'string' ? { filename: opts } : opts;
     const problems = [];
     const { size } = await (0,promises_.stat)(path);
     const fileSha = (0,external_node_crypto_.createHash)('sha256');
@@ -69562,9 +69563,14 @@ async function validateWheel(path, expect = {}, filename = (0,external_node_path
     finally {
         await reader.close();
     }
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
-        fileSha.update(chunk);
-    result.sha256 = fileSha.digest('hex');
+    if (sha256) {
+        result.sha256 = sha256;
+    }
+    else {
+        for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
+            fileSha.update(chunk);
+        result.sha256 = fileSha.digest('hex');
+    }
     return result;
 }
 
@@ -74698,7 +74704,7 @@ function createS3Client(opts = {}) {
         ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
-        retryMode: opts.retryMode ?? 'adaptive',
+        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
@@ -74903,11 +74909,25 @@ async function streamSha256(client, ref) {
         hash.update(chunk);
     return hash.digest('hex');
 }
-/** The sha256 of an object: stored if it states one, streamed otherwise. */
+/**
+ * The sha256 of an object: the one it states if any, else its body streamed through sha256. One GET
+ * either way: a stated checksum arrives with the response headers, and the body is then dropped.
+ */
 async function s3_copy_objectSha256(client, ref, head) {
-    const h = head ?? (await headObject(client, ref));
-    const stored = h ? storedSha256(h) : undefined;
-    return stored ?? streamSha256(client, ref);
+    const known = head ? storedSha256(head) : undefined;
+    if (known)
+        return known;
+    const r = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+    const body = r.Body;
+    const stated = storedSha256(r);
+    if (stated) {
+        body.destroy();
+        return stated;
+    }
+    const hash = createHash('sha256');
+    for await (const chunk of body)
+        hash.update(chunk);
+    return hash.digest('hex');
 }
 /**
  * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
@@ -75415,7 +75435,10 @@ function summaryRows(plan) {
     });
 }
 async function promote(client, receipt, opts) {
+    const started = Date.now();
     const { plan, ignored } = await planPromotion(client, opts);
+    const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+    receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
     receipt.setPlan(plan, opts.dryRun);
     receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(plan));
     if (ignored.length > 0) {
@@ -75453,7 +75476,8 @@ async function promote(client, receipt, opts) {
         const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
         const dst = { bucket: d.dstBucket, key: d.dstKey };
         const r = await copyObject(client, src, dst, {
-            acl: opts.acl,
+            // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+            acl: d.phase === 'promote' ? opts.acl : undefined,
             multipartThreshold: opts.multipartThreshold,
             streamSlots,
             onFallback: () => {
@@ -75492,8 +75516,14 @@ async function promote(client, receipt, opts) {
         operations: plan.operations.filter((op) => op.data.phase === name),
     });
     const run = async (p, exec, width) => {
+        if (p.operations.length === 0)
+            return;
+        const t = Date.now();
         await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
+        const v = Date.now();
         await verifyPhase();
+        const kind = p.operations[0].data.phase;
+        receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
     };
     // Backups complete before anything is promoted; promotion before the pages that link to it.
     await run(phase('backup'), copyOne, opts.concurrency);
@@ -76325,11 +76355,13 @@ async function head(s3, bucket, key) {
         throw e;
     }
 }
-async function download(s3, bucket, key, path) {
+/** Streams an object to a file. */
+async function downloadObject(s3, bucket, key, path) {
     const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
     await (0,external_node_stream_promises_namespaceObject.pipeline)(res.Body, (0,external_node_fs_.createWriteStream)(path, { highWaterMark: 1 << 20 }));
 }
-async function upload(s3, bucket, key, path, metadata) {
+/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
+async function uploadFile(s3, bucket, key, path, metadata = {}) {
     await new lib_storage_dist_cjs/* Upload */._({
         client: s3,
         params: {
@@ -76396,17 +76428,17 @@ async function promoteToPyPI(receipt, opts) {
                 const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(work, 'stage-'));
                 try {
                     const src = (0,external_node_path_.join)(dir, 'source.whl');
-                    await download(opts.s3, opts.bucket, op.data.key, src);
+                    await downloadObject(opts.s3, opts.bucket, op.data.key, src);
                     const out = (0,external_node_path_.join)(dir, 'rewritten.whl');
                     const stream = (0,external_node_fs_.createWriteStream)(out, { highWaterMark: 1 << 20 });
                     const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
                     stream.end();
                     await (0,external_node_stream_promises_namespaceObject.finished)(stream);
                     (0,external_node_fs_.rmSync)(src, { force: true });
-                    const v = await validateWheel(out, opts.expect, r.filename);
+                    const v = await validateWheel(out, opts.expect, { filename: r.filename, sha256: r.sha256 });
                     if (v.problems.length)
                         throw new errors/* ConfigurationError */.j(`${r.filename} failed validation: ${v.problems.join('; ')}`);
-                    await upload(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
+                    await uploadFile(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
                         [STAGED_SHA256]: r.sha256,
                         [STAGED_SOURCE_KEY]: op.data.key,
                         [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
@@ -76488,16 +76520,17 @@ async function promoteToPyPI(receipt, opts) {
         const problems = [];
         for (const op of operations.filter((o) => o.action !== 'skip')) {
             const path = (0,external_node_path_.join)(work, op.data.filename);
-            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
             try {
-                const v = await validateWheel(path, opts.expect, op.data.filename);
+                const digests = await fileDigests(path);
+                const v = await validateWheel(path, opts.expect, { filename: op.data.filename, sha256: digests.sha256 });
                 if (v.sha256 !== op.data.sha256)
                     v.problems.push(`staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`);
                 if (v.problems.length || !v.metadata || !v.wheel)
                     problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
                 else
                     validated.set(op.data.filename, {
-                        digests: await fileDigests(path),
+                        digests,
                         metadata: v.metadata,
                         pythonTag: v.wheel.pythonTag,
                     });
@@ -76521,7 +76554,7 @@ async function promoteToPyPI(receipt, opts) {
                 throw new errors/* ConfigurationError */.j(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
             };
             const path = (0,external_node_path_.join)(work, op.data.filename);
-            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
             try {
                 const d = await fileDigests(path);
                 if (d.sha256 !== facts.digests.sha256)

@@ -102,17 +102,19 @@ async function head(s3: S3Client, bucket: string, key: string) {
   }
 }
 
-async function download(s3: S3Client, bucket: string, key: string, path: string): Promise<void> {
+/** Streams an object to a file. */
+export async function downloadObject(s3: S3Client, bucket: string, key: string, path: string): Promise<void> {
   const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   await pipeline(res.Body as Readable, createWriteStream(path, { highWaterMark: 1 << 20 }));
 }
 
-async function upload(
+/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
+export async function uploadFile(
   s3: S3Client,
   bucket: string,
   key: string,
   path: string,
-  metadata: Record<string, string>,
+  metadata: Record<string, string> = {},
 ): Promise<void> {
   await new Upload({
     client: s3,
@@ -197,17 +199,17 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
           const dir = mkdtempSync(join(work, 'stage-'));
           try {
             const src = join(dir, 'source.whl');
-            await download(opts.s3, opts.bucket, op.data.key, src);
+            await downloadObject(opts.s3, opts.bucket, op.data.key, src);
             const out = join(dir, 'rewritten.whl');
             const stream = createWriteStream(out, { highWaterMark: 1 << 20 });
             const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
             stream.end();
             await finished(stream);
             rmSync(src, { force: true });
-            const v = await validateWheel(out, opts.expect, r.filename);
+            const v = await validateWheel(out, opts.expect, { filename: r.filename, sha256: r.sha256 });
             if (v.problems.length)
               throw new ConfigurationError(`${r.filename} failed validation: ${v.problems.join('; ')}`);
-            await upload(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
+            await uploadFile(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
               [STAGED_SHA256]: r.sha256,
               [STAGED_SOURCE_KEY]: op.data.key,
               [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
@@ -296,9 +298,10 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
     const problems: string[] = [];
     for (const op of operations.filter((o) => o.action !== 'skip')) {
       const path = join(work, op.data.filename);
-      await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+      await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
       try {
-        const v = await validateWheel(path, opts.expect, op.data.filename);
+        const digests = await fileDigests(path);
+        const v = await validateWheel(path, opts.expect, { filename: op.data.filename, sha256: digests.sha256 });
         if (v.sha256 !== op.data.sha256)
           v.problems.push(
             `staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`,
@@ -307,7 +310,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
           problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
         else
           validated.set(op.data.filename, {
-            digests: await fileDigests(path),
+            digests,
             metadata: v.metadata,
             pythonTag: v.wheel.pythonTag,
           });
@@ -338,7 +341,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
           );
         };
         const path = join(work, op.data.filename);
-        await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+        await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
         try {
           const d = await fileDigests(path);
           if (d.sha256 !== facts.digests.sha256)

@@ -32,6 +32,13 @@ export interface WheelExpectations {
   publicOnly?: boolean;
 }
 
+export interface ValidateOptions {
+  /** The file's name when `path` is a temporary file. */
+  filename?: string;
+  /** The file's sha256 when the caller hashed it while writing it (saves a pass over the file). */
+  sha256?: string;
+}
+
 export interface WheelMetadata {
   name: string;
   version: string;
@@ -75,8 +82,9 @@ export function metadataFromText(text: string): WheelMetadata {
 export async function validateWheel(
   path: string,
   expect: WheelExpectations = {},
-  filename = basename(path),
+  opts: ValidateOptions | string = {},
 ): Promise<ValidationResult> {
+  const { filename = basename(path), sha256 } = typeof opts === 'string' ? { filename: opts } : opts;
   const problems: string[] = [];
   const { size } = await stat(path);
   const fileSha = createHash('sha256');
@@ -201,7 +209,11 @@ export async function validateWheel(
   } finally {
     await reader.close();
   }
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) fileSha.update(chunk as Buffer);
-  result.sha256 = fileSha.digest('hex');
+  if (sha256) {
+    result.sha256 = sha256;
+  } else {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) fileSha.update(chunk as Buffer);
+    result.sha256 = fileSha.digest('hex');
+  }
   return result;
 }

@@ -1,0 +1,83 @@
+import { postUpload } from '@release-actions/core/pypi-upload';
+import { mintTrustedPublishingToken, releaseFiles } from '@release-actions/core/pypi-index';
+import { validateWheel } from '@release-actions/core/wheel-validate';
+import { Digests } from '@release-actions/core/zip-stream';
+import { readFileSync } from 'node:fs';
+import { buildWheel } from '../wheels.js';
+import { startPyPIServer, type PyPIServer } from './server.js';
+
+const TOKEN = 'pypi-test-token';
+let server: PyPIServer;
+
+beforeEach(async () => {
+  server = await startPyPIServer({ tokens: [TOKEN], maxFileSize: 1 << 20 });
+});
+afterEach(() => server.stop());
+
+async function wheelFile(version = '2.6.0') {
+  const w = await buildWheel({ name: 'torch', version, requiresPython: '>=3.9.0' });
+  const v = await validateWheel(w.path, { publicOnly: false });
+  const d = new Digests();
+  d.update(readFileSync(w.path));
+  return { path: w.path, filename: w.filename, pythonTag: 'cp311', metadata: v.metadata!, digests: d.digest() };
+}
+
+test('an uploaded wheel appears in the JSON API and the simple index with its sha256', async () => {
+  const f = await wheelFile();
+  expect((await postUpload(server.uploadUrl, { username: '__token__', password: TOKEN }, f)).status).toBe(200);
+  const files = await releaseFiles(server.url, 'torch', '2.6.0');
+  expect(files.get(f.filename)).toEqual({ filename: f.filename, sha256: f.digests.sha256, size: f.digests.size });
+  expect(await releaseFiles(server.url, 'torch', '2.7.0')).toEqual(new Map());
+  const page = await (await fetch(`${server.url}/simple/torch/`)).text();
+  expect(page).toContain(
+    `<a href="../../files/${f.filename}#sha256=${f.digests.sha256}" data-requires-python="&gt;=3.9.0">${f.filename}</a>`,
+  );
+});
+
+test('uploads are refused like PyPI: bad token 403, wrong digest, local version, too large', async () => {
+  const f = await wheelFile();
+  const bad = await postUpload(server.uploadUrl, { username: '__token__', password: 'nope' }, f);
+  expect(bad.status).toBe(403);
+  const wrong = await postUpload(
+    server.uploadUrl,
+    { username: '__token__', password: TOKEN },
+    { ...f, digests: { ...f.digests, sha256: '0'.repeat(64) } },
+  );
+  expect([wrong.status, wrong.reason]).toEqual([
+    400,
+    'The digest supplied does not match a digest calculated from the uploaded file.',
+  ]);
+  const local = await wheelFile('2.6.0+cu126');
+  expect((await postUpload(server.uploadUrl, { username: '__token__', password: TOKEN }, local)).reason).toMatch(
+    /local versions/,
+  );
+  const big = await buildWheel({ name: 'torch', version: '2.6.0', platform: 'win_amd64', extraBytes: 2 << 20 });
+  const v = await validateWheel(big.path);
+  const d = new Digests();
+  d.update(readFileSync(big.path));
+  const tooLarge = await postUpload(
+    server.uploadUrl,
+    { username: '__token__', password: TOKEN },
+    { path: big.path, filename: big.filename, pythonTag: 'cp311', metadata: v.metadata!, digests: d.digest() },
+  );
+  expect([tooLarge.status, tooLarge.reason]).toEqual([400, expect.stringMatching(/^File too large/)]);
+  expect(server.files.size).toBe(0);
+});
+
+test('Trusted Publishing mints a token only for an OIDC token issued for the index audience', async () => {
+  const env = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: server.idTokenRequestUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: server.idTokenRequestToken,
+  };
+  const getIdToken = async (audience: string): Promise<string> => {
+    const r = await fetch(`${env.ACTIONS_ID_TOKEN_REQUEST_URL}&audience=${audience}`, {
+      headers: { authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
+    });
+    return ((await r.json()) as { value: string }).value;
+  };
+  const token = await mintTrustedPublishingToken({ indexUrl: server.url, getIdToken, env });
+  expect(server.mintedTokens).toEqual([token]);
+  await expect(
+    mintTrustedPublishingToken({ indexUrl: server.url, getIdToken: () => getIdToken('sigstore'), env }),
+  ).rejects.toThrow(/PyPI refused to mint an upload token \(invalid-publisher: .*\)\. .*reusable workflow/);
+});
