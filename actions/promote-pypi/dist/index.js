@@ -68676,11 +68676,19 @@ async function* inflateChunks(entry, raw) {
     }
     await feed;
 }
+function fileAccess(fh, size) {
+    return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
+}
 async function readCentralDirectory(fh, size) {
+    return readCentralDirectoryFrom(fileAccess(fh, size));
+}
+/** The archive's entries, from its end records and central directory (a few reads at the end). */
+async function readCentralDirectoryFrom(src) {
+    const size = src.size;
     if (size < 22)
         throw new ZipFormatError('not a zip file (too small)');
     const tailLength = Math.min(size, 22 + U16_MAX + 20);
-    const tail = await readAt(fh, size - tailLength, tailLength);
+    const tail = await src.read(size - tailLength, tailLength);
     let eocd = -1;
     for (let i = tail.length - 22; i >= 0; i--) {
         if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
@@ -68696,7 +68704,7 @@ async function readCentralDirectory(fh, size) {
     const locator = eocd - 20;
     if (locator >= 0 && tail.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
         const z64At = readU64(tail, locator + 8);
-        const z64 = await readAt(fh, z64At, 56);
+        const z64 = await src.read(z64At, 56);
         if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
             throw new ZipFormatError('bad zip64 end of central directory record');
         count = readU64(z64, 32);
@@ -68711,7 +68719,7 @@ async function readCentralDirectory(fh, size) {
     const entries = [];
     let pending = Buffer.alloc(0);
     let at = 0;
-    for await (const chunk of readRange(fh, cdOffset, cdSize)) {
+    for await (const chunk of src.range(cdOffset, cdSize)) {
         pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
         at = 0;
         while (pending.length - at >= 46) {
@@ -68746,12 +68754,17 @@ function parseCentral(h, nameLen, extraLen, commentLen) {
         if (id === 0x0001) {
             let q = p + 4;
             // Only the fields saturated in the fixed header are present, in this order.
+            const next = () => {
+                const v = readU64(extra, q);
+                q += 8;
+                return v;
+            };
             if (uncompressedSize === U32_MAX)
-                ((uncompressedSize = readU64(extra, q)), (q += 8));
+                uncompressedSize = next();
             if (compressedSize === U32_MAX)
-                ((compressedSize = readU64(extra, q)), (q += 8));
+                compressedSize = next();
             if (localHeaderOffset === U32_MAX)
-                ((localHeaderOffset = readU64(extra, q)), (q += 8));
+                localHeaderOffset = next();
         }
         p += 4 + len;
     }
@@ -68880,8 +68893,10 @@ class ZipWriter {
         let body = data;
         if (!opts.store && !name.endsWith('/') && data.length > 0) {
             const deflated = external_node_zlib_.deflateRawSync(data, { level: 6 });
-            if (deflated.length < data.length)
-                ((method = 8), (body = deflated));
+            if (deflated.length < data.length) {
+                method = 8;
+                body = deflated;
+            }
         }
         const e = this.begin({
             ...opts,
@@ -68997,6 +69012,114 @@ class Digests {
         };
     }
 }
+/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
+class ByteReader {
+    position;
+    it;
+    buf = Buffer.alloc(0);
+    constructor(source, position = 0) {
+        this.position = position;
+        this.it = source[Symbol.asyncIterator]();
+    }
+    async more() {
+        const next = await this.it.next();
+        if (next.done)
+            throw new ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
+        this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
+    }
+    async read(n) {
+        while (this.buf.length < n)
+            await this.more();
+        const out = this.buf.subarray(0, n);
+        this.buf = this.buf.subarray(n);
+        this.position += n;
+        return out;
+    }
+    /** Yields exactly `n` bytes in chunks as they arrive. */
+    async *take(n) {
+        let left = n;
+        while (left > 0) {
+            if (this.buf.length === 0)
+                await this.more();
+            const k = Math.min(left, this.buf.length);
+            const out = this.buf.subarray(0, k);
+            this.buf = this.buf.subarray(k);
+            this.position += k;
+            left -= k;
+            yield out;
+        }
+    }
+    async skipTo(position) {
+        if (position < this.position)
+            throw new ZipFormatError(`entries overlap at ${position}`);
+        for await (const _ of this.take(position - this.position))
+            void _;
+    }
+}
+/**
+ * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
+ * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
+ * whatever is left is skipped.
+ */
+async function* sequentialEntries(entries, stream) {
+    const reader = new ByteReader(stream);
+    for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+        await reader.skipTo(entry.localHeaderOffset);
+        const header = await reader.read(30);
+        if (header.readUInt32LE(0) !== SIG_LOCAL)
+            throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+        if (entry.flags & FLAG_ENCRYPTED)
+            throw new ZipFormatError(`${entry.name} is encrypted`);
+        await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
+        const end = reader.position + entry.compressedSize;
+        yield { entry, raw: reader.take(entry.compressedSize) };
+        await reader.skipTo(end);
+    }
+}
+/** Uncompresses and checks a whole small entry from its compressed bytes. */
+async function readWhole(entry, raw, limit = 64 << 20) {
+    if (entry.uncompressedSize > limit) {
+        throw new ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
+    }
+    const check = new EntryCheck(entry);
+    const parts = [];
+    for await (const chunk of inflateChunks(entry, raw)) {
+        check.update(chunk);
+        parts.push(chunk);
+    }
+    check.finish();
+    return Buffer.concat(parts);
+}
+function fileZipSource(reader) {
+    return {
+        entries: reader.entries,
+        read: (entry, limit) => reader.read(entry, limit),
+        async *sequential() {
+            for (const entry of [...reader.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset))
+                yield { entry, raw: reader.raw(entry) };
+        },
+        close: () => reader.close(),
+    };
+}
+/**
+ * A zip that is not on disk (an object in S3): the central directory and small entries come from
+ * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
+ */
+async function remoteZipSource(access, stream) {
+    const entries = await readCentralDirectoryFrom(access);
+    return {
+        entries,
+        async read(entry, limit) {
+            const header = await access.read(entry.localHeaderOffset, 30);
+            if (header.readUInt32LE(0) !== SIG_LOCAL)
+                throw new ZipFormatError(`no local header for ${entry.name}`);
+            const at = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+            return readWhole(entry, access.range(at, entry.compressedSize), limit);
+        },
+        sequential: () => sequentialEntries(entries, stream()),
+        close: async () => undefined,
+    };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel-metadata.ts
 
@@ -69017,24 +69140,35 @@ function parseRecord(text) {
     };
     while (i < text.length) {
         const c = text[i];
+        const next = text[i + 1];
+        i++;
         if (quoted) {
-            if (c === '"' && text[i + 1] === '"')
-                ((field += '"'), (i += 2));
-            else if (c === '"')
-                ((quoted = false), i++);
-            else
-                ((field += c), i++);
+            if (c === '"' && next === '"') {
+                field += '"';
+                i++;
+            }
+            else if (c === '"') {
+                quoted = false;
+            }
+            else {
+                field += c;
+            }
         }
-        else if (c === '"')
-            ((quoted = true), i++);
-        else if (c === ',')
-            (fields.push(field), (field = ''), i++);
-        else if (c === '\r' && text[i + 1] === '\n')
-            (endRow(), (i += 2));
-        else if (c === '\n' || c === '\r')
-            (endRow(), i++);
-        else
-            ((field += c), i++);
+        else if (c === '"') {
+            quoted = true;
+        }
+        else if (c === ',') {
+            fields.push(field);
+            field = '';
+        }
+        else if (c === '\r' || c === '\n') {
+            if (c === '\r' && next === '\n')
+                i++;
+            endRow();
+        }
+        else {
+            field += c;
+        }
     }
     if (field !== '' || fields.length > 0)
         endRow();
@@ -69251,9 +69385,12 @@ async function* passThroughInflating(entry, raw, onData) {
         throw new ZipFormatError(`${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
 }
-/** Rewrites the wheel at `sourcePath` into `out` (a file or upload stream); `out` is not ended. */
+/**
+ * Rewrites the wheel at `sourcePath` (a local file, or a ZipSource such as an object in S3 read in one
+ * pass) into `out` (a file or an upload stream); `out` is not ended.
+ */
 async function rewriteWheel(sourcePath, out, opts = {}) {
-    const file = opts.sourceFilename ?? (0,external_node_path_.basename)(sourcePath);
+    const file = opts.sourceFilename ?? (typeof sourcePath === 'string' ? (0,external_node_path_.basename)(sourcePath) : '');
     const source = parseWheelFilename(file);
     if (!source)
         throw new errors/* ConfigurationError */.j(`${file} is not a wheel file name`);
@@ -69269,7 +69406,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
         abiTag: source.abiTag,
         platformTag: renamePlatform(source.platformTag, renames),
     });
-    const reader = await ZipReader.open(sourcePath);
+    const reader = typeof sourcePath === 'string' ? fileZipSource(await ZipReader.open(sourcePath)) : sourcePath;
     try {
         const { folder, distribution } = distInfoOf(reader.entries, source, file);
         const newFolder = `${distribution}-${publicVersion}.dist-info`;
@@ -69295,7 +69432,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
         });
         const rows = [];
         const result = { changed: [], excluded: [], versionFiles: [], copiedRaw: 0 };
-        for (const entry of reader.entries) {
+        for await (const { entry, raw } of reader.sequential()) {
             const inDistInfo = entry.name.startsWith(`${folder}/`);
             const local = inDistInfo ? entry.name.slice(folder.length + 1) : '';
             if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local)))
@@ -69323,15 +69460,33 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
                     crc32: entry.crc32,
                     compressedSize: entry.compressedSize,
                     uncompressedSize: entry.uncompressedSize,
-                }, reader.raw(entry));
+                }, raw);
                 continue;
             }
             const listed = sourceRecord.get(entry.name);
             if (!listed || !listed.hash)
                 throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} is not listed with a hash in RECORD`);
             let edited;
+            let rawBytes = raw;
+            const special = inDistInfo ? local === 'METADATA' || local === 'WHEEL' : isVersionFile(entry.name) !== undefined;
+            if (special) {
+                // Small files read before deciding: keep their compressed bytes to copy them if unchanged.
+                const chunks = [];
+                let n = 0;
+                for await (const c of raw) {
+                    n += c.length;
+                    if (n > SMALL_FILE_LIMIT)
+                        throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} is too large to edit`);
+                    chunks.push(c);
+                }
+                rawBytes = {
+                    async *[Symbol.asyncIterator]() {
+                        yield* chunks;
+                    },
+                };
+            }
             if (inDistInfo && local === 'METADATA') {
-                const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
                 let seen;
                 const r = replaceHeader(text, 'Version', (old) => ((seen = old), publicVersion));
                 if (r.count !== 1 || seen !== source.version) {
@@ -69340,7 +69495,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
                 edited = Buffer.from(r.text, 'utf8');
             }
             else if (inDistInfo && local === 'WHEEL') {
-                const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
                 const r = replaceHeader(text, 'Tag', (tag) => {
                     const parts = tag.split('-');
                     if (parts.length !== 3)
@@ -69352,7 +69507,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
                     edited = Buffer.from(renamed, 'utf8');
             }
             else if (isVersionFile(entry.name) !== undefined) {
-                const data = await reader.read(entry, SMALL_FILE_LIMIT);
+                const data = await readWhole(entry, rawBytes, SMALL_FILE_LIMIT);
                 const text = data.toString('utf8');
                 if (text.includes(source.version) && source.version !== publicVersion) {
                     edited = Buffer.from(text.split(source.version).join(publicVersion), 'utf8');
@@ -69377,7 +69532,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
                 compressedSize: entry.compressedSize,
                 uncompressedSize: entry.uncompressedSize,
                 flags: entry.flags,
-            }, passThroughInflating(entry, reader.raw(entry), (chunk) => {
+            }, passThroughInflating(entry, rawBytes, (chunk) => {
                 hash.update(chunk);
                 check.update(chunk);
             }));
@@ -76332,7 +76487,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-const STAGED_SHA256 = 'sha256';
+
 const STAGED_SOURCE_KEY = 'source-key';
 const STAGED_SOURCE_ETAG = 'source-etag';
 function stagingPrefixFor(template, name, version) {
@@ -76355,6 +76510,40 @@ async function head(s3, bucket, key) {
         throw e;
     }
 }
+/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
+function s3Access(s3, bucket, key, size) {
+    const get = async (start, length) => {
+        const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
+        return res.Body;
+    };
+    return {
+        size,
+        async read(position, length) {
+            if (length === 0)
+                return Buffer.alloc(0);
+            const parts = [];
+            for await (const c of await get(position, length))
+                parts.push(c);
+            const b = Buffer.concat(parts);
+            if (b.length !== length)
+                throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
+            return b;
+        },
+        range: (position, length) => ({
+            async *[Symbol.asyncIterator]() {
+                if (length > 0)
+                    for await (const c of await get(position, length))
+                        yield c;
+            },
+        }),
+    };
+}
+/** The whole object, front to back. */
+async function* s3Stream(s3, bucket, key) {
+    const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
+    for await (const c of res.Body)
+        yield c;
+}
 /** Streams an object to a file. */
 async function downloadObject(s3, bucket, key, path) {
     const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -76362,12 +76551,12 @@ async function downloadObject(s3, bucket, key, path) {
 }
 /** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
 async function uploadFile(s3, bucket, key, path, metadata = {}) {
-    await new lib_storage_dist_cjs/* Upload */._({
+    await new Upload({
         client: s3,
         params: {
             Bucket: bucket,
             Key: key,
-            Body: (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }),
+            Body: createReadStream(path, { highWaterMark: 1 << 20 }),
             Metadata: metadata,
             ContentType: 'application/zip',
         },
@@ -76389,6 +76578,8 @@ function checkConfirm(packages, confirm) {
 }
 async function promoteToPyPI(receipt, opts) {
     const counts = { staged: 0, uploaded: 0, skipped: 0 };
+    // In mode both, the receipt's plan holds the staging and the upload operations together.
+    let stagePlan;
     const publishing = opts.mode !== 'stage';
     if (publishing && !opts.dryRun)
         checkConfirm(opts.packages, opts.confirm);
@@ -76425,63 +76616,91 @@ async function promoteToPyPI(receipt, opts) {
             }
             const plan = { action: 'promote-pypi', operations };
             const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
-                const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(work, 'stage-'));
+                // One GET streams the source through the rewrite into a multipart upload: no local copy.
+                const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () => s3Stream(opts.s3, opts.bucket, op.data.key));
+                const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
+                const upload = new lib_storage_dist_cjs/* Upload */._({
+                    client: opts.s3,
+                    params: {
+                        Bucket: opts.stagingBucket,
+                        Key: op.data.stagingKey,
+                        Body: body,
+                        ContentType: 'application/zip',
+                        Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+                    },
+                    partSize: 16 << 20,
+                    queueSize: 4,
+                });
+                const uploaded = upload.done();
+                uploaded.catch(() => undefined);
+                let r;
                 try {
-                    const src = (0,external_node_path_.join)(dir, 'source.whl');
-                    await downloadObject(opts.s3, opts.bucket, op.data.key, src);
-                    const out = (0,external_node_path_.join)(dir, 'rewritten.whl');
-                    const stream = (0,external_node_fs_.createWriteStream)(out, { highWaterMark: 1 << 20 });
-                    const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
-                    stream.end();
-                    await (0,external_node_stream_promises_namespaceObject.finished)(stream);
-                    (0,external_node_fs_.rmSync)(src, { force: true });
-                    const v = await validateWheel(out, opts.expect, { filename: r.filename, sha256: r.sha256 });
-                    if (v.problems.length)
-                        throw new errors/* ConfigurationError */.j(`${r.filename} failed validation: ${v.problems.join('; ')}`);
-                    await uploadFile(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
-                        [STAGED_SHA256]: r.sha256,
-                        [STAGED_SOURCE_KEY]: op.data.key,
-                        [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
-                    });
-                    const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
-                    if (check?.ContentLength !== r.size)
-                        throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-                    return {
-                        sha256: r.sha256,
-                        size: r.size,
-                        excluded: r.excluded.length,
-                        versionFiles: r.versionFiles.join(' '),
-                    };
+                    r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename });
+                    const max = opts.expect.maxFileSize;
+                    if (max !== undefined && r.size > max) {
+                        throw new errors/* ConfigurationError */.j(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
+                    }
+                    body.end();
+                    await uploaded;
                 }
-                finally {
-                    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+                catch (e) {
+                    body.destroy();
+                    await upload.abort().catch(() => undefined);
+                    throw e;
                 }
+                const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+                if (check?.ContentLength !== r.size)
+                    throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+                return {
+                    sha256: r.sha256,
+                    size: r.size,
+                    excluded: r.excluded.length,
+                    versionFiles: r.versionFiles.join(' '),
+                };
             }, { dryRun: opts.dryRun });
             counts.staged = outcomes.filter((o) => o.result === 'done').length;
-            if (!publishing)
+            stagePlan = plan;
+            if (!publishing) {
+                counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
                 return counts;
+            }
         }
-        // Publish: what the index already holds decides skip / upload / conflict for each file.
+        // Publish: every staged wheel is read and validated first; its sha256 against what the index
+        // already holds decides skip / upload / conflict, before the first upload.
         const onIndex = new Map();
         for (const p of opts.packages)
             onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
-        const staged = new Map();
+        const validated = new Map();
+        const problems = new Map();
         for (const w of selected) {
-            const h = await head(opts.s3, opts.stagingBucket, stagingKey(w));
-            if (!h && !opts.dryRun)
-                throw new errors/* ConfigurationError */.j(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${stagingKey(w)}; run with mode "stage" (or "both") first`);
-            staged.set(w.targetFilename, { sha256: h?.Metadata?.[STAGED_SHA256], size: h?.ContentLength });
+            const key = stagingKey(w);
+            if (!(await head(opts.s3, opts.stagingBucket, key))) {
+                if (opts.dryRun)
+                    continue;
+                throw new errors/* ConfigurationError */.j(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`);
+            }
+            const path = (0,external_node_path_.join)(work, w.targetFilename);
+            await downloadObject(opts.s3, opts.stagingBucket, key, path);
+            try {
+                const digests = await fileDigests(path);
+                const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+                // Invalid wheels keep their digests too: a file already on the index with the same sha256 is skipped.
+                validated.set(w.targetFilename, {
+                    digests,
+                    metadata: v.metadata,
+                    pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
+                });
+                if (v.problems.length || !v.metadata)
+                    problems.set(w.targetFilename, v.problems.join('; ') || 'no METADATA');
+            }
+            finally {
+                (0,external_node_fs_.rmSync)(path, { force: true });
+            }
         }
         const operations = selected.map((w) => {
             const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
-            const mine = staged.get(w.targetFilename);
-            const action = !there
-                ? 'create'
-                : mine?.sha256 && there.sha256 === mine.sha256
-                    ? 'skip'
-                    : mine?.sha256
-                        ? 'conflict'
-                        : 'create';
+            const mine = validated.get(w.targetFilename)?.digests;
+            const action = !there || !mine ? 'create' : there.sha256 === mine.sha256 ? 'skip' : 'conflict';
             return {
                 id: `upload ${w.targetFilename}`,
                 kind: 'upload-wheel',
@@ -76491,7 +76710,7 @@ async function promoteToPyPI(receipt, opts) {
                     ? 'already on the index with the same sha256'
                     : action === 'conflict'
                         ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${mine.sha256}); a PyPI file name can never be reused`
-                        : mine?.sha256
+                        : mine
                             ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
                             : 'after staging',
                 bytes: mine?.size,
@@ -76505,42 +76724,19 @@ async function promoteToPyPI(receipt, opts) {
             };
         });
         const plan = { action: 'promote-pypi', operations };
+        const invalid = operations.filter((o) => o.action !== 'skip' && problems.has(o.data.filename));
+        const conflicts = operations.filter((o) => o.action === 'conflict');
+        if (conflicts.length || invalid.length) {
+            receipt.setPlan(plan, opts.dryRun);
+            if (conflicts.length)
+                throw new errors/* ConfigurationError */.j(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
+            throw new errors/* ConfigurationError */.j(`nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${problems.get(o.data.filename)}`).join(' | ')}`);
+        }
         if (opts.dryRun) {
             const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async () => undefined, { dryRun: true });
             counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
             return counts;
         }
-        const conflicts = operations.filter((o) => o.action === 'conflict');
-        if (conflicts.length) {
-            receipt.setPlan(plan, false);
-            throw new errors/* ConfigurationError */.j(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
-        }
-        // Validate every staged wheel before the first upload; keep the digests for the upload form.
-        const validated = new Map();
-        const problems = [];
-        for (const op of operations.filter((o) => o.action !== 'skip')) {
-            const path = (0,external_node_path_.join)(work, op.data.filename);
-            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
-            try {
-                const digests = await fileDigests(path);
-                const v = await validateWheel(path, opts.expect, { filename: op.data.filename, sha256: digests.sha256 });
-                if (v.sha256 !== op.data.sha256)
-                    v.problems.push(`staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`);
-                if (v.problems.length || !v.metadata || !v.wheel)
-                    problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
-                else
-                    validated.set(op.data.filename, {
-                        digests,
-                        metadata: v.metadata,
-                        pythonTag: v.wheel.pythonTag,
-                    });
-            }
-            finally {
-                (0,external_node_fs_.rmSync)(path, { force: true });
-            }
-        }
-        if (problems.length)
-            throw new errors/* ConfigurationError */.j(`nothing was uploaded; ${problems.length} staged wheel(s) failed validation: ${problems.join(' | ')}`);
         const credentials = await opts.credentials();
         const verifyAttempts = opts.verifyAttempts ?? 10;
         const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
@@ -76601,6 +76797,9 @@ async function promoteToPyPI(receipt, opts) {
         return counts;
     }
     finally {
+        if (stagePlan && receipt.plan && receipt.plan !== stagePlan) {
+            receipt.setPlan({ action: stagePlan.action, operations: [...stagePlan.operations, ...receipt.plan.operations] }, opts.dryRun);
+        }
         (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
     }
 }

@@ -4,8 +4,8 @@ import * as core from '@actions/core';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ConfigurationError } from './errors.js';
 import type { Operation, Plan } from './plan.js';
 import { releaseFiles, type IndexFile } from './pypi-index.js';
@@ -23,7 +23,7 @@ import {
 } from './wheel-selection.js';
 import { rewriteWheel, type RewriteOptions } from './wheel-rewrite.js';
 import { validateWheel, type WheelExpectations, type WheelMetadata } from './wheel-validate.js';
-import { Digests, type FileDigests } from './zip-stream.js';
+import { Digests, remoteZipSource, type FileDigests, type RandomAccess } from './zip-stream.js';
 
 /**
  * promote-pypi: select one variant per platform from the release's wheels in S3, rewrite them for
@@ -80,7 +80,6 @@ interface UploadData {
   sha256?: string;
 }
 
-export const STAGED_SHA256 = 'sha256';
 export const STAGED_SOURCE_KEY = 'source-key';
 export const STAGED_SOURCE_ETAG = 'source-etag';
 
@@ -100,6 +99,39 @@ async function head(s3: S3Client, bucket: string, key: string) {
     if (isNotFound(e)) return undefined;
     throw e;
   }
+}
+
+/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
+export function s3Access(s3: S3Client, bucket: string, key: string, size: number): RandomAccess {
+  const get = async (start: number, length: number): Promise<Readable> => {
+    const res = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }),
+    );
+    return res.Body as Readable;
+  };
+  return {
+    size,
+    async read(position, length) {
+      if (length === 0) return Buffer.alloc(0);
+      const parts: Buffer[] = [];
+      for await (const c of await get(position, length)) parts.push(c as Buffer);
+      const b = Buffer.concat(parts);
+      if (b.length !== length)
+        throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
+      return b;
+    },
+    range: (position, length) => ({
+      async *[Symbol.asyncIterator]() {
+        if (length > 0) for await (const c of await get(position, length)) yield c as Buffer;
+      },
+    }),
+  };
+}
+
+/** The whole object, front to back. */
+export async function* s3Stream(s3: S3Client, bucket: string, key: string): AsyncGenerator<Buffer> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  for await (const c of res.Body as Readable) yield c as Buffer;
 }
 
 /** Streams an object to a file. */
@@ -147,6 +179,8 @@ export function checkConfirm(packages: PackageRelease[], confirm: string[]): voi
 
 export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions): Promise<PromotionCounts> {
   const counts: PromotionCounts = { staged: 0, uploaded: 0, skipped: 0 };
+  // In mode both, the receipt's plan holds the staging and the upload operations together.
+  let stagePlan: Plan | undefined;
   const publishing = opts.mode !== 'stage';
   if (publishing && !opts.dryRun) checkConfirm(opts.packages, opts.confirm);
   const work = mkdtempSync(join(opts.workDir ?? tmpdir(), 'promote-pypi-'));
@@ -196,66 +230,94 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
         receipt,
         plan,
         async (op) => {
-          const dir = mkdtempSync(join(work, 'stage-'));
+          // One GET streams the source through the rewrite into a multipart upload: no local copy.
+          const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () =>
+            s3Stream(opts.s3, opts.bucket, op.data.key),
+          );
+          const body = new PassThrough({ highWaterMark: 1 << 20 });
+          const upload = new Upload({
+            client: opts.s3,
+            params: {
+              Bucket: opts.stagingBucket,
+              Key: op.data.stagingKey,
+              Body: body,
+              ContentType: 'application/zip',
+              Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+            },
+            partSize: 16 << 20,
+            queueSize: 4,
+          });
+          const uploaded = upload.done();
+          uploaded.catch(() => undefined);
+          let r: Awaited<ReturnType<typeof rewriteWheel>>;
           try {
-            const src = join(dir, 'source.whl');
-            await downloadObject(opts.s3, opts.bucket, op.data.key, src);
-            const out = join(dir, 'rewritten.whl');
-            const stream = createWriteStream(out, { highWaterMark: 1 << 20 });
-            const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
-            stream.end();
-            await finished(stream);
-            rmSync(src, { force: true });
-            const v = await validateWheel(out, opts.expect, { filename: r.filename, sha256: r.sha256 });
-            if (v.problems.length)
-              throw new ConfigurationError(`${r.filename} failed validation: ${v.problems.join('; ')}`);
-            await uploadFile(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
-              [STAGED_SHA256]: r.sha256,
-              [STAGED_SOURCE_KEY]: op.data.key,
-              [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
-            });
-            const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
-            if (check?.ContentLength !== r.size)
-              throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-            return {
-              sha256: r.sha256,
-              size: r.size,
-              excluded: r.excluded.length,
-              versionFiles: r.versionFiles.join(' '),
-            };
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
+            r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename });
+            const max = opts.expect.maxFileSize;
+            if (max !== undefined && r.size > max) {
+              throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
+            }
+            body.end();
+            await uploaded;
+          } catch (e) {
+            body.destroy();
+            await upload.abort().catch(() => undefined);
+            throw e;
           }
+          const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+          if (check?.ContentLength !== r.size)
+            throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+          return {
+            sha256: r.sha256,
+            size: r.size,
+            excluded: r.excluded.length,
+            versionFiles: r.versionFiles.join(' '),
+          };
         },
         { dryRun: opts.dryRun },
       );
       counts.staged = outcomes.filter((o) => o.result === 'done').length;
-      if (!publishing) return counts;
+      stagePlan = plan as Plan;
+      if (!publishing) {
+        counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
+        return counts;
+      }
     }
 
-    // Publish: what the index already holds decides skip / upload / conflict for each file.
+    // Publish: every staged wheel is read and validated first; its sha256 against what the index
+    // already holds decides skip / upload / conflict, before the first upload.
     const onIndex = new Map<string, Map<string, IndexFile>>();
     for (const p of opts.packages)
       onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
-    const staged = new Map<string, { sha256?: string; size?: number }>();
+    const validated = new Map<string, { digests: FileDigests; metadata: WheelMetadata; pythonTag: string }>();
+    const problems = new Map<string, string>();
     for (const w of selected) {
-      const h = await head(opts.s3, opts.stagingBucket, stagingKey(w));
-      if (!h && !opts.dryRun)
+      const key = stagingKey(w);
+      if (!(await head(opts.s3, opts.stagingBucket, key))) {
+        if (opts.dryRun) continue;
         throw new ConfigurationError(
-          `${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${stagingKey(w)}; run with mode "stage" (or "both") first`,
+          `${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`,
         );
-      staged.set(w.targetFilename, { sha256: h?.Metadata?.[STAGED_SHA256], size: h?.ContentLength });
+      }
+      const path = join(work, w.targetFilename);
+      await downloadObject(opts.s3, opts.stagingBucket, key, path);
+      try {
+        const digests = await fileDigests(path);
+        const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+        // Invalid wheels keep their digests too: a file already on the index with the same sha256 is skipped.
+        validated.set(w.targetFilename, {
+          digests,
+          metadata: v.metadata!,
+          pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
+        });
+        if (v.problems.length || !v.metadata) problems.set(w.targetFilename, v.problems.join('; ') || 'no METADATA');
+      } finally {
+        rmSync(path, { force: true });
+      }
     }
     const operations: Operation<UploadData>[] = selected.map((w) => {
       const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
-      const mine = staged.get(w.targetFilename);
-      const action = !there
-        ? 'create'
-        : mine?.sha256 && there.sha256 === mine.sha256
-          ? 'skip'
-          : mine?.sha256
-            ? 'conflict'
-            : 'create';
+      const mine = validated.get(w.targetFilename)?.digests;
+      const action = !there || !mine ? 'create' : there.sha256 === mine.sha256 ? 'skip' : 'conflict';
       return {
         id: `upload ${w.targetFilename}`,
         kind: 'upload-wheel',
@@ -266,7 +328,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
             ? 'already on the index with the same sha256'
             : action === 'conflict'
               ? `the index holds a different file under this name (sha256 ${there!.sha256}, staged ${mine!.sha256}); a PyPI file name can never be reused`
-              : mine?.sha256
+              : mine
                 ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
                 : 'after staging',
         bytes: mine?.size,
@@ -280,48 +342,23 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
       };
     });
     const plan: Plan<UploadData> = { action: 'promote-pypi', operations };
+    const invalid = operations.filter((o) => o.action !== 'skip' && problems.has(o.data.filename));
+    const conflicts = operations.filter((o) => o.action === 'conflict');
+    if (conflicts.length || invalid.length) {
+      receipt.setPlan(plan as Plan, opts.dryRun);
+      if (conflicts.length)
+        throw new ConfigurationError(
+          `nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`,
+        );
+      throw new ConfigurationError(
+        `nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${problems.get(o.data.filename)}`).join(' | ')}`,
+      );
+    }
     if (opts.dryRun) {
       const outcomes = await executePlan(receipt, plan, async () => undefined, { dryRun: true });
       counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
       return counts;
     }
-    const conflicts = operations.filter((o) => o.action === 'conflict');
-    if (conflicts.length) {
-      receipt.setPlan(plan as Plan, false);
-      throw new ConfigurationError(
-        `nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`,
-      );
-    }
-
-    // Validate every staged wheel before the first upload; keep the digests for the upload form.
-    const validated = new Map<string, { digests: FileDigests; metadata: WheelMetadata; pythonTag: string }>();
-    const problems: string[] = [];
-    for (const op of operations.filter((o) => o.action !== 'skip')) {
-      const path = join(work, op.data.filename);
-      await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
-      try {
-        const digests = await fileDigests(path);
-        const v = await validateWheel(path, opts.expect, { filename: op.data.filename, sha256: digests.sha256 });
-        if (v.sha256 !== op.data.sha256)
-          v.problems.push(
-            `staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`,
-          );
-        if (v.problems.length || !v.metadata || !v.wheel)
-          problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
-        else
-          validated.set(op.data.filename, {
-            digests,
-            metadata: v.metadata,
-            pythonTag: v.wheel.pythonTag,
-          });
-      } finally {
-        rmSync(path, { force: true });
-      }
-    }
-    if (problems.length)
-      throw new ConfigurationError(
-        `nothing was uploaded; ${problems.length} staged wheel(s) failed validation: ${problems.join(' | ')}`,
-      );
 
     const credentials = await opts.credentials();
     const verifyAttempts = opts.verifyAttempts ?? 10;
@@ -389,6 +426,12 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
     counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
     return counts;
   } finally {
+    if (stagePlan && receipt.plan && receipt.plan !== stagePlan) {
+      receipt.setPlan(
+        { action: stagePlan.action, operations: [...stagePlan.operations, ...receipt.plan.operations] },
+        opts.dryRun,
+      );
+    }
     rmSync(work, { recursive: true, force: true });
   }
 }

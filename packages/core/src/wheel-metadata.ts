@@ -29,15 +29,28 @@ export function parseRecord(text: string): RecordRow[] {
   };
   while (i < text.length) {
     const c = text[i]!;
+    const next = text[i + 1];
+    i++;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), (i += 2));
-      else if (c === '"') ((quoted = false), i++);
-      else ((field += c), i++);
-    } else if (c === '"') ((quoted = true), i++);
-    else if (c === ',') (fields.push(field), (field = ''), i++);
-    else if (c === '\r' && text[i + 1] === '\n') (endRow(), (i += 2));
-    else if (c === '\n' || c === '\r') (endRow(), i++);
-    else ((field += c), i++);
+      if (c === '"' && next === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else if (c === '\r' || c === '\n') {
+      if (c === '\r' && next === '\n') i++;
+      endRow();
+    } else {
+      field += c;
+    }
   }
   if (field !== '' || fields.length > 0) endRow();
   return rows;

@@ -16,7 +16,16 @@ import {
   sha256Record,
   type RecordRow,
 } from './wheel-metadata.js';
-import { EntryCheck, ZipFormatError, ZipReader, ZipWriter, type ZipEntry } from './zip-stream.js';
+import {
+  EntryCheck,
+  fileZipSource,
+  readWhole,
+  ZipFormatError,
+  ZipReader,
+  ZipWriter,
+  type ZipEntry,
+  type ZipSource,
+} from './zip-stream.js';
 
 /**
  * Turns a wheel built for the download index (`torch-2.6.0+cu126-...-linux_x86_64.whl`) into the one
@@ -112,13 +121,16 @@ async function* passThroughInflating(
   }
 }
 
-/** Rewrites the wheel at `sourcePath` into `out` (a file or upload stream); `out` is not ended. */
+/**
+ * Rewrites the wheel at `sourcePath` (a local file, or a ZipSource such as an object in S3 read in one
+ * pass) into `out` (a file or an upload stream); `out` is not ended.
+ */
 export async function rewriteWheel(
-  sourcePath: string,
+  sourcePath: string | ZipSource,
   out: Writable,
   opts: RewriteOptions = {},
 ): Promise<RewriteResult> {
-  const file = opts.sourceFilename ?? basename(sourcePath);
+  const file = opts.sourceFilename ?? (typeof sourcePath === 'string' ? basename(sourcePath) : '');
   const source = parseWheelFilename(file);
   if (!source) throw new ConfigurationError(`${file} is not a wheel file name`);
   const publicVersion = source.publicVersion;
@@ -134,7 +146,7 @@ export async function rewriteWheel(
     platformTag: renamePlatform(source.platformTag, renames),
   });
 
-  const reader = await ZipReader.open(sourcePath);
+  const reader = typeof sourcePath === 'string' ? fileZipSource(await ZipReader.open(sourcePath)) : sourcePath;
   try {
     const { folder, distribution } = distInfoOf(reader.entries, source, file);
     const newFolder = `${distribution}-${publicVersion}.dist-info`;
@@ -161,7 +173,7 @@ export async function rewriteWheel(
     const rows: RecordRow[] = [];
     const result = { changed: [] as string[], excluded: [] as string[], versionFiles: [] as string[], copiedRaw: 0 };
 
-    for (const entry of reader.entries) {
+    for await (const { entry, raw } of reader.sequential()) {
       const inDistInfo = entry.name.startsWith(`${folder}/`);
       const local = inDistInfo ? entry.name.slice(folder.length + 1) : '';
       if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local))) continue;
@@ -192,7 +204,7 @@ export async function rewriteWheel(
             compressedSize: entry.compressedSize,
             uncompressedSize: entry.uncompressedSize,
           },
-          reader.raw(entry),
+          raw,
         );
         continue;
       }
@@ -201,8 +213,25 @@ export async function rewriteWheel(
         throw new ConfigurationError(`${file}: ${entry.name} is not listed with a hash in RECORD`);
 
       let edited: Buffer | undefined;
+      let rawBytes: AsyncIterable<Buffer> = raw;
+      const special = inDistInfo ? local === 'METADATA' || local === 'WHEEL' : isVersionFile(entry.name) !== undefined;
+      if (special) {
+        // Small files read before deciding: keep their compressed bytes to copy them if unchanged.
+        const chunks: Buffer[] = [];
+        let n = 0;
+        for await (const c of raw) {
+          n += c.length;
+          if (n > SMALL_FILE_LIMIT) throw new ConfigurationError(`${file}: ${entry.name} is too large to edit`);
+          chunks.push(c);
+        }
+        rawBytes = {
+          async *[Symbol.asyncIterator]() {
+            yield* chunks;
+          },
+        };
+      }
       if (inDistInfo && local === 'METADATA') {
-        const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+        const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
         let seen: string | undefined;
         const r = replaceHeader(text, 'Version', (old) => ((seen = old), publicVersion));
         if (r.count !== 1 || seen !== source.version) {
@@ -212,7 +241,7 @@ export async function rewriteWheel(
         }
         edited = Buffer.from(r.text, 'utf8');
       } else if (inDistInfo && local === 'WHEEL') {
-        const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+        const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
         const r = replaceHeader(text, 'Tag', (tag) => {
           const parts = tag.split('-');
           if (parts.length !== 3) return tag;
@@ -221,7 +250,7 @@ export async function rewriteWheel(
         const renamed = renames.length ? dedupeHeaderLines(r.text, 'Tag') : r.text;
         if (renamed !== text) edited = Buffer.from(renamed, 'utf8');
       } else if (isVersionFile(entry.name) !== undefined) {
-        const data = await reader.read(entry, SMALL_FILE_LIMIT);
+        const data = await readWhole(entry, rawBytes, SMALL_FILE_LIMIT);
         const text = data.toString('utf8');
         if (text.includes(source.version) && source.version !== publicVersion) {
           edited = Buffer.from(text.split(source.version).join(publicVersion), 'utf8');
@@ -249,7 +278,7 @@ export async function rewriteWheel(
           uncompressedSize: entry.uncompressedSize,
           flags: entry.flags,
         },
-        passThroughInflating(entry, reader.raw(entry), (chunk) => {
+        passThroughInflating(entry, rawBytes, (chunk) => {
           hash.update(chunk);
           check.update(chunk);
         }),

@@ -234,10 +234,27 @@ export async function* inflateChunks(entry: ZipEntry, raw: AsyncIterable<Buffer>
   await feed;
 }
 
+/** Random access to an archive's bytes: a local file, or ranged GETs of an object in S3. */
+export interface RandomAccess {
+  size: number;
+  read(position: number, length: number): Promise<Buffer>;
+  range(position: number, length: number): AsyncIterable<Buffer>;
+}
+
+function fileAccess(fh: FileHandle, size: number): RandomAccess {
+  return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
+}
+
 async function readCentralDirectory(fh: FileHandle, size: number): Promise<ZipEntry[]> {
+  return readCentralDirectoryFrom(fileAccess(fh, size));
+}
+
+/** The archive's entries, from its end records and central directory (a few reads at the end). */
+export async function readCentralDirectoryFrom(src: RandomAccess): Promise<ZipEntry[]> {
+  const size = src.size;
   if (size < 22) throw new ZipFormatError('not a zip file (too small)');
   const tailLength = Math.min(size, 22 + U16_MAX + 20);
-  const tail = await readAt(fh, size - tailLength, tailLength);
+  const tail = await src.read(size - tailLength, tailLength);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
@@ -252,7 +269,7 @@ async function readCentralDirectory(fh: FileHandle, size: number): Promise<ZipEn
   const locator = eocd - 20;
   if (locator >= 0 && tail.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
     const z64At = readU64(tail, locator + 8);
-    const z64 = await readAt(fh, z64At, 56);
+    const z64 = await src.read(z64At, 56);
     if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD) throw new ZipFormatError('bad zip64 end of central directory record');
     count = readU64(z64, 32);
     cdSize = readU64(z64, 40);
@@ -265,7 +282,7 @@ async function readCentralDirectory(fh: FileHandle, size: number): Promise<ZipEn
   const entries: ZipEntry[] = [];
   let pending: Buffer = Buffer.alloc(0);
   let at = 0;
-  for await (const chunk of readRange(fh, cdOffset, cdSize)) {
+  for await (const chunk of src.range(cdOffset, cdSize)) {
     pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
     at = 0;
     while (pending.length - at >= 46) {
@@ -298,9 +315,14 @@ function parseCentral(h: Buffer, nameLen: number, extraLen: number, commentLen: 
     if (id === 0x0001) {
       let q = p + 4;
       // Only the fields saturated in the fixed header are present, in this order.
-      if (uncompressedSize === U32_MAX) ((uncompressedSize = readU64(extra, q)), (q += 8));
-      if (compressedSize === U32_MAX) ((compressedSize = readU64(extra, q)), (q += 8));
-      if (localHeaderOffset === U32_MAX) ((localHeaderOffset = readU64(extra, q)), (q += 8));
+      const next = (): number => {
+        const v = readU64(extra, q);
+        q += 8;
+        return v;
+      };
+      if (uncompressedSize === U32_MAX) uncompressedSize = next();
+      if (compressedSize === U32_MAX) compressedSize = next();
+      if (localHeaderOffset === U32_MAX) localHeaderOffset = next();
     }
     p += 4 + len;
   }
@@ -456,7 +478,10 @@ export class ZipWriter {
     let body = data;
     if (!opts.store && !name.endsWith('/') && data.length > 0) {
       const deflated = zlib.deflateRawSync(data, { level: 6 });
-      if (deflated.length < data.length) ((method = 8), (body = deflated));
+      if (deflated.length < data.length) {
+        method = 8;
+        body = deflated;
+      }
     }
     const e = this.begin({
       ...opts,
@@ -574,4 +599,128 @@ export class Digests {
       size: this.size,
     };
   }
+}
+
+/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
+export class ByteReader {
+  private readonly it: AsyncIterator<Buffer>;
+  private buf: Buffer = Buffer.alloc(0);
+  constructor(
+    source: AsyncIterable<Buffer>,
+    public position = 0,
+  ) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  private async more(): Promise<void> {
+    const next = await this.it.next();
+    if (next.done) throw new ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
+    this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
+  }
+
+  async read(n: number): Promise<Buffer> {
+    while (this.buf.length < n) await this.more();
+    const out = this.buf.subarray(0, n);
+    this.buf = this.buf.subarray(n);
+    this.position += n;
+    return out;
+  }
+
+  /** Yields exactly `n` bytes in chunks as they arrive. */
+  async *take(n: number): AsyncGenerator<Buffer> {
+    let left = n;
+    while (left > 0) {
+      if (this.buf.length === 0) await this.more();
+      const k = Math.min(left, this.buf.length);
+      const out = this.buf.subarray(0, k);
+      this.buf = this.buf.subarray(k);
+      this.position += k;
+      left -= k;
+      yield out;
+    }
+  }
+
+  async skipTo(position: number): Promise<void> {
+    if (position < this.position) throw new ZipFormatError(`entries overlap at ${position}`);
+    for await (const _ of this.take(position - this.position)) void _;
+  }
+}
+
+/**
+ * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
+ * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
+ * whatever is left is skipped.
+ */
+export async function* sequentialEntries(
+  entries: readonly ZipEntry[],
+  stream: AsyncIterable<Buffer>,
+): AsyncGenerator<{ entry: ZipEntry; raw: AsyncIterable<Buffer> }> {
+  const reader = new ByteReader(stream);
+  for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+    await reader.skipTo(entry.localHeaderOffset);
+    const header = await reader.read(30);
+    if (header.readUInt32LE(0) !== SIG_LOCAL)
+      throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+    if (entry.flags & FLAG_ENCRYPTED) throw new ZipFormatError(`${entry.name} is encrypted`);
+    await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
+    const end = reader.position + entry.compressedSize;
+    yield { entry, raw: reader.take(entry.compressedSize) };
+    await reader.skipTo(end);
+  }
+}
+
+/** An archive read once front to back, with random access for the few small entries read first. */
+export interface ZipSource {
+  entries: ZipEntry[];
+  /** A whole (small) entry, uncompressed and checked, by random access. */
+  read(entry: ZipEntry, limit?: number): Promise<Buffer>;
+  /** Every entry once, in stored order, with its compressed bytes. */
+  sequential(): AsyncGenerator<{ entry: ZipEntry; raw: AsyncIterable<Buffer> }>;
+  close(): Promise<void>;
+}
+
+/** Uncompresses and checks a whole small entry from its compressed bytes. */
+export async function readWhole(entry: ZipEntry, raw: AsyncIterable<Buffer>, limit = 64 << 20): Promise<Buffer> {
+  if (entry.uncompressedSize > limit) {
+    throw new ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
+  }
+  const check = new EntryCheck(entry);
+  const parts: Buffer[] = [];
+  for await (const chunk of inflateChunks(entry, raw)) {
+    check.update(chunk);
+    parts.push(chunk);
+  }
+  check.finish();
+  return Buffer.concat(parts);
+}
+
+export function fileZipSource(reader: ZipReader): ZipSource {
+  return {
+    entries: reader.entries,
+    read: (entry, limit) => reader.read(entry, limit),
+    async *sequential() {
+      for (const entry of [...reader.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset))
+        yield { entry, raw: reader.raw(entry) };
+    },
+    close: () => reader.close(),
+  };
+}
+
+/**
+ * A zip that is not on disk (an object in S3): the central directory and small entries come from
+ * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
+ */
+export async function remoteZipSource(access: RandomAccess, stream: () => AsyncIterable<Buffer>): Promise<ZipSource> {
+  const entries = await readCentralDirectoryFrom(access);
+  return {
+    entries,
+    async read(entry, limit) {
+      const header = await access.read(entry.localHeaderOffset, 30);
+      if (header.readUInt32LE(0) !== SIG_LOCAL) throw new ZipFormatError(`no local header for ${entry.name}`);
+      const at = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+      return readWhole(entry, access.range(at, entry.compressedSize), limit);
+    },
+    sequential: () => sequentialEntries(entries, stream()),
+    close: async () => undefined,
+  };
 }
