@@ -34,6 +34,8 @@ const arg = (name: string, fallback: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const MIB = arg('mib', 1024);
+// --action-only skips the baselines (for profiling the action alone).
+const ACTION_ONLY = process.argv.includes('--action-only');
 const CREDS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 Object.assign(process.env, CREDS);
 const SOURCE = 'torch-2.6.0+cu126-cp311-cp311-linux_x86_64.whl';
@@ -167,6 +169,10 @@ async function main(): Promise<void> {
       return { down, edit, up, total: down + edit + up };
     };
 
+    if (ACTION_ONLY) {
+      log(`promote-pypi (dist/index.js): ${actionSeconds.toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB`);
+      return;
+    }
     const shell = await baseline('shell', (src, out, dir) =>
       sh('bash', ['-c', SHELL_REWRITE, 'rewrite', src, out, dir]),
     );

@@ -74860,6 +74860,8 @@ function createS3Client(opts = {}) {
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
         retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
+        // Resolve each command's middleware stack once, not on every send: thousands of copies.
+        cacheMiddleware: true,
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
@@ -75617,6 +75619,9 @@ async function promote(client, receipt, opts) {
     if (opts.dryRun) {
         for (const o of await applyPlan(plan, async () => undefined, { dryRun: true }))
             record(o);
+        const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+        if (conflicts > 0)
+            core.warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
         return result;
     }
     assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
@@ -76628,7 +76633,7 @@ async function promoteToPyPI(receipt, opts) {
                         ContentType: 'application/zip',
                         Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
                     },
-                    partSize: 16 << 20,
+                    partSize: 8 << 20,
                     queueSize: 4,
                 });
                 const uploaded = upload.done();

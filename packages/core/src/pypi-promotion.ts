@@ -244,7 +244,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
               ContentType: 'application/zip',
               Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
             },
-            partSize: 16 << 20,
+            partSize: 8 << 20,
             queueSize: 4,
           });
           const uploaded = upload.done();
