@@ -40822,8 +40822,10 @@ function planSummaryLine(plan) {
 /** Prints the plan to the log; dry-run and real runs print it identically. */
 function logPlan(plan, dryRun) {
     core/* info */.pq(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
-    if (plan.operations.length > 0)
-        core/* info */.pq(textTable(PLAN_HEADER, planRows(plan, []), 100));
+    // Before anything runs there are no results yet: the log shows what will be done and why.
+    const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
+    if (rows.length > 0)
+        core/* info */.pq(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
 }
 function logTable(t) {
     core/* info */.pq(`\n${t.title}\n${textTable(t.header, t.rows)}`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getBoolean } from '@release-actions/core';
@@ -7,6 +7,10 @@ import { buildCoreRepo, buildDomainRepo, liveBranches } from '@release-actions/t
 import { startGitHubServer } from '@release-actions/testkit/github/index';
 import { releaseBucketLayout } from '@release-actions/testkit/s3/release-layout';
 import { startS3Server } from '@release-actions/testkit/s3/server';
+import type { SeedObject } from '@release-actions/testkit/s3/seed';
+import { startPyPIServer } from '@release-actions/testkit/pypi/server';
+import { buildWheel } from '@release-actions/testkit/wheels';
+import { parseWheelFilename } from '@release-actions/core/artifact-name';
 import { listActions, runAction } from './run-action.js';
 
 /**
@@ -17,6 +21,14 @@ import { listActions, runAction } from './run-action.js';
 
 const RELEASE = { torch: '2.6.0', torchvision: '0.21.0', torchaudio: '2.6.0' };
 const TOKEN = 'ghs_rehearsal';
+const PYPI_TOKEN = 'pypi-rehearsal-token';
+/** Today's practice with this bucket's builds: which variant reaches PyPI for each platform. */
+const PYPI_VARIANTS = [
+  'linux_x86_64=cu124.with.pypi.cudnn',
+  'manylinux_2_28_aarch64=cpu',
+  'win_amd64=cpu',
+  'macosx_*=',
+];
 
 interface Step {
   title: string;
@@ -66,8 +78,12 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
     const s3 = await startS3Server();
     stops.push(() => s3.stop());
     const layout = releaseBucketLayout({ packages: RELEASE, scale: 6 });
-    await s3.seed('pytorch', layout.entries);
+    mkdirSync(join(work, 'wheels'));
+    await s3.seed('pytorch', await withRealWheels(layout.entries, new Set(layout.release), join(work, 'wheels')));
     await s3.seed('pytorch-backup', []);
+    const pypi = await startPyPIServer({ tokens: [PYPI_TOKEN] });
+    stops.push(() => pypi.stop());
+    log(`PyPI stand-in: ${pypi.url}`);
     log(
       `S3 stand-in: ${s3.endpoint}, s3://pytorch seeded with ${layout.entries.length} objects (${layout.release.length} in the release)`,
     );
@@ -83,6 +99,18 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
     const packages = Object.entries({ ...RELEASE, libtorch: RELEASE.torch })
       .map(([k, v]) => `${k}=${v}`)
       .join(', ');
+    const versions = [...new Set(Object.values(RELEASE))].join(', ');
+    const pypiInputs = {
+      packages: Object.entries(RELEASE)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+      variants: PYPI_VARIANTS.join('\n'),
+      'platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
+      'expect-requires-python': '>=3.9.0',
+      'repository-url': pypi.uploadUrl,
+      'index-url': pypi.url,
+      password: PYPI_TOKEN,
+    };
 
     const steps: Step[] = [
       {
@@ -167,6 +195,26 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
           o['promoted-count'] === '0' ? undefined : `a re-run must copy nothing, got ${o['promoted-count']}`,
       },
       {
+        title: 'Plan the PyPI publication: stage, validate, upload (dry run)',
+        action: 'promote-pypi',
+        inputs: { ...s3Inputs, ...pypiInputs },
+      },
+      {
+        title: 'Stage the PyPI wheels, validate them all, then publish them once',
+        action: 'promote-pypi',
+        writes: true,
+        inputs: { ...s3Inputs, ...pypiInputs, 'dry-run': 'false', confirm: versions },
+        check: (o) => (Number(o['uploaded']) > 0 ? undefined : `expected uploads, got uploaded=${o['uploaded']}`),
+      },
+      {
+        title: 'Publish again: every file is already on PyPI with the same sha256',
+        action: 'promote-pypi',
+        writes: true,
+        inputs: { ...s3Inputs, ...pypiInputs, 'dry-run': 'false', confirm: versions },
+        check: (o) =>
+          o['uploaded'] === '0' ? undefined : `a re-run must upload nothing, got uploaded=${o['uploaded']}`,
+      },
+      {
         title: 'Tag the final release v2.6.0 on the latest release candidate',
         action: 'tag-rc',
         writes: true,
@@ -206,9 +254,29 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
   }
 }
 
+/** Gives the release's wheels real contents (the layout's other objects are opaque bytes). */
+async function withRealWheels(entries: SeedObject[], release: Set<string>, dir: string): Promise<SeedObject[]> {
+  return Promise.all(
+    entries.map(async (entry) => {
+      const wheel = release.has(entry.key) ? parseWheelFilename(entry.key.split('/').pop()!) : undefined;
+      if (!wheel) return entry;
+      const built = await buildWheel({
+        name: wheel.distribution,
+        version: wheel.version,
+        pythonTag: wheel.pythonTag,
+        abiTag: wheel.abiTag,
+        platform: wheel.platformTag,
+        requiresPython: '>=3.9.0',
+        dir,
+      });
+      return { key: entry.key, body: readFileSync(built.path), contentType: entry.contentType };
+    }),
+  );
+}
+
 function describe(inputs: Record<string, string>): string {
   return Object.entries(inputs)
-    .filter(([k]) => k !== 'github-token')
+    .filter(([k]) => k !== 'github-token' && k !== 'password')
     .map(([k, v]) => `--${k} ${JSON.stringify(v)}`)
     .join(' ');
 }

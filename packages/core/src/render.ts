@@ -39,7 +39,9 @@ export function planSummaryLine(plan: Plan): string {
 /** Prints the plan to the log; dry-run and real runs print it identically. */
 export function logPlan(plan: Plan, dryRun: boolean): void {
   core.info(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
-  if (plan.operations.length > 0) core.info(textTable(PLAN_HEADER, planRows(plan, []), 100));
+  // Before anything runs there are no results yet: the log shows what will be done and why.
+  const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
+  if (rows.length > 0) core.info(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
 }
 
 export function logTable(t: Table): void {
