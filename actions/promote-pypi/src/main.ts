@@ -1,22 +1,20 @@
 import * as core from '@actions/core';
+import { ConfigurationError } from '@release-actions/core/errors';
 import {
-  ConfigurationError,
-  createS3Client,
-  DEFAULT_VARIANTS,
   getBoolean,
   getByteSize,
   getEnum,
   getSecret,
   getString,
-  mintTrustedPublishingToken,
-  normalizePrefix,
   parseKeyValueLines,
-  parseRequestedPackages,
-  parseVariants,
-  promoteToPyPI,
   splitList,
-  type Receipt,
-} from '@release-actions/core';
+} from '@release-actions/core/inputs';
+import { mintTrustedPublishingToken } from '@release-actions/core/pypi-index';
+import { promoteToPyPI } from '@release-actions/core/pypi-promotion';
+import type { Receipt } from '@release-actions/core/receipt';
+import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release-selection';
+import { createS3Client } from '@release-actions/core/s3-client';
+import { DEFAULT_VARIANTS, parseVariants } from '@release-actions/core/wheel-selection';
 
 function lines(value: string): string[] {
   return value
