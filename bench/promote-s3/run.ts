@@ -16,7 +16,7 @@
  *     package, in one pass, server-side copies.
  * Printed: wall time of each, the ratios, the objects each copied, and the action's peak RSS.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -158,12 +158,42 @@ async function main(): Promise<void> {
   const latencies = (process.argv.includes('--latency') ? process.argv[process.argv.indexOf('--latency') + 1]! : '0,20')
     .split(',')
     .map(Number);
+  const runs = arg('runs', 3);
   const results: string[] = [];
-  for (const latency of latencies) results.push(await scenario(entries, release, bytes, latency));
+  const summary: string[] = [];
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const latency of latencies) {
+    const each: ScenarioResult[] = [];
+    for (let r = 0; r < runs; r++) {
+      const one = await scenario(entries, release, bytes, latency, r);
+      each.push(one);
+      results.push(one.text);
+    }
+    const m = (k: keyof ScenarioResult['seconds']): number => median(each.map((e) => e.seconds[k]));
+    const rss = Math.max(...each.map((e) => e.rssMiB));
+    summary.push(
+      `${latency} ms per request, median of ${runs}: promote-s3 ${m('action').toFixed(2)} s (with index ${m('indexed').toFixed(2)} s), ` +
+        `AWS CLI ${m('aws').toFixed(2)} s (${(m('aws') / m('action')).toFixed(1)}x), rclone ${m('rclone').toFixed(2)} s (${(m('rclone') / m('action')).toFixed(1)}x); ` +
+        `peak RSS ${rss.toFixed(0)} MiB`,
+    );
+  }
+  results.push(['summary:', ...summary].join('\n'));
   console.log(`\n${results.join('\n\n')}`);
 }
 
-async function scenario(entries: SeedObject[], release: Set<string>, bytes: number, latency: number): Promise<string> {
+interface ScenarioResult {
+  text: string;
+  seconds: { action: number; indexed: number; aws: number; rclone: number };
+  rssMiB: number;
+}
+
+async function scenario(
+  entries: SeedObject[],
+  release: Set<string>,
+  bytes: number,
+  latency: number,
+  rotation: number,
+): Promise<ScenarioResult> {
   const lines: string[] = [];
   const log = (line: string): void => {
     lines.push(line);
@@ -178,6 +208,7 @@ async function scenario(entries: SeedObject[], release: Set<string>, bytes: numb
   };
   const t0 = Date.now();
   for (const b of Object.values(buckets)) await server.seed(b, entries, 32);
+  execFileSync('sync'); // written-back pages must not slow whichever tool runs first
   server.latencyMs = latency;
   log(
     `seeded ${Object.keys(buckets).length} buckets x ${entries.length} objects (${(bytes / 1e6).toFixed(1)} MB each) in ${((Date.now() - t0) / 1000).toFixed(1)} s; ` +
@@ -234,42 +265,39 @@ async function scenario(entries: SeedObject[], release: Set<string>, bytes: numb
     connections[name] = server.connections - opened;
     return r;
   };
-  const action = await measure('action', () => runAction(buckets.action, false));
-  const indexed = await measure('indexed', () => runAction(buckets.indexed, true));
-
   const awsEnv = cleanEnv({
     ...CREDS,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   });
-  const awsStart = process.hrtime.bigint();
-  const awsCpu = process.cpuUsage();
-  for (const [p, v] of Object.entries(PACKAGES)) {
-    const r = await runTimed(
-      '/usr/bin/aws',
-      [
-        's3',
-        'cp',
-        '--recursive',
-        '--only-show-errors',
-        '--endpoint-url',
-        server.endpoint,
-        `s3://${buckets.aws}/whl/test/`,
-        `s3://${buckets.aws}/whl/`,
-        '--exclude',
-        '*',
-        '--include',
-        `*${p}-${v}*`,
-      ],
-      awsEnv,
-    );
-    check(`aws s3 cp (${p})`, r);
-  }
-  const awsSeconds = Number(process.hrtime.bigint() - awsStart) / 1e9;
-  const awsCpuD = process.cpuUsage(awsCpu);
-  serverCpu['aws'] = (awsCpuD.user + awsCpuD.system) / 1e6;
-
+  const runAws = async (): Promise<Timed> => {
+    const start = process.hrtime.bigint();
+    let output = '';
+    for (const [p, v] of Object.entries(PACKAGES)) {
+      const r = await runTimed(
+        '/usr/bin/aws',
+        [
+          's3',
+          'cp',
+          '--recursive',
+          '--only-show-errors',
+          '--endpoint-url',
+          server.endpoint,
+          `s3://${buckets.aws}/whl/test/`,
+          `s3://${buckets.aws}/whl/`,
+          '--exclude',
+          '*',
+          '--include',
+          `*${p}-${v}*`,
+        ],
+        awsEnv,
+      );
+      check(`aws s3 cp (${p})`, r);
+      output += r.output;
+    }
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code: 0, output };
+  };
   const rcloneEnv = cleanEnv({
     RCLONE_CONFIG_BENCH_TYPE: 's3',
     RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
@@ -281,8 +309,8 @@ async function scenario(entries: SeedObject[], release: Set<string>, bytes: numb
     RCLONE_CONFIG: join(work, 'rclone.conf'),
   });
   const includes = Object.entries(PACKAGES).flatMap(([p, v]) => ['--include', `*${p}-${v}*`]);
-  const rclone = await measure('rclone', () =>
-    runTimed(
+  const runRclone = async (): Promise<Timed> => {
+    const r = await runTimed(
       '/usr/bin/rclone',
       [
         'copy',
@@ -295,9 +323,27 @@ async function scenario(entries: SeedObject[], release: Set<string>, bytes: numb
         ...includes,
       ],
       rcloneEnv,
-    ),
-  );
-  check('rclone copy', rclone);
+    );
+    check('rclone copy', r);
+    return r;
+  };
+
+  // The order rotates from run to run, so no tool always goes first after seeding (or last).
+  const tools = [
+    ['action', () => runAction(buckets.action, false)],
+    ['indexed', () => runAction(buckets.indexed, true)],
+    ['aws', runAws],
+    ['rclone', runRclone],
+  ] as const;
+  const timed: Record<string, Timed & { rssMiB?: number; cpuSeconds?: number }> = {};
+  for (let i = 0; i < tools.length; i++) {
+    const [name, fn] = tools[(i + rotation) % tools.length]!;
+    timed[name] = await measure(name, fn);
+  }
+  const action = timed['action'] as Timed & { rssMiB: number; cpuSeconds: number };
+  const indexed = timed['indexed'] as Timed & { rssMiB: number; cpuSeconds: number };
+  const awsSeconds = timed['aws']!.seconds;
+  const rclone = timed['rclone']!;
 
   const copied = async (bucket: string): Promise<number> => {
     const keys = (await listAll(client, bucket, 'whl/')).map((o) => o.key);
@@ -361,7 +407,11 @@ async function scenario(entries: SeedObject[], release: Set<string>, bytes: numb
     rclone.seconds > action.seconds &&
     Math.max(action.rssMiB, indexed.rssMiB) < 256;
   log(`target (>= 3x AWS CLI, faster than rclone, RSS < 256 MiB): ${ok ? 'met' : 'NOT met'}`);
-  return lines.join('\n');
+  return {
+    text: lines.join('\n'),
+    seconds: { action: action.seconds, indexed: indexed.seconds, aws: awsSeconds, rclone: rclone.seconds },
+    rssMiB: Math.max(action.rssMiB, indexed.rssMiB),
+  };
 }
 
 await main();

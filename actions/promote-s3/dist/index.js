@@ -65889,7 +65889,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* reexport */ run)
 });
 
-// UNUSED EXPORTS: DEFAULT_IDENTITY, DEFAULT_VARIANTS, DOS_EPOCH, Digests, EntryCheck, Git, GitError, GitHubAuthError, Receipt, SHA256_METADATA, SOURCE_ETAG_METADATA, STAGED_SHA256, STAGED_SOURCE_ETAG, STAGED_SOURCE_KEY, Semaphore, TRUSTED_PUBLISHING_HELP, WORKFLOW_PERMISSION_HINT, ZipFormatError, ZipReader, ZipWriter, applyPlan, assertNoConflicts, authConfig, backoffDelay, checkConfirm, checkRepoPath, compareObjects, compareVersions, compileGlobs, configEnv, copyObject, copySource, countBy, crc32, createGitHubClient, dedupeHeaderLines, encodeRfc3986, ensureBumpPullRequest, executePlan, expandPlaceholders, expandTags, fileLink, filesByProject, finalTag, findBumpPullRequest, formatRecord, formatVersion, formatWheelFilename, getDuration, getEnum, getKeyValues, getSecret, globToRegExp, headObject, headerValue, headerValues, inflateChunks, isConfigurationError, isIndexable, isMultipartEtag, isNotFound, isPinnedPath, keyToHref, listAll, logPlan, logTable, matchesRelease, metadataFromText, mintTrustedPublishingToken, nextMinorDev, normalizeName, objectSha256, parseArtifactName, parseByteSize, parseCondaFilename, parseCutVersion, parseDuration, parseHeaders, parseIdentity, parseIndexLinks, parseKeyValueLines, parseKeyValues, parseLibtorchFilename, parseProjectPage, parseRcInput, parseRecord, parseReleaseBranch, parseReleaseVersion, parseRootPage, parseSdistFilename, parseTag, parseVariants, parseVersion, parseVersionTxt, parseWheelFilename, partSizeFor, passesVariants, pinWorkflowContent, planBranchCut, planPromotion, planSummaryLine, planTag, planVersionBump, postUpload, promoteToPyPI, publicVersion, pushBranches, pushTag, pushVersionBump, rcTag, readRange, readReleaseFiles, receiptPath, recordHash, regenerateFolderIndex, releaseBranch, releaseEdits, releaseFiles, renamePlatform, renderEdits, renderProjectPage, renderRootPage, replaceHeader, resolveRemoteRef, rewriteWheel, s3ErrorCode, s3HttpStatus, selectRelease, selectWheels, selectionMatrix, sha256Record, sleep, splitList, stagingPrefixFor, storedSha256, streamSha256, textTable, tryParseVersion, unquoteEtag, uploadError, uploadFields, validateWheel, verifyCopy, verifyListed, withRetry, writeReceipt, writeSummary
+// UNUSED EXPORTS: ByteReader, DEFAULT_IDENTITY, DEFAULT_VARIANTS, DOS_EPOCH, Digests, EntryCheck, Git, GitError, GitHubAuthError, Receipt, SHA256_METADATA, SOURCE_ETAG_METADATA, STAGED_SOURCE_ETAG, STAGED_SOURCE_KEY, Semaphore, TRUSTED_PUBLISHING_HELP, WORKFLOW_PERMISSION_HINT, ZipFormatError, ZipReader, ZipWriter, applyPlan, assertNoConflicts, authConfig, backoffDelay, checkConfirm, checkRepoPath, compareObjects, compareVersions, compileGlobs, configEnv, copyObject, copySource, countBy, crc32, createGitHubClient, dedupeHeaderLines, downloadObject, encodeRfc3986, ensureBumpPullRequest, executePlan, expandPlaceholders, expandTags, fileLink, fileZipSource, filesByProject, finalTag, findBumpPullRequest, formatRecord, formatVersion, formatWheelFilename, getDuration, getEnum, getKeyValues, getSecret, globToRegExp, headObject, headerValue, headerValues, inflateChunks, isConfigurationError, isIndexable, isMultipartEtag, isNotFound, isPinnedPath, keyToHref, listAll, logPlan, logTable, matchesRelease, metadataFromText, mintTrustedPublishingToken, nextMinorDev, normalizeName, objectSha256, parseArtifactName, parseByteSize, parseCondaFilename, parseCutVersion, parseDuration, parseHeaders, parseIdentity, parseIndexLinks, parseKeyValueLines, parseKeyValues, parseLibtorchFilename, parseProjectPage, parseRcInput, parseRecord, parseReleaseBranch, parseReleaseVersion, parseRootPage, parseSdistFilename, parseTag, parseVariants, parseVersion, parseVersionTxt, parseWheelFilename, partSizeFor, passesVariants, pinWorkflowContent, planBranchCut, planPromotion, planSummaryLine, planTag, planVersionBump, postUpload, promoteToPyPI, publicVersion, pushBranches, pushTag, pushVersionBump, rcTag, readCentralDirectoryFrom, readRange, readReleaseFiles, readWhole, receiptPath, recordHash, regenerateFolderIndex, releaseBranch, releaseEdits, releaseFiles, remoteZipSource, renamePlatform, renderEdits, renderProjectPage, renderRootPage, replaceHeader, resolveRemoteRef, rewriteWheel, s3Access, s3ErrorCode, s3HttpStatus, s3Stream, selectRelease, selectWheels, selectionMatrix, sequentialEntries, sha256Record, sleep, splitList, stagingPrefixFor, storedSha256, streamSha256, textTable, tryParseVersion, unquoteEtag, uploadError, uploadFields, uploadFile, validateWheel, verifyCopy, verifyListed, withRetry, writeReceipt, writeSummary
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 /**
@@ -69097,8 +69097,10 @@ function planSummaryLine(plan) {
 /** Prints the plan to the log; dry-run and real runs print it identically. */
 function render_logPlan(plan, dryRun) {
     info(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
-    if (plan.operations.length > 0)
-        info(textTable(PLAN_HEADER, planRows(plan, []), 100));
+    // Before anything runs there are no results yet: the log shows what will be done and why.
+    const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
+    if (rows.length > 0)
+        info(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
 }
 function logTable(t) {
     info(`\n${t.title}\n${textTable(t.header, t.rows)}`);
@@ -70335,11 +70337,19 @@ async function* inflateChunks(entry, raw) {
     }
     await feed;
 }
+function fileAccess(fh, size) {
+    return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
+}
 async function readCentralDirectory(fh, size) {
+    return readCentralDirectoryFrom(fileAccess(fh, size));
+}
+/** The archive's entries, from its end records and central directory (a few reads at the end). */
+async function readCentralDirectoryFrom(src) {
+    const size = src.size;
     if (size < 22)
         throw new zip_stream_ZipFormatError('not a zip file (too small)');
     const tailLength = Math.min(size, 22 + U16_MAX + 20);
-    const tail = await readAt(fh, size - tailLength, tailLength);
+    const tail = await src.read(size - tailLength, tailLength);
     let eocd = -1;
     for (let i = tail.length - 22; i >= 0; i--) {
         if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
@@ -70355,7 +70365,7 @@ async function readCentralDirectory(fh, size) {
     const locator = eocd - 20;
     if (locator >= 0 && tail.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
         const z64At = readU64(tail, locator + 8);
-        const z64 = await readAt(fh, z64At, 56);
+        const z64 = await src.read(z64At, 56);
         if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
             throw new zip_stream_ZipFormatError('bad zip64 end of central directory record');
         count = readU64(z64, 32);
@@ -70370,7 +70380,7 @@ async function readCentralDirectory(fh, size) {
     const entries = [];
     let pending = Buffer.alloc(0);
     let at = 0;
-    for await (const chunk of readRange(fh, cdOffset, cdSize)) {
+    for await (const chunk of src.range(cdOffset, cdSize)) {
         pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
         at = 0;
         while (pending.length - at >= 46) {
@@ -70405,12 +70415,17 @@ function parseCentral(h, nameLen, extraLen, commentLen) {
         if (id === 0x0001) {
             let q = p + 4;
             // Only the fields saturated in the fixed header are present, in this order.
+            const next = () => {
+                const v = readU64(extra, q);
+                q += 8;
+                return v;
+            };
             if (uncompressedSize === U32_MAX)
-                ((uncompressedSize = readU64(extra, q)), (q += 8));
+                uncompressedSize = next();
             if (compressedSize === U32_MAX)
-                ((compressedSize = readU64(extra, q)), (q += 8));
+                compressedSize = next();
             if (localHeaderOffset === U32_MAX)
-                ((localHeaderOffset = readU64(extra, q)), (q += 8));
+                localHeaderOffset = next();
         }
         p += 4 + len;
     }
@@ -70539,8 +70554,10 @@ class zip_stream_ZipWriter {
         let body = data;
         if (!opts.store && !name.endsWith('/') && data.length > 0) {
             const deflated = zlib.deflateRawSync(data, { level: 6 });
-            if (deflated.length < data.length)
-                ((method = 8), (body = deflated));
+            if (deflated.length < data.length) {
+                method = 8;
+                body = deflated;
+            }
         }
         const e = this.begin({
             ...opts,
@@ -70656,6 +70673,114 @@ class zip_stream_Digests {
         };
     }
 }
+/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
+class ByteReader {
+    position;
+    it;
+    buf = Buffer.alloc(0);
+    constructor(source, position = 0) {
+        this.position = position;
+        this.it = source[Symbol.asyncIterator]();
+    }
+    async more() {
+        const next = await this.it.next();
+        if (next.done)
+            throw new zip_stream_ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
+        this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
+    }
+    async read(n) {
+        while (this.buf.length < n)
+            await this.more();
+        const out = this.buf.subarray(0, n);
+        this.buf = this.buf.subarray(n);
+        this.position += n;
+        return out;
+    }
+    /** Yields exactly `n` bytes in chunks as they arrive. */
+    async *take(n) {
+        let left = n;
+        while (left > 0) {
+            if (this.buf.length === 0)
+                await this.more();
+            const k = Math.min(left, this.buf.length);
+            const out = this.buf.subarray(0, k);
+            this.buf = this.buf.subarray(k);
+            this.position += k;
+            left -= k;
+            yield out;
+        }
+    }
+    async skipTo(position) {
+        if (position < this.position)
+            throw new zip_stream_ZipFormatError(`entries overlap at ${position}`);
+        for await (const _ of this.take(position - this.position))
+            void _;
+    }
+}
+/**
+ * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
+ * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
+ * whatever is left is skipped.
+ */
+async function* sequentialEntries(entries, stream) {
+    const reader = new ByteReader(stream);
+    for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
+        await reader.skipTo(entry.localHeaderOffset);
+        const header = await reader.read(30);
+        if (header.readUInt32LE(0) !== SIG_LOCAL)
+            throw new zip_stream_ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+        if (entry.flags & FLAG_ENCRYPTED)
+            throw new zip_stream_ZipFormatError(`${entry.name} is encrypted`);
+        await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
+        const end = reader.position + entry.compressedSize;
+        yield { entry, raw: reader.take(entry.compressedSize) };
+        await reader.skipTo(end);
+    }
+}
+/** Uncompresses and checks a whole small entry from its compressed bytes. */
+async function zip_stream_readWhole(entry, raw, limit = 64 << 20) {
+    if (entry.uncompressedSize > limit) {
+        throw new zip_stream_ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
+    }
+    const check = new zip_stream_EntryCheck(entry);
+    const parts = [];
+    for await (const chunk of inflateChunks(entry, raw)) {
+        check.update(chunk);
+        parts.push(chunk);
+    }
+    check.finish();
+    return Buffer.concat(parts);
+}
+function zip_stream_fileZipSource(reader) {
+    return {
+        entries: reader.entries,
+        read: (entry, limit) => reader.read(entry, limit),
+        async *sequential() {
+            for (const entry of [...reader.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset))
+                yield { entry, raw: reader.raw(entry) };
+        },
+        close: () => reader.close(),
+    };
+}
+/**
+ * A zip that is not on disk (an object in S3): the central directory and small entries come from
+ * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
+ */
+async function zip_stream_remoteZipSource(access, stream) {
+    const entries = await readCentralDirectoryFrom(access);
+    return {
+        entries,
+        async read(entry, limit) {
+            const header = await access.read(entry.localHeaderOffset, 30);
+            if (header.readUInt32LE(0) !== SIG_LOCAL)
+                throw new zip_stream_ZipFormatError(`no local header for ${entry.name}`);
+            const at = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+            return zip_stream_readWhole(entry, access.range(at, entry.compressedSize), limit);
+        },
+        sequential: () => sequentialEntries(entries, stream()),
+        close: async () => undefined,
+    };
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel-metadata.ts
 
@@ -70676,24 +70801,35 @@ function wheel_metadata_parseRecord(text) {
     };
     while (i < text.length) {
         const c = text[i];
+        const next = text[i + 1];
+        i++;
         if (quoted) {
-            if (c === '"' && text[i + 1] === '"')
-                ((field += '"'), (i += 2));
-            else if (c === '"')
-                ((quoted = false), i++);
-            else
-                ((field += c), i++);
+            if (c === '"' && next === '"') {
+                field += '"';
+                i++;
+            }
+            else if (c === '"') {
+                quoted = false;
+            }
+            else {
+                field += c;
+            }
         }
-        else if (c === '"')
-            ((quoted = true), i++);
-        else if (c === ',')
-            (fields.push(field), (field = ''), i++);
-        else if (c === '\r' && text[i + 1] === '\n')
-            (endRow(), (i += 2));
-        else if (c === '\n' || c === '\r')
-            (endRow(), i++);
-        else
-            ((field += c), i++);
+        else if (c === '"') {
+            quoted = true;
+        }
+        else if (c === ',') {
+            fields.push(field);
+            field = '';
+        }
+        else if (c === '\r' || c === '\n') {
+            if (c === '\r' && next === '\n')
+                i++;
+            endRow();
+        }
+        else {
+            field += c;
+        }
     }
     if (field !== '' || fields.length > 0)
         endRow();
@@ -70910,9 +71046,12 @@ async function* passThroughInflating(entry, raw, onData) {
         throw new ZipFormatError(`${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
 }
-/** Rewrites the wheel at `sourcePath` into `out` (a file or upload stream); `out` is not ended. */
+/**
+ * Rewrites the wheel at `sourcePath` (a local file, or a ZipSource such as an object in S3 read in one
+ * pass) into `out` (a file or an upload stream); `out` is not ended.
+ */
 async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
-    const file = opts.sourceFilename ?? basename(sourcePath);
+    const file = opts.sourceFilename ?? (typeof sourcePath === 'string' ? basename(sourcePath) : '');
     const source = parseWheelFilename(file);
     if (!source)
         throw new ConfigurationError(`${file} is not a wheel file name`);
@@ -70928,7 +71067,7 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
         abiTag: source.abiTag,
         platformTag: renamePlatform(source.platformTag, renames),
     });
-    const reader = await ZipReader.open(sourcePath);
+    const reader = typeof sourcePath === 'string' ? fileZipSource(await ZipReader.open(sourcePath)) : sourcePath;
     try {
         const { folder, distribution } = distInfoOf(reader.entries, source, file);
         const newFolder = `${distribution}-${publicVersion}.dist-info`;
@@ -70947,14 +71086,16 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
             throw new ConfigurationError(`${file}: ${folder}/RECORD is missing`);
         const sourceRecord = new Map(parseRecord((await reader.read(recordEntry)).toString('utf8')).map((r) => [r.path, r]));
         const sha = createHash('sha256');
+        const hashOutput = opts.hashOutput ?? true;
         let size = 0;
         const writer = new ZipWriter(out, (chunk) => {
-            sha.update(chunk);
+            if (hashOutput)
+                sha.update(chunk);
             size += chunk.length;
         });
         const rows = [];
         const result = { changed: [], excluded: [], versionFiles: [], copiedRaw: 0 };
-        for (const entry of reader.entries) {
+        for await (const { entry, raw } of reader.sequential()) {
             const inDistInfo = entry.name.startsWith(`${folder}/`);
             const local = inDistInfo ? entry.name.slice(folder.length + 1) : '';
             if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local)))
@@ -70982,15 +71123,33 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
                     crc32: entry.crc32,
                     compressedSize: entry.compressedSize,
                     uncompressedSize: entry.uncompressedSize,
-                }, reader.raw(entry));
+                }, raw);
                 continue;
             }
             const listed = sourceRecord.get(entry.name);
             if (!listed || !listed.hash)
                 throw new ConfigurationError(`${file}: ${entry.name} is not listed with a hash in RECORD`);
             let edited;
+            let rawBytes = raw;
+            const special = inDistInfo ? local === 'METADATA' || local === 'WHEEL' : isVersionFile(entry.name) !== undefined;
+            if (special) {
+                // Small files read before deciding: keep their compressed bytes to copy them if unchanged.
+                const chunks = [];
+                let n = 0;
+                for await (const c of raw) {
+                    n += c.length;
+                    if (n > SMALL_FILE_LIMIT)
+                        throw new ConfigurationError(`${file}: ${entry.name} is too large to edit`);
+                    chunks.push(c);
+                }
+                rawBytes = {
+                    async *[Symbol.asyncIterator]() {
+                        yield* chunks;
+                    },
+                };
+            }
             if (inDistInfo && local === 'METADATA') {
-                const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
                 let seen;
                 const r = replaceHeader(text, 'Version', (old) => ((seen = old), publicVersion));
                 if (r.count !== 1 || seen !== source.version) {
@@ -70999,7 +71158,7 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
                 edited = Buffer.from(r.text, 'utf8');
             }
             else if (inDistInfo && local === 'WHEEL') {
-                const text = (await reader.read(entry, SMALL_FILE_LIMIT)).toString('utf8');
+                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
                 const r = replaceHeader(text, 'Tag', (tag) => {
                     const parts = tag.split('-');
                     if (parts.length !== 3)
@@ -71011,7 +71170,7 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
                     edited = Buffer.from(renamed, 'utf8');
             }
             else if (isVersionFile(entry.name) !== undefined) {
-                const data = await reader.read(entry, SMALL_FILE_LIMIT);
+                const data = await readWhole(entry, rawBytes, SMALL_FILE_LIMIT);
                 const text = data.toString('utf8');
                 if (text.includes(source.version) && source.version !== publicVersion) {
                     edited = Buffer.from(text.split(source.version).join(publicVersion), 'utf8');
@@ -71036,7 +71195,7 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
                 compressedSize: entry.compressedSize,
                 uncompressedSize: entry.uncompressedSize,
                 flags: entry.flags,
-            }, passThroughInflating(entry, reader.raw(entry), (chunk) => {
+            }, passThroughInflating(entry, rawBytes, (chunk) => {
                 hash.update(chunk);
                 check.update(chunk);
             }));
@@ -71058,7 +71217,7 @@ async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
         });
         result.changed.push(recordPath);
         await writer.finish();
-        return { source, filename, sha256: sha.digest('hex'), size, entries: rows.length, ...result };
+        return { source, filename, sha256: hashOutput ? sha.digest('hex') : '', size, entries: rows.length, ...result };
     }
     catch (e) {
         if (e instanceof ZipFormatError)
@@ -71095,7 +71254,8 @@ function metadataFromText(text) {
         text,
     };
 }
-async function wheel_validate_validateWheel(path, expect = {}, filename = basename(path)) {
+async function wheel_validate_validateWheel(path, expect = {}, opts = {}) {
+    const { filename = basename(path), sha256 } = typeof opts === 'string' ? { filename: opts } : opts;
     const problems = [];
     const { size } = await stat(path);
     const fileSha = createHash('sha256');
@@ -71221,9 +71381,14 @@ async function wheel_validate_validateWheel(path, expect = {}, filename = basena
     finally {
         await reader.close();
     }
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-        fileSha.update(chunk);
-    result.sha256 = fileSha.digest('hex');
+    if (sha256) {
+        result.sha256 = sha256;
+    }
+    else {
+        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+            fileSha.update(chunk);
+        result.sha256 = fileSha.digest('hex');
+    }
     return result;
 }
 
@@ -76352,6 +76517,8 @@ function createS3Client(opts = {}) {
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
         retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
+        // Resolve each command's middleware stack once, not on every send: thousands of copies.
+        cacheMiddleware: true,
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
@@ -77249,6 +77416,9 @@ async function promote(client, receipt, opts) {
     if (opts.dryRun) {
         for (const o of await plan_applyPlan(plan, async () => undefined, { dryRun: true }))
             record(o);
+        const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+        if (conflicts > 0)
+            warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
         return result;
     }
     assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
@@ -77263,7 +77433,8 @@ async function promote(client, receipt, opts) {
         const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
         const dst = { bucket: d.dstBucket, key: d.dstKey };
         const r = await copyObject(client, src, dst, {
-            acl: opts.acl,
+            // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+            acl: d.phase === 'promote' ? opts.acl : undefined,
             multipartThreshold: opts.multipartThreshold,
             streamSlots,
             onFallback: () => {
@@ -78027,7 +78198,7 @@ const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
-const STAGED_SHA256 = 'sha256';
+
 const STAGED_SOURCE_KEY = 'source-key';
 const STAGED_SOURCE_ETAG = 'source-etag';
 function stagingPrefixFor(template, name, version) {
@@ -78050,11 +78221,47 @@ async function head(s3, bucket, key) {
         throw e;
     }
 }
-async function download(s3, bucket, key, path) {
+/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
+function s3Access(s3, bucket, key, size) {
+    const get = async (start, length) => {
+        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
+        return res.Body;
+    };
+    return {
+        size,
+        async read(position, length) {
+            if (length === 0)
+                return Buffer.alloc(0);
+            const parts = [];
+            for await (const c of await get(position, length))
+                parts.push(c);
+            const b = Buffer.concat(parts);
+            if (b.length !== length)
+                throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
+            return b;
+        },
+        range: (position, length) => ({
+            async *[Symbol.asyncIterator]() {
+                if (length > 0)
+                    for await (const c of await get(position, length))
+                        yield c;
+            },
+        }),
+    };
+}
+/** The whole object, front to back. */
+async function* s3Stream(s3, bucket, key) {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    for await (const c of res.Body)
+        yield c;
+}
+/** Streams an object to a file. */
+async function downloadObject(s3, bucket, key, path) {
     const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     await pipeline(res.Body, createWriteStream(path, { highWaterMark: 1 << 20 }));
 }
-async function upload(s3, bucket, key, path, metadata) {
+/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
+async function uploadFile(s3, bucket, key, path, metadata = {}) {
     await new Upload({
         client: s3,
         params: {
@@ -78082,6 +78289,8 @@ function checkConfirm(packages, confirm) {
 }
 async function promoteToPyPI(receipt, opts) {
     const counts = { staged: 0, uploaded: 0, skipped: 0 };
+    // In mode both, the receipt's plan holds the staging and the upload operations together.
+    let stagePlan;
     const publishing = opts.mode !== 'stage';
     if (publishing && !opts.dryRun)
         checkConfirm(opts.packages, opts.confirm);
@@ -78118,63 +78327,94 @@ async function promoteToPyPI(receipt, opts) {
             }
             const plan = { action: 'promote-pypi', operations };
             const outcomes = await executePlan(receipt, plan, async (op) => {
-                const dir = mkdtempSync(join(work, 'stage-'));
+                // One GET streams the source through the rewrite into a multipart upload: no local copy.
+                const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () => s3Stream(opts.s3, opts.bucket, op.data.key));
+                const body = new PassThrough({ highWaterMark: 1 << 20 });
+                const upload = new Upload({
+                    client: opts.s3,
+                    params: {
+                        Bucket: opts.stagingBucket,
+                        Key: op.data.stagingKey,
+                        Body: body,
+                        ContentType: 'application/zip',
+                        Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+                    },
+                    partSize: 8 << 20,
+                    queueSize: 8,
+                });
+                const uploaded = upload.done();
+                uploaded.catch(() => undefined);
+                let r;
                 try {
-                    const src = join(dir, 'source.whl');
-                    await download(opts.s3, opts.bucket, op.data.key, src);
-                    const out = join(dir, 'rewritten.whl');
-                    const stream = createWriteStream(out, { highWaterMark: 1 << 20 });
-                    const r = await rewriteWheel(src, stream, { ...opts.rewrite, sourceFilename: op.data.filename });
-                    stream.end();
-                    await finished(stream);
-                    rmSync(src, { force: true });
-                    const v = await validateWheel(out, opts.expect, r.filename);
-                    if (v.problems.length)
-                        throw new ConfigurationError(`${r.filename} failed validation: ${v.problems.join('; ')}`);
-                    await upload(opts.s3, opts.stagingBucket, op.data.stagingKey, out, {
-                        [STAGED_SHA256]: r.sha256,
-                        [STAGED_SOURCE_KEY]: op.data.key,
-                        [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '',
+                    r = await rewriteWheel(source, body, {
+                        ...opts.rewrite,
+                        sourceFilename: op.data.filename,
+                        hashOutput: false,
                     });
-                    const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
-                    if (check?.ContentLength !== r.size)
-                        throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-                    return {
-                        sha256: r.sha256,
-                        size: r.size,
-                        excluded: r.excluded.length,
-                        versionFiles: r.versionFiles.join(' '),
-                    };
+                    const max = opts.expect.maxFileSize;
+                    if (max !== undefined && r.size > max) {
+                        throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
+                    }
+                    body.end();
+                    await uploaded;
                 }
-                finally {
-                    rmSync(dir, { recursive: true, force: true });
+                catch (e) {
+                    body.destroy();
+                    await upload.abort().catch(() => undefined);
+                    throw e;
                 }
+                const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+                if (check?.ContentLength !== r.size)
+                    throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+                return {
+                    size: r.size,
+                    excluded: r.excluded.length,
+                    versionFiles: r.versionFiles.join(' '),
+                };
             }, { dryRun: opts.dryRun });
             counts.staged = outcomes.filter((o) => o.result === 'done').length;
-            if (!publishing)
+            stagePlan = plan;
+            if (!publishing) {
+                counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
                 return counts;
+            }
         }
-        // Publish: what the index already holds decides skip / upload / conflict for each file.
+        // Publish: every staged wheel is read and validated first; its sha256 against what the index
+        // already holds decides skip / upload / conflict, before the first upload.
         const onIndex = new Map();
         for (const p of opts.packages)
             onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
-        const staged = new Map();
+        const validated = new Map();
+        const problems = new Map();
         for (const w of selected) {
-            const h = await head(opts.s3, opts.stagingBucket, stagingKey(w));
-            if (!h && !opts.dryRun)
-                throw new ConfigurationError(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${stagingKey(w)}; run with mode "stage" (or "both") first`);
-            staged.set(w.targetFilename, { sha256: h?.Metadata?.[STAGED_SHA256], size: h?.ContentLength });
+            const key = stagingKey(w);
+            if (!(await head(opts.s3, opts.stagingBucket, key))) {
+                if (opts.dryRun)
+                    continue;
+                throw new ConfigurationError(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`);
+            }
+            const path = join(work, w.targetFilename);
+            await downloadObject(opts.s3, opts.stagingBucket, key, path);
+            try {
+                const digests = await fileDigests(path);
+                const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+                // Invalid wheels keep their digests too: a file already on the index with the same sha256 is skipped.
+                validated.set(w.targetFilename, {
+                    digests,
+                    metadata: v.metadata,
+                    pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
+                });
+                if (v.problems.length || !v.metadata)
+                    problems.set(w.targetFilename, v.problems.join('; ') || 'no METADATA');
+            }
+            finally {
+                rmSync(path, { force: true });
+            }
         }
         const operations = selected.map((w) => {
             const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
-            const mine = staged.get(w.targetFilename);
-            const action = !there
-                ? 'create'
-                : mine?.sha256 && there.sha256 === mine.sha256
-                    ? 'skip'
-                    : mine?.sha256
-                        ? 'conflict'
-                        : 'create';
+            const mine = validated.get(w.targetFilename)?.digests;
+            const action = !there || !mine ? 'create' : there.sha256 === mine.sha256 ? 'skip' : 'conflict';
             return {
                 id: `upload ${w.targetFilename}`,
                 kind: 'upload-wheel',
@@ -78184,7 +78424,7 @@ async function promoteToPyPI(receipt, opts) {
                     ? 'already on the index with the same sha256'
                     : action === 'conflict'
                         ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${mine.sha256}); a PyPI file name can never be reused`
-                        : mine?.sha256
+                        : mine
                             ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
                             : 'after staging',
                 bytes: mine?.size,
@@ -78198,41 +78438,19 @@ async function promoteToPyPI(receipt, opts) {
             };
         });
         const plan = { action: 'promote-pypi', operations };
+        const invalid = operations.filter((o) => o.action !== 'skip' && problems.has(o.data.filename));
+        const conflicts = operations.filter((o) => o.action === 'conflict');
+        if (conflicts.length || invalid.length) {
+            receipt.setPlan(plan, opts.dryRun);
+            if (conflicts.length)
+                throw new ConfigurationError(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
+            throw new ConfigurationError(`nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${problems.get(o.data.filename)}`).join(' | ')}`);
+        }
         if (opts.dryRun) {
             const outcomes = await executePlan(receipt, plan, async () => undefined, { dryRun: true });
             counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
             return counts;
         }
-        const conflicts = operations.filter((o) => o.action === 'conflict');
-        if (conflicts.length) {
-            receipt.setPlan(plan, false);
-            throw new ConfigurationError(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
-        }
-        // Validate every staged wheel before the first upload; keep the digests for the upload form.
-        const validated = new Map();
-        const problems = [];
-        for (const op of operations.filter((o) => o.action !== 'skip')) {
-            const path = join(work, op.data.filename);
-            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
-            try {
-                const v = await validateWheel(path, opts.expect, op.data.filename);
-                if (v.sha256 !== op.data.sha256)
-                    v.problems.push(`staged sha256 ${v.sha256} differs from the one recorded at staging (${op.data.sha256 ?? 'none'})`);
-                if (v.problems.length || !v.metadata || !v.wheel)
-                    problems.push(`${op.data.filename}: ${v.problems.join('; ')}`);
-                else
-                    validated.set(op.data.filename, {
-                        digests: await fileDigests(path),
-                        metadata: v.metadata,
-                        pythonTag: v.wheel.pythonTag,
-                    });
-            }
-            finally {
-                rmSync(path, { force: true });
-            }
-        }
-        if (problems.length)
-            throw new ConfigurationError(`nothing was uploaded; ${problems.length} staged wheel(s) failed validation: ${problems.join(' | ')}`);
         const credentials = await opts.credentials();
         const verifyAttempts = opts.verifyAttempts ?? 10;
         const outcomes = await executePlan(receipt, plan, async (op) => {
@@ -78246,7 +78464,7 @@ async function promoteToPyPI(receipt, opts) {
                 throw new ConfigurationError(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
             };
             const path = join(work, op.data.filename);
-            await download(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
             try {
                 const d = await fileDigests(path);
                 if (d.sha256 !== facts.digests.sha256)
@@ -78293,6 +78511,9 @@ async function promoteToPyPI(receipt, opts) {
         return counts;
     }
     finally {
+        if (stagePlan && receipt.plan && receipt.plan !== stagePlan) {
+            receipt.setPlan({ action: stagePlan.action, operations: [...stagePlan.operations, ...receipt.plan.operations] }, opts.dryRun);
+        }
         rmSync(work, { recursive: true, force: true });
     }
 }

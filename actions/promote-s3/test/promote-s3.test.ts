@@ -131,6 +131,7 @@ describe('promote-s3 against a local S3 server', () => {
     expect((await listAll(s3, 'rc-backup', '')).map((o) => o.key).sort()).toEqual(
       l.release.map((k) => `v2.6.0/${k}`).sort(),
     );
+    expect(l.release.filter((k) => server.aclOf('rc-backup', `v2.6.0/${k}`) !== undefined)).toEqual([]); // backups stay private
     const copies = server.requests.filter(
       (r) => r.operation === 'CopyObject' && (r.bucket === bucket || r.bucket === 'rc-backup'),
     );

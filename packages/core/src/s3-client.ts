@@ -38,6 +38,8 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
     maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
     retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
+    // Resolve each command's middleware stack once, not on every send: thousands of copies.
+    cacheMiddleware: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: {

@@ -289,6 +289,9 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   };
   if (opts.dryRun) {
     for (const o of await applyPlan(plan, async () => undefined, { dryRun: true })) record(o);
+    const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+    if (conflicts > 0)
+      core.warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
     return result;
   }
   assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
@@ -304,7 +307,8 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
     const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
     const dst = { bucket: d.dstBucket, key: d.dstKey };
     const r = await copyObject(client, src, dst, {
-      acl: opts.acl,
+      // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+      acl: d.phase === 'promote' ? opts.acl : undefined,
       multipartThreshold: opts.multipartThreshold,
       streamSlots,
       onFallback: () => {
