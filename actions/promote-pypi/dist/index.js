@@ -65705,9 +65705,11 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
             throw new errors/* ConfigurationError */.j(`${file}: ${folder}/RECORD is missing`);
         const sourceRecord = new Map(parseRecord((await reader.read(recordEntry)).toString('utf8')).map((r) => [r.path, r]));
         const sha = (0,external_node_crypto_.createHash)('sha256');
+        const hashOutput = opts.hashOutput ?? true;
         let size = 0;
         const writer = new ZipWriter(out, (chunk) => {
-            sha.update(chunk);
+            if (hashOutput)
+                sha.update(chunk);
             size += chunk.length;
         });
         const rows = [];
@@ -65834,7 +65836,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
         });
         result.changed.push(recordPath);
         await writer.finish();
-        return { source, filename, sha256: sha.digest('hex'), size, entries: rows.length, ...result };
+        return { source, filename, sha256: hashOutput ? sha.digest('hex') : '', size, entries: rows.length, ...result };
     }
     catch (e) {
         if (e instanceof ZipFormatError)
@@ -66169,13 +66171,17 @@ async function promoteToPyPI(receipt, opts) {
                         Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
                     },
                     partSize: 8 << 20,
-                    queueSize: 4,
+                    queueSize: 8,
                 });
                 const uploaded = upload.done();
                 uploaded.catch(() => undefined);
                 let r;
                 try {
-                    r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename });
+                    r = await rewriteWheel(source, body, {
+                        ...opts.rewrite,
+                        sourceFilename: op.data.filename,
+                        hashOutput: false,
+                    });
                     const max = opts.expect.maxFileSize;
                     if (max !== undefined && r.size > max) {
                         throw new errors/* ConfigurationError */.j(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
@@ -66192,7 +66198,6 @@ async function promoteToPyPI(receipt, opts) {
                 if (check?.ContentLength !== r.size)
                     throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
                 return {
-                    sha256: r.sha256,
                     size: r.size,
                     excluded: r.excluded.length,
                     versionFiles: r.versionFiles.join(' '),

@@ -245,13 +245,17 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
               Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
             },
             partSize: 8 << 20,
-            queueSize: 4,
+            queueSize: 8,
           });
           const uploaded = upload.done();
           uploaded.catch(() => undefined);
           let r: Awaited<ReturnType<typeof rewriteWheel>>;
           try {
-            r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename });
+            r = await rewriteWheel(source, body, {
+              ...opts.rewrite,
+              sourceFilename: op.data.filename,
+              hashOutput: false,
+            });
             const max = opts.expect.maxFileSize;
             if (max !== undefined && r.size > max) {
               throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
@@ -267,7 +271,6 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
           if (check?.ContentLength !== r.size)
             throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
           return {
-            sha256: r.sha256,
             size: r.size,
             excluded: r.excluded.length,
             versionFiles: r.versionFiles.join(' '),
