@@ -1,849 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8612:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.HttpClient = exports.HttpClientResponse = exports.HttpClientError = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
-exports.getProxyUrl = getProxyUrl;
-exports.isHttps = isHttps;
-const http = __importStar(__nccwpck_require__(8611));
-const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(516));
-const tunnel = __importStar(__nccwpck_require__(5217));
-const undici_1 = __nccwpck_require__(5345);
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (exports.HttpCodes = HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (exports.Headers = Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (exports.MediaTypes = MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-exports.HttpClientError = HttpClientError;
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-exports.HttpClientResponse = HttpClientResponse;
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-exports.HttpClient = HttpClient;
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 516:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getProxyUrl = getProxyUrl;
-exports.checkBypass = checkBypass;
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-
-/***/ }),
-
 /***/ 7906:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -34486,2875 +33643,6 @@ exports.resolveDefaultRuntimeConfig = resolveDefaultRuntimeConfig;
 
 /***/ }),
 
-/***/ 4587:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-var Batcher, Events, parser;
-parser = __nccwpck_require__(3649);
-Events = __nccwpck_require__(7231);
-
-Batcher = function () {
-  class Batcher {
-    constructor(options = {}) {
-      this.options = options;
-      parser.load(this.options, this.defaults, this);
-      this.Events = new Events(this);
-      this._arr = [];
-
-      this._resetPromise();
-
-      this._lastFlush = Date.now();
-    }
-
-    _resetPromise() {
-      return this._promise = new this.Promise((res, rej) => {
-        return this._resolve = res;
-      });
-    }
-
-    _flush() {
-      clearTimeout(this._timeout);
-      this._lastFlush = Date.now();
-
-      this._resolve();
-
-      this.Events.trigger("batch", this._arr);
-      this._arr = [];
-      return this._resetPromise();
-    }
-
-    add(data) {
-      var ret;
-
-      this._arr.push(data);
-
-      ret = this._promise;
-
-      if (this._arr.length === this.maxSize) {
-        this._flush();
-      } else if (this.maxTime != null && this._arr.length === 1) {
-        this._timeout = setTimeout(() => {
-          return this._flush();
-        }, this.maxTime);
-      }
-
-      return ret;
-    }
-
-  }
-
-  ;
-  Batcher.prototype.defaults = {
-    maxTime: null,
-    maxSize: null,
-    Promise: Promise
-  };
-  return Batcher;
-}.call(void 0);
-
-module.exports = Batcher;
-
-/***/ }),
-
-/***/ 4917:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
-
-function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
-
-function _toArray(arr) { return _arrayWithHoles(arr) || _iterableToArray(arr) || _nonIterableRest(); }
-
-function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
-
-function _iterableToArray(iter) { if (Symbol.iterator in Object(iter) || Object.prototype.toString.call(iter) === "[object Arguments]") return Array.from(iter); }
-
-function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var Bottleneck,
-    DEFAULT_PRIORITY,
-    Events,
-    Job,
-    LocalDatastore,
-    NUM_PRIORITIES,
-    Queues,
-    RedisDatastore,
-    States,
-    Sync,
-    parser,
-    splice = [].splice;
-NUM_PRIORITIES = 10;
-DEFAULT_PRIORITY = 5;
-parser = __nccwpck_require__(3649);
-Queues = __nccwpck_require__(254);
-Job = __nccwpck_require__(39);
-LocalDatastore = __nccwpck_require__(5726);
-RedisDatastore = __nccwpck_require__(8738);
-Events = __nccwpck_require__(7231);
-States = __nccwpck_require__(7328);
-Sync = __nccwpck_require__(801);
-
-Bottleneck = function () {
-  class Bottleneck {
-    constructor(options = {}, ...invalid) {
-      var storeInstanceOptions, storeOptions;
-      this._addToQueue = this._addToQueue.bind(this);
-
-      this._validateOptions(options, invalid);
-
-      parser.load(options, this.instanceDefaults, this);
-      this._queues = new Queues(NUM_PRIORITIES);
-      this._scheduled = {};
-      this._states = new States(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-      this._limiter = null;
-      this.Events = new Events(this);
-      this._submitLock = new Sync("submit", this.Promise);
-      this._registerLock = new Sync("register", this.Promise);
-      storeOptions = parser.load(options, this.storeDefaults, {});
-
-      this._store = function () {
-        if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-          storeInstanceOptions = parser.load(options, this.redisStoreDefaults, {});
-          return new RedisDatastore(this, storeOptions, storeInstanceOptions);
-        } else if (this.datastore === "local") {
-          storeInstanceOptions = parser.load(options, this.localStoreDefaults, {});
-          return new LocalDatastore(this, storeOptions, storeInstanceOptions);
-        } else {
-          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-        }
-      }.call(this);
-
-      this._queues.on("leftzero", () => {
-        var ref;
-        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-      });
-
-      this._queues.on("zero", () => {
-        var ref;
-        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-      });
-    }
-
-    _validateOptions(options, invalid) {
-      if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-      }
-    }
-
-    ready() {
-      return this._store.ready;
-    }
-
-    clients() {
-      return this._store.clients;
-    }
-
-    channel() {
-      return `b_${this.id}`;
-    }
-
-    channel_client() {
-      return `b_${this.id}_${this._store.clientId}`;
-    }
-
-    publish(message) {
-      return this._store.__publish__(message);
-    }
-
-    disconnect(flush = true) {
-      return this._store.__disconnect__(flush);
-    }
-
-    chain(_limiter) {
-      this._limiter = _limiter;
-      return this;
-    }
-
-    queued(priority) {
-      return this._queues.queued(priority);
-    }
-
-    clusterQueued() {
-      return this._store.__queued__();
-    }
-
-    empty() {
-      return this.queued() === 0 && this._submitLock.isEmpty();
-    }
-
-    running() {
-      return this._store.__running__();
-    }
-
-    done() {
-      return this._store.__done__();
-    }
-
-    jobStatus(id) {
-      return this._states.jobStatus(id);
-    }
-
-    jobs(status) {
-      return this._states.statusJobs(status);
-    }
-
-    counts() {
-      return this._states.statusCounts();
-    }
-
-    _randomIndex() {
-      return Math.random().toString(36).slice(2);
-    }
-
-    check(weight = 1) {
-      return this._store.__check__(weight);
-    }
-
-    _clearGlobalState(index) {
-      if (this._scheduled[index] != null) {
-        clearTimeout(this._scheduled[index].expiration);
-        delete this._scheduled[index];
-        return true;
-      } else {
-        return false;
-      }
-    }
-
-    _free(index, job, options, eventInfo) {
-      var _this = this;
-
-      return _asyncToGenerator(function* () {
-        var e, running;
-
-        try {
-          var _ref = yield _this._store.__free__(index, options.weight);
-
-          running = _ref.running;
-
-          _this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-
-          if (running === 0 && _this.empty()) {
-            return _this.Events.trigger("idle");
-          }
-        } catch (error1) {
-          e = error1;
-          return _this.Events.trigger("error", e);
-        }
-      })();
-    }
-
-    _run(index, job, wait) {
-      var clearGlobalState, free, run;
-      job.doRun();
-      clearGlobalState = this._clearGlobalState.bind(this, index);
-      run = this._run.bind(this, index, job);
-      free = this._free.bind(this, index, job);
-      return this._scheduled[index] = {
-        timeout: setTimeout(() => {
-          return job.doExecute(this._limiter, clearGlobalState, run, free);
-        }, wait),
-        expiration: job.options.expiration != null ? setTimeout(function () {
-          return job.doExpire(clearGlobalState, run, free);
-        }, wait + job.options.expiration) : void 0,
-        job: job
-      };
-    }
-
-    _drainOne(capacity) {
-      return this._registerLock.schedule(() => {
-        var args, index, next, options, queue;
-
-        if (this.queued() === 0) {
-          return this.Promise.resolve(null);
-        }
-
-        queue = this._queues.getFirst();
-
-        var _next2 = next = queue.first();
-
-        options = _next2.options;
-        args = _next2.args;
-
-        if (capacity != null && options.weight > capacity) {
-          return this.Promise.resolve(null);
-        }
-
-        this.Events.trigger("debug", `Draining ${options.id}`, {
-          args,
-          options
-        });
-        index = this._randomIndex();
-        return this._store.__register__(index, options.weight, options.expiration).then(({
-          success,
-          wait,
-          reservoir
-        }) => {
-          var empty;
-          this.Events.trigger("debug", `Drained ${options.id}`, {
-            success,
-            args,
-            options
-          });
-
-          if (success) {
-            queue.shift();
-            empty = this.empty();
-
-            if (empty) {
-              this.Events.trigger("empty");
-            }
-
-            if (reservoir === 0) {
-              this.Events.trigger("depleted", empty);
-            }
-
-            this._run(index, next, wait);
-
-            return this.Promise.resolve(options.weight);
-          } else {
-            return this.Promise.resolve(null);
-          }
-        });
-      });
-    }
-
-    _drainAll(capacity, total = 0) {
-      return this._drainOne(capacity).then(drained => {
-        var newCapacity;
-
-        if (drained != null) {
-          newCapacity = capacity != null ? capacity - drained : capacity;
-          return this._drainAll(newCapacity, total + drained);
-        } else {
-          return this.Promise.resolve(total);
-        }
-      }).catch(e => {
-        return this.Events.trigger("error", e);
-      });
-    }
-
-    _dropAllQueued(message) {
-      return this._queues.shiftAll(function (job) {
-        return job.doDrop({
-          message
-        });
-      });
-    }
-
-    stop(options = {}) {
-      var done, waitForExecuting;
-      options = parser.load(options, this.stopDefaults);
-
-      waitForExecuting = at => {
-        var finished;
-
-        finished = () => {
-          var counts;
-          counts = this._states.counts;
-          return counts[0] + counts[1] + counts[2] + counts[3] === at;
-        };
-
-        return new this.Promise((resolve, reject) => {
-          if (finished()) {
-            return resolve();
-          } else {
-            return this.on("done", () => {
-              if (finished()) {
-                this.removeAllListeners("done");
-                return resolve();
-              }
-            });
-          }
-        });
-      };
-
-      done = options.dropWaitingJobs ? (this._run = function (index, next) {
-        return next.doDrop({
-          message: options.dropErrorMessage
-        });
-      }, this._drainOne = () => {
-        return this.Promise.resolve(null);
-      }, this._registerLock.schedule(() => {
-        return this._submitLock.schedule(() => {
-          var k, ref, v;
-          ref = this._scheduled;
-
-          for (k in ref) {
-            v = ref[k];
-
-            if (this.jobStatus(v.job.options.id) === "RUNNING") {
-              clearTimeout(v.timeout);
-              clearTimeout(v.expiration);
-              v.job.doDrop({
-                message: options.dropErrorMessage
-              });
-            }
-          }
-
-          this._dropAllQueued(options.dropErrorMessage);
-
-          return waitForExecuting(0);
-        });
-      })) : this.schedule({
-        priority: NUM_PRIORITIES - 1,
-        weight: 0
-      }, () => {
-        return waitForExecuting(1);
-      });
-
-      this._receive = function (job) {
-        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
-      };
-
-      this.stop = () => {
-        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
-      };
-
-      return done;
-    }
-
-    _addToQueue(job) {
-      var _this2 = this;
-
-      return _asyncToGenerator(function* () {
-        var args, blocked, error, options, reachedHWM, shifted, strategy;
-        args = job.args;
-        options = job.options;
-
-        try {
-          var _ref2 = yield _this2._store.__submit__(_this2.queued(), options.weight);
-
-          reachedHWM = _ref2.reachedHWM;
-          blocked = _ref2.blocked;
-          strategy = _ref2.strategy;
-        } catch (error1) {
-          error = error1;
-
-          _this2.Events.trigger("debug", `Could not queue ${options.id}`, {
-            args,
-            options,
-            error
-          });
-
-          job.doDrop({
-            error
-          });
-          return false;
-        }
-
-        if (blocked) {
-          job.doDrop();
-          return true;
-        } else if (reachedHWM) {
-          shifted = strategy === Bottleneck.prototype.strategy.LEAK ? _this2._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? _this2._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
-
-          if (shifted != null) {
-            shifted.doDrop();
-          }
-
-          if (shifted == null || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
-            if (shifted == null) {
-              job.doDrop();
-            }
-
-            return reachedHWM;
-          }
-        }
-
-        job.doQueue(reachedHWM, blocked);
-
-        _this2._queues.push(job);
-
-        yield _this2._drainAll();
-        return reachedHWM;
-      })();
-    }
-
-    _receive(job) {
-      if (this._states.jobStatus(job.options.id) != null) {
-        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-
-        return false;
-      } else {
-        job.doReceive();
-        return this._submitLock.schedule(this._addToQueue, job);
-      }
-    }
-
-    submit(...args) {
-      var cb, fn, job, options, ref, ref1, task;
-
-      if (typeof args[0] === "function") {
-        var _ref3, _ref4, _splice$call, _splice$call2;
-
-        ref = args, (_ref3 = ref, _ref4 = _toArray(_ref3), fn = _ref4[0], args = _ref4.slice(1), _ref3), (_splice$call = splice.call(args, -1), _splice$call2 = _slicedToArray(_splice$call, 1), cb = _splice$call2[0], _splice$call);
-        options = parser.load({}, this.jobDefaults);
-      } else {
-        var _ref5, _ref6, _splice$call3, _splice$call4;
-
-        ref1 = args, (_ref5 = ref1, _ref6 = _toArray(_ref5), options = _ref6[0], fn = _ref6[1], args = _ref6.slice(2), _ref5), (_splice$call3 = splice.call(args, -1), _splice$call4 = _slicedToArray(_splice$call3, 1), cb = _splice$call4[0], _splice$call3);
-        options = parser.load(options, this.jobDefaults);
-      }
-
-      task = (...args) => {
-        return new this.Promise(function (resolve, reject) {
-          return fn(...args, function (...args) {
-            return (args[0] != null ? reject : resolve)(args);
-          });
-        });
-      };
-
-      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-      job.promise.then(function (args) {
-        return typeof cb === "function" ? cb(...args) : void 0;
-      }).catch(function (args) {
-        if (Array.isArray(args)) {
-          return typeof cb === "function" ? cb(...args) : void 0;
-        } else {
-          return typeof cb === "function" ? cb(args) : void 0;
-        }
-      });
-      return this._receive(job);
-    }
-
-    schedule(...args) {
-      var job, options, task;
-
-      if (typeof args[0] === "function") {
-        var _args = args;
-
-        var _args2 = _toArray(_args);
-
-        task = _args2[0];
-        args = _args2.slice(1);
-        options = {};
-      } else {
-        var _args3 = args;
-
-        var _args4 = _toArray(_args3);
-
-        options = _args4[0];
-        task = _args4[1];
-        args = _args4.slice(2);
-      }
-
-      job = new Job(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-
-      this._receive(job);
-
-      return job.promise;
-    }
-
-    wrap(fn) {
-      var schedule, wrapped;
-      schedule = this.schedule.bind(this);
-
-      wrapped = function wrapped(...args) {
-        return schedule(fn.bind(this), ...args);
-      };
-
-      wrapped.withOptions = function (options, ...args) {
-        return schedule(options, fn, ...args);
-      };
-
-      return wrapped;
-    }
-
-    updateSettings(options = {}) {
-      var _this3 = this;
-
-      return _asyncToGenerator(function* () {
-        yield _this3._store.__updateSettings__(parser.overwrite(options, _this3.storeDefaults));
-        parser.overwrite(options, _this3.instanceDefaults, _this3);
-        return _this3;
-      })();
-    }
-
-    currentReservoir() {
-      return this._store.__currentReservoir__();
-    }
-
-    incrementReservoir(incr = 0) {
-      return this._store.__incrementReservoir__(incr);
-    }
-
-  }
-
-  ;
-  Bottleneck.default = Bottleneck;
-  Bottleneck.Events = Events;
-  Bottleneck.version = Bottleneck.prototype.version = (__nccwpck_require__(3876)/* .version */ .r);
-  Bottleneck.strategy = Bottleneck.prototype.strategy = {
-    LEAK: 1,
-    OVERFLOW: 2,
-    OVERFLOW_PRIORITY: 4,
-    BLOCK: 3
-  };
-  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = __nccwpck_require__(4499);
-  Bottleneck.Group = Bottleneck.prototype.Group = __nccwpck_require__(6583);
-  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = __nccwpck_require__(127);
-  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = __nccwpck_require__(6115);
-  Bottleneck.Batcher = Bottleneck.prototype.Batcher = __nccwpck_require__(4587);
-  Bottleneck.prototype.jobDefaults = {
-    priority: DEFAULT_PRIORITY,
-    weight: 1,
-    expiration: null,
-    id: "<no-id>"
-  };
-  Bottleneck.prototype.storeDefaults = {
-    maxConcurrent: null,
-    minTime: 0,
-    highWater: null,
-    strategy: Bottleneck.prototype.strategy.LEAK,
-    penalty: null,
-    reservoir: null,
-    reservoirRefreshInterval: null,
-    reservoirRefreshAmount: null,
-    reservoirIncreaseInterval: null,
-    reservoirIncreaseAmount: null,
-    reservoirIncreaseMaximum: null
-  };
-  Bottleneck.prototype.localStoreDefaults = {
-    Promise: Promise,
-    timeout: null,
-    heartbeatInterval: 250
-  };
-  Bottleneck.prototype.redisStoreDefaults = {
-    Promise: Promise,
-    timeout: null,
-    heartbeatInterval: 5000,
-    clientTimeout: 10000,
-    Redis: null,
-    clientOptions: {},
-    clusterNodes: null,
-    clearDatastore: false,
-    connection: null
-  };
-  Bottleneck.prototype.instanceDefaults = {
-    datastore: "local",
-    connection: null,
-    id: "<no-id>",
-    rejectOnDrop: true,
-    trackDoneStatus: false,
-    Promise: Promise
-  };
-  Bottleneck.prototype.stopDefaults = {
-    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-    dropWaitingJobs: true,
-    dropErrorMessage: "This limiter has been stopped."
-  };
-  return Bottleneck;
-}.call(void 0);
-
-module.exports = Bottleneck;
-
-/***/ }),
-
-/***/ 4499:
-/***/ ((module) => {
-
-
-
-var BottleneckError;
-BottleneckError = class BottleneckError extends Error {};
-module.exports = BottleneckError;
-
-/***/ }),
-
-/***/ 1814:
-/***/ ((module) => {
-
-
-
-var DLList;
-DLList = class DLList {
-  constructor(incr, decr) {
-    this.incr = incr;
-    this.decr = decr;
-    this._first = null;
-    this._last = null;
-    this.length = 0;
-  }
-
-  push(value) {
-    var node;
-    this.length++;
-
-    if (typeof this.incr === "function") {
-      this.incr();
-    }
-
-    node = {
-      value,
-      prev: this._last,
-      next: null
-    };
-
-    if (this._last != null) {
-      this._last.next = node;
-      this._last = node;
-    } else {
-      this._first = this._last = node;
-    }
-
-    return void 0;
-  }
-
-  shift() {
-    var value;
-
-    if (this._first == null) {
-      return;
-    } else {
-      this.length--;
-
-      if (typeof this.decr === "function") {
-        this.decr();
-      }
-    }
-
-    value = this._first.value;
-
-    if ((this._first = this._first.next) != null) {
-      this._first.prev = null;
-    } else {
-      this._last = null;
-    }
-
-    return value;
-  }
-
-  first() {
-    if (this._first != null) {
-      return this._first.value;
-    }
-  }
-
-  getArray() {
-    var node, ref, results;
-    node = this._first;
-    results = [];
-
-    while (node != null) {
-      results.push((ref = node, node = node.next, ref.value));
-    }
-
-    return results;
-  }
-
-  forEachShift(cb) {
-    var node;
-    node = this.shift();
-
-    while (node != null) {
-      cb(node), node = this.shift();
-    }
-
-    return void 0;
-  }
-
-  debug() {
-    var node, ref, ref1, ref2, results;
-    node = this._first;
-    results = [];
-
-    while (node != null) {
-      results.push((ref = node, node = node.next, {
-        value: ref.value,
-        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-        next: (ref2 = ref.next) != null ? ref2.value : void 0
-      }));
-    }
-
-    return results;
-  }
-
-};
-module.exports = DLList;
-
-/***/ }),
-
-/***/ 7231:
-/***/ ((module) => {
-
-
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var Events;
-Events = class Events {
-  constructor(instance) {
-    this.instance = instance;
-    this._events = {};
-
-    if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-      throw new Error("An Emitter already exists for this object");
-    }
-
-    this.instance.on = (name, cb) => {
-      return this._addListener(name, "many", cb);
-    };
-
-    this.instance.once = (name, cb) => {
-      return this._addListener(name, "once", cb);
-    };
-
-    this.instance.removeAllListeners = (name = null) => {
-      if (name != null) {
-        return delete this._events[name];
-      } else {
-        return this._events = {};
-      }
-    };
-  }
-
-  _addListener(name, status, cb) {
-    var base;
-
-    if ((base = this._events)[name] == null) {
-      base[name] = [];
-    }
-
-    this._events[name].push({
-      cb,
-      status
-    });
-
-    return this.instance;
-  }
-
-  listenerCount(name) {
-    if (this._events[name] != null) {
-      return this._events[name].length;
-    } else {
-      return 0;
-    }
-  }
-
-  trigger(name, ...args) {
-    var _this = this;
-
-    return _asyncToGenerator(function* () {
-      var e, promises;
-
-      try {
-        if (name !== "debug") {
-          _this.trigger("debug", `Event triggered: ${name}`, args);
-        }
-
-        if (_this._events[name] == null) {
-          return;
-        }
-
-        _this._events[name] = _this._events[name].filter(function (listener) {
-          return listener.status !== "none";
-        });
-        promises = _this._events[name].map(
-        /*#__PURE__*/
-        function () {
-          var _ref = _asyncToGenerator(function* (listener) {
-            var e, returned;
-
-            if (listener.status === "none") {
-              return;
-            }
-
-            if (listener.status === "once") {
-              listener.status = "none";
-            }
-
-            try {
-              returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-
-              if (typeof (returned != null ? returned.then : void 0) === "function") {
-                return yield returned;
-              } else {
-                return returned;
-              }
-            } catch (error) {
-              e = error;
-
-              if (true) {
-                _this.trigger("error", e);
-              }
-
-              return null;
-            }
-          });
-
-          return function (_x) {
-            return _ref.apply(this, arguments);
-          };
-        }());
-        return (yield Promise.all(promises)).find(function (x) {
-          return x != null;
-        });
-      } catch (error) {
-        e = error;
-
-        if (true) {
-          _this.trigger("error", e);
-        }
-
-        return null;
-      }
-    })();
-  }
-
-};
-module.exports = Events;
-
-/***/ }),
-
-/***/ 6583:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
-
-function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
-
-function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
-
-function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var Events, Group, IORedisConnection, RedisConnection, Scripts, parser;
-parser = __nccwpck_require__(3649);
-Events = __nccwpck_require__(7231);
-RedisConnection = __nccwpck_require__(127);
-IORedisConnection = __nccwpck_require__(6115);
-Scripts = __nccwpck_require__(2468);
-
-Group = function () {
-  class Group {
-    constructor(limiterOptions = {}) {
-      this.deleteKey = this.deleteKey.bind(this);
-      this.limiterOptions = limiterOptions;
-      parser.load(this.limiterOptions, this.defaults, this);
-      this.Events = new Events(this);
-      this.instances = {};
-      this.Bottleneck = __nccwpck_require__(4917);
-
-      this._startAutoCleanup();
-
-      this.sharedConnection = this.connection != null;
-
-      if (this.connection == null) {
-        if (this.limiterOptions.datastore === "redis") {
-          this.connection = new RedisConnection(Object.assign({}, this.limiterOptions, {
-            Events: this.Events
-          }));
-        } else if (this.limiterOptions.datastore === "ioredis") {
-          this.connection = new IORedisConnection(Object.assign({}, this.limiterOptions, {
-            Events: this.Events
-          }));
-        }
-      }
-    }
-
-    key(key = "") {
-      var ref;
-      return (ref = this.instances[key]) != null ? ref : (() => {
-        var limiter;
-        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-          id: `${this.id}-${key}`,
-          timeout: this.timeout,
-          connection: this.connection
-        }));
-        this.Events.trigger("created", limiter, key);
-        return limiter;
-      })();
-    }
-
-    deleteKey(key = "") {
-      var _this = this;
-
-      return _asyncToGenerator(function* () {
-        var deleted, instance;
-        instance = _this.instances[key];
-
-        if (_this.connection) {
-          deleted = yield _this.connection.__runCommand__(['del', ...Scripts.allKeys(`${_this.id}-${key}`)]);
-        }
-
-        if (instance != null) {
-          delete _this.instances[key];
-          yield instance.disconnect();
-        }
-
-        return instance != null || deleted > 0;
-      })();
-    }
-
-    limiters() {
-      var k, ref, results, v;
-      ref = this.instances;
-      results = [];
-
-      for (k in ref) {
-        v = ref[k];
-        results.push({
-          key: k,
-          limiter: v
-        });
-      }
-
-      return results;
-    }
-
-    keys() {
-      return Object.keys(this.instances);
-    }
-
-    clusterKeys() {
-      var _this2 = this;
-
-      return _asyncToGenerator(function* () {
-        var cursor, end, found, i, k, keys, len, next, start;
-
-        if (_this2.connection == null) {
-          return _this2.Promise.resolve(_this2.keys());
-        }
-
-        keys = [];
-        cursor = null;
-        start = `b_${_this2.id}-`.length;
-        end = "_settings".length;
-
-        while (cursor !== 0) {
-          var _ref = yield _this2.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${_this2.id}-*_settings`, "count", 10000]);
-
-          var _ref2 = _slicedToArray(_ref, 2);
-
-          next = _ref2[0];
-          found = _ref2[1];
-          cursor = ~~next;
-
-          for (i = 0, len = found.length; i < len; i++) {
-            k = found[i];
-            keys.push(k.slice(start, -end));
-          }
-        }
-
-        return keys;
-      })();
-    }
-
-    _startAutoCleanup() {
-      var _this3 = this;
-
-      var base;
-      clearInterval(this.interval);
-      return typeof (base = this.interval = setInterval(
-      /*#__PURE__*/
-      _asyncToGenerator(function* () {
-        var e, k, ref, results, time, v;
-        time = Date.now();
-        ref = _this3.instances;
-        results = [];
-
-        for (k in ref) {
-          v = ref[k];
-
-          try {
-            if (yield v._store.__groupCheck__(time)) {
-              results.push(_this3.deleteKey(k));
-            } else {
-              results.push(void 0);
-            }
-          } catch (error) {
-            e = error;
-            results.push(v.Events.trigger("error", e));
-          }
-        }
-
-        return results;
-      }), this.timeout / 2)).unref === "function" ? base.unref() : void 0;
-    }
-
-    updateSettings(options = {}) {
-      parser.overwrite(options, this.defaults, this);
-      parser.overwrite(options, options, this.limiterOptions);
-
-      if (options.timeout != null) {
-        return this._startAutoCleanup();
-      }
-    }
-
-    disconnect(flush = true) {
-      var ref;
-
-      if (!this.sharedConnection) {
-        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-      }
-    }
-
-  }
-
-  ;
-  Group.prototype.defaults = {
-    timeout: 1000 * 60 * 5,
-    connection: null,
-    Promise: Promise,
-    id: "group-key"
-  };
-  return Group;
-}.call(void 0);
-
-module.exports = Group;
-
-/***/ }),
-
-/***/ 6115:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
-
-function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
-
-function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
-
-function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var Events, IORedisConnection, Scripts, parser;
-parser = __nccwpck_require__(3649);
-Events = __nccwpck_require__(7231);
-Scripts = __nccwpck_require__(2468);
-
-IORedisConnection = function () {
-  class IORedisConnection {
-    constructor(options = {}) {
-      parser.load(options, this.defaults, this);
-
-      if (this.Redis == null) {
-        this.Redis = eval("require")("ioredis"); // Obfuscated or else Webpack/Angular will try to inline the optional ioredis module. To override this behavior: pass the ioredis module to Bottleneck as the 'Redis' option.
-      }
-
-      if (this.Events == null) {
-        this.Events = new Events(this);
-      }
-
-      this.terminated = false;
-
-      if (this.clusterNodes != null) {
-        this.client = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
-        this.subscriber = new this.Redis.Cluster(this.clusterNodes, this.clientOptions);
-      } else if (this.client != null && this.client.duplicate == null) {
-        this.subscriber = new this.Redis.Cluster(this.client.startupNodes, this.client.options);
-      } else {
-        if (this.client == null) {
-          this.client = new this.Redis(this.clientOptions);
-        }
-
-        this.subscriber = this.client.duplicate();
-      }
-
-      this.limiters = {};
-      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
-        this._loadScripts();
-
-        return {
-          client: this.client,
-          subscriber: this.subscriber
-        };
-      });
-    }
-
-    _setup(client, sub) {
-      client.setMaxListeners(0);
-      return new this.Promise((resolve, reject) => {
-        client.on("error", e => {
-          return this.Events.trigger("error", e);
-        });
-
-        if (sub) {
-          client.on("message", (channel, message) => {
-            var ref;
-            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
-          });
-        }
-
-        if (client.status === "ready") {
-          return resolve();
-        } else {
-          return client.once("ready", resolve);
-        }
-      });
-    }
-
-    _loadScripts() {
-      return Scripts.names.forEach(name => {
-        return this.client.defineCommand(name, {
-          lua: Scripts.payload(name)
-        });
-      });
-    }
-
-    __runCommand__(cmd) {
-      var _this = this;
-
-      return _asyncToGenerator(function* () {
-        var _, deleted;
-
-        yield _this.ready;
-
-        var _ref = yield _this.client.pipeline([cmd]).exec();
-
-        var _ref2 = _slicedToArray(_ref, 1);
-
-        var _ref2$ = _slicedToArray(_ref2[0], 2);
-
-        _ = _ref2$[0];
-        deleted = _ref2$[1];
-        return deleted;
-      })();
-    }
-
-    __addLimiter__(instance) {
-      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
-        return new this.Promise((resolve, reject) => {
-          return this.subscriber.subscribe(channel, () => {
-            this.limiters[channel] = instance;
-            return resolve();
-          });
-        });
-      }));
-    }
-
-    __removeLimiter__(instance) {
-      var _this2 = this;
-
-      return [instance.channel(), instance.channel_client()].forEach(
-      /*#__PURE__*/
-      function () {
-        var _ref3 = _asyncToGenerator(function* (channel) {
-          if (!_this2.terminated) {
-            yield _this2.subscriber.unsubscribe(channel);
-          }
-
-          return delete _this2.limiters[channel];
-        });
-
-        return function (_x) {
-          return _ref3.apply(this, arguments);
-        };
-      }());
-    }
-
-    __scriptArgs__(name, id, args, cb) {
-      var keys;
-      keys = Scripts.keys(name, id);
-      return [keys.length].concat(keys, args, cb);
-    }
-
-    __scriptFn__(name) {
-      return this.client[name].bind(this.client);
-    }
-
-    disconnect(flush = true) {
-      var i, k, len, ref;
-      ref = Object.keys(this.limiters);
-
-      for (i = 0, len = ref.length; i < len; i++) {
-        k = ref[i];
-        clearInterval(this.limiters[k]._store.heartbeat);
-      }
-
-      this.limiters = {};
-      this.terminated = true;
-
-      if (flush) {
-        return this.Promise.all([this.client.quit(), this.subscriber.quit()]);
-      } else {
-        this.client.disconnect();
-        this.subscriber.disconnect();
-        return this.Promise.resolve();
-      }
-    }
-
-  }
-
-  ;
-  IORedisConnection.prototype.datastore = "ioredis";
-  IORedisConnection.prototype.defaults = {
-    Redis: null,
-    clientOptions: {},
-    clusterNodes: null,
-    client: null,
-    Promise: Promise,
-    Events: null
-  };
-  return IORedisConnection;
-}.call(void 0);
-
-module.exports = IORedisConnection;
-
-/***/ }),
-
-/***/ 39:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var BottleneckError, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser;
-NUM_PRIORITIES = 10;
-DEFAULT_PRIORITY = 5;
-parser = __nccwpck_require__(3649);
-BottleneckError = __nccwpck_require__(4499);
-Job = class Job {
-  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
-    this.task = task;
-    this.args = args;
-    this.rejectOnDrop = rejectOnDrop;
-    this.Events = Events;
-    this._states = _states;
-    this.Promise = Promise;
-    this.options = parser.load(options, jobDefaults);
-    this.options.priority = this._sanitizePriority(this.options.priority);
-
-    if (this.options.id === jobDefaults.id) {
-      this.options.id = `${this.options.id}-${this._randomIndex()}`;
-    }
-
-    this.promise = new this.Promise((_resolve, _reject) => {
-      this._resolve = _resolve;
-      this._reject = _reject;
-    });
-    this.retryCount = 0;
-  }
-
-  _sanitizePriority(priority) {
-    var sProperty;
-    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-
-    if (sProperty < 0) {
-      return 0;
-    } else if (sProperty > NUM_PRIORITIES - 1) {
-      return NUM_PRIORITIES - 1;
-    } else {
-      return sProperty;
-    }
-  }
-
-  _randomIndex() {
-    return Math.random().toString(36).slice(2);
-  }
-
-  doDrop({
-    error,
-    message = "This job has been dropped by Bottleneck"
-  } = {}) {
-    if (this._states.remove(this.options.id)) {
-      if (this.rejectOnDrop) {
-        this._reject(error != null ? error : new BottleneckError(message));
-      }
-
-      this.Events.trigger("dropped", {
-        args: this.args,
-        options: this.options,
-        task: this.task,
-        promise: this.promise
-      });
-      return true;
-    } else {
-      return false;
-    }
-  }
-
-  _assertStatus(expected) {
-    var status;
-    status = this._states.jobStatus(this.options.id);
-
-    if (!(status === expected || expected === "DONE" && status === null)) {
-      throw new BottleneckError(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-    }
-  }
-
-  doReceive() {
-    this._states.start(this.options.id);
-
-    return this.Events.trigger("received", {
-      args: this.args,
-      options: this.options
-    });
-  }
-
-  doQueue(reachedHWM, blocked) {
-    this._assertStatus("RECEIVED");
-
-    this._states.next(this.options.id);
-
-    return this.Events.trigger("queued", {
-      args: this.args,
-      options: this.options,
-      reachedHWM,
-      blocked
-    });
-  }
-
-  doRun() {
-    if (this.retryCount === 0) {
-      this._assertStatus("QUEUED");
-
-      this._states.next(this.options.id);
-    } else {
-      this._assertStatus("EXECUTING");
-    }
-
-    return this.Events.trigger("scheduled", {
-      args: this.args,
-      options: this.options
-    });
-  }
-
-  doExecute(chained, clearGlobalState, run, free) {
-    var _this = this;
-
-    return _asyncToGenerator(function* () {
-      var error, eventInfo, passed;
-
-      if (_this.retryCount === 0) {
-        _this._assertStatus("RUNNING");
-
-        _this._states.next(_this.options.id);
-      } else {
-        _this._assertStatus("EXECUTING");
-      }
-
-      eventInfo = {
-        args: _this.args,
-        options: _this.options,
-        retryCount: _this.retryCount
-      };
-
-      _this.Events.trigger("executing", eventInfo);
-
-      try {
-        passed = yield chained != null ? chained.schedule(_this.options, _this.task, ..._this.args) : _this.task(..._this.args);
-
-        if (clearGlobalState()) {
-          _this.doDone(eventInfo);
-
-          yield free(_this.options, eventInfo);
-
-          _this._assertStatus("DONE");
-
-          return _this._resolve(passed);
-        }
-      } catch (error1) {
-        error = error1;
-        return _this._onFailure(error, eventInfo, clearGlobalState, run, free);
-      }
-    })();
-  }
-
-  doExpire(clearGlobalState, run, free) {
-    var error, eventInfo;
-
-    if (this._states.jobStatus(this.options.id === "RUNNING")) {
-      this._states.next(this.options.id);
-    }
-
-    this._assertStatus("EXECUTING");
-
-    eventInfo = {
-      args: this.args,
-      options: this.options,
-      retryCount: this.retryCount
-    };
-    error = new BottleneckError(`This job timed out after ${this.options.expiration} ms.`);
-    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-  }
-
-  _onFailure(error, eventInfo, clearGlobalState, run, free) {
-    var _this2 = this;
-
-    return _asyncToGenerator(function* () {
-      var retry, retryAfter;
-
-      if (clearGlobalState()) {
-        retry = yield _this2.Events.trigger("failed", error, eventInfo);
-
-        if (retry != null) {
-          retryAfter = ~~retry;
-
-          _this2.Events.trigger("retry", `Retrying ${_this2.options.id} after ${retryAfter} ms`, eventInfo);
-
-          _this2.retryCount++;
-          return run(retryAfter);
-        } else {
-          _this2.doDone(eventInfo);
-
-          yield free(_this2.options, eventInfo);
-
-          _this2._assertStatus("DONE");
-
-          return _this2._reject(error);
-        }
-      }
-    })();
-  }
-
-  doDone(eventInfo) {
-    this._assertStatus("EXECUTING");
-
-    this._states.next(this.options.id);
-
-    return this.Events.trigger("done", eventInfo);
-  }
-
-};
-module.exports = Job;
-
-/***/ }),
-
-/***/ 5726:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var BottleneckError, LocalDatastore, parser;
-parser = __nccwpck_require__(3649);
-BottleneckError = __nccwpck_require__(4499);
-LocalDatastore = class LocalDatastore {
-  constructor(instance, storeOptions, storeInstanceOptions) {
-    this.instance = instance;
-    this.storeOptions = storeOptions;
-    this.clientId = this.instance._randomIndex();
-    parser.load(storeInstanceOptions, storeInstanceOptions, this);
-    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-    this._running = 0;
-    this._done = 0;
-    this._unblockTime = 0;
-    this.ready = this.Promise.resolve();
-    this.clients = {};
-
-    this._startHeartbeat();
-  }
-
-  _startHeartbeat() {
-    var base;
-
-    if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-      return typeof (base = this.heartbeat = setInterval(() => {
-        var amount, incr, maximum, now, reservoir;
-        now = Date.now();
-
-        if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-          this._lastReservoirRefresh = now;
-          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-
-          this.instance._drainAll(this.computeCapacity());
-        }
-
-        if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-          var _this$storeOptions = this.storeOptions;
-          amount = _this$storeOptions.reservoirIncreaseAmount;
-          maximum = _this$storeOptions.reservoirIncreaseMaximum;
-          reservoir = _this$storeOptions.reservoir;
-          this._lastReservoirIncrease = now;
-          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-
-          if (incr > 0) {
-            this.storeOptions.reservoir += incr;
-            return this.instance._drainAll(this.computeCapacity());
-          }
-        }
-      }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
-    } else {
-      return clearInterval(this.heartbeat);
-    }
-  }
-
-  __publish__(message) {
-    var _this = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this.yieldLoop();
-      return _this.instance.Events.trigger("message", message.toString());
-    })();
-  }
-
-  __disconnect__(flush) {
-    var _this2 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this2.yieldLoop();
-      clearInterval(_this2.heartbeat);
-      return _this2.Promise.resolve();
-    })();
-  }
-
-  yieldLoop(t = 0) {
-    return new this.Promise(function (resolve, reject) {
-      return setTimeout(resolve, t);
-    });
-  }
-
-  computePenalty() {
-    var ref;
-    return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5000;
-  }
-
-  __updateSettings__(options) {
-    var _this3 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this3.yieldLoop();
-      parser.overwrite(options, options, _this3.storeOptions);
-
-      _this3._startHeartbeat();
-
-      _this3.instance._drainAll(_this3.computeCapacity());
-
-      return true;
-    })();
-  }
-
-  __running__() {
-    var _this4 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this4.yieldLoop();
-      return _this4._running;
-    })();
-  }
-
-  __queued__() {
-    var _this5 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this5.yieldLoop();
-      return _this5.instance.queued();
-    })();
-  }
-
-  __done__() {
-    var _this6 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this6.yieldLoop();
-      return _this6._done;
-    })();
-  }
-
-  __groupCheck__(time) {
-    var _this7 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this7.yieldLoop();
-      return _this7._nextRequest + _this7.timeout < time;
-    })();
-  }
-
-  computeCapacity() {
-    var maxConcurrent, reservoir;
-    var _this$storeOptions2 = this.storeOptions;
-    maxConcurrent = _this$storeOptions2.maxConcurrent;
-    reservoir = _this$storeOptions2.reservoir;
-
-    if (maxConcurrent != null && reservoir != null) {
-      return Math.min(maxConcurrent - this._running, reservoir);
-    } else if (maxConcurrent != null) {
-      return maxConcurrent - this._running;
-    } else if (reservoir != null) {
-      return reservoir;
-    } else {
-      return null;
-    }
-  }
-
-  conditionsCheck(weight) {
-    var capacity;
-    capacity = this.computeCapacity();
-    return capacity == null || weight <= capacity;
-  }
-
-  __incrementReservoir__(incr) {
-    var _this8 = this;
-
-    return _asyncToGenerator(function* () {
-      var reservoir;
-      yield _this8.yieldLoop();
-      reservoir = _this8.storeOptions.reservoir += incr;
-
-      _this8.instance._drainAll(_this8.computeCapacity());
-
-      return reservoir;
-    })();
-  }
-
-  __currentReservoir__() {
-    var _this9 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this9.yieldLoop();
-      return _this9.storeOptions.reservoir;
-    })();
-  }
-
-  isBlocked(now) {
-    return this._unblockTime >= now;
-  }
-
-  check(weight, now) {
-    return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-  }
-
-  __check__(weight) {
-    var _this10 = this;
-
-    return _asyncToGenerator(function* () {
-      var now;
-      yield _this10.yieldLoop();
-      now = Date.now();
-      return _this10.check(weight, now);
-    })();
-  }
-
-  __register__(index, weight, expiration) {
-    var _this11 = this;
-
-    return _asyncToGenerator(function* () {
-      var now, wait;
-      yield _this11.yieldLoop();
-      now = Date.now();
-
-      if (_this11.conditionsCheck(weight)) {
-        _this11._running += weight;
-
-        if (_this11.storeOptions.reservoir != null) {
-          _this11.storeOptions.reservoir -= weight;
-        }
-
-        wait = Math.max(_this11._nextRequest - now, 0);
-        _this11._nextRequest = now + wait + _this11.storeOptions.minTime;
-        return {
-          success: true,
-          wait,
-          reservoir: _this11.storeOptions.reservoir
-        };
-      } else {
-        return {
-          success: false
-        };
-      }
-    })();
-  }
-
-  strategyIsBlock() {
-    return this.storeOptions.strategy === 3;
-  }
-
-  __submit__(queueLength, weight) {
-    var _this12 = this;
-
-    return _asyncToGenerator(function* () {
-      var blocked, now, reachedHWM;
-      yield _this12.yieldLoop();
-
-      if (_this12.storeOptions.maxConcurrent != null && weight > _this12.storeOptions.maxConcurrent) {
-        throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${_this12.storeOptions.maxConcurrent}`);
-      }
-
-      now = Date.now();
-      reachedHWM = _this12.storeOptions.highWater != null && queueLength === _this12.storeOptions.highWater && !_this12.check(weight, now);
-      blocked = _this12.strategyIsBlock() && (reachedHWM || _this12.isBlocked(now));
-
-      if (blocked) {
-        _this12._unblockTime = now + _this12.computePenalty();
-        _this12._nextRequest = _this12._unblockTime + _this12.storeOptions.minTime;
-
-        _this12.instance._dropAllQueued();
-      }
-
-      return {
-        reachedHWM,
-        blocked,
-        strategy: _this12.storeOptions.strategy
-      };
-    })();
-  }
-
-  __free__(index, weight) {
-    var _this13 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this13.yieldLoop();
-      _this13._running -= weight;
-      _this13._done += weight;
-
-      _this13.instance._drainAll(_this13.computeCapacity());
-
-      return {
-        running: _this13._running
-      };
-    })();
-  }
-
-};
-module.exports = LocalDatastore;
-
-/***/ }),
-
-/***/ 254:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-var DLList, Events, Queues;
-DLList = __nccwpck_require__(1814);
-Events = __nccwpck_require__(7231);
-Queues = class Queues {
-  constructor(num_priorities) {
-    var i;
-    this.Events = new Events(this);
-    this._length = 0;
-
-    this._lists = function () {
-      var j, ref, results;
-      results = [];
-
-      for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-        results.push(new DLList(() => {
-          return this.incr();
-        }, () => {
-          return this.decr();
-        }));
-      }
-
-      return results;
-    }.call(this);
-  }
-
-  incr() {
-    if (this._length++ === 0) {
-      return this.Events.trigger("leftzero");
-    }
-  }
-
-  decr() {
-    if (--this._length === 0) {
-      return this.Events.trigger("zero");
-    }
-  }
-
-  push(job) {
-    return this._lists[job.options.priority].push(job);
-  }
-
-  queued(priority) {
-    if (priority != null) {
-      return this._lists[priority].length;
-    } else {
-      return this._length;
-    }
-  }
-
-  shiftAll(fn) {
-    return this._lists.forEach(function (list) {
-      return list.forEachShift(fn);
-    });
-  }
-
-  getFirst(arr = this._lists) {
-    var j, len, list;
-
-    for (j = 0, len = arr.length; j < len; j++) {
-      list = arr[j];
-
-      if (list.length > 0) {
-        return list;
-      }
-    }
-
-    return [];
-  }
-
-  shiftLastFrom(priority) {
-    return this.getFirst(this._lists.slice(priority).reverse()).shift();
-  }
-
-};
-module.exports = Queues;
-
-/***/ }),
-
-/***/ 127:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var Events, RedisConnection, Scripts, parser;
-parser = __nccwpck_require__(3649);
-Events = __nccwpck_require__(7231);
-Scripts = __nccwpck_require__(2468);
-
-RedisConnection = function () {
-  class RedisConnection {
-    constructor(options = {}) {
-      parser.load(options, this.defaults, this);
-
-      if (this.Redis == null) {
-        this.Redis = eval("require")("redis"); // Obfuscated or else Webpack/Angular will try to inline the optional redis module. To override this behavior: pass the redis module to Bottleneck as the 'Redis' option.
-      }
-
-      if (this.Events == null) {
-        this.Events = new Events(this);
-      }
-
-      this.terminated = false;
-
-      if (this.client == null) {
-        this.client = this.Redis.createClient(this.clientOptions);
-      }
-
-      this.subscriber = this.client.duplicate();
-      this.limiters = {};
-      this.shas = {};
-      this.ready = this.Promise.all([this._setup(this.client, false), this._setup(this.subscriber, true)]).then(() => {
-        return this._loadScripts();
-      }).then(() => {
-        return {
-          client: this.client,
-          subscriber: this.subscriber
-        };
-      });
-    }
-
-    _setup(client, sub) {
-      client.setMaxListeners(0);
-      return new this.Promise((resolve, reject) => {
-        client.on("error", e => {
-          return this.Events.trigger("error", e);
-        });
-
-        if (sub) {
-          client.on("message", (channel, message) => {
-            var ref;
-            return (ref = this.limiters[channel]) != null ? ref._store.onMessage(channel, message) : void 0;
-          });
-        }
-
-        if (client.ready) {
-          return resolve();
-        } else {
-          return client.once("ready", resolve);
-        }
-      });
-    }
-
-    _loadScript(name) {
-      return new this.Promise((resolve, reject) => {
-        var payload;
-        payload = Scripts.payload(name);
-        return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
-          if (err != null) {
-            return reject(err);
-          }
-
-          this.shas[name] = replies[0];
-          return resolve(replies[0]);
-        });
-      });
-    }
-
-    _loadScripts() {
-      return this.Promise.all(Scripts.names.map(k => {
-        return this._loadScript(k);
-      }));
-    }
-
-    __runCommand__(cmd) {
-      var _this = this;
-
-      return _asyncToGenerator(function* () {
-        yield _this.ready;
-        return new _this.Promise((resolve, reject) => {
-          return _this.client.multi([cmd]).exec_atomic(function (err, replies) {
-            if (err != null) {
-              return reject(err);
-            } else {
-              return resolve(replies[0]);
-            }
-          });
-        });
-      })();
-    }
-
-    __addLimiter__(instance) {
-      return this.Promise.all([instance.channel(), instance.channel_client()].map(channel => {
-        return new this.Promise((resolve, reject) => {
-          var handler;
-
-          handler = chan => {
-            if (chan === channel) {
-              this.subscriber.removeListener("subscribe", handler);
-              this.limiters[channel] = instance;
-              return resolve();
-            }
-          };
-
-          this.subscriber.on("subscribe", handler);
-          return this.subscriber.subscribe(channel);
-        });
-      }));
-    }
-
-    __removeLimiter__(instance) {
-      var _this2 = this;
-
-      return this.Promise.all([instance.channel(), instance.channel_client()].map(
-      /*#__PURE__*/
-      function () {
-        var _ref = _asyncToGenerator(function* (channel) {
-          if (!_this2.terminated) {
-            yield new _this2.Promise((resolve, reject) => {
-              return _this2.subscriber.unsubscribe(channel, function (err, chan) {
-                if (err != null) {
-                  return reject(err);
-                }
-
-                if (chan === channel) {
-                  return resolve();
-                }
-              });
-            });
-          }
-
-          return delete _this2.limiters[channel];
-        });
-
-        return function (_x) {
-          return _ref.apply(this, arguments);
-        };
-      }()));
-    }
-
-    __scriptArgs__(name, id, args, cb) {
-      var keys;
-      keys = Scripts.keys(name, id);
-      return [this.shas[name], keys.length].concat(keys, args, cb);
-    }
-
-    __scriptFn__(name) {
-      return this.client.evalsha.bind(this.client);
-    }
-
-    disconnect(flush = true) {
-      var i, k, len, ref;
-      ref = Object.keys(this.limiters);
-
-      for (i = 0, len = ref.length; i < len; i++) {
-        k = ref[i];
-        clearInterval(this.limiters[k]._store.heartbeat);
-      }
-
-      this.limiters = {};
-      this.terminated = true;
-      this.client.end(flush);
-      this.subscriber.end(flush);
-      return this.Promise.resolve();
-    }
-
-  }
-
-  ;
-  RedisConnection.prototype.datastore = "redis";
-  RedisConnection.prototype.defaults = {
-    Redis: null,
-    clientOptions: {},
-    client: null,
-    Promise: Promise,
-    Events: null
-  };
-  return RedisConnection;
-}.call(void 0);
-
-module.exports = RedisConnection;
-
-/***/ }),
-
-/***/ 8738:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function _slicedToArray(arr, i) { return _arrayWithHoles(arr) || _iterableToArrayLimit(arr, i) || _nonIterableRest(); }
-
-function _nonIterableRest() { throw new TypeError("Invalid attempt to destructure non-iterable instance"); }
-
-function _iterableToArrayLimit(arr, i) { var _arr = []; var _n = true; var _d = false; var _e = undefined; try { for (var _i = arr[Symbol.iterator](), _s; !(_n = (_s = _i.next()).done); _n = true) { _arr.push(_s.value); if (i && _arr.length === i) break; } } catch (err) { _d = true; _e = err; } finally { try { if (!_n && _i["return"] != null) _i["return"](); } finally { if (_d) throw _e; } } return _arr; }
-
-function _arrayWithHoles(arr) { if (Array.isArray(arr)) return arr; }
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var BottleneckError, IORedisConnection, RedisConnection, RedisDatastore, parser;
-parser = __nccwpck_require__(3649);
-BottleneckError = __nccwpck_require__(4499);
-RedisConnection = __nccwpck_require__(127);
-IORedisConnection = __nccwpck_require__(6115);
-RedisDatastore = class RedisDatastore {
-  constructor(instance, storeOptions, storeInstanceOptions) {
-    this.instance = instance;
-    this.storeOptions = storeOptions;
-    this.originalId = this.instance.id;
-    this.clientId = this.instance._randomIndex();
-    parser.load(storeInstanceOptions, storeInstanceOptions, this);
-    this.clients = {};
-    this.capacityPriorityCounters = {};
-    this.sharedConnection = this.connection != null;
-
-    if (this.connection == null) {
-      this.connection = this.instance.datastore === "redis" ? new RedisConnection({
-        Redis: this.Redis,
-        clientOptions: this.clientOptions,
-        Promise: this.Promise,
-        Events: this.instance.Events
-      }) : this.instance.datastore === "ioredis" ? new IORedisConnection({
-        Redis: this.Redis,
-        clientOptions: this.clientOptions,
-        clusterNodes: this.clusterNodes,
-        Promise: this.Promise,
-        Events: this.instance.Events
-      }) : void 0;
-    }
-
-    this.instance.connection = this.connection;
-    this.instance.datastore = this.connection.datastore;
-    this.ready = this.connection.ready.then(clients => {
-      this.clients = clients;
-      return this.runScript("init", this.prepareInitSettings(this.clearDatastore));
-    }).then(() => {
-      return this.connection.__addLimiter__(this.instance);
-    }).then(() => {
-      return this.runScript("register_client", [this.instance.queued()]);
-    }).then(() => {
-      var base;
-
-      if (typeof (base = this.heartbeat = setInterval(() => {
-        return this.runScript("heartbeat", []).catch(e => {
-          return this.instance.Events.trigger("error", e);
-        });
-      }, this.heartbeatInterval)).unref === "function") {
-        base.unref();
-      }
-
-      return this.clients;
-    });
-  }
-
-  __publish__(message) {
-    var _this = this;
-
-    return _asyncToGenerator(function* () {
-      var client;
-
-      var _ref = yield _this.ready;
-
-      client = _ref.client;
-      return client.publish(_this.instance.channel(), `message:${message.toString()}`);
-    })();
-  }
-
-  onMessage(channel, message) {
-    var _this2 = this;
-
-    return _asyncToGenerator(function* () {
-      var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
-
-      try {
-        pos = message.indexOf(":");
-        var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
-        type = _ref2[0];
-        data = _ref2[1];
-
-        if (type === "capacity") {
-          return yield _this2.instance._drainAll(data.length > 0 ? ~~data : void 0);
-        } else if (type === "capacity-priority") {
-          var _data$split = data.split(":");
-
-          var _data$split2 = _slicedToArray(_data$split, 3);
-
-          rawCapacity = _data$split2[0];
-          priorityClient = _data$split2[1];
-          counter = _data$split2[2];
-          capacity = rawCapacity.length > 0 ? ~~rawCapacity : void 0;
-
-          if (priorityClient === _this2.clientId) {
-            drained = yield _this2.instance._drainAll(capacity);
-            newCapacity = capacity != null ? capacity - (drained || 0) : "";
-            return yield _this2.clients.client.publish(_this2.instance.channel(), `capacity-priority:${newCapacity}::${counter}`);
-          } else if (priorityClient === "") {
-            clearTimeout(_this2.capacityPriorityCounters[counter]);
-            delete _this2.capacityPriorityCounters[counter];
-            return _this2.instance._drainAll(capacity);
-          } else {
-            return _this2.capacityPriorityCounters[counter] = setTimeout(
-            /*#__PURE__*/
-            _asyncToGenerator(function* () {
-              var e;
-
-              try {
-                delete _this2.capacityPriorityCounters[counter];
-                yield _this2.runScript("blacklist_client", [priorityClient]);
-                return yield _this2.instance._drainAll(capacity);
-              } catch (error) {
-                e = error;
-                return _this2.instance.Events.trigger("error", e);
-              }
-            }), 1000);
-          }
-        } else if (type === "message") {
-          return _this2.instance.Events.trigger("message", data);
-        } else if (type === "blocked") {
-          return yield _this2.instance._dropAllQueued();
-        }
-      } catch (error) {
-        e = error;
-        return _this2.instance.Events.trigger("error", e);
-      }
-    })();
-  }
-
-  __disconnect__(flush) {
-    clearInterval(this.heartbeat);
-
-    if (this.sharedConnection) {
-      return this.connection.__removeLimiter__(this.instance);
-    } else {
-      return this.connection.disconnect(flush);
-    }
-  }
-
-  runScript(name, args) {
-    var _this3 = this;
-
-    return _asyncToGenerator(function* () {
-      if (!(name === "init" || name === "register_client")) {
-        yield _this3.ready;
-      }
-
-      return new _this3.Promise((resolve, reject) => {
-        var all_args, arr;
-        all_args = [Date.now(), _this3.clientId].concat(args);
-
-        _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
-
-        arr = _this3.connection.__scriptArgs__(name, _this3.originalId, all_args, function (err, replies) {
-          if (err != null) {
-            return reject(err);
-          }
-
-          return resolve(replies);
-        });
-        return _this3.connection.__scriptFn__(name)(...arr);
-      }).catch(e => {
-        if (e.message === "SETTINGS_KEY_NOT_FOUND") {
-          if (name === "heartbeat") {
-            return _this3.Promise.resolve();
-          } else {
-            return _this3.runScript("init", _this3.prepareInitSettings(false)).then(() => {
-              return _this3.runScript(name, args);
-            });
-          }
-        } else if (e.message === "UNKNOWN_CLIENT") {
-          return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
-            return _this3.runScript(name, args);
-          });
-        } else {
-          return _this3.Promise.reject(e);
-        }
-      });
-    })();
-  }
-
-  prepareArray(arr) {
-    var i, len, results, x;
-    results = [];
-
-    for (i = 0, len = arr.length; i < len; i++) {
-      x = arr[i];
-      results.push(x != null ? x.toString() : "");
-    }
-
-    return results;
-  }
-
-  prepareObject(obj) {
-    var arr, k, v;
-    arr = [];
-
-    for (k in obj) {
-      v = obj[k];
-      arr.push(k, v != null ? v.toString() : "");
-    }
-
-    return arr;
-  }
-
-  prepareInitSettings(clear) {
-    var args;
-    args = this.prepareObject(Object.assign({}, this.storeOptions, {
-      id: this.originalId,
-      version: this.instance.version,
-      groupTimeout: this.timeout,
-      clientTimeout: this.clientTimeout
-    }));
-    args.unshift(clear ? 1 : 0, this.instance.version);
-    return args;
-  }
-
-  convertBool(b) {
-    return !!b;
-  }
-
-  __updateSettings__(options) {
-    var _this4 = this;
-
-    return _asyncToGenerator(function* () {
-      yield _this4.runScript("update_settings", _this4.prepareObject(options));
-      return parser.overwrite(options, options, _this4.storeOptions);
-    })();
-  }
-
-  __running__() {
-    return this.runScript("running", []);
-  }
-
-  __queued__() {
-    return this.runScript("queued", []);
-  }
-
-  __done__() {
-    return this.runScript("done", []);
-  }
-
-  __groupCheck__() {
-    var _this5 = this;
-
-    return _asyncToGenerator(function* () {
-      return _this5.convertBool((yield _this5.runScript("group_check", [])));
-    })();
-  }
-
-  __incrementReservoir__(incr) {
-    return this.runScript("increment_reservoir", [incr]);
-  }
-
-  __currentReservoir__() {
-    return this.runScript("current_reservoir", []);
-  }
-
-  __check__(weight) {
-    var _this6 = this;
-
-    return _asyncToGenerator(function* () {
-      return _this6.convertBool((yield _this6.runScript("check", _this6.prepareArray([weight]))));
-    })();
-  }
-
-  __register__(index, weight, expiration) {
-    var _this7 = this;
-
-    return _asyncToGenerator(function* () {
-      var reservoir, success, wait;
-
-      var _ref4 = yield _this7.runScript("register", _this7.prepareArray([index, weight, expiration]));
-
-      var _ref5 = _slicedToArray(_ref4, 3);
-
-      success = _ref5[0];
-      wait = _ref5[1];
-      reservoir = _ref5[2];
-      return {
-        success: _this7.convertBool(success),
-        wait,
-        reservoir
-      };
-    })();
-  }
-
-  __submit__(queueLength, weight) {
-    var _this8 = this;
-
-    return _asyncToGenerator(function* () {
-      var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
-
-      try {
-        var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
-
-        var _ref7 = _slicedToArray(_ref6, 3);
-
-        reachedHWM = _ref7[0];
-        blocked = _ref7[1];
-        strategy = _ref7[2];
-        return {
-          reachedHWM: _this8.convertBool(reachedHWM),
-          blocked: _this8.convertBool(blocked),
-          strategy
-        };
-      } catch (error) {
-        e = error;
-
-        if (e.message.indexOf("OVERWEIGHT") === 0) {
-          var _e$message$split = e.message.split(":");
-
-          var _e$message$split2 = _slicedToArray(_e$message$split, 3);
-
-          overweight = _e$message$split2[0];
-          weight = _e$message$split2[1];
-          maxConcurrent = _e$message$split2[2];
-          throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
-        } else {
-          throw e;
-        }
-      }
-    })();
-  }
-
-  __free__(index, weight) {
-    var _this9 = this;
-
-    return _asyncToGenerator(function* () {
-      var running;
-      running = yield _this9.runScript("free", _this9.prepareArray([index]));
-      return {
-        running
-      };
-    })();
-  }
-
-};
-module.exports = RedisDatastore;
-
-/***/ }),
-
-/***/ 2468:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-
-var headers, lua, templates;
-lua = __nccwpck_require__(5762);
-headers = {
-  refs: lua["refs.lua"],
-  validate_keys: lua["validate_keys.lua"],
-  validate_client: lua["validate_client.lua"],
-  refresh_expiration: lua["refresh_expiration.lua"],
-  process_tick: lua["process_tick.lua"],
-  conditions_check: lua["conditions_check.lua"],
-  get_time: lua["get_time.lua"]
-};
-
-exports.allKeys = function (id) {
-  return [
-  /*
-  HASH
-  */
-  `b_${id}_settings`,
-  /*
-  HASH
-  job index -> weight
-  */
-  `b_${id}_job_weights`,
-  /*
-  ZSET
-  job index -> expiration
-  */
-  `b_${id}_job_expirations`,
-  /*
-  HASH
-  job index -> client
-  */
-  `b_${id}_job_clients`,
-  /*
-  ZSET
-  client -> sum running
-  */
-  `b_${id}_client_running`,
-  /*
-  HASH
-  client -> num queued
-  */
-  `b_${id}_client_num_queued`,
-  /*
-  ZSET
-  client -> last job registered
-  */
-  `b_${id}_client_last_registered`,
-  /*
-  ZSET
-  client -> last seen
-  */
-  `b_${id}_client_last_seen`];
-};
-
-templates = {
-  init: {
-    keys: exports.allKeys,
-    headers: ["process_tick"],
-    refresh_expiration: true,
-    code: lua["init.lua"]
-  },
-  group_check: {
-    keys: exports.allKeys,
-    headers: [],
-    refresh_expiration: false,
-    code: lua["group_check.lua"]
-  },
-  register_client: {
-    keys: exports.allKeys,
-    headers: ["validate_keys"],
-    refresh_expiration: false,
-    code: lua["register_client.lua"]
-  },
-  blacklist_client: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client"],
-    refresh_expiration: false,
-    code: lua["blacklist_client.lua"]
-  },
-  heartbeat: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: false,
-    code: lua["heartbeat.lua"]
-  },
-  update_settings: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: true,
-    code: lua["update_settings.lua"]
-  },
-  running: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: false,
-    code: lua["running.lua"]
-  },
-  queued: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client"],
-    refresh_expiration: false,
-    code: lua["queued.lua"]
-  },
-  done: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: false,
-    code: lua["done.lua"]
-  },
-  check: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-    refresh_expiration: false,
-    code: lua["check.lua"]
-  },
-  submit: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-    refresh_expiration: true,
-    code: lua["submit.lua"]
-  },
-  register: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick", "conditions_check"],
-    refresh_expiration: true,
-    code: lua["register.lua"]
-  },
-  free: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: true,
-    code: lua["free.lua"]
-  },
-  current_reservoir: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: false,
-    code: lua["current_reservoir.lua"]
-  },
-  increment_reservoir: {
-    keys: exports.allKeys,
-    headers: ["validate_keys", "validate_client", "process_tick"],
-    refresh_expiration: true,
-    code: lua["increment_reservoir.lua"]
-  }
-};
-exports.names = Object.keys(templates);
-
-exports.keys = function (name, id) {
-  return templates[name].keys(id);
-};
-
-exports.payload = function (name) {
-  var template;
-  template = templates[name];
-  return Array.prototype.concat(headers.refs, template.headers.map(function (h) {
-    return headers[h];
-  }), template.refresh_expiration ? headers.refresh_expiration : "", template.code).join("\n");
-};
-
-/***/ }),
-
-/***/ 7328:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-var BottleneckError, States;
-BottleneckError = __nccwpck_require__(4499);
-States = class States {
-  constructor(status1) {
-    this.status = status1;
-    this._jobs = {};
-    this.counts = this.status.map(function () {
-      return 0;
-    });
-  }
-
-  next(id) {
-    var current, next;
-    current = this._jobs[id];
-    next = current + 1;
-
-    if (current != null && next < this.status.length) {
-      this.counts[current]--;
-      this.counts[next]++;
-      return this._jobs[id]++;
-    } else if (current != null) {
-      this.counts[current]--;
-      return delete this._jobs[id];
-    }
-  }
-
-  start(id) {
-    var initial;
-    initial = 0;
-    this._jobs[id] = initial;
-    return this.counts[initial]++;
-  }
-
-  remove(id) {
-    var current;
-    current = this._jobs[id];
-
-    if (current != null) {
-      this.counts[current]--;
-      delete this._jobs[id];
-    }
-
-    return current != null;
-  }
-
-  jobStatus(id) {
-    var ref;
-    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-  }
-
-  statusJobs(status) {
-    var k, pos, ref, results, v;
-
-    if (status != null) {
-      pos = this.status.indexOf(status);
-
-      if (pos < 0) {
-        throw new BottleneckError(`status must be one of ${this.status.join(', ')}`);
-      }
-
-      ref = this._jobs;
-      results = [];
-
-      for (k in ref) {
-        v = ref[k];
-
-        if (v === pos) {
-          results.push(k);
-        }
-      }
-
-      return results;
-    } else {
-      return Object.keys(this._jobs);
-    }
-  }
-
-  statusCounts() {
-    return this.counts.reduce((acc, v, i) => {
-      acc[this.status[i]] = v;
-      return acc;
-    }, {});
-  }
-
-};
-module.exports = States;
-
-/***/ }),
-
-/***/ 801:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-function asyncGeneratorStep(gen, resolve, reject, _next, _throw, key, arg) { try { var info = gen[key](arg); var value = info.value; } catch (error) { reject(error); return; } if (info.done) { resolve(value); } else { Promise.resolve(value).then(_next, _throw); } }
-
-function _asyncToGenerator(fn) { return function () { var self = this, args = arguments; return new Promise(function (resolve, reject) { var gen = fn.apply(self, args); function _next(value) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "next", value); } function _throw(err) { asyncGeneratorStep(gen, resolve, reject, _next, _throw, "throw", err); } _next(undefined); }); }; }
-
-var DLList, Sync;
-DLList = __nccwpck_require__(1814);
-Sync = class Sync {
-  constructor(name, Promise) {
-    this.schedule = this.schedule.bind(this);
-    this.name = name;
-    this.Promise = Promise;
-    this._running = 0;
-    this._queue = new DLList();
-  }
-
-  isEmpty() {
-    return this._queue.length === 0;
-  }
-
-  _tryToRun() {
-    var _this = this;
-
-    return _asyncToGenerator(function* () {
-      var args, cb, error, reject, resolve, returned, task;
-
-      if (_this._running < 1 && _this._queue.length > 0) {
-        _this._running++;
-
-        var _this$_queue$shift = _this._queue.shift();
-
-        task = _this$_queue$shift.task;
-        args = _this$_queue$shift.args;
-        resolve = _this$_queue$shift.resolve;
-        reject = _this$_queue$shift.reject;
-        cb = yield _asyncToGenerator(function* () {
-          try {
-            returned = yield task(...args);
-            return function () {
-              return resolve(returned);
-            };
-          } catch (error1) {
-            error = error1;
-            return function () {
-              return reject(error);
-            };
-          }
-        })();
-        _this._running--;
-
-        _this._tryToRun();
-
-        return cb();
-      }
-    })();
-  }
-
-  schedule(task, ...args) {
-    var promise, reject, resolve;
-    resolve = reject = null;
-    promise = new this.Promise(function (_resolve, _reject) {
-      resolve = _resolve;
-      return reject = _reject;
-    });
-
-    this._queue.push({
-      task,
-      args,
-      resolve,
-      reject
-    });
-
-    this._tryToRun();
-
-    return promise;
-  }
-
-};
-module.exports = Sync;
-
-/***/ }),
-
-/***/ 3444:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-/* unused reexport */ __nccwpck_require__(4917);
-
-/***/ }),
-
-/***/ 3649:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-
-exports.load = function (received, defaults, onto = {}) {
-  var k, ref, v;
-
-  for (k in defaults) {
-    v = defaults[k];
-    onto[k] = (ref = received[k]) != null ? ref : v;
-  }
-
-  return onto;
-};
-
-exports.overwrite = function (received, defaults, onto = {}) {
-  var k, v;
-
-  for (k in received) {
-    v = received[k];
-
-    if (defaults[k] !== void 0) {
-      onto[k] = v;
-    }
-  }
-
-  return onto;
-};
-
-/***/ }),
-
 /***/ 5969:
 /***/ (function(module) {
 
@@ -37378,7 +33666,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ 5217:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(8971);
+/* unused reexport */ __nccwpck_require__(8971);
 
 
 /***/ }),
@@ -37386,6 +33674,7 @@ module.exports = __nccwpck_require__(8971);
 /***/ 8971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -37397,10 +33686,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -37649,7 +33938,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-exports.debug = debug; // for test
+__webpack_unused_export__ = debug; // for test
 
 
 /***/ }),
@@ -37657,6 +33946,7 @@ exports.debug = debug; // for test
 /***/ 5345:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
+var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(2400)
@@ -37684,29 +33974,29 @@ const createRedirectInterceptor = __nccwpck_require__(1827)
 
 Object.assign(Dispatcher.prototype, api)
 
-module.exports.Dispatcher = Dispatcher
-module.exports.Client = Client
-module.exports.Pool = Pool
-module.exports.BalancedPool = BalancedPool
-module.exports.Agent = Agent
-module.exports.ProxyAgent = ProxyAgent
-module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
-module.exports.RetryAgent = RetryAgent
-module.exports.RetryHandler = RetryHandler
+__webpack_unused_export__ = Dispatcher
+__webpack_unused_export__ = Client
+__webpack_unused_export__ = Pool
+__webpack_unused_export__ = BalancedPool
+__webpack_unused_export__ = Agent
+__webpack_unused_export__ = ProxyAgent
+__webpack_unused_export__ = EnvHttpProxyAgent
+__webpack_unused_export__ = RetryAgent
+__webpack_unused_export__ = RetryHandler
 
-module.exports.DecoratorHandler = DecoratorHandler
-module.exports.RedirectHandler = RedirectHandler
-module.exports.createRedirectInterceptor = createRedirectInterceptor
-module.exports.interceptors = {
+__webpack_unused_export__ = DecoratorHandler
+__webpack_unused_export__ = RedirectHandler
+__webpack_unused_export__ = createRedirectInterceptor
+__webpack_unused_export__ = {
   redirect: __nccwpck_require__(4205),
   retry: __nccwpck_require__(4747),
   dump: __nccwpck_require__(7091),
   dns: __nccwpck_require__(6242)
 }
 
-module.exports.buildConnector = buildConnector
-module.exports.errors = errors
-module.exports.util = {
+__webpack_unused_export__ = buildConnector
+__webpack_unused_export__ = errors
+__webpack_unused_export__ = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -37760,11 +34050,11 @@ function makeDispatcher (fn) {
   }
 }
 
-module.exports.setGlobalDispatcher = setGlobalDispatcher
-module.exports.getGlobalDispatcher = getGlobalDispatcher
+__webpack_unused_export__ = setGlobalDispatcher
+__webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(9651).fetch)
-module.exports.fetch = async function fetch (init, options = undefined) {
+__webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -37775,57 +34065,57 @@ module.exports.fetch = async function fetch (init, options = undefined) {
     throw err
   }
 }
-module.exports.Headers = __nccwpck_require__(165).Headers
-module.exports.Response = __nccwpck_require__(5020).Response
-module.exports.Request = __nccwpck_require__(7458).Request
-module.exports.FormData = __nccwpck_require__(2489).FormData
-module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
-module.exports.FileReader = __nccwpck_require__(9512).FileReader
+/* unused reexport */ __nccwpck_require__(165).Headers
+/* unused reexport */ __nccwpck_require__(5020).Response
+/* unused reexport */ __nccwpck_require__(7458).Request
+/* unused reexport */ __nccwpck_require__(2489).FormData
+__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
+/* unused reexport */ __nccwpck_require__(9512).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(3412)
 
-module.exports.setGlobalOrigin = setGlobalOrigin
-module.exports.getGlobalOrigin = getGlobalOrigin
+__webpack_unused_export__ = setGlobalOrigin
+__webpack_unused_export__ = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(2362)
 const { kConstruct } = __nccwpck_require__(3760)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-module.exports.caches = new CacheStorage(kConstruct)
+__webpack_unused_export__ = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(6552)
 
-module.exports.deleteCookie = deleteCookie
-module.exports.getCookies = getCookies
-module.exports.getSetCookies = getSetCookies
-module.exports.setCookie = setCookie
+__webpack_unused_export__ = deleteCookie
+__webpack_unused_export__ = getCookies
+__webpack_unused_export__ = getSetCookies
+__webpack_unused_export__ = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(7215)
 
-module.exports.parseMIMEType = parseMIMEType
-module.exports.serializeAMimeType = serializeAMimeType
+__webpack_unused_export__ = parseMIMEType
+__webpack_unused_export__ = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(4663)
-module.exports.WebSocket = __nccwpck_require__(6043).WebSocket
-module.exports.CloseEvent = CloseEvent
-module.exports.ErrorEvent = ErrorEvent
-module.exports.MessageEvent = MessageEvent
+/* unused reexport */ __nccwpck_require__(6043).WebSocket
+__webpack_unused_export__ = CloseEvent
+__webpack_unused_export__ = ErrorEvent
+__webpack_unused_export__ = MessageEvent
 
-module.exports.request = makeDispatcher(api.request)
-module.exports.stream = makeDispatcher(api.stream)
-module.exports.pipeline = makeDispatcher(api.pipeline)
-module.exports.connect = makeDispatcher(api.connect)
-module.exports.upgrade = makeDispatcher(api.upgrade)
+__webpack_unused_export__ = makeDispatcher(api.request)
+__webpack_unused_export__ = makeDispatcher(api.stream)
+__webpack_unused_export__ = makeDispatcher(api.pipeline)
+__webpack_unused_export__ = makeDispatcher(api.connect)
+__webpack_unused_export__ = makeDispatcher(api.upgrade)
 
-module.exports.MockClient = MockClient
-module.exports.MockPool = MockPool
-module.exports.MockAgent = MockAgent
-module.exports.mockErrors = mockErrors
+__webpack_unused_export__ = MockClient
+__webpack_unused_export__ = MockPool
+__webpack_unused_export__ = MockAgent
+__webpack_unused_export__ = mockErrors
 
 const { EventSource } = __nccwpck_require__(403)
 
-module.exports.EventSource = EventSource
+__webpack_unused_export__ = EventSource
 
 
 /***/ }),
@@ -65746,24 +62036,1690 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1490);
+/* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5358);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3007);
 
 
-await (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1490:
+/***/ 3007:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   i: () => (/* binding */ main)
-/* harmony export */ });
-/* harmony import */ var _release_actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1346);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  i: () => (/* binding */ main)
+});
+
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(7550);
+;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
+
+
+function raw(name) {
+    return lib_core/* getInput */.V4(name, { trimWhitespace: true });
+}
+function getString(name, fallback = '', opts = {}) {
+    const value = raw(name);
+    if (value === '') {
+        if (opts.required)
+            throw new errors/* ConfigurationError */.j(`input "${name}" is required`);
+        return fallback;
+    }
+    return value;
+}
+function getRequired(name) {
+    return getString(name, '', { required: true });
+}
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+function getBoolean(name, fallback) {
+    const value = raw(name).toLowerCase();
+    if (value === '')
+        return fallback;
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new errors/* ConfigurationError */.j(`input "${name}" must be true or false, got "${raw(name)}"`);
+}
+/** Items separated by commas and/or newlines; blanks dropped. */
+function splitList(value) {
+    return value
+        .split(/[,\n]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+function getList(name, fallback = []) {
+    const value = raw(name);
+    return value === '' ? fallback : splitList(value);
+}
+/** Lines (or comma-separated items) of `key=value`; the value may be empty, the key may not. */
+function parseKeyValues(name, value) {
+    return splitList(value).map((item) => {
+        const eq = item.indexOf('=');
+        const key = eq < 0 ? '' : item.slice(0, eq).trim();
+        if (key === '') {
+            throw new errors/* ConfigurationError */.j(`input "${name}" expects key=value items, got "${item}"`);
+        }
+        return [key, item.slice(eq + 1).trim()];
+    });
+}
+/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
+function parseKeyValueLines(name, value) {
+    return value
+        .split('\n')
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('#'))
+        .map((item) => {
+        const eq = item.indexOf('=');
+        const key = eq < 0 ? '' : item.slice(0, eq).trim();
+        if (key === '') {
+            throw new ConfigurationError(`input "${name}" expects key=value lines, got "${item}"`);
+        }
+        return [key, item.slice(eq + 1).trim()];
+    });
+}
+function getKeyValues(name, fallback = []) {
+    const value = raw(name);
+    return value === '' ? fallback : parseKeyValues(name, value);
+}
+function getEnum(name, allowed, fallback) {
+    const value = raw(name);
+    if (value === '')
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new ConfigurationError(`input "${name}" must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+function getInt(name, fallback, range = {}) {
+    const value = raw(name);
+    if (value === '')
+        return fallback;
+    if (!/^-?\d+$/.test(value)) {
+        throw new errors/* ConfigurationError */.j(`input "${name}" must be a whole number, got "${value}"`);
+    }
+    const n = Number(value);
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    if (n < min || n > max) {
+        throw new errors/* ConfigurationError */.j(`input "${name}" must be between ${min} and ${max}, got ${n}`);
+    }
+    return n;
+}
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `90s`, `15m`, `2h`, `1d`, `250ms`; a bare number is seconds. Returns milliseconds. */
+function parseDuration(name, value) {
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(value.trim());
+    if (!m) {
+        throw new ConfigurationError(`input "${name}" must be a duration such as 90s, 15m, 2h or 1d, got "${value}"`);
+    }
+    return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']);
+}
+function getDuration(name, fallbackMs) {
+    const value = raw(name);
+    return value === '' ? fallbackMs : parseDuration(name, value);
+}
+const SIZE_UNITS = {
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+};
+/** `5 GiB`, `1000 MB`, `8MiB`, or a bare number of bytes. Returns bytes. */
+function parseByteSize(name, value) {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
+    if (!m || unit === undefined) {
+        throw new errors/* ConfigurationError */.j(`input "${name}" must be a size such as 1000 MB or 5 GiB, got "${value}"`);
+    }
+    return Math.round(Number(m[1]) * unit);
+}
+function getByteSize(name, fallback) {
+    const value = raw(name);
+    return value === '' ? fallback : parseByteSize(name, value);
+}
+/** Reads a secret input and masks it in the log before anything can print it. */
+function getSecret(name) {
+    const value = raw(name);
+    if (value !== '')
+        core.setSecret(value);
+    return value;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/version.ts
+
+// The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
+const PEP440 = new RegExp('^\\s*v?' +
+    '(?:(?<epoch>[0-9]+)!)?' +
+    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?<pre>[-_.]?(?<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_.]?(?<pre_n>[0-9]+)?)?' +
+    '(?<post>(?:-(?<post_n1>[0-9]+))|(?:[-_.]?(?<post_l>post|rev|r)[-_.]?(?<post_n2>[0-9]+)?))?' +
+    '(?<dev>[-_.]?(?<dev_l>dev)[-_.]?(?<dev_n>[0-9]+)?)?' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?' +
+    '\\s*$', 'i');
+const PRE_LABELS = {
+    a: 'a',
+    alpha: 'a',
+    b: 'b',
+    beta: 'b',
+    c: 'rc',
+    rc: 'rc',
+    pre: 'rc',
+    preview: 'rc',
+};
+// Longer inputs are never versions; the bound keeps a hostile input from costing anything.
+const MAX_LENGTH = 256;
+function toInt(digits) {
+    if (digits === undefined)
+        return undefined;
+    const n = Number(digits);
+    // Numbers past 2^53 would compare wrongly; no real version has them.
+    return Number.isSafeInteger(n) ? n : Number.NaN;
+}
+/** Parses any PEP 440 version (with an optional `v`), or returns undefined. */
+function version_tryParseVersion(s) {
+    if (typeof s !== 'string' || s.length > MAX_LENGTH)
+        return undefined;
+    const m = PEP440.exec(s);
+    if (!m?.groups)
+        return undefined;
+    const g = m.groups;
+    const epoch = toInt(g.epoch) ?? 0;
+    const release = g.release.split('.').map((x) => toInt(x));
+    const numbers = [epoch, ...release];
+    let pre;
+    if (g.pre_l !== undefined) {
+        pre = { label: PRE_LABELS[g.pre_l.toLowerCase()], n: toInt(g.pre_n) ?? 0 };
+        numbers.push(pre.n);
+    }
+    let post;
+    if (g.post !== undefined) {
+        post = toInt(g.post_n1 ?? g.post_n2) ?? 0;
+        numbers.push(post);
+    }
+    let dev;
+    if (g.dev !== undefined) {
+        dev = toInt(g.dev_n) ?? 0;
+        numbers.push(dev);
+    }
+    if (numbers.some((n) => Number.isNaN(n)))
+        return undefined;
+    const local = g.local?.toLowerCase().replace(/[-_]/g, '.');
+    return {
+        epoch,
+        release,
+        major: release[0],
+        minor: release[1] ?? 0,
+        patch: release[2] ?? 0,
+        ...(pre && { pre }),
+        ...(post !== undefined && { post }),
+        ...(dev !== undefined && { dev }),
+        ...(local !== undefined && { local }),
+    };
+}
+function quote(s) {
+    return JSON.stringify(s);
+}
+/** A PEP 440 version from input `input`; anything else is a one-line ConfigurationError naming it. */
+function parseVersion(input, s) {
+    const v = version_tryParseVersion(s);
+    if (v)
+        return v;
+    if (s.trim() === '') {
+        throw new ConfigurationError(`input ${quote(input)} is empty; expected a version such as 2.6.0`);
+    }
+    throw new ConfigurationError(`input ${quote(input)}: ${quote(s)} is not a version; expected a PEP 440 version such as 2.6.0, 2.6.0rc3 or 2.6.0+cu124`);
+}
+function finalReleaseProblem(v) {
+    if (v.release.length !== 3)
+        return '';
+    if (v.epoch !== 0)
+        return 'it has an epoch';
+    if (v.pre)
+        return 'it is a pre-release';
+    if (v.dev !== undefined)
+        return 'it is a development release';
+    if (v.post !== undefined)
+        return 'it is a post-release';
+    if (v.local !== undefined)
+        return 'it has a local label';
+    return undefined;
+}
+/**
+ * A final release `MAJOR.MINOR.PATCH` (a `v` prefix is allowed), as release inputs must be: what gets
+ * tagged, promoted and published is never a pre-release, a dev build or a local variant.
+ */
+function parseReleaseVersion(input, s) {
+    const v = version_tryParseVersion(s);
+    if (!v) {
+        if (s.trim() === '') {
+            throw new errors/* ConfigurationError */.j(`input ${quote(input)} is empty; expected MAJOR.MINOR.PATCH such as 2.6.0`);
+        }
+        throw new errors/* ConfigurationError */.j(`input ${quote(input)}: ${quote(s)} is not a version; expected MAJOR.MINOR.PATCH such as 2.6.0`);
+    }
+    const problem = finalReleaseProblem(v);
+    if (problem === undefined)
+        return v;
+    const example = v.release.length <= 3 ? [v.major, v.minor, v.patch].join('.') : v.release.slice(0, 3).join('.');
+    const why = problem === '' ? '' : ` (${problem})`;
+    throw new errors/* ConfigurationError */.j(`input ${quote(input)}: ${quote(s.trim())} is not a full release version${why}; expected MAJOR.MINOR.PATCH such as ${example}`);
+}
+function toVersion(v) {
+    if (typeof v !== 'string')
+        return v;
+    const parsed = version_tryParseVersion(v);
+    if (!parsed)
+        throw new errors/* ConfigurationError */.j(`${quote(v)} is not a PEP 440 version`);
+    return parsed;
+}
+/** The normalised PEP 440 form without the local label: `v2.6.0-RC3+cu124` -> `2.6.0rc3`. */
+function publicVersion(v) {
+    const x = toVersion(v);
+    let s = x.epoch !== 0 ? `${x.epoch}!` : '';
+    s += x.release.join('.');
+    if (x.pre)
+        s += `${x.pre.label}${x.pre.n}`;
+    if (x.post !== undefined)
+        s += `.post${x.post}`;
+    if (x.dev !== undefined)
+        s += `.dev${x.dev}`;
+    return s;
+}
+/** The normalised PEP 440 form: `2.6.0-rc3`, `2.6.0RC3` -> `2.6.0rc3`; `2.6.0+CPU-cxx11` -> `2.6.0+cpu.cxx11`. */
+function formatVersion(v) {
+    const x = toVersion(v);
+    return x.local === undefined ? publicVersion(x) : `${publicVersion(x)}+${x.local}`;
+}
+const PRE_RANK = { a: 0, b: 1, rc: 2 };
+function compareNumbers(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareRelease(a, b) {
+    // Trailing zeros do not count: 2.6 == 2.6.0.
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+        const c = compareNumbers(a[i] ?? 0, b[i] ?? 0);
+        if (c !== 0)
+            return c;
+    }
+    return 0;
+}
+// Ranks of the pre-release position: a dev-only release (2.6.0.dev1) comes before every pre-release of
+// 2.6.0, and a version without pre-release after all of them.
+function preKey(v) {
+    if (v.pre)
+        return [PRE_RANK[v.pre.label], v.pre.n];
+    if (v.post === undefined && v.dev !== undefined)
+        return [-1, 0];
+    return [3, 0];
+}
+function compareLocal(a, b) {
+    if (a === b)
+        return 0;
+    if (a === undefined)
+        return -1;
+    if (b === undefined)
+        return 1;
+    const as = a.split('.');
+    const bs = b.split('.');
+    for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+        const x = as[i];
+        const y = bs[i];
+        const xn = /^[0-9]+$/.test(x);
+        const yn = /^[0-9]+$/.test(y);
+        // Numeric segments sort after alphanumeric ones, numerically among themselves.
+        let c;
+        if (xn && yn)
+            c = compareNumbers(Number(x), Number(y));
+        else if (xn)
+            c = 1;
+        else if (yn)
+            c = -1;
+        else
+            c = x < y ? -1 : x > y ? 1 : 0;
+        if (c !== 0)
+            return c;
+    }
+    return compareNumbers(as.length, bs.length);
+}
+/**
+ * PEP 440 ordering, for sorting: dev < pre (a < b < rc) < final < post; a local version sorts after its
+ * public version. Returns a negative number, zero or a positive number.
+ */
+function compareVersions(a, b) {
+    const x = toVersion(a);
+    const y = toVersion(b);
+    const [xp, xpn] = preKey(x);
+    const [yp, ypn] = preKey(y);
+    return (compareNumbers(x.epoch, y.epoch) ||
+        compareRelease(x.release, y.release) ||
+        compareNumbers(xp, yp) ||
+        compareNumbers(xpn, ypn) ||
+        compareNumbers(x.post ?? -1, y.post ?? -1) ||
+        compareNumbers(x.dev ?? Number.POSITIVE_INFINITY, y.dev ?? Number.POSITIVE_INFINITY) ||
+        compareLocal(x.local, y.local));
+}
+/** The release branch a version is released from: 2.6.0, 2.6.1, 2.6.0rc3 -> `release/2.6`. */
+function releaseBranch(v) {
+    const x = toVersion(v);
+    return `release/${x.major}.${x.minor}`;
+}
+const RELEASE_BRANCH = /^(?:refs\/heads\/)?release\/(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
+/** `release/2.6` (or `refs/heads/release/2.6`) -> {name: 'release/2.6', major: 2, minor: 6}. */
+function parseReleaseBranch(s) {
+    const m = RELEASE_BRANCH.exec(s.trim());
+    if (!m)
+        return undefined;
+    const major = Number(m[1]);
+    const minor = Number(m[2]);
+    if (!Number.isSafeInteger(major) || !Number.isSafeInteger(minor))
+        return undefined;
+    return { name: `release/${major}.${minor}`, major, minor };
+}
+function finalOf(v, what) {
+    const x = toVersion(v);
+    if (finalReleaseProblem(x) !== undefined) {
+        throw new ConfigurationError(`${what} needs a final MAJOR.MINOR.PATCH version, got ${quote(formatVersion(x))}`);
+    }
+    return x;
+}
+/** The tag of release candidate `n`: (2.6.0, 3) -> `v2.6.0-rc3`. */
+function rcTag(v, n) {
+    if (!Number.isSafeInteger(n) || n < 1) {
+        throw new ConfigurationError(`a release-candidate number must be a positive integer, got ${n}`);
+    }
+    return `${finalTag(finalOf(v, 'an rc tag'))}-rc${n}`;
+}
+/** The tag of the final release: 2.6.0 -> `v2.6.0`. */
+function finalTag(v) {
+    return `v${finalOf(v, 'a release tag').release.join('.')}`;
+}
+const TAG = /^(?:refs\/tags\/)?v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-rc([1-9][0-9]*))?$/;
+/**
+ * The project's tag grammar, exactly: `v2.6.0` -> {version: 2.6.0}, `v2.6.0-rc3` -> {version: 2.6.0,
+ * rc: 3}. Anything else (`2.6.0`, `v2.6.0rc3`, `v2.6`, `ciflow/...`) is not a release tag.
+ */
+function parseTag(s) {
+    const m = TAG.exec(s.trim());
+    if (!m)
+        return undefined;
+    const version = version_tryParseVersion(`${m[1]}.${m[2]}.${m[3]}`);
+    if (!version)
+        return undefined;
+    if (m[4] === undefined)
+        return { version };
+    const rc = Number(m[4]);
+    return Number.isSafeInteger(rc) ? { version, rc } : undefined;
+}
+/** The version `main` moves to once a release branch is cut: 2.6.0 (or 2.6.0a0) -> `2.7.0a0`. */
+function nextMinorDev(v) {
+    const x = toVersion(v);
+    return `${x.major}.${x.minor + 1}.0a0`;
+}
+/**
+ * The version in a `version.txt` file (`2.6.0a0\n`): the first line that is not blank or a `#` comment.
+ */
+function parseVersionTxt(content, source = 'version.txt') {
+    const line = content
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .find((l) => l !== '' && !l.startsWith('#'));
+    if (line === undefined)
+        throw new ConfigurationError(`${source} holds no version`);
+    const v = version_tryParseVersion(line);
+    if (!v) {
+        throw new ConfigurationError(`${source}: ${quote(line)} is not a version; expected a PEP 440 version such as 2.6.0a0`);
+    }
+    return v;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/artifact-name.ts
+
+
+/** PEP 503: lower case, runs of `-`, `_` and `.` become one `-`. */
+function normalizeName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+// PEP 508 project names.
+const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
+// A distribution inside a wheel or sdist file name has its dashes escaped, so it holds none.
+const DISTRIBUTION = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
+const TAG_SET = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+const BUILD_TAG = /^[0-9][A-Za-z0-9_.]*$/;
+// Characters that can appear in any artifact file name we parse (after decoding `%2B`).
+const FILENAME = /^[A-Za-z0-9._+!-]+$/;
+const artifact_name_MAX_LENGTH = 512;
+// Accepts a bare file name, an S3 key or a link from a PEP 503 index (`/whl/cu124/torch-...whl#sha256=...`).
+function basename(path) {
+    if (typeof path !== 'string' || path.length > artifact_name_MAX_LENGTH)
+        return undefined;
+    const end = path.search(/[?#]/);
+    const withoutFragment = end < 0 ? path : path.slice(0, end);
+    const last = withoutFragment.slice(withoutFragment.lastIndexOf('/') + 1);
+    let decoded;
+    try {
+        // Index links percent-encode the `+` of local versions; decode every escape, then demand a plain name.
+        decoded = last.includes('%') ? decodeURIComponent(last) : last;
+    }
+    catch {
+        return undefined;
+    }
+    return FILENAME.test(decoded) ? decoded : undefined;
+}
+function versionFields(s) {
+    // A `v` prefix or surrounding blanks are PEP 440 spellings but never appear in artifact names.
+    if (!/^[0-9]/.test(s))
+        return undefined;
+    const parsed = version_tryParseVersion(s);
+    if (!parsed)
+        return undefined;
+    const plus = s.indexOf('+');
+    return {
+        version: s,
+        publicVersion: plus < 0 ? s : s.slice(0, plus),
+        ...(plus >= 0 && { local: s.slice(plus + 1) }),
+        parsed,
+    };
+}
+/**
+ * `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl` (PEP 427, PEP 491), e.g.
+ * `torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl`. Returns undefined for anything else.
+ */
+function parseWheelFilename(filename) {
+    const file = basename(filename);
+    if (!file?.endsWith('.whl'))
+        return undefined;
+    const parts = file.slice(0, -'.whl'.length).split('-');
+    if (parts.length !== 5 && parts.length !== 6)
+        return undefined;
+    const [distribution, versionText] = parts;
+    const build = parts.length === 6 ? parts[2] : undefined;
+    const [pythonTag, abiTag, platformTag] = parts.slice(-3);
+    if (!DISTRIBUTION.test(distribution))
+        return undefined;
+    if (build !== undefined && !BUILD_TAG.test(build))
+        return undefined;
+    if (![pythonTag, abiTag, platformTag].every((t) => TAG_SET.test(t)))
+        return undefined;
+    const v = versionFields(versionText);
+    if (!v)
+        return undefined;
+    return {
+        kind: 'wheel',
+        filename: file,
+        name: normalizeName(distribution),
+        ...v,
+        distribution,
+        ...(build !== undefined && { build }),
+        pythonTag,
+        abiTag,
+        platformTag,
+        pythonTags: pythonTag.split('.'),
+        abiTags: abiTag.split('.'),
+        platformTags: platformTag.split('.'),
+    };
+}
+/**
+ * The wheel file name for these fields. The distribution is escaped as PEP 427 asks (runs of `-`, `_`
+ * and `.` become `_`); a `-` in the version becomes `_`; the `+` of a local version stays literal.
+ */
+function formatWheelFilename(w) {
+    const distribution = w.distribution ?? w.name;
+    if (distribution === undefined || !PROJECT_NAME.test(distribution)) {
+        throw new Error(`cannot name a wheel for distribution ${JSON.stringify(distribution)}`);
+    }
+    const version = w.version.replace(/-/g, '_');
+    if (!tryParseVersion(version) || !/^[0-9]/.test(version)) {
+        throw new Error(`cannot name a wheel for version ${JSON.stringify(w.version)}`);
+    }
+    if (w.build !== undefined && !BUILD_TAG.test(w.build)) {
+        throw new Error(`a wheel build tag must start with a digit and hold no "-", got ${JSON.stringify(w.build)}`);
+    }
+    for (const tag of [w.pythonTag, w.abiTag, w.platformTag]) {
+        if (!TAG_SET.test(tag))
+            throw new Error(`not a wheel tag: ${JSON.stringify(tag)}`);
+    }
+    const fields = [distribution.replace(/[-_.]+/g, '_'), version];
+    if (w.build !== undefined)
+        fields.push(w.build);
+    fields.push(w.pythonTag, w.abiTag, w.platformTag);
+    return `${fields.join('-')}.whl`;
+}
+// The first `-` after which the rest is a version (starting with a digit) separates the flavor:
+// flavors are words (`cxx11`, `x86_64`, `debug`), never a dash-led number.
+function splitAtVersion(parts, from) {
+    for (let i = from; i < parts.length; i++) {
+        const v = versionFields(parts.slice(i).join('-'));
+        if (v)
+            return [parts.slice(0, i), v];
+    }
+    return undefined;
+}
+/**
+ * `libtorch-{flavor}-{version}.zip`: `libtorch-cxx11-abi-shared-with-deps-2.6.0+cu126.zip`,
+ * `libtorch-macos-arm64-2.6.0.zip`. Names without a version (`...-latest.zip`) return undefined.
+ */
+function parseLibtorchFilename(filename) {
+    const file = basename(filename);
+    if (!file?.startsWith('libtorch-') || !file.endsWith('.zip'))
+        return undefined;
+    const parts = file.slice(0, -'.zip'.length).split('-');
+    const split = splitAtVersion(parts, 1);
+    if (!split)
+        return undefined;
+    const [head, v] = split;
+    const flavorParts = head.slice(1);
+    if (flavorParts.some((p) => !/^[A-Za-z0-9_.]+$/.test(p)))
+        return undefined;
+    return {
+        kind: 'libtorch',
+        filename: file,
+        name: 'libtorch',
+        ...v,
+        flavor: flavorParts.join('-'),
+        extension: 'zip',
+    };
+}
+const CONDA_BUILD = /^[A-Za-z0-9_.]+$/;
+/**
+ * `{name}-{version}-{build}.tar.bz2` or `.conda`: `pytorch-2.1.0-py3.10_cuda12.1_cudnn8.9.2_0.tar.bz2`.
+ * Conda names may hold dashes, versions and build strings never do.
+ */
+function parseCondaFilename(filename) {
+    const file = basename(filename);
+    if (!file)
+        return undefined;
+    const extension = file.endsWith('.tar.bz2') ? 'tar.bz2' : file.endsWith('.conda') ? 'conda' : undefined;
+    if (!extension)
+        return undefined;
+    const parts = file.slice(0, -(extension.length + 1)).split('-');
+    if (parts.length < 3)
+        return undefined;
+    const build = parts[parts.length - 1];
+    const versionText = parts[parts.length - 2];
+    const name = parts.slice(0, -2).join('-');
+    if (!PROJECT_NAME.test(name) || !CONDA_BUILD.test(build))
+        return undefined;
+    const v = versionFields(versionText);
+    if (!v)
+        return undefined;
+    return { kind: 'conda', filename: file, name: normalizeName(name), ...v, build, extension };
+}
+/**
+ * `{name}-{version}.tar.gz` (PEP 625): `torch-2.6.0.tar.gz`, `torchdata-0.7.1.tar.gz`. As in wheel names,
+ * the name has its dashes escaped, so exactly one `-` separates name and version.
+ */
+function parseSdistFilename(filename) {
+    const file = basename(filename);
+    if (!file?.endsWith('.tar.gz'))
+        return undefined;
+    const parts = file.slice(0, -'.tar.gz'.length).split('-');
+    if (parts.length !== 2)
+        return undefined;
+    const [name, versionText] = parts;
+    if (!DISTRIBUTION.test(name))
+        return undefined;
+    const v = versionFields(versionText);
+    if (!v)
+        return undefined;
+    return { kind: 'sdist', filename: file, name: normalizeName(name), ...v, extension: 'tar.gz' };
+}
+/**
+ * Any artifact the release publishes, recognised by its grammar; undefined for anything else
+ * (`index.html`, `torch-2.6.0.whl`, checksum files, a `-latest` libtorch).
+ */
+function parseArtifactName(filename) {
+    return (parseWheelFilename(filename) ??
+        parseLibtorchFilename(filename) ??
+        parseCondaFilename(filename) ??
+        parseSdistFilename(filename));
+}
+/**
+ * True when the artifact is this release of this project: normalised names equal and public versions
+ * equal by PEP 440 (`torch 2.6.0` matches `2.6.0+cu124`, never `2.6.0rc1`, `2.6.0.dev20250101` or `2.6.1`).
+ * A requested version that carries a local label (`2.6.0+cu124`) matches only that label.
+ */
+function matchesRelease(artifact, name, version) {
+    if (normalizeName(name) !== artifact.name)
+        return false;
+    const wanted = typeof version === 'string' ? version_tryParseVersion(version) : version;
+    if (!wanted)
+        throw new errors/* ConfigurationError */.j(`${JSON.stringify(version)} is not a PEP 440 version`);
+    if (wanted.local !== undefined)
+        return compareVersions(artifact.parsed, wanted) === 0;
+    return compareVersions({ ...artifact.parsed, local: undefined }, wanted) === 0;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/release-selection.ts
+
+
+
+
+/**
+ * `packages` input: `name=version` pairs (comma or newline separated). Versions must be final
+ * releases; a bare version (`2.6`, `v2.6.0-rc1`) is an error naming the input.
+ */
+function parseRequestedPackages(input, value) {
+    if (value.trim() === '')
+        throw new errors/* ConfigurationError */.j(`input "${input}" is required: name=version pairs such as torch=2.6.0`);
+    for (const item of value.split(/[,\n]/).map((s) => s.trim())) {
+        if (item !== '' && !item.includes('=')) {
+            throw new errors/* ConfigurationError */.j(`input "${input}" expects name=version pairs such as torch=2.6.0, got "${item}"`);
+        }
+    }
+    const seen = new Map();
+    for (const [spelled, versionText] of parseKeyValues(input, value)) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(spelled)) {
+            throw new errors/* ConfigurationError */.j(`input "${input}": "${spelled}" is not a package name`);
+        }
+        const version = parseReleaseVersion(`${input}: ${spelled}`, versionText);
+        const name = normalizeName(spelled);
+        if (seen.has(name))
+            throw new errors/* ConfigurationError */.j(`input "${input}" names ${spelled} twice`);
+        seen.set(name, { name, spelled, version, versionText: formatVersion(version) });
+    }
+    return [...seen.values()];
+}
+/** `prefix/` with exactly one trailing slash ('' stays the bucket root). */
+function normalizePrefix(prefix) {
+    const p = prefix.trim().replace(/^\/+/, '');
+    return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+function variantOf(o) {
+    const out = o.sub === '' ? [] : [o.sub];
+    if (o.artifact.local)
+        out.push(o.artifact.local);
+    return out;
+}
+function passesVariants(o, filter) {
+    const v = variantOf(o);
+    if (filter.include.length > 0 && !v.some((x) => filter.include.includes(x)))
+        return false;
+    return !v.some((x) => filter.exclude.includes(x));
+}
+function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
+    const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
+    for (const o of objects) {
+        if (!o.key.startsWith(prefix) || o.key.endsWith('/'))
+            continue;
+        const relative = o.key.slice(prefix.length);
+        const slash = relative.indexOf('/');
+        const sub = slash < 0 ? '' : relative.slice(0, slash);
+        const filename = relative.slice(relative.lastIndexOf('/') + 1);
+        if (filename === 'index.html' || filename === '')
+            continue; // index pages are regenerated, not promoted
+        const artifact = parseArtifactName(filename);
+        if (!artifact) {
+            selection.ignored.push(o.key);
+            continue;
+        }
+        const pkg = packages.find((p) => matchesRelease(artifact, p.name, p.version));
+        if (!pkg) {
+            selection.otherCount++;
+            continue;
+        }
+        if (!passesVariants({ sub, artifact }, filter)) {
+            selection.filteredOut.push(o.key);
+            continue;
+        }
+        selection.selected.push({ ...o, relative, sub, artifact, package: pkg.name });
+    }
+    return selection;
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(9232);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ../../packages/core/src/s3-client.ts
+
+
+
+/**
+ * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
+ * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
+ * only when an operation requires them: the SDK's default CRC32 trailers (aws-chunked bodies) are
+ * refused by several S3-compatible stores.
+ */
+function createS3Client(opts = {}) {
+    const maxSockets = Math.max(16, opts.maxSockets ?? 64);
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
+    return new dist_cjs.S3Client({
+        region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
+        ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+        // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
+        maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
+        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
+        // Resolve each command's middleware stack once, not on every send: thousands of copies.
+        cacheMiddleware: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        requestHandler: {
+            httpAgent: new external_node_http_.Agent(agentOptions),
+            httpsAgent: new external_node_https_.Agent(agentOptions),
+            connectionTimeout: 10_000,
+            requestTimeout: 300_000,
+        },
+    });
+}
+function unquoteEtag(etag) {
+    return (etag ?? '').replace(/"/g, '');
+}
+function toListed(o) {
+    return { key: o.Key, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
+}
+/**
+ * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
+ * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
+ */
+async function listAll(client, bucket, prefix, opts = {}) {
+    const out = [];
+    let token;
+    do {
+        const page = await client.send(new dist_cjs.ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: 1000,
+            ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+        }));
+        for (const o of page.Contents ?? [])
+            if (o.Key !== undefined)
+                out.push(toListed(o));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+}
+/**
+ * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
+ * The SDK sends CopySource verbatim, and S3 percent-decodes it and reads a literal `+` as a space,
+ * so `torch-2.6.0+cu124-...whl` must travel as `torch-2.6.0%2Bcu124-...whl`.
+ */
+function copySource(bucket, key) {
+    return `${bucket}/${key.split('/').map(encodeRfc3986).join('/')}`;
+}
+function encodeRfc3986(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** S3 error name, whichever way the SDK surfaced it. */
+function s3ErrorCode(e) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const err = e;
+    return err.Code ?? err.name;
+}
+function s3HttpStatus(e) {
+    return e?.$metadata?.httpStatusCode;
+}
+function isNotFound(e) {
+    const code = s3ErrorCode(e);
+    return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
+
+function countBy(plan, action) {
+    return plan.operations.filter((op) => op.action === action).length;
+}
+/** Throws one ConfigurationError naming the conflicts; used before anything is written. */
+function assertNoConflicts(plan, hint = '') {
+    const conflicts = plan.operations.filter((op) => op.action === 'conflict');
+    if (conflicts.length === 0)
+        return;
+    const shown = conflicts
+        .slice(0, 5)
+        .map((op) => `${op.target}${op.reason ? ` (${op.reason})` : ''}`)
+        .join('; ');
+    const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
+    throw new errors/* ConfigurationError */.j(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
+}
+function outcomeOf(op, result, extra = {}) {
+    const { id, kind, target, action, reason, bytes } = op;
+    return { id, kind, target, action, reason, bytes, result, ...extra };
+}
+/**
+ * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
+ * `create`/`update` operations run with bounded concurrency. After the first failure no new
+ * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
+ * shows exactly what was done and a re-run picks up the rest.
+ */
+async function applyPlan(plan, execute, opts) {
+    const outcomes = [];
+    const record = (o) => {
+        outcomes.push(o);
+        opts.onOutcome?.(o);
+    };
+    if (opts.dryRun) {
+        for (const op of plan.operations)
+            record(outcomeOf(op, op.action === 'skip' ? 'skipped' : 'planned'));
+        return outcomes;
+    }
+    assertNoConflicts(plan);
+    const pending = plan.operations.filter((op) => op.action === 'create' || op.action === 'update');
+    for (const op of plan.operations)
+        if (op.action === 'skip')
+            record(outcomeOf(op, 'skipped'));
+    let next = 0;
+    let firstError;
+    const worker = async () => {
+        while (firstError === undefined && next < pending.length) {
+            const op = pending[next++];
+            try {
+                const verified = (await execute(op)) ?? undefined;
+                record(outcomeOf(op, 'done', verified ? { verified } : {}));
+            }
+            catch (e) {
+                firstError ??= e;
+                record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+            }
+        }
+    };
+    const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    for (const op of pending.slice(next))
+        record(outcomeOf(op, 'not-run'));
+    if (firstError !== undefined)
+        throw firstError;
+    return outcomes;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/render.ts
+var render = __nccwpck_require__(5296);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+var lib_storage_dist_cjs = __nccwpck_require__(9131);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ../../packages/core/src/s3-copy.ts
+
+
+
+
+
+/**
+ * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
+ * large objects and a streaming path for stores without UploadPartCopy, and the content comparison
+ * that makes promotion idempotent.
+ *
+ * What "same content" can be decided from, cheapest first:
+ * - sizes differ: different.
+ * - equal ETags: same. A single-part ETag is the MD5 of the content; a multipart ETag
+ *   (`md5(part md5s)-N`) is equal only for the same bytes cut into the same parts.
+ * - two single-part ETags that differ: different, unless both objects store the same sha256.
+ * - a multipart ETag on either side (CopyObject of a multipart object makes a single-part copy with a
+ *   new ETag; a multipart copy makes a `-N` ETag): the destination's `source-etag` metadata, which the
+ *   multipart and streaming copies here write, naming the source ETag they copied; else a stored
+ *   sha256 on both (`x-amz-meta-checksum-sha256`, or the S3 full-object ChecksumSHA256); else the
+ *   sha256 of both bodies, streamed.
+ */
+const SHA256_METADATA = 'checksum-sha256';
+const SOURCE_ETAG_METADATA = 'source-etag';
+const MiB = 1024 * 1024;
+function isMultipartEtag(etag) {
+    return /-\d+$/.test(etag);
+}
+async function headObject(client, ref) {
+    try {
+        return await client.send(new dist_cjs.HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+    }
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
+}
+/** sha256 hex the object states about itself: our metadata, or S3's full-object SHA256 checksum. */
+function storedSha256(head) {
+    const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
+    if (meta && /^[0-9a-f]{64}$/.test(meta))
+        return meta;
+    const checksum = head.ChecksumSHA256;
+    if (checksum && !checksum.includes('-') && (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT') {
+        const hex = Buffer.from(checksum, 'base64').toString('hex');
+        if (hex.length === 64)
+            return hex;
+    }
+    return undefined;
+}
+/** Streams the object through sha256 (bounded memory whatever its size). */
+async function streamSha256(client, ref) {
+    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of r.Body)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * The sha256 of an object: the one it states if any, else its body streamed through sha256. One GET
+ * either way: a stated checksum arrives with the response headers, and the body is then dropped.
+ */
+async function objectSha256(client, ref, head) {
+    const known = head ? storedSha256(head) : undefined;
+    if (known)
+        return known;
+    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+    const body = r.Body;
+    const stated = storedSha256(r);
+    if (stated) {
+        body.destroy();
+        return stated;
+    }
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of body)
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
+ * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
+ */
+async function compareObjects(client, src, dst) {
+    if (src.size !== dst.size)
+        return { result: 'different', how: `size ${dst.size} != ${src.size}` };
+    if (src.etag === dst.etag)
+        return { result: 'same', how: 'size and ETag' };
+    const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
+    if (!sh || !dh)
+        return { result: 'different', how: 'object vanished while comparing' };
+    const marker = unquoteEtag(dh.Metadata?.[SOURCE_ETAG_METADATA]);
+    if (marker && marker === src.etag)
+        return { result: 'same', how: 'size and source-etag' };
+    const [ss, ds] = [storedSha256(sh), storedSha256(dh)];
+    if (ss && ds)
+        return ss === ds ? { result: 'same', how: 'stored sha256' } : { result: 'different', how: 'stored sha256 differs' };
+    if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag))
+        return { result: 'different', how: 'MD5 ETag differs' };
+    const [a, b] = await Promise.all([ss ?? streamSha256(client, src), ds ?? streamSha256(client, dst)]);
+    return a === b
+        ? { result: 'same', how: 'sha256 of content' }
+        : { result: 'different', how: 'sha256 of content differs' };
+}
+/** A counting semaphore. */
+class Semaphore {
+    free;
+    waiting = [];
+    constructor(free) {
+        this.free = free;
+    }
+    async use(fn) {
+        if (this.free > 0)
+            this.free--;
+        else
+            await new Promise((resolve) => this.waiting.push(resolve));
+        try {
+            return await fn();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        }
+    }
+}
+/** Remembers that a store lacks UploadPartCopy, so later copies go straight to streaming. */
+const noPartCopy = new WeakSet();
+function partSizeFor(size, wanted) {
+    const min = Math.max(5 * MiB, Math.ceil(size / 10_000));
+    return Math.max(min, Math.min(wanted, 5 * 1024 * MiB));
+}
+/**
+ * Copies `src` to `dst` keeping content type and metadata (MetadataDirective COPY, or the source's
+ * headers carried into the multipart upload), with the canned ACL if given.
+ */
+async function copyObject(client, src, dst, opts) {
+    if (src.size <= opts.multipartThreshold) {
+        const r = await client.send(new dist_cjs.CopyObjectCommand({
+            Bucket: dst.bucket,
+            Key: dst.key,
+            CopySource: copySource(src.bucket, src.key),
+            MetadataDirective: 'COPY',
+            ...(opts.acl ? { ACL: opts.acl } : {}),
+        }));
+        const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+        // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
+        // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
+        // new single-part ETag that cannot be predicted.
+        const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+        if (expectedEtag && etag !== expectedEtag) {
+            throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
+        }
+        return { method: 'copy-object', expectedEtag, etag };
+    }
+    const head = await headObject(client, src);
+    if (!head)
+        throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+    if (!noPartCopy.has(client)) {
+        try {
+            return await multipartCopy(client, src, dst, head, opts);
+        }
+        catch (e) {
+            if (s3ErrorCode(e) !== 'NotImplemented')
+                throw e;
+            noPartCopy.add(client);
+            opts.onFallback?.(src.key);
+        }
+    }
+    const slots = opts.streamSlots ?? defaultStreamSlots;
+    return slots.use(() => streamCopy(client, src, dst, head, opts));
+}
+const defaultStreamSlots = new Semaphore(2);
+function carriedHeaders(head, src, acl) {
+    return {
+        ContentType: head.ContentType,
+        ContentEncoding: head.ContentEncoding,
+        ContentDisposition: head.ContentDisposition,
+        ContentLanguage: head.ContentLanguage,
+        CacheControl: head.CacheControl,
+        Metadata: { ...(head.Metadata ?? {}), [SOURCE_ETAG_METADATA]: src.etag },
+        ...(acl ? { ACL: acl } : {}),
+    };
+}
+function multipartEtag(partMd5s) {
+    return `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
+}
+async function multipartCopy(client, src, dst, head, opts) {
+    // Parts of at most 512 MiB copy in parallel; a lowered threshold lowers them too.
+    const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
+    const count = Math.max(1, Math.ceil(src.size / partSize));
+    const { UploadId } = await client.send(new dist_cjs.CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }));
+    try {
+        const etags = new Array(count);
+        let next = 0;
+        const worker = async () => {
+            while (next < count) {
+                const i = next++;
+                const first = i * partSize;
+                const last = Math.min(src.size, first + partSize) - 1;
+                const r = await client.send(new dist_cjs.UploadPartCopyCommand({
+                    Bucket: dst.bucket,
+                    Key: dst.key,
+                    UploadId,
+                    PartNumber: i + 1,
+                    CopySource: copySource(src.bucket, src.key),
+                    CopySourceRange: `bytes=${first}-${last}`,
+                    CopySourceIfMatch: `"${src.etag}"`,
+                }));
+                etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(count, opts.partConcurrency ?? 8) }, worker));
+        await client.send(new dist_cjs.CompleteMultipartUploadCommand({
+            Bucket: dst.bucket,
+            Key: dst.key,
+            UploadId,
+            MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag: `"${ETag}"` })) },
+        }));
+        const md5s = etags.map((e) => Buffer.from(e, 'hex'));
+        return {
+            method: 'multipart-copy',
+            expectedEtag: md5s.every((b) => b.length === 16) ? multipartEtag(md5s) : undefined,
+        };
+    }
+    catch (e) {
+        await client
+            .send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
+            .catch(() => undefined);
+        throw e;
+    }
+}
+/**
+ * Ranged GETs piped into a multipart upload (lib-storage), for stores without UploadPartCopy. Memory
+ * stays near (queueSize + 1) x partSize per copy; the streamed bytes are hashed on the way so the
+ * destination's multipart ETag can be checked.
+ */
+async function streamCopy(client, src, dst, head, opts) {
+    const partSize = partSizeFor(src.size, 8 * MiB);
+    const partMd5s = [];
+    let partHash = (0,external_node_crypto_.createHash)('md5');
+    let inPart = 0;
+    const feed = (chunk) => {
+        let offset = 0;
+        while (offset < chunk.length) {
+            const take = Math.min(partSize - inPart, chunk.length - offset);
+            partHash.update(chunk.subarray(offset, offset + take));
+            inPart += take;
+            offset += take;
+            if (inPart === partSize) {
+                partMd5s.push(partHash.digest());
+                partHash = (0,external_node_crypto_.createHash)('md5');
+                inPart = 0;
+            }
+        }
+    };
+    async function* ranges() {
+        for (let first = 0; first < src.size; first += partSize) {
+            const last = Math.min(src.size, first + partSize) - 1;
+            const r = await client.send(new dist_cjs.GetObjectCommand({
+                Bucket: src.bucket,
+                Key: src.key,
+                Range: `bytes=${first}-${last}`,
+                IfMatch: `"${src.etag}"`,
+            }));
+            for await (const chunk of r.Body) {
+                const b = chunk;
+                feed(b);
+                yield b;
+            }
+        }
+    }
+    const upload = new lib_storage_dist_cjs/* Upload */._({
+        client,
+        partSize,
+        queueSize: 2,
+        leavePartsOnError: false,
+        params: { Bucket: dst.bucket, Key: dst.key, Body: external_node_stream_.Readable.from(ranges()), ...carriedHeaders(head, src, opts.acl) },
+    });
+    await upload.done();
+    if (inPart > 0)
+        partMd5s.push(partHash.digest());
+    const expectedEtag = partMd5s.length === 1 ? partMd5s[0].toString('hex') : multipartEtag(partMd5s);
+    return { method: 'stream', expectedEtag };
+}
+/**
+ * Checks the destination after a copy: size always; the ETag when it can be predicted; for a copy
+ * whose ETag cannot be (a multipart source copied whole) the stored sha256 carried with the metadata.
+ * Throws with what differs.
+ */
+async function verifyCopy(client, src, dst, result) {
+    const head = await headObject(client, dst);
+    const where = `s3://${dst.bucket}/${dst.key}`;
+    if (!head)
+        throw new Error(`verification failed: ${where} is missing after the copy`);
+    const size = head.ContentLength ?? -1;
+    const etag = unquoteEtag(head.ETag);
+    if (size !== src.size)
+        throw new Error(`verification failed: ${where} has ${size} bytes, the source ${src.size}`);
+    if (result.expectedEtag && etag !== result.expectedEtag) {
+        throw new Error(`verification failed: ${where} has ETag ${etag}, expected ${result.expectedEtag}`);
+    }
+    const out = { size, etag, method: result.method };
+    const sha = storedSha256(head);
+    if (sha)
+        out['sha256'] = sha;
+    return out;
+}
+/**
+ * Checks many copies at once against a listing of their destination folder (one request per 1,000
+ * keys instead of a HEAD per object): each must be there with the source's size and, when it could be
+ * predicted, the expected ETag. Returns the facts found per key; throws naming what differs.
+ */
+function verifyListed(copies, listed) {
+    const facts = new Map();
+    const problems = [];
+    for (const c of copies) {
+        const where = `s3://${c.dst.bucket}/${c.dst.key}`;
+        const o = listed.get(c.dst.key);
+        if (!o)
+            problems.push(`${where} is missing`);
+        else if (o.size !== c.size)
+            problems.push(`${where} has ${o.size} bytes, the source ${c.size}`);
+        else if (c.expectedEtag && o.etag !== c.expectedEtag)
+            problems.push(`${where} has ETag ${o.etag}, expected ${c.expectedEtag}`);
+        else
+            facts.set(c.dst.key, { size: o.size, etag: o.etag, verifiedBy: 'listing' });
+    }
+    if (problems.length > 0) {
+        const more = problems.length > 3 ? ` and ${problems.length - 3} more` : '';
+        throw new Error(`verification failed after copying: ${problems.slice(0, 3).join('; ')}${more}`);
+    }
+    return facts;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pep503.ts
+/**
+ * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
+ * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
+ * checks what it downloads.
+ */
+function escapeHtml(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+/** A URL path for an S3 key: each segment percent-encoded (so `+` becomes `%2B`), slashes kept. */
+function keyToHref(key) {
+    return '/' + key.split('/').map(encodeURIComponent).join('/');
+}
+function fileLink(key, sha256) {
+    const filename = key.slice(key.lastIndexOf('/') + 1);
+    return { filename, href: keyToHref(key) + (sha256 ? `#sha256=${sha256}` : ''), ...(sha256 ? { sha256 } : {}) };
+}
+function page(title, links) {
+    const body = links.map((l) => `    <a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a><br/>`).join('\n');
+    return `<!DOCTYPE html>\n<html>\n  <body>\n    <h1>${escapeHtml(title)}</h1>\n${body}\n  </body>\n</html>\n`;
+}
+/** `<prefix><sub>/<project>/index.html`: files sorted by name, so pages are stable across runs. */
+function renderProjectPage(project, links) {
+    const sorted = [...links].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+    return page(`Links for ${project}`, sorted.map((l) => ({ href: l.href, text: l.filename })));
+}
+/** `<prefix><sub>/index.html`: one relative link per project. */
+function renderRootPage(projects) {
+    const sorted = [...new Set(projects)].sort();
+    return page('Simple index', sorted.map((p) => ({ href: `${p}/`, text: p })));
+}
+/** The links of an existing page (either kind), tolerant of how other tools wrote them. */
+function parseIndexLinks(html) {
+    const out = [];
+    for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi)) {
+        out.push({ href: unescapeHtml(m[2]), text: unescapeHtml(m[3].replace(/<[^>]*>/g, '').trim()) });
+    }
+    return out;
+}
+/** Existing file links of a project page, by file name. */
+function parseProjectPage(html) {
+    const out = new Map();
+    for (const { href, text } of parseIndexLinks(html)) {
+        const path = href.replace(/[#?].*$/, '');
+        let filename = text;
+        if (!filename) {
+            try {
+                filename = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+            }
+            catch {
+                continue;
+            }
+        }
+        const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
+        out.set(filename, { filename, href, ...(sha ? { sha256: sha } : {}) });
+    }
+    return out;
+}
+/** Project names linked from an existing package-list page. */
+function parseRootPage(html) {
+    return parseIndexLinks(html)
+        .map((l) => l.href.replace(/\/+$/, '').split('/').pop() ?? '')
+        .filter((p) => p !== '');
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/s3-index.ts
+
+
+
+
+
+function isIndexable(filename) {
+    const a = parseArtifactName(filename);
+    return a !== undefined && (a.kind === 'wheel' || a.kind === 'sdist');
+}
+async function readPage(client, bucket, key) {
+    try {
+        const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
+        return await r.Body.transformToString('utf8');
+    }
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
+}
+async function putPage(client, bucket, key, html, acl) {
+    await client.send(new dist_cjs.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: html,
+        ContentType: 'text/html; charset=utf-8',
+        ...(acl ? { ACL: acl } : {}),
+    }));
+}
+async function pool(items, width, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+}
+/** Files directly in `folder`, grouped by PEP 503 project name. */
+function filesByProject(listing, folder) {
+    const out = new Map();
+    for (const o of listing) {
+        const rest = o.key.slice(folder.length);
+        if (!o.key.startsWith(folder) || rest.includes('/'))
+            continue;
+        const a = parseArtifactName(rest);
+        if (!a || (a.kind !== 'wheel' && a.kind !== 'sdist'))
+            continue;
+        const list = out.get(a.name) ?? [];
+        list.push(o);
+        out.set(a.name, list);
+    }
+    return out;
+}
+async function regenerateFolderIndex(client, req) {
+    const listing = await listAll(client, req.bucket, req.folder, { delimiter: '/' });
+    const byProject = filesByProject(listing, req.folder);
+    const result = { pages: [], hashed: 0 };
+    const projects = req.projects.filter((p) => byProject.has(p));
+    if (projects.length === 0)
+        return result;
+    for (const project of projects) {
+        const pageKey = `${req.folder}${project}/index.html`;
+        const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
+        const links = new Map(existing);
+        const files = byProject.get(project) ?? [];
+        await pool(files, req.concurrency ?? 16, async (o) => {
+            const filename = o.key.slice(req.folder.length);
+            const known = existing.get(filename);
+            if (known?.sha256 && !req.refreshed?.has(o.key))
+                return;
+            const sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
+            result.hashed++;
+            links.set(filename, fileLink(o.key, sha));
+        });
+        await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
+        result.pages.push({ key: pageKey, links: links.size });
+    }
+    const rootKey = `${req.folder}index.html`;
+    const listed = parseRootPage((await readPage(client, req.bucket, rootKey)) ?? '');
+    const all = new Set([...listed, ...projects]);
+    await putPage(client, req.bucket, rootKey, renderRootPage(all), req.acl);
+    result.pages.push({ key: rootKey, links: all.size });
+    return result;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/s3-promotion.ts
+
+
+
+
+
+
+
+
+function s3url(bucket, key) {
+    return `s3://${bucket}/${key}`;
+}
+async function s3_promotion_pool(items, width, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+}
+/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
+function destinationFolder(c) {
+    return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
+}
+/** Lists each destination folder once: sub-folders recursively, a prefix root with a delimiter. */
+async function listFolders(client, bucket, folders, width) {
+    const found = new Map();
+    await s3_promotion_pool(folders, width, async ({ folder, root }) => {
+        for (const o of await listAll(client, bucket, folder, root ? { delimiter: '/' } : {}))
+            found.set(o.key, o);
+    });
+    return found;
+}
+async function decide(client, data, existing, overwrite) {
+    if (!existing)
+        return { action: 'create', reason: 'destination missing' };
+    const cmp = await compareObjects(client, { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag }, { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag });
+    if (cmp.result === 'same')
+        return { action: 'skip', reason: `already there (${cmp.how})` };
+    if (overwrite)
+        return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
+    return { action: 'conflict', reason: `differs: ${cmp.how}` };
+}
+async function planPromotion(client, opts) {
+    const width = Math.max(1, Math.min(opts.concurrency, 16));
+    const candidates = [];
+    const ignored = [];
+    const listings = await Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source)));
+    opts.pairs.forEach((pair, i) => {
+        const sel = selectRelease(listings[i], pair.source, opts.packages, opts.variants);
+        ignored.push(...sel.ignored);
+        for (const s of sel.selected)
+            candidates.push({ selected: s, pair });
+    });
+    const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
+    if (missing.length > 0) {
+        const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
+        throw new errors/* ConfigurationError */.j(`no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''}; nothing was copied`);
+    }
+    // One listing per destination folder touched (not per object), and one of the backup location.
+    const folders = new Map();
+    for (const c of candidates)
+        folders.set(destinationFolder(c), { folder: destinationFolder(c), root: c.selected.sub === '' });
+    const [destination, backup] = await Promise.all([
+        listFolders(client, opts.bucket, [...folders.values()], width),
+        opts.backupBucket
+            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => ({ folder: `${opts.backupPrefix}${p.source}`, root: false })), width)
+            : Promise.resolve(new Map()),
+    ]);
+    const backupOps = [];
+    const promoteOps = [];
+    await s3_promotion_pool(candidates, Math.max(1, opts.concurrency), async (c) => {
+        const s = c.selected;
+        const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
+        if (opts.backupBucket) {
+            const data = {
+                phase: 'backup',
+                ...base,
+                dstBucket: opts.backupBucket,
+                dstKey: `${opts.backupPrefix}${s.key}`,
+            };
+            const decision = await decide(client, data, backup.get(data.dstKey), opts.overwrite);
+            backupOps.push({
+                id: `backup ${s.key}`,
+                kind: 'backup-object',
+                target: s3url(data.dstBucket, data.dstKey),
+                bytes: s.size,
+                data,
+                ...decision,
+            });
+        }
+        const data = {
+            phase: 'promote',
+            ...base,
+            dstBucket: opts.bucket,
+            dstKey: `${c.pair.destination}${s.relative}`,
+        };
+        const decision = await decide(client, data, destination.get(data.dstKey), opts.overwrite);
+        promoteOps.push({
+            id: `copy ${s.key}`,
+            kind: 'copy-object',
+            target: s3url(data.dstBucket, data.dstKey),
+            bytes: s.size,
+            data,
+            ...decision,
+        });
+    });
+    const byKey = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    backupOps.sort(byKey);
+    promoteOps.sort(byKey);
+    const indexOps = [];
+    if (opts.regenerateIndex) {
+        const projectsByFolder = new Map();
+        for (const c of candidates) {
+            if (!isIndexable(c.selected.artifact.filename))
+                continue;
+            const f = destinationFolder(c);
+            const set = projectsByFolder.get(f) ?? new Set();
+            set.add(c.selected.artifact.name);
+            projectsByFolder.set(f, set);
+        }
+        for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
+            const exists = destination.has(`${folder}index.html`);
+            indexOps.push({
+                id: `index ${folder}`,
+                kind: 'write-index',
+                target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
+                action: exists ? 'update' : 'create',
+                reason: 'PEP 503 pages',
+                data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
+            });
+        }
+    }
+    const plan = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
+    return { plan, ignored, candidates };
+}
+function summaryRows(plan) {
+    const rows = new Map();
+    for (const op of plan.operations) {
+        const d = op.data;
+        if (d.phase !== 'promote')
+            continue;
+        const k = `${d.package}\u0000${d.sub || '(root)'}`;
+        const r = rows.get(k) ?? { files: 0, bytes: 0, copy: 0, skip: 0, conflict: 0 };
+        r.files++;
+        r.bytes += d.size;
+        if (op.action === 'skip')
+            r.skip++;
+        else if (op.action === 'conflict')
+            r.conflict++;
+        else
+            r.copy++;
+        rows.set(k, r);
+    }
+    return [...rows]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, r]) => {
+        const [pkg, sub] = k.split('\u0000');
+        return [pkg, sub, r.files, r.bytes, r.copy, r.skip, r.conflict];
+    });
+}
+async function promote(client, receipt, opts) {
+    const started = Date.now();
+    const { plan, ignored } = await planPromotion(client, opts);
+    const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+    receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
+    receipt.setPlan(plan, opts.dryRun);
+    receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(plan));
+    if (ignored.length > 0) {
+        receipt.addTable(`Ignored: ${ignored.length} key(s) whose names are not artifacts`, ['key'], ignored.map((k) => [k]));
+    }
+    (0,render/* logPlan */.uH)(plan, opts.dryRun);
+    const copies = plan.operations.filter((op) => op.data.phase !== 'index');
+    const wouldCopy = copies.filter((op) => op.data.phase === 'promote' && (op.action === 'create' || op.action === 'update'));
+    const result = {
+        plan,
+        outcomes: [],
+        promoted: wouldCopy.length,
+        skipped: copies.filter((op) => op.data.phase === 'promote' && op.action === 'skip').length,
+        bytes: wouldCopy.reduce((n, op) => n + op.data.size, 0),
+        ignored,
+    };
+    const record = (o) => {
+        receipt.addOutcome(o);
+        result.outcomes.push(o);
+    };
+    if (opts.dryRun) {
+        for (const o of await applyPlan(plan, async () => undefined, { dryRun: true }))
+            record(o);
+        const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+        if (conflicts > 0)
+            lib_core/* warning */.$e(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
+        return result;
+    }
+    assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+    const streamSlots = new Semaphore(2);
+    let fellBack = false;
+    // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
+    // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
+    // Multipart and streamed copies are checked with a HEAD as soon as they finish.
+    let toVerify = [];
+    const copyOne = async (op) => {
+        const d = op.data;
+        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+        const dst = { bucket: d.dstBucket, key: d.dstKey };
+        const r = await copyObject(client, src, dst, {
+            // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+            acl: d.phase === 'promote' ? opts.acl : undefined,
+            multipartThreshold: opts.multipartThreshold,
+            streamSlots,
+            onFallback: () => {
+                if (!fellBack)
+                    lib_core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
+                fellBack = true;
+            },
+        });
+        if (r.method !== 'copy-object')
+            return verifyCopy(client, src, dst, r);
+        toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+        return { method: r.method, etag: r.etag ?? '' };
+    };
+    const verifyPhase = async () => {
+        const batch = toVerify;
+        toVerify = [];
+        const folders = new Map();
+        for (const c of batch)
+            folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
+        const listed = new Map();
+        await s3_promotion_pool([...folders.keys()], 16, async (k) => {
+            const [bucket, folder] = k.split('\u0000');
+            for (const o of await listAll(client, bucket, folder, { delimiter: '/' }))
+                listed.set(o.key, o);
+        });
+        const facts = verifyListed(batch, listed);
+        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
+        for (const c of batch) {
+            const o = byId.get(c.id);
+            if (o)
+                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+        }
+    };
+    const phase = (name) => ({
+        action: plan.action,
+        operations: plan.operations.filter((op) => op.data.phase === name),
+    });
+    const run = async (p, exec, width) => {
+        if (p.operations.length === 0)
+            return;
+        const t = Date.now();
+        await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
+        const v = Date.now();
+        await verifyPhase();
+        const kind = p.operations[0].data.phase;
+        receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
+    };
+    // Backups complete before anything is promoted; promotion before the pages that link to it.
+    await run(phase('backup'), copyOne, opts.concurrency);
+    await run(phase('promote'), copyOne, opts.concurrency);
+    const refreshed = new Set(copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey));
+    await run(phase('index'), async (op) => {
+        const d = op.data;
+        const r = await regenerateFolderIndex(client, {
+            bucket: d.bucket,
+            folder: d.folder,
+            projects: d.projects,
+            refreshed,
+            acl: opts.acl,
+            concurrency: opts.concurrency,
+        });
+        return { pages: r.pages.length, hashed: r.hashed };
+    }, 4);
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
 
 const ACLS = [
     'private',
@@ -65774,40 +63730,40 @@ const ACLS = [
     'bucket-owner-read',
     'bucket-owner-full-control',
 ];
-const MiB = 1024 * 1024;
+const main_MiB = 1024 * 1024;
 function prefixPairs() {
-    const sources = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('source-prefixes', ['whl/test/', 'libtorch/test/']).map(_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .normalizePrefix */ .iG);
-    const destinations = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('destination-prefixes', ['whl/', 'libtorch/']).map(_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .normalizePrefix */ .iG);
+    const sources = getList('source-prefixes', ['whl/test/', 'libtorch/test/']).map(normalizePrefix);
+    const destinations = getList('destination-prefixes', ['whl/', 'libtorch/']).map(normalizePrefix);
     if (sources.length === 0)
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1('input "source-prefixes" is empty');
+        throw new errors/* ConfigurationError */.j('input "source-prefixes" is empty');
     if (sources.length !== destinations.length) {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "destination-prefixes" has ${destinations.length} prefix(es) for ${sources.length} source prefix(es); they are paired in order`);
+        throw new errors/* ConfigurationError */.j(`input "destination-prefixes" has ${destinations.length} prefix(es) for ${sources.length} source prefix(es); they are paired in order`);
     }
     return sources.map((source, i) => {
         const destination = destinations[i];
         if (source === destination)
-            throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "destination-prefixes": "${destination}" is also a source prefix`);
+            throw new errors/* ConfigurationError */.j(`input "destination-prefixes": "${destination}" is also a source prefix`);
         return { source, destination };
     });
 }
 function bucketName(input, value) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "${input}": "${value}" is not an S3 bucket name`);
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
     }
     return value;
 }
 function backupPrefix(packages) {
-    const template = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('backup-prefix', '{tag}/');
+    const template = getString('backup-prefix', '{tag}/');
     const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0];
     const expanded = template.replace(/\{(\w+)\}/g, (m, name) => {
         if (name === 'tag')
             return `v${tagOf.versionText}`;
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "backup-prefix": unknown placeholder ${m}; only {tag} is defined`);
+        throw new errors/* ConfigurationError */.j(`input "backup-prefix": unknown placeholder ${m}; only {tag} is defined`);
     });
-    return (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .normalizePrefix */ .iG)(expanded);
+    return normalizePrefix(expanded);
 }
 function endpointUrl() {
-    const value = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('endpoint-url');
+    const value = getString('endpoint-url');
     if (value === '')
         return undefined;
     let url;
@@ -65815,48 +63771,48 @@ function endpointUrl() {
         url = new URL(value);
     }
     catch {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "endpoint-url": "${value}" is not a URL`);
+        throw new errors/* ConfigurationError */.j(`input "endpoint-url": "${value}" is not a URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "endpoint-url" must be an http(s) URL, got "${value}"`);
+        throw new errors/* ConfigurationError */.j(`input "endpoint-url" must be an http(s) URL, got "${value}"`);
     }
     return value;
 }
 async function main(receipt) {
-    const packages = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .parseRequestedPackages */ .jP)('packages', (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getRequired */ .kA)('packages'));
-    const bucket = bucketName('bucket', (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('bucket', 'pytorch'));
+    const packages = parseRequestedPackages('packages', getRequired('packages'));
+    const bucket = bucketName('bucket', getString('bucket', 'pytorch'));
     const pairs = prefixPairs();
-    const backupBucketInput = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('backup-bucket');
+    const backupBucketInput = getString('backup-bucket');
     const backupBucket = backupBucketInput === '' ? undefined : bucketName('backup-bucket', backupBucketInput);
-    const acl = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('acl');
+    const acl = getString('acl');
     if (acl !== '' && !ACLS.includes(acl)) {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
+        throw new errors/* ConfigurationError */.j(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
     }
-    const multipartThreshold = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getByteSize */ .Ok)('multipart-threshold', 5 * 1024 * MiB);
-    if (multipartThreshold < 5 * MiB || multipartThreshold > 5 * 1024 * MiB) {
-        throw new _release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .ConfigurationError */ .j1('input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)');
+    const multipartThreshold = getByteSize('multipart-threshold', 5 * 1024 * main_MiB);
+    if (multipartThreshold < 5 * main_MiB || multipartThreshold > 5 * 1024 * main_MiB) {
+        throw new errors/* ConfigurationError */.j('input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)');
     }
     const options = {
         bucket,
         pairs,
         packages,
-        variants: { include: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('include-variants'), exclude: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getList */ .vS)('exclude-variants') },
+        variants: { include: getList('include-variants'), exclude: getList('exclude-variants') },
         backupBucket,
         backupPrefix: backupBucket ? backupPrefix(packages) : '',
         acl: acl === '' ? undefined : acl,
-        overwrite: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getBoolean */ .pW)('overwrite', false),
-        concurrency: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInt */ .yW)('concurrency', 32, { min: 1, max: 256 }),
+        overwrite: getBoolean('overwrite', false),
+        concurrency: getInt('concurrency', 32, { min: 1, max: 256 }),
         multipartThreshold,
-        regenerateIndex: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getBoolean */ .pW)('regenerate-index', true),
-        dryRun: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getBoolean */ .pW)('dry-run', true),
+        regenerateIndex: getBoolean('regenerate-index', true),
+        dryRun: getBoolean('dry-run', true),
     };
-    const client = (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .createS3Client */ .qo)({
+    const client = createS3Client({
         endpointUrl: endpointUrl(),
-        region: (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getString */ .AA)('region') || undefined,
+        region: getString('region') || undefined,
         maxSockets: options.concurrency * 2,
     });
     try {
-        const result = await (0,_release_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .promote */ .pt)(client, receipt, options);
+        const result = await promote(client, receipt, options);
         receipt.setOutput('promoted-count', result.promoted);
         receipt.setOutput('skipped-count', result.skipped);
         receipt.setOutput('bytes', result.bytes);
@@ -65869,39 +63825,546 @@ async function main(receipt) {
 
 /***/ }),
 
-/***/ 1346:
+/***/ 9179:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ ConfigurationError),
+/* harmony export */   p: () => (/* binding */ isConfigurationError)
+/* harmony export */ });
+/**
+ * A mistake in what the user asked for (an input, a missing file, a conflict they must resolve).
+ * Kept apart from bugs so the failure message is one plain line with no stack trace.
+ */
+class ConfigurationError extends Error {
+    name = 'ConfigurationError';
+}
+function isConfigurationError(e) {
+    return e instanceof ConfigurationError;
+}
+
+
+/***/ }),
+
+/***/ 5296:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jn: () => (/* binding */ logTable),
+/* harmony export */   Sy: () => (/* binding */ writeSummary),
+/* harmony export */   uH: () => (/* binding */ logPlan)
+/* harmony export */ });
+/* unused harmony exports textTable, planSummaryLine */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7550);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
+const MAX_ROWS = 300;
+function textTable(header, rows, maxRows = MAX_ROWS) {
+    const shown = rows.slice(0, maxRows).map((r) => r.map(String));
+    const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
+    const line = (cells) => cells
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+    const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...shown.map(line)];
+    if (rows.length > maxRows)
+        out.push(`... and ${rows.length - maxRows} more rows (see the report)`);
+    return out.join('\n');
+}
+function planRows(plan, outcomes) {
+    const result = new Map(outcomes.map((o) => [o.id, o]));
+    return plan.operations.map((op) => {
+        const o = result.get(op.id);
+        return [op.action, op.kind, op.target, o?.result ?? 'planned', o?.error ?? op.reason ?? ''];
+    });
+}
+const PLAN_HEADER = ['action', 'kind', 'target', 'result', 'detail'];
+function planSummaryLine(plan) {
+    const counts = new Map();
+    for (const op of plan.operations)
+        counts.set(op.action, (counts.get(op.action) ?? 0) + 1);
+    const parts = [...counts].map(([k, n]) => `${n} ${k}`);
+    return `${plan.action}: ${plan.operations.length} operation(s)${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+/** Prints the plan to the log; dry-run and real runs print it identically. */
+function logPlan(plan, dryRun) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
+    // Before anything runs there are no results yet: the log shows what will be done and why.
+    const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
+    if (rows.length > 0)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
+}
+function logTable(t) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`\n${t.title}\n${textTable(t.header, t.rows)}`);
+}
+/** Writes the job summary; skipped quietly where there is no summary file (a laptop run). */
+async function writeSummary(receipt, reportPath) {
+    if (!process.env['GITHUB_STEP_SUMMARY'])
+        return;
+    const s = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z;
+    const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
+    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    if (receipt.error)
+        s.addCodeBlock(receipt.error);
+    if (receipt.plan)
+        s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
+    for (const t of receipt.tables) {
+        s.addHeading(escapeHtml(t.title), 3);
+        s.addTable([
+            t.header.map((h) => ({ data: escapeHtml(h), header: true })),
+            ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+        ]);
+        if (t.rows.length > MAX_ROWS)
+            s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
+    }
+    if (receipt.plan && receipt.plan.operations.length > 0) {
+        const rows = planRows(receipt.plan, receipt.outcomes);
+        s.addHeading('Operations', 3);
+        s.addTable([
+            PLAN_HEADER.map((h) => ({ data: h, header: true })),
+            ...cap(rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+        ]);
+        if (rows.length > MAX_ROWS)
+            s.addRaw(`<p>... and ${rows.length - MAX_ROWS} more operations</p>`, true);
+    }
+    for (const n of receipt.notes)
+        s.addRaw(`<p>${escapeHtml(n)}</p>`, true);
+    s.addRaw(`<p>Receipt: <code>${escapeHtml(reportPath)}</code></p>`, true);
+    // core.summary caches the file path of its first write; one process may run several actions (the
+    // CLI's rehearsal), each with its own summary file, so append to the current one ourselves.
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(process.env['GITHUB_STEP_SUMMARY'], s.stringify());
+    s.emptyBuffer();
+}
+function cap(rows) {
+    return rows.slice(0, MAX_ROWS);
+}
+function escapeHtml(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+
+/***/ }),
+
+/***/ 5358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  j1: () => (/* reexport */ errors_ConfigurationError),
-  qo: () => (/* reexport */ createS3Client),
-  pW: () => (/* reexport */ getBoolean),
-  Ok: () => (/* reexport */ getByteSize),
-  yW: () => (/* reexport */ getInt),
-  vS: () => (/* reexport */ getList),
-  kA: () => (/* reexport */ getRequired),
-  AA: () => (/* reexport */ getString),
-  iG: () => (/* reexport */ normalizePrefix),
-  jP: () => (/* reexport */ parseRequestedPackages),
-  pt: () => (/* reexport */ promote),
-  eF: () => (/* reexport */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: ByteReader, DEFAULT_IDENTITY, DEFAULT_VARIANTS, DOS_EPOCH, Digests, EntryCheck, Git, GitError, GitHubAuthError, Receipt, SHA256_METADATA, SOURCE_ETAG_METADATA, STAGED_SOURCE_ETAG, STAGED_SOURCE_KEY, Semaphore, TRUSTED_PUBLISHING_HELP, WORKFLOW_PERMISSION_HINT, ZipFormatError, ZipReader, ZipWriter, applyPlan, assertNoConflicts, authConfig, backoffDelay, checkConfirm, checkRepoPath, compareObjects, compareVersions, compileGlobs, configEnv, copyObject, copySource, countBy, crc32, createGitHubClient, dedupeHeaderLines, downloadObject, encodeRfc3986, ensureBumpPullRequest, executePlan, expandPlaceholders, expandTags, fileLink, fileZipSource, filesByProject, finalTag, findBumpPullRequest, formatRecord, formatVersion, formatWheelFilename, getDuration, getEnum, getKeyValues, getSecret, globToRegExp, headObject, headerValue, headerValues, inflateChunks, isConfigurationError, isIndexable, isMultipartEtag, isNotFound, isPinnedPath, keyToHref, listAll, logPlan, logTable, matchesRelease, metadataFromText, mintTrustedPublishingToken, nextMinorDev, normalizeName, objectSha256, parseArtifactName, parseByteSize, parseCondaFilename, parseCutVersion, parseDuration, parseHeaders, parseIdentity, parseIndexLinks, parseKeyValueLines, parseKeyValues, parseLibtorchFilename, parseProjectPage, parseRcInput, parseRecord, parseReleaseBranch, parseReleaseVersion, parseRootPage, parseSdistFilename, parseTag, parseVariants, parseVersion, parseVersionTxt, parseWheelFilename, partSizeFor, passesVariants, pinWorkflowContent, planBranchCut, planPromotion, planSummaryLine, planTag, planVersionBump, postUpload, promoteToPyPI, publicVersion, pushBranches, pushTag, pushVersionBump, rcTag, readCentralDirectoryFrom, readRange, readReleaseFiles, readWhole, receiptPath, recordHash, regenerateFolderIndex, releaseBranch, releaseEdits, releaseFiles, remoteZipSource, renamePlatform, renderEdits, renderProjectPage, renderRootPage, replaceHeader, resolveRemoteRef, rewriteWheel, s3Access, s3ErrorCode, s3HttpStatus, s3Stream, selectRelease, selectWheels, selectionMatrix, sequentialEntries, sha256Record, sleep, splitList, stagingPrefixFor, storedSha256, streamSha256, textTable, tryParseVersion, unquoteEtag, uploadError, uploadFields, uploadFile, validateWheel, verifyCopy, verifyListed, withRetry, writeReceipt, writeSummary
+// UNUSED EXPORTS: executePlan
 
-;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(7550);
+// EXTERNAL MODULE: ../../packages/core/src/errors.ts
+var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
+
+
+
+
 /**
- * A mistake in what the user asked for (an input, a missing file, a conflict they must resolve).
- * Kept apart from bugs so the failure message is one plain line with no stack trace.
+ * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
+ * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
  */
-class errors_ConfigurationError extends Error {
-    name = 'ConfigurationError';
+class Receipt {
+    action;
+    startedAt = new Date().toISOString();
+    finishedAt;
+    status = 'running';
+    dryRun;
+    error;
+    plan;
+    outcomes = [];
+    outputs = {};
+    tables = [];
+    notes = [];
+    constructor(action) {
+        this.action = action;
+    }
+    setPlan(plan, dryRun) {
+        this.plan = plan;
+        this.dryRun = dryRun;
+    }
+    addOutcome(outcome) {
+        this.outcomes.push(outcome);
+    }
+    setOutput(name, value) {
+        this.outputs[name] = String(value);
+        core/* setOutput */.uH(name, String(value));
+    }
+    addTable(title, header, rows) {
+        this.tables.push({ title, header, rows });
+    }
+    note(text) {
+        this.notes.push(text);
+        core/* info */.pq(text);
+    }
+    toJSON() {
+        return {
+            action: this.action,
+            status: this.status,
+            dryRun: this.dryRun,
+            startedAt: this.startedAt,
+            finishedAt: this.finishedAt,
+            error: this.error,
+            outputs: this.outputs,
+            notes: this.notes,
+            tables: this.tables,
+            plan: this.plan,
+            outcomes: this.outcomes,
+        };
+    }
 }
-function isConfigurationError(e) {
-    return e instanceof errors_ConfigurationError;
+/** Where receipts go: the runner's temp folder on GitHub, the system temp folder elsewhere. */
+function receiptPath(action, now = new Date()) {
+    const dir = process.env['RELEASE_ACTIONS_REPORT_DIR'] || (0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'release-actions');
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    return (0,external_node_path_.join)(dir, `${action}-${stamp}-${process.pid}.json`);
 }
+function writeReceipt(receipt, path = receiptPath(receipt.action)) {
+    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(receipt, null, 2) + '\n');
+    return path;
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/render.ts
+var render = __nccwpck_require__(5296);
+;// CONCATENATED MODULE: ../../packages/core/src/run.ts
+
+
+
+
+
+/**
+ * The one wrapper every action's entry point calls. User errors fail with their one-line message;
+ * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ */
+async function run(action, main) {
+    const receipt = new Receipt(action);
+    try {
+        await main(receipt);
+        receipt.status = 'success';
+    }
+    catch (e) {
+        receipt.status = 'failure';
+        receipt.error = e instanceof Error ? e.message : String(e);
+        if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
+            core/* debug */.Yz(e.stack);
+        core/* setFailed */.C1(receipt.error);
+    }
+    finally {
+        receipt.finishedAt = new Date().toISOString();
+        const path = writeReceipt(receipt);
+        core/* setOutput */.uH('report', path);
+        receipt.outputs['report'] = path;
+        for (const t of receipt.tables)
+            (0,render/* logTable */.Jn)(t);
+        try {
+            await (0,render/* writeSummary */.Sy)(receipt, path);
+        }
+        catch (e) {
+            core/* warning */.$e(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
+        }
+    }
+    return receipt;
+}
+/** Logs the plan, records it, and applies it (or not, in a dry run), recording every outcome. */
+async function executePlan(receipt, plan, execute, opts) {
+    receipt.setPlan(plan, opts.dryRun);
+    logPlan(plan, opts.dryRun);
+    return applyPlan(plan, execute, { ...opts, onOutcome: (o) => receipt.addOutcome(o) });
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7550:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  V4: () => (/* binding */ getInput),
+  pq: () => (/* binding */ info),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -67355,7 +65818,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -67386,7 +65849,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield io_util_stat(fsPath);
+            yield stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -67399,7 +65862,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -67429,7 +65892,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield io_util_stat(filePath);
+            stats = yield stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -67457,7 +65920,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield io_util_stat(filePath);
+                stats = yield stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -68848,9980 +67311,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
-
-
-function raw(name) {
-    return getInput(name, { trimWhitespace: true });
-}
-function getString(name, fallback = '', opts = {}) {
-    const value = raw(name);
-    if (value === '') {
-        if (opts.required)
-            throw new errors_ConfigurationError(`input "${name}" is required`);
-        return fallback;
-    }
-    return value;
-}
-function getRequired(name) {
-    return getString(name, '', { required: true });
-}
-const TRUE = new Set(['true', 'yes', 'on', '1']);
-const FALSE = new Set(['false', 'no', 'off', '0']);
-function getBoolean(name, fallback) {
-    const value = raw(name).toLowerCase();
-    if (value === '')
-        return fallback;
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new errors_ConfigurationError(`input "${name}" must be true or false, got "${raw(name)}"`);
-}
-/** Items separated by commas and/or newlines; blanks dropped. */
-function splitList(value) {
-    return value
-        .split(/[,\n]/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-function getList(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : splitList(value);
-}
-/** Lines (or comma-separated items) of `key=value`; the value may be empty, the key may not. */
-function parseKeyValues(name, value) {
-    return splitList(value).map((item) => {
-        const eq = item.indexOf('=');
-        const key = eq < 0 ? '' : item.slice(0, eq).trim();
-        if (key === '') {
-            throw new errors_ConfigurationError(`input "${name}" expects key=value items, got "${item}"`);
-        }
-        return [key, item.slice(eq + 1).trim()];
-    });
-}
-/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
-function parseKeyValueLines(name, value) {
-    return value
-        .split('\n')
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'))
-        .map((item) => {
-        const eq = item.indexOf('=');
-        const key = eq < 0 ? '' : item.slice(0, eq).trim();
-        if (key === '') {
-            throw new ConfigurationError(`input "${name}" expects key=value lines, got "${item}"`);
-        }
-        return [key, item.slice(eq + 1).trim()];
-    });
-}
-function getKeyValues(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : parseKeyValues(name, value);
-}
-function getEnum(name, allowed, fallback) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new ConfigurationError(`input "${name}" must be one of ${allowed.join(', ')}, got "${value}"`);
-}
-function getInt(name, fallback, range = {}) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
-    if (!/^-?\d+$/.test(value)) {
-        throw new errors_ConfigurationError(`input "${name}" must be a whole number, got "${value}"`);
-    }
-    const n = Number(value);
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
-    if (n < min || n > max) {
-        throw new errors_ConfigurationError(`input "${name}" must be between ${min} and ${max}, got ${n}`);
-    }
-    return n;
-}
-const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-/** `90s`, `15m`, `2h`, `1d`, `250ms`; a bare number is seconds. Returns milliseconds. */
-function parseDuration(name, value) {
-    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(value.trim());
-    if (!m) {
-        throw new ConfigurationError(`input "${name}" must be a duration such as 90s, 15m, 2h or 1d, got "${value}"`);
-    }
-    return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']);
-}
-function getDuration(name, fallbackMs) {
-    const value = raw(name);
-    return value === '' ? fallbackMs : parseDuration(name, value);
-}
-const SIZE_UNITS = {
-    b: 1,
-    kb: 1e3,
-    mb: 1e6,
-    gb: 1e9,
-    tb: 1e12,
-    kib: 2 ** 10,
-    mib: 2 ** 20,
-    gib: 2 ** 30,
-    tib: 2 ** 40,
-};
-/** `5 GiB`, `1000 MB`, `8MiB`, or a bare number of bytes. Returns bytes. */
-function parseByteSize(name, value) {
-    const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)?$/i.exec(value.trim());
-    const unit = SIZE_UNITS[(m?.[2] ?? 'b').toLowerCase()];
-    if (!m || unit === undefined) {
-        throw new errors_ConfigurationError(`input "${name}" must be a size such as 1000 MB or 5 GiB, got "${value}"`);
-    }
-    return Math.round(Number(m[1]) * unit);
-}
-function getByteSize(name, fallback) {
-    const value = raw(name);
-    return value === '' ? fallback : parseByteSize(name, value);
-}
-/** Reads a secret input and masks it in the log before anything can print it. */
-function getSecret(name) {
-    const value = raw(name);
-    if (value !== '')
-        core.setSecret(value);
-    return value;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
-
-
-
-
-/**
- * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
- * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
- */
-class Receipt {
-    action;
-    startedAt = new Date().toISOString();
-    finishedAt;
-    status = 'running';
-    dryRun;
-    error;
-    plan;
-    outcomes = [];
-    outputs = {};
-    tables = [];
-    notes = [];
-    constructor(action) {
-        this.action = action;
-    }
-    setPlan(plan, dryRun) {
-        this.plan = plan;
-        this.dryRun = dryRun;
-    }
-    addOutcome(outcome) {
-        this.outcomes.push(outcome);
-    }
-    setOutput(name, value) {
-        this.outputs[name] = String(value);
-        setOutput(name, String(value));
-    }
-    addTable(title, header, rows) {
-        this.tables.push({ title, header, rows });
-    }
-    note(text) {
-        this.notes.push(text);
-        info(text);
-    }
-    toJSON() {
-        return {
-            action: this.action,
-            status: this.status,
-            dryRun: this.dryRun,
-            startedAt: this.startedAt,
-            finishedAt: this.finishedAt,
-            error: this.error,
-            outputs: this.outputs,
-            notes: this.notes,
-            tables: this.tables,
-            plan: this.plan,
-            outcomes: this.outcomes,
-        };
-    }
-}
-/** Where receipts go: the runner's temp folder on GitHub, the system temp folder elsewhere. */
-function receiptPath(action, now = new Date()) {
-    const dir = process.env['RELEASE_ACTIONS_REPORT_DIR'] || (0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'release-actions');
-    const stamp = now.toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_.join)(dir, `${action}-${stamp}-${process.pid}.json`);
-}
-function writeReceipt(receipt, path = receiptPath(receipt.action)) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(receipt, null, 2) + '\n');
-    return path;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/render.ts
-
-
-/** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
-const MAX_ROWS = 300;
-function textTable(header, rows, maxRows = MAX_ROWS) {
-    const shown = rows.slice(0, maxRows).map((r) => r.map(String));
-    const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
-    const line = (cells) => cells
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd();
-    const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...shown.map(line)];
-    if (rows.length > maxRows)
-        out.push(`... and ${rows.length - maxRows} more rows (see the report)`);
-    return out.join('\n');
-}
-function planRows(plan, outcomes) {
-    const result = new Map(outcomes.map((o) => [o.id, o]));
-    return plan.operations.map((op) => {
-        const o = result.get(op.id);
-        return [op.action, op.kind, op.target, o?.result ?? 'planned', o?.error ?? op.reason ?? ''];
-    });
-}
-const PLAN_HEADER = ['action', 'kind', 'target', 'result', 'detail'];
-function planSummaryLine(plan) {
-    const counts = new Map();
-    for (const op of plan.operations)
-        counts.set(op.action, (counts.get(op.action) ?? 0) + 1);
-    const parts = [...counts].map(([k, n]) => `${n} ${k}`);
-    return `${plan.action}: ${plan.operations.length} operation(s)${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-/** Prints the plan to the log; dry-run and real runs print it identically. */
-function render_logPlan(plan, dryRun) {
-    info(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
-    // Before anything runs there are no results yet: the log shows what will be done and why.
-    const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
-    if (rows.length > 0)
-        info(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
-}
-function logTable(t) {
-    info(`\n${t.title}\n${textTable(t.header, t.rows)}`);
-}
-/** Writes the job summary; skipped quietly where there is no summary file (a laptop run). */
-async function writeSummary(receipt, reportPath) {
-    if (!process.env['GITHUB_STEP_SUMMARY'])
-        return;
-    const s = summary;
-    const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
-    if (receipt.error)
-        s.addCodeBlock(receipt.error);
-    if (receipt.plan)
-        s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
-    for (const t of receipt.tables) {
-        s.addHeading(escapeHtml(t.title), 3);
-        s.addTable([
-            t.header.map((h) => ({ data: escapeHtml(h), header: true })),
-            ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
-        ]);
-        if (t.rows.length > MAX_ROWS)
-            s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
-    }
-    if (receipt.plan && receipt.plan.operations.length > 0) {
-        const rows = planRows(receipt.plan, receipt.outcomes);
-        s.addHeading('Operations', 3);
-        s.addTable([
-            PLAN_HEADER.map((h) => ({ data: h, header: true })),
-            ...cap(rows).map((r) => r.map((c) => escapeHtml(String(c)))),
-        ]);
-        if (rows.length > MAX_ROWS)
-            s.addRaw(`<p>... and ${rows.length - MAX_ROWS} more operations</p>`, true);
-    }
-    for (const n of receipt.notes)
-        s.addRaw(`<p>${escapeHtml(n)}</p>`, true);
-    s.addRaw(`<p>Receipt: <code>${escapeHtml(reportPath)}</code></p>`, true);
-    // core.summary caches the file path of its first write; one process may run several actions (the
-    // CLI's rehearsal), each with its own summary file, so append to the current one ourselves.
-    (0,external_node_fs_.appendFileSync)(process.env['GITHUB_STEP_SUMMARY'], s.stringify());
-    s.emptyBuffer();
-}
-function cap(rows) {
-    return rows.slice(0, MAX_ROWS);
-}
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/run.ts
-
-
-
-
-
-/**
- * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
- */
-async function run(action, main) {
-    const receipt = new Receipt(action);
-    try {
-        await main(receipt);
-        receipt.status = 'success';
-    }
-    catch (e) {
-        receipt.status = 'failure';
-        receipt.error = e instanceof Error ? e.message : String(e);
-        if (!isConfigurationError(e) && e instanceof Error && e.stack)
-            core_debug(e.stack);
-        setFailed(receipt.error);
-    }
-    finally {
-        receipt.finishedAt = new Date().toISOString();
-        const path = writeReceipt(receipt);
-        setOutput('report', path);
-        receipt.outputs['report'] = path;
-        for (const t of receipt.tables)
-            logTable(t);
-        try {
-            await writeSummary(receipt, path);
-        }
-        catch (e) {
-            warning(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
-        }
-    }
-    return receipt;
-}
-/** Logs the plan, records it, and applies it (or not, in a dry run), recording every outcome. */
-async function run_executePlan(receipt, plan, execute, opts) {
-    receipt.setPlan(plan, opts.dryRun);
-    logPlan(plan, opts.dryRun);
-    return applyPlan(plan, execute, { ...opts, onOutcome: (o) => receipt.addOutcome(o) });
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/version.ts
-
-// The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
-const PEP440 = new RegExp('^\\s*v?' +
-    '(?:(?<epoch>[0-9]+)!)?' +
-    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
-    '(?<pre>[-_.]?(?<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_.]?(?<pre_n>[0-9]+)?)?' +
-    '(?<post>(?:-(?<post_n1>[0-9]+))|(?:[-_.]?(?<post_l>post|rev|r)[-_.]?(?<post_n2>[0-9]+)?))?' +
-    '(?<dev>[-_.]?(?<dev_l>dev)[-_.]?(?<dev_n>[0-9]+)?)?' +
-    '(?:\\+(?<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?' +
-    '\\s*$', 'i');
-const PRE_LABELS = {
-    a: 'a',
-    alpha: 'a',
-    b: 'b',
-    beta: 'b',
-    c: 'rc',
-    rc: 'rc',
-    pre: 'rc',
-    preview: 'rc',
-};
-// Longer inputs are never versions; the bound keeps a hostile input from costing anything.
-const MAX_LENGTH = 256;
-function toInt(digits) {
-    if (digits === undefined)
-        return undefined;
-    const n = Number(digits);
-    // Numbers past 2^53 would compare wrongly; no real version has them.
-    return Number.isSafeInteger(n) ? n : Number.NaN;
-}
-/** Parses any PEP 440 version (with an optional `v`), or returns undefined. */
-function version_tryParseVersion(s) {
-    if (typeof s !== 'string' || s.length > MAX_LENGTH)
-        return undefined;
-    const m = PEP440.exec(s);
-    if (!m?.groups)
-        return undefined;
-    const g = m.groups;
-    const epoch = toInt(g.epoch) ?? 0;
-    const release = g.release.split('.').map((x) => toInt(x));
-    const numbers = [epoch, ...release];
-    let pre;
-    if (g.pre_l !== undefined) {
-        pre = { label: PRE_LABELS[g.pre_l.toLowerCase()], n: toInt(g.pre_n) ?? 0 };
-        numbers.push(pre.n);
-    }
-    let post;
-    if (g.post !== undefined) {
-        post = toInt(g.post_n1 ?? g.post_n2) ?? 0;
-        numbers.push(post);
-    }
-    let dev;
-    if (g.dev !== undefined) {
-        dev = toInt(g.dev_n) ?? 0;
-        numbers.push(dev);
-    }
-    if (numbers.some((n) => Number.isNaN(n)))
-        return undefined;
-    const local = g.local?.toLowerCase().replace(/[-_]/g, '.');
-    return {
-        epoch,
-        release,
-        major: release[0],
-        minor: release[1] ?? 0,
-        patch: release[2] ?? 0,
-        ...(pre && { pre }),
-        ...(post !== undefined && { post }),
-        ...(dev !== undefined && { dev }),
-        ...(local !== undefined && { local }),
-    };
-}
-function quote(s) {
-    return JSON.stringify(s);
-}
-/** A PEP 440 version from input `input`; anything else is a one-line ConfigurationError naming it. */
-function parseVersion(input, s) {
-    const v = version_tryParseVersion(s);
-    if (v)
-        return v;
-    if (s.trim() === '') {
-        throw new ConfigurationError(`input ${quote(input)} is empty; expected a version such as 2.6.0`);
-    }
-    throw new ConfigurationError(`input ${quote(input)}: ${quote(s)} is not a version; expected a PEP 440 version such as 2.6.0, 2.6.0rc3 or 2.6.0+cu124`);
-}
-function finalReleaseProblem(v) {
-    if (v.release.length !== 3)
-        return '';
-    if (v.epoch !== 0)
-        return 'it has an epoch';
-    if (v.pre)
-        return 'it is a pre-release';
-    if (v.dev !== undefined)
-        return 'it is a development release';
-    if (v.post !== undefined)
-        return 'it is a post-release';
-    if (v.local !== undefined)
-        return 'it has a local label';
-    return undefined;
-}
-/**
- * A final release `MAJOR.MINOR.PATCH` (a `v` prefix is allowed), as release inputs must be: what gets
- * tagged, promoted and published is never a pre-release, a dev build or a local variant.
- */
-function parseReleaseVersion(input, s) {
-    const v = version_tryParseVersion(s);
-    if (!v) {
-        if (s.trim() === '') {
-            throw new errors_ConfigurationError(`input ${quote(input)} is empty; expected MAJOR.MINOR.PATCH such as 2.6.0`);
-        }
-        throw new errors_ConfigurationError(`input ${quote(input)}: ${quote(s)} is not a version; expected MAJOR.MINOR.PATCH such as 2.6.0`);
-    }
-    const problem = finalReleaseProblem(v);
-    if (problem === undefined)
-        return v;
-    const example = v.release.length <= 3 ? [v.major, v.minor, v.patch].join('.') : v.release.slice(0, 3).join('.');
-    const why = problem === '' ? '' : ` (${problem})`;
-    throw new errors_ConfigurationError(`input ${quote(input)}: ${quote(s.trim())} is not a full release version${why}; expected MAJOR.MINOR.PATCH such as ${example}`);
-}
-function toVersion(v) {
-    if (typeof v !== 'string')
-        return v;
-    const parsed = version_tryParseVersion(v);
-    if (!parsed)
-        throw new errors_ConfigurationError(`${quote(v)} is not a PEP 440 version`);
-    return parsed;
-}
-/** The normalised PEP 440 form without the local label: `v2.6.0-RC3+cu124` -> `2.6.0rc3`. */
-function publicVersion(v) {
-    const x = toVersion(v);
-    let s = x.epoch !== 0 ? `${x.epoch}!` : '';
-    s += x.release.join('.');
-    if (x.pre)
-        s += `${x.pre.label}${x.pre.n}`;
-    if (x.post !== undefined)
-        s += `.post${x.post}`;
-    if (x.dev !== undefined)
-        s += `.dev${x.dev}`;
-    return s;
-}
-/** The normalised PEP 440 form: `2.6.0-rc3`, `2.6.0RC3` -> `2.6.0rc3`; `2.6.0+CPU-cxx11` -> `2.6.0+cpu.cxx11`. */
-function formatVersion(v) {
-    const x = toVersion(v);
-    return x.local === undefined ? publicVersion(x) : `${publicVersion(x)}+${x.local}`;
-}
-const PRE_RANK = { a: 0, b: 1, rc: 2 };
-function compareNumbers(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function compareRelease(a, b) {
-    // Trailing zeros do not count: 2.6 == 2.6.0.
-    const n = Math.max(a.length, b.length);
-    for (let i = 0; i < n; i++) {
-        const c = compareNumbers(a[i] ?? 0, b[i] ?? 0);
-        if (c !== 0)
-            return c;
-    }
-    return 0;
-}
-// Ranks of the pre-release position: a dev-only release (2.6.0.dev1) comes before every pre-release of
-// 2.6.0, and a version without pre-release after all of them.
-function preKey(v) {
-    if (v.pre)
-        return [PRE_RANK[v.pre.label], v.pre.n];
-    if (v.post === undefined && v.dev !== undefined)
-        return [-1, 0];
-    return [3, 0];
-}
-function compareLocal(a, b) {
-    if (a === b)
-        return 0;
-    if (a === undefined)
-        return -1;
-    if (b === undefined)
-        return 1;
-    const as = a.split('.');
-    const bs = b.split('.');
-    for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-        const x = as[i];
-        const y = bs[i];
-        const xn = /^[0-9]+$/.test(x);
-        const yn = /^[0-9]+$/.test(y);
-        // Numeric segments sort after alphanumeric ones, numerically among themselves.
-        let c;
-        if (xn && yn)
-            c = compareNumbers(Number(x), Number(y));
-        else if (xn)
-            c = 1;
-        else if (yn)
-            c = -1;
-        else
-            c = x < y ? -1 : x > y ? 1 : 0;
-        if (c !== 0)
-            return c;
-    }
-    return compareNumbers(as.length, bs.length);
-}
-/**
- * PEP 440 ordering, for sorting: dev < pre (a < b < rc) < final < post; a local version sorts after its
- * public version. Returns a negative number, zero or a positive number.
- */
-function version_compareVersions(a, b) {
-    const x = toVersion(a);
-    const y = toVersion(b);
-    const [xp, xpn] = preKey(x);
-    const [yp, ypn] = preKey(y);
-    return (compareNumbers(x.epoch, y.epoch) ||
-        compareRelease(x.release, y.release) ||
-        compareNumbers(xp, yp) ||
-        compareNumbers(xpn, ypn) ||
-        compareNumbers(x.post ?? -1, y.post ?? -1) ||
-        compareNumbers(x.dev ?? Number.POSITIVE_INFINITY, y.dev ?? Number.POSITIVE_INFINITY) ||
-        compareLocal(x.local, y.local));
-}
-/** The release branch a version is released from: 2.6.0, 2.6.1, 2.6.0rc3 -> `release/2.6`. */
-function releaseBranch(v) {
-    const x = toVersion(v);
-    return `release/${x.major}.${x.minor}`;
-}
-const RELEASE_BRANCH = /^(?:refs\/heads\/)?release\/(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$/;
-/** `release/2.6` (or `refs/heads/release/2.6`) -> {name: 'release/2.6', major: 2, minor: 6}. */
-function parseReleaseBranch(s) {
-    const m = RELEASE_BRANCH.exec(s.trim());
-    if (!m)
-        return undefined;
-    const major = Number(m[1]);
-    const minor = Number(m[2]);
-    if (!Number.isSafeInteger(major) || !Number.isSafeInteger(minor))
-        return undefined;
-    return { name: `release/${major}.${minor}`, major, minor };
-}
-function finalOf(v, what) {
-    const x = toVersion(v);
-    if (finalReleaseProblem(x) !== undefined) {
-        throw new ConfigurationError(`${what} needs a final MAJOR.MINOR.PATCH version, got ${quote(formatVersion(x))}`);
-    }
-    return x;
-}
-/** The tag of release candidate `n`: (2.6.0, 3) -> `v2.6.0-rc3`. */
-function version_rcTag(v, n) {
-    if (!Number.isSafeInteger(n) || n < 1) {
-        throw new ConfigurationError(`a release-candidate number must be a positive integer, got ${n}`);
-    }
-    return `${version_finalTag(finalOf(v, 'an rc tag'))}-rc${n}`;
-}
-/** The tag of the final release: 2.6.0 -> `v2.6.0`. */
-function version_finalTag(v) {
-    return `v${finalOf(v, 'a release tag').release.join('.')}`;
-}
-const TAG = /^(?:refs\/tags\/)?v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-rc([1-9][0-9]*))?$/;
-/**
- * The project's tag grammar, exactly: `v2.6.0` -> {version: 2.6.0}, `v2.6.0-rc3` -> {version: 2.6.0,
- * rc: 3}. Anything else (`2.6.0`, `v2.6.0rc3`, `v2.6`, `ciflow/...`) is not a release tag.
- */
-function version_parseTag(s) {
-    const m = TAG.exec(s.trim());
-    if (!m)
-        return undefined;
-    const version = version_tryParseVersion(`${m[1]}.${m[2]}.${m[3]}`);
-    if (!version)
-        return undefined;
-    if (m[4] === undefined)
-        return { version };
-    const rc = Number(m[4]);
-    return Number.isSafeInteger(rc) ? { version, rc } : undefined;
-}
-/** The version `main` moves to once a release branch is cut: 2.6.0 (or 2.6.0a0) -> `2.7.0a0`. */
-function version_nextMinorDev(v) {
-    const x = toVersion(v);
-    return `${x.major}.${x.minor + 1}.0a0`;
-}
-/**
- * The version in a `version.txt` file (`2.6.0a0\n`): the first line that is not blank or a `#` comment.
- */
-function version_parseVersionTxt(content, source = 'version.txt') {
-    const line = content
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .find((l) => l !== '' && !l.startsWith('#'));
-    if (line === undefined)
-        throw new ConfigurationError(`${source} holds no version`);
-    const v = version_tryParseVersion(line);
-    if (!v) {
-        throw new ConfigurationError(`${source}: ${quote(line)} is not a version; expected a PEP 440 version such as 2.6.0a0`);
-    }
-    return v;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git.ts
-
-
-
-
-class git_GitError extends Error {
-    args;
-    exitCode;
-    stderr;
-    stdout;
-    name = 'GitError';
-    constructor(args, exitCode, stderr, stdout) {
-        const detail = (stderr.trim() || stdout.trim()).split('\n').slice(-6).join(' | ');
-        super(`git ${describeArgs(args)} failed (exit ${exitCode}): ${detail || 'no output'}`);
-        this.args = args;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.stdout = stdout;
-    }
-}
-/** Shown in errors and logs: long argument lists (paths, refspecs) are shortened. */
-function describeArgs(args) {
-    const shown = args.slice(0, 8).join(' ');
-    return args.length > 8 ? `${shown} ... (${args.length} arguments)` : shown;
-}
-/** `Name <email>` -> identity; undefined when the text is not in that form. */
-function parseIdentity(text) {
-    const m = /^\s*([^<>]*?)\s*<([^<>\s]+@[^<>\s]+|[^<>\s]+)>\s*$/.exec(text);
-    if (!m || m[1] === '')
-        return undefined;
-    return { name: m[1], email: m[2] };
-}
-const DEFAULT_IDENTITY = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-/**
- * The `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` variables for the given settings,
- * numbered after any the environment already carries so that those keep working.
- */
-function configEnv(config, base = process.env) {
-    if (config.length === 0)
-        return {};
-    const start = Number.parseInt(base['GIT_CONFIG_COUNT'] ?? '0', 10) || 0;
-    const env = { GIT_CONFIG_COUNT: String(start + config.length) };
-    config.forEach(([key, value], i) => {
-        env[`GIT_CONFIG_KEY_${start + i}`] = key;
-        env[`GIT_CONFIG_VALUE_${start + i}`] = value;
-    });
-    return env;
-}
-/**
- * The setting that authenticates HTTPS git traffic to `url`'s host with a token, the way
- * actions/checkout does it: a basic `Authorization` header scoped to that host. Returns nothing for
- * non-HTTP URLs (file://, ssh), which authenticate otherwise. The token and the header are masked.
- */
-function authConfig(url, token) {
-    if (!token)
-        return [];
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        return [];
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-        return [];
-    const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
-    core.setSecret(token);
-    core.setSecret(basic);
-    return [[`http.${parsed.protocol}//${parsed.host}/.extraheader`, `AUTHORIZATION: basic ${basic}`]];
-}
-class Git {
-    cwd;
-    env;
-    gitPath;
-    constructor(opts = {}) {
-        this.cwd = opts.cwd;
-        this.gitPath = opts.gitPath ?? 'git';
-        this.env = {
-            // A missing credential must fail, not wait for a password nobody will type.
-            GIT_TERMINAL_PROMPT: '0',
-            GCM_INTERACTIVE: 'never',
-            ...opts.env,
-            ...configEnv(opts.config ?? [], { ...process.env, ...opts.env }),
-        };
-    }
-    /** The same settings in another directory. */
-    in(cwd) {
-        const copy = Object.create(Git.prototype);
-        Object.assign(copy, this, { cwd });
-        return copy;
-    }
-    async run(args, opts = {}) {
-        const env = {};
-        for (const [k, v] of Object.entries(process.env))
-            if (v !== undefined)
-                env[k] = v;
-        Object.assign(env, this.env, opts.env);
-        core.debug(`git ${describeArgs(args)}${this.cwd ? ` (in ${this.cwd})` : ''}`);
-        const out = [];
-        const err = [];
-        const exitCode = await exec.exec(this.gitPath, args, {
-            cwd: this.cwd,
-            env,
-            silent: true,
-            ignoreReturnCode: true,
-            input: opts.input,
-            listeners: { stdout: (d) => out.push(d), stderr: (d) => err.push(d) },
-        });
-        const stdoutBytes = Buffer.concat(out);
-        const result = {
-            exitCode,
-            stdoutBytes,
-            stdout: stdoutBytes.toString('utf8'),
-            stderr: Buffer.concat(err).toString('utf8'),
-        };
-        const ok = exitCode === 0 || (opts.okCodes ?? []).includes(exitCode);
-        if (!ok)
-            throw new git_GitError(args, exitCode, result.stderr, result.stdout);
-        return result;
-    }
-    /** Standard output with the trailing newline removed. */
-    async out(args, opts = {}) {
-        return (await this.run(args, opts)).stdout.replace(/\n$/, '');
-    }
-    /** `git init` in `cwd` (created if needed), with a fixed initial branch so output never depends on the host's config. */
-    async init(opts = {}) {
-        if (this.cwd)
-            mkdirSync(this.cwd, { recursive: true });
-        await this.run(['init', '-q', ...(opts.bare ? ['--bare'] : []), '--initial-branch=main']);
-    }
-    /**
-     * Refs on a remote matching the given full ref names or patterns, as ref -> sha. Annotated tags also
-     * appear peeled as `refs/tags/x^{}` -> commit sha. Only exact matches of non-glob patterns are kept
-     * (git itself matches patterns by their tail, so `refs/heads/x` would also match `refs/heads/a/refs/heads/x`).
-     */
-    async lsRemote(url, patterns) {
-        // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
-        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
-        const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
-        const refs = new Map();
-        const exact = patterns.filter((p) => !/[*?[]/.test(p));
-        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(git_globToRegExp);
-        for (const line of stdout.split('\n')) {
-            const [sha, ref] = line.split('\t');
-            if (!sha || !ref)
-                continue;
-            const bare = ref.replace(/\^\{\}$/, '');
-            if (patterns.length === 0 || exact.includes(bare) || globs.some((g) => g.test(bare)))
-                refs.set(ref, sha);
-        }
-        return refs;
-    }
-    /** The branch a remote's HEAD points at (its default branch), or undefined if it does not say. */
-    async remoteDefaultBranch(url) {
-        const stdout = await this.out(['ls-remote', '--symref', '--', url, 'HEAD']);
-        const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout);
-        return m?.[1];
-    }
-    /**
-     * Makes `cwd` a repository holding just `revs` (shas or ref names) from `url`: `git init` and one
-     * shallow fetch with a partial clone filter (`blob:none` by default: commits and trees only; blobs
-     * come on demand, e.g. for the files a sparse checkout materialises). The URL is recorded as remote
-     * `origin` because git lazily fetches missing objects from the promisor remote.
-     */
-    async partialFetch(url, revs, opts = {}) {
-        if (!this.cwd)
-            throw new Error('partialFetch needs a working directory');
-        if (!existsSync(join(this.cwd, '.git'))) {
-            await this.init();
-            await this.run(['remote', 'add', 'origin', url]);
-        }
-        return this.fetch(revs, opts);
-    }
-    /** One more fetch from `origin` into the partial clone made by `partialFetch`. */
-    async fetch(revs, opts = {}) {
-        const depth = opts.depth ?? 1;
-        const deepen = opts.unshallow ? ['--unshallow'] : depth > 0 ? [`--depth=${depth}`] : [];
-        const result = await this.run([
-            '-c',
-            'protocol.version=2',
-            'fetch',
-            '-q',
-            '--no-tags',
-            '--no-write-fetch-head',
-            ...deepen,
-            `--filter=${opts.filter ?? 'blob:none'}`,
-            'origin',
-            ...revs,
-        ]);
-        // A server without `uploadpack.allowFilter` silently sends every blob: say so, it is the whole cost.
-        if (/filtering not recognized by server/.test(result.stderr)) {
-            core.warning('the git server ignored the partial clone filter, so the fetch downloaded file contents too');
-        }
-        return result;
-    }
-    /**
-     * Sparse checkout (non-cone: gitignore-style patterns such as `/.github/workflows/*.yml`) of `rev`,
-     * so only the matching files' blobs are fetched and written. Detached HEAD at `rev`.
-     */
-    async sparseCheckout(rev, patterns) {
-        await this.run(['sparse-checkout', 'set', '--no-cone', '--stdin'], {
-            input: Buffer.from(patterns.join('\n') + '\n'),
-        });
-        await this.run(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', rev]);
-    }
-    /** Paths under the sparse checkout that differ from HEAD (modified, added or deleted). */
-    async changedPaths() {
-        await this.run(['add', '--sparse', '-A', '--', '.']);
-        const out = await this.out(['diff', '--cached', '--name-only', '-z']);
-        return out.split('\0').filter((p) => p !== '');
-    }
-    /** Commits the staged changes with the given identity for both author and committer; returns the new sha. */
-    async commit(message, identity, opts = {}) {
-        const env = {
-            GIT_AUTHOR_NAME: identity.name,
-            GIT_AUTHOR_EMAIL: identity.email,
-            GIT_COMMITTER_NAME: identity.name,
-            GIT_COMMITTER_EMAIL: identity.email,
-        };
-        if (opts.date)
-            Object.assign(env, { GIT_AUTHOR_DATE: opts.date, GIT_COMMITTER_DATE: opts.date });
-        await this.run(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-F', '-'], {
-            input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
-            env,
-        });
-        return this.revParse('HEAD');
-    }
-    /**
-     * Pushes refspecs (`<sha>:refs/heads/x`) to `url`, all or nothing (`--atomic`). Never forced: a
-     * refspec with a leading `+` is rejected here. `createOnly` refs must not exist on the remote when the
-     * push lands (a lease on "absent"), so a branch someone else created since planning is never moved.
-     * `lease` replaces a ref only if it still holds the expected object: the one way to move a tag,
-     * used only when the caller was explicitly asked to.
-     */
-    async push(url, refspecs, opts = {}) {
-        for (const spec of refspecs)
-            if (spec.startsWith('+'))
-                throw new Error(`refusing to force-push ${spec}`);
-        return this.run([
-            // Tell the server which commits we have, so a shallow clone whose commits the remote's
-            // advertised tips no longer reach still sends only the new objects. Callers that know the
-            // remote still advertises their base skip this round trip.
-            '-c',
-            `push.negotiate=${opts.negotiate ?? true}`,
-            'push',
-            '--atomic',
-            '--porcelain',
-            ...(opts.createOnly ?? []).map((ref) => `--force-with-lease=${ref}:`),
-            ...(opts.lease ?? []).map(([ref, expected]) => `--force-with-lease=${ref}:${expected}`),
-            '--',
-            url,
-            ...refspecs,
-        ]);
-    }
-    async revParse(rev) {
-        return this.out(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
-    }
-    /** The best common ancestor of two commits, or undefined when they share no history. */
-    async mergeBase(a, b) {
-        const r = await this.run(['merge-base', a, b], { okCodes: [1] });
-        return r.exitCode === 0 ? r.stdout.trim() : undefined;
-    }
-    /** Number of commits in a range such as `a..b`. */
-    async revListCount(range) {
-        return Number.parseInt(await this.out(['rev-list', '--count', range]), 10);
-    }
-    async isShallow() {
-        return (await this.out(['rev-parse', '--is-shallow-repository'])) === 'true';
-    }
-    /**
-     * Files (recursively) under the given paths at `rev`, read from trees alone: in a blobless clone this
-     * lists files whose contents have not been fetched.
-     */
-    async listTree(rev, paths) {
-        if (paths.length === 0)
-            return [];
-        const out = await this.out(['ls-tree', '-r', '-z', '--full-tree', rev, '--', ...paths]);
-        return out
-            .split('\0')
-            .filter((l) => l !== '')
-            .map(parseTreeLine);
-    }
-    /**
-     * Fetches objects by id from `origin` in one request, as git's own lazy fetch does, so a partial
-     * clone gets the few blobs it needs without one round trip per file.
-     */
-    async fetchObjects(oids) {
-        const unique = [...new Set(oids)];
-        if (unique.length === 0)
-            return;
-        await this.run([
-            '-c',
-            'fetch.negotiationAlgorithm=noop',
-            'fetch',
-            '-q',
-            '--no-tags',
-            '--no-write-fetch-head',
-            '--recurse-submodules=no',
-            '--filter=blob:none',
-            '--stdin',
-            'origin',
-        ], { input: Buffer.from(unique.join('\n') + '\n') });
-    }
-    /** Contents of blobs by id, with one `cat-file --batch`. */
-    async readBlobs(oids) {
-        const unique = [...new Set(oids)];
-        const blobs = new Map();
-        if (unique.length === 0)
-            return blobs;
-        const { stdoutBytes: buf } = await this.run(['cat-file', '--batch'], {
-            input: Buffer.from(unique.join('\n') + '\n'),
-        });
-        let at = 0;
-        while (at < buf.length) {
-            const eol = buf.indexOf(0x0a, at);
-            const header = buf.subarray(at, eol).toString('utf8').split(' ');
-            if (header[1] === 'missing' || header.length < 3)
-                throw new Error(`object ${header[0]} is missing`);
-            const size = Number(header[2]);
-            blobs.set(header[0], buf.subarray(eol + 1, eol + 1 + size));
-            at = eol + 1 + size + 1;
-        }
-        return blobs;
-    }
-    /** Stores a blob; returns its id. */
-    async writeBlob(content) {
-        return this.out(['hash-object', '-w', '--stdin'], {
-            input: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
-        });
-    }
-    /**
-     * The tree of `rev` with files written or removed, built with `mktree` along the changed
-     * directories only: no checkout, no index, and no other file's contents needed.
-     */
-    async editTree(rev, changes) {
-        const blobs = new Map();
-        for (const c of changes)
-            blobs.set(c.path, c.content === null ? null : await this.writeBlob(c.content));
-        const build = async (tree, edits) => {
-            const entries = new Map();
-            if (tree) {
-                const out = await this.out(['ls-tree', '-z', tree]);
-                for (const line of out.split('\0').filter((l) => l !== '')) {
-                    const e = parseTreeLine(line);
-                    entries.set(e.path, e);
-                }
-            }
-            const subdirs = new Map();
-            for (const [path, oid] of edits) {
-                const slash = path.indexOf('/');
-                if (slash < 0) {
-                    const old = entries.get(path);
-                    if (old && old.type !== 'blob')
-                        throw new Error(`cannot replace directory ${path} with a file`);
-                    if (oid === null)
-                        entries.delete(path);
-                    else
-                        entries.set(path, { mode: old?.mode ?? '100644', type: 'blob', oid, path });
-                }
-                else {
-                    const dir = path.slice(0, slash);
-                    if (!subdirs.has(dir))
-                        subdirs.set(dir, new Map());
-                    subdirs.get(dir).set(path.slice(slash + 1), oid);
-                }
-            }
-            for (const [dir, sub] of subdirs) {
-                const old = entries.get(dir);
-                if (old && old.type !== 'tree')
-                    throw new Error(`cannot write under ${dir}: it is a file`);
-                const oid = await build(old?.oid, sub);
-                if (oid === undefined)
-                    entries.delete(dir);
-                else
-                    entries.set(dir, { mode: '040000', type: 'tree', oid, path: dir });
-            }
-            if (entries.size === 0)
-                return undefined;
-            const input = [...entries.values()].map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.path}\0`).join('');
-            // --missing: entries carried over from the old tree may be blobs this partial clone never fetched.
-            return this.out(['mktree', '-z', '--missing'], { input: Buffer.from(input, 'utf8') });
-        };
-        const root = await this.out(['rev-parse', '--verify', '-q', `${rev}^{tree}`]);
-        return (await build(root, blobs)) ?? (await this.out(['mktree'], { input: Buffer.alloc(0) }));
-    }
-    /** A commit of `tree` on `parents` with the given identity as author and committer; returns its id. */
-    async commitTree(tree, parents, message, identity) {
-        return this.out(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
-            input: Buffer.from(message.endsWith('\n') ? message : message + '\n'),
-            env: {
-                GIT_AUTHOR_NAME: identity.name,
-                GIT_AUTHOR_EMAIL: identity.email,
-                GIT_COMMITTER_NAME: identity.name,
-                GIT_COMMITTER_EMAIL: identity.email,
-            },
-        });
-    }
-    /** A file's content at a commit, or undefined when the commit has no such file. */
-    async readFile(rev, path) {
-        const r = await this.run(['cat-file', 'blob', `${rev}:${path}`], { okCodes: [128] });
-        return r.exitCode === 0 ? r.stdout : undefined;
-    }
-}
-function parseTreeLine(line) {
-    const tab = line.indexOf('\t');
-    const [mode, type, oid] = line.slice(0, tab).split(' ');
-    return { mode, type, oid, path: line.slice(tab + 1) };
-}
-function git_globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/artifact-name.ts
-
-
-/** PEP 503: lower case, runs of `-`, `_` and `.` become one `-`. */
-function normalizeName(name) {
-    return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-// PEP 508 project names.
-const PROJECT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
-// A distribution inside a wheel or sdist file name has its dashes escaped, so it holds none.
-const DISTRIBUTION = /^[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?$/;
-const TAG_SET = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
-const BUILD_TAG = /^[0-9][A-Za-z0-9_.]*$/;
-// Characters that can appear in any artifact file name we parse (after decoding `%2B`).
-const FILENAME = /^[A-Za-z0-9._+!-]+$/;
-const artifact_name_MAX_LENGTH = 512;
-// Accepts a bare file name, an S3 key or a link from a PEP 503 index (`/whl/cu124/torch-...whl#sha256=...`).
-function artifact_name_basename(path) {
-    if (typeof path !== 'string' || path.length > artifact_name_MAX_LENGTH)
-        return undefined;
-    const end = path.search(/[?#]/);
-    const withoutFragment = end < 0 ? path : path.slice(0, end);
-    const last = withoutFragment.slice(withoutFragment.lastIndexOf('/') + 1);
-    let decoded;
-    try {
-        // Index links percent-encode the `+` of local versions; decode every escape, then demand a plain name.
-        decoded = last.includes('%') ? decodeURIComponent(last) : last;
-    }
-    catch {
-        return undefined;
-    }
-    return FILENAME.test(decoded) ? decoded : undefined;
-}
-function versionFields(s) {
-    // A `v` prefix or surrounding blanks are PEP 440 spellings but never appear in artifact names.
-    if (!/^[0-9]/.test(s))
-        return undefined;
-    const parsed = version_tryParseVersion(s);
-    if (!parsed)
-        return undefined;
-    const plus = s.indexOf('+');
-    return {
-        version: s,
-        publicVersion: plus < 0 ? s : s.slice(0, plus),
-        ...(plus >= 0 && { local: s.slice(plus + 1) }),
-        parsed,
-    };
-}
-/**
- * `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl` (PEP 427, PEP 491), e.g.
- * `torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl`. Returns undefined for anything else.
- */
-function artifact_name_parseWheelFilename(filename) {
-    const file = artifact_name_basename(filename);
-    if (!file?.endsWith('.whl'))
-        return undefined;
-    const parts = file.slice(0, -'.whl'.length).split('-');
-    if (parts.length !== 5 && parts.length !== 6)
-        return undefined;
-    const [distribution, versionText] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    const [pythonTag, abiTag, platformTag] = parts.slice(-3);
-    if (!DISTRIBUTION.test(distribution))
-        return undefined;
-    if (build !== undefined && !BUILD_TAG.test(build))
-        return undefined;
-    if (![pythonTag, abiTag, platformTag].every((t) => TAG_SET.test(t)))
-        return undefined;
-    const v = versionFields(versionText);
-    if (!v)
-        return undefined;
-    return {
-        kind: 'wheel',
-        filename: file,
-        name: normalizeName(distribution),
-        ...v,
-        distribution,
-        ...(build !== undefined && { build }),
-        pythonTag,
-        abiTag,
-        platformTag,
-        pythonTags: pythonTag.split('.'),
-        abiTags: abiTag.split('.'),
-        platformTags: platformTag.split('.'),
-    };
-}
-/**
- * The wheel file name for these fields. The distribution is escaped as PEP 427 asks (runs of `-`, `_`
- * and `.` become `_`); a `-` in the version becomes `_`; the `+` of a local version stays literal.
- */
-function artifact_name_formatWheelFilename(w) {
-    const distribution = w.distribution ?? w.name;
-    if (distribution === undefined || !PROJECT_NAME.test(distribution)) {
-        throw new Error(`cannot name a wheel for distribution ${JSON.stringify(distribution)}`);
-    }
-    const version = w.version.replace(/-/g, '_');
-    if (!tryParseVersion(version) || !/^[0-9]/.test(version)) {
-        throw new Error(`cannot name a wheel for version ${JSON.stringify(w.version)}`);
-    }
-    if (w.build !== undefined && !BUILD_TAG.test(w.build)) {
-        throw new Error(`a wheel build tag must start with a digit and hold no "-", got ${JSON.stringify(w.build)}`);
-    }
-    for (const tag of [w.pythonTag, w.abiTag, w.platformTag]) {
-        if (!TAG_SET.test(tag))
-            throw new Error(`not a wheel tag: ${JSON.stringify(tag)}`);
-    }
-    const fields = [distribution.replace(/[-_.]+/g, '_'), version];
-    if (w.build !== undefined)
-        fields.push(w.build);
-    fields.push(w.pythonTag, w.abiTag, w.platformTag);
-    return `${fields.join('-')}.whl`;
-}
-// The first `-` after which the rest is a version (starting with a digit) separates the flavor:
-// flavors are words (`cxx11`, `x86_64`, `debug`), never a dash-led number.
-function splitAtVersion(parts, from) {
-    for (let i = from; i < parts.length; i++) {
-        const v = versionFields(parts.slice(i).join('-'));
-        if (v)
-            return [parts.slice(0, i), v];
-    }
-    return undefined;
-}
-/**
- * `libtorch-{flavor}-{version}.zip`: `libtorch-cxx11-abi-shared-with-deps-2.6.0+cu126.zip`,
- * `libtorch-macos-arm64-2.6.0.zip`. Names without a version (`...-latest.zip`) return undefined.
- */
-function parseLibtorchFilename(filename) {
-    const file = artifact_name_basename(filename);
-    if (!file?.startsWith('libtorch-') || !file.endsWith('.zip'))
-        return undefined;
-    const parts = file.slice(0, -'.zip'.length).split('-');
-    const split = splitAtVersion(parts, 1);
-    if (!split)
-        return undefined;
-    const [head, v] = split;
-    const flavorParts = head.slice(1);
-    if (flavorParts.some((p) => !/^[A-Za-z0-9_.]+$/.test(p)))
-        return undefined;
-    return {
-        kind: 'libtorch',
-        filename: file,
-        name: 'libtorch',
-        ...v,
-        flavor: flavorParts.join('-'),
-        extension: 'zip',
-    };
-}
-const CONDA_BUILD = /^[A-Za-z0-9_.]+$/;
-/**
- * `{name}-{version}-{build}.tar.bz2` or `.conda`: `pytorch-2.1.0-py3.10_cuda12.1_cudnn8.9.2_0.tar.bz2`.
- * Conda names may hold dashes, versions and build strings never do.
- */
-function parseCondaFilename(filename) {
-    const file = artifact_name_basename(filename);
-    if (!file)
-        return undefined;
-    const extension = file.endsWith('.tar.bz2') ? 'tar.bz2' : file.endsWith('.conda') ? 'conda' : undefined;
-    if (!extension)
-        return undefined;
-    const parts = file.slice(0, -(extension.length + 1)).split('-');
-    if (parts.length < 3)
-        return undefined;
-    const build = parts[parts.length - 1];
-    const versionText = parts[parts.length - 2];
-    const name = parts.slice(0, -2).join('-');
-    if (!PROJECT_NAME.test(name) || !CONDA_BUILD.test(build))
-        return undefined;
-    const v = versionFields(versionText);
-    if (!v)
-        return undefined;
-    return { kind: 'conda', filename: file, name: normalizeName(name), ...v, build, extension };
-}
-/**
- * `{name}-{version}.tar.gz` (PEP 625): `torch-2.6.0.tar.gz`, `torchdata-0.7.1.tar.gz`. As in wheel names,
- * the name has its dashes escaped, so exactly one `-` separates name and version.
- */
-function parseSdistFilename(filename) {
-    const file = artifact_name_basename(filename);
-    if (!file?.endsWith('.tar.gz'))
-        return undefined;
-    const parts = file.slice(0, -'.tar.gz'.length).split('-');
-    if (parts.length !== 2)
-        return undefined;
-    const [name, versionText] = parts;
-    if (!DISTRIBUTION.test(name))
-        return undefined;
-    const v = versionFields(versionText);
-    if (!v)
-        return undefined;
-    return { kind: 'sdist', filename: file, name: normalizeName(name), ...v, extension: 'tar.gz' };
-}
-/**
- * Any artifact the release publishes, recognised by its grammar; undefined for anything else
- * (`index.html`, `torch-2.6.0.whl`, checksum files, a `-latest` libtorch).
- */
-function parseArtifactName(filename) {
-    return (artifact_name_parseWheelFilename(filename) ??
-        parseLibtorchFilename(filename) ??
-        parseCondaFilename(filename) ??
-        parseSdistFilename(filename));
-}
-/**
- * True when the artifact is this release of this project: normalised names equal and public versions
- * equal by PEP 440 (`torch 2.6.0` matches `2.6.0+cu124`, never `2.6.0rc1`, `2.6.0.dev20250101` or `2.6.1`).
- * A requested version that carries a local label (`2.6.0+cu124`) matches only that label.
- */
-function artifact_name_matchesRelease(artifact, name, version) {
-    if (normalizeName(name) !== artifact.name)
-        return false;
-    const wanted = typeof version === 'string' ? version_tryParseVersion(version) : version;
-    if (!wanted)
-        throw new errors_ConfigurationError(`${JSON.stringify(version)} is not a PEP 440 version`);
-    if (wanted.local !== undefined)
-        return version_compareVersions(artifact.parsed, wanted) === 0;
-    return version_compareVersions({ ...artifact.parsed, local: undefined }, wanted) === 0;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ../../packages/core/src/zip-stream.ts
-
-
-
-
-class zip_stream_ZipFormatError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'ZipFormatError';
-}
-const SIG_LOCAL = 0x04034b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_ZIP64_EOCD = 0x06064b50;
-const SIG_ZIP64_LOCATOR = 0x07064b50;
-const U32_MAX = 0xffffffff;
-const U16_MAX = 0xffff;
-const FLAG_ENCRYPTED = 0x1;
-const FLAG_DATA_DESCRIPTOR = 0x8;
-const FLAG_UTF8 = 0x800;
-const CHUNK = (/* unused pure expression or super */ null && (1 << 20));
-// zlib.crc32 exists from Node 20.15 / 22.2; the table is the fallback for older runtimes.
-const nativeCrc = external_node_zlib_.crc32;
-let crcTable;
-function crc32(data, previous = 0) {
-    if (nativeCrc)
-        return nativeCrc(data, previous);
-    if (!crcTable) {
-        crcTable = new Uint32Array(256);
-        for (let n = 0; n < 256; n++) {
-            let c = n;
-            for (let k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-            crcTable[n] = c >>> 0;
-        }
-    }
-    let c = ~previous >>> 0;
-    for (let i = 0; i < data.length; i++)
-        c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-    return ~c >>> 0;
-}
-function readU64(buf, at) {
-    const v = buf.readBigUInt64LE(at);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER))
-        throw new zip_stream_ZipFormatError('zip64 value too large');
-    return Number(v);
-}
-async function readAt(fh, position, length) {
-    const buf = Buffer.alloc(length);
-    let done = 0;
-    while (done < length) {
-        const { bytesRead } = await fh.read(buf, done, length - done, position + done);
-        if (bytesRead === 0)
-            throw new zip_stream_ZipFormatError(`unexpected end of file at ${position + done}`);
-        done += bytesRead;
-    }
-    return buf;
-}
-/** Reads `length` bytes from `position` in chunks of at most 1 MiB; each chunk is a fresh buffer. */
-async function* readRange(fh, position, length) {
-    let at = position;
-    const end = position + length;
-    while (at < end) {
-        const n = Math.min(CHUNK, end - at);
-        const buf = Buffer.allocUnsafe(n);
-        const { bytesRead } = await fh.read(buf, 0, n, at);
-        if (bytesRead === 0)
-            throw new zip_stream_ZipFormatError(`unexpected end of file at ${at}`);
-        at += bytesRead;
-        yield bytesRead === n ? buf : buf.subarray(0, bytesRead);
-    }
-}
-function decodeName(raw, flags) {
-    // Names without the UTF-8 flag are CP437 in theory; wheels are written by Python's zipfile, which
-    // sets the flag for any non-ASCII name, so latin1 is only reached for plain ASCII.
-    return flags & FLAG_UTF8 ? raw.toString('utf8') : raw.toString('latin1');
-}
-class zip_stream_ZipReader {
-    path;
-    fh;
-    size;
-    entries;
-    constructor(path, fh, size, entries) {
-        this.path = path;
-        this.fh = fh;
-        this.size = size;
-        this.entries = entries;
-    }
-    static async open(path) {
-        const fh = await open(path, 'r');
-        try {
-            const { size } = await fh.stat();
-            const entries = await readCentralDirectory(fh, size);
-            return new zip_stream_ZipReader(path, fh, size, entries);
-        }
-        catch (e) {
-            await fh.close();
-            throw e;
-        }
-    }
-    async close() {
-        await this.fh.close();
-    }
-    /** Where an entry's compressed bytes start: after its local header, whose extra field may differ. */
-    async dataOffset(entry) {
-        const header = await readAt(this.fh, entry.localHeaderOffset, 30);
-        if (header.readUInt32LE(0) !== SIG_LOCAL) {
-            throw new zip_stream_ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
-        }
-        return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-    }
-    /** The entry's bytes as stored in the archive (compressed), in chunks. */
-    async *raw(entry) {
-        if (entry.flags & FLAG_ENCRYPTED)
-            throw new zip_stream_ZipFormatError(`${entry.name} is encrypted`);
-        yield* readRange(this.fh, await this.dataOffset(entry), entry.compressedSize);
-    }
-    /** The entry's uncompressed bytes, in chunks, checked against its CRC-32 and size. */
-    async *data(entry) {
-        const check = new zip_stream_EntryCheck(entry);
-        for await (const chunk of inflateChunks(entry, this.raw(entry))) {
-            check.update(chunk);
-            yield chunk;
-        }
-        check.finish();
-    }
-    /** The whole uncompressed entry; only for small entries (metadata files). */
-    async read(entry, limit = 64 << 20) {
-        if (entry.uncompressedSize > limit) {
-            throw new zip_stream_ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
-        }
-        const parts = [];
-        for await (const chunk of this.data(entry))
-            parts.push(chunk);
-        return Buffer.concat(parts);
-    }
-}
-/** Verifies uncompressed data against the central directory's CRC-32 and size. */
-class zip_stream_EntryCheck {
-    entry;
-    crc = 0;
-    size = 0;
-    constructor(entry) {
-        this.entry = entry;
-    }
-    update(chunk) {
-        this.crc = crc32(chunk, this.crc);
-        this.size += chunk.length;
-    }
-    finish() {
-        if (this.size !== this.entry.uncompressedSize) {
-            throw new zip_stream_ZipFormatError(`${this.entry.name}: ${this.size} bytes, the directory says ${this.entry.uncompressedSize}`);
-        }
-        if (this.crc >>> 0 !== this.entry.crc32 >>> 0)
-            throw new zip_stream_ZipFormatError(`${this.entry.name}: CRC-32 mismatch`);
-    }
-}
-/** Turns compressed chunks into uncompressed ones, with bounded buffering. */
-async function* inflateChunks(entry, raw) {
-    if (entry.method === 0) {
-        yield* raw;
-        return;
-    }
-    if (entry.method !== 8)
-        throw new zip_stream_ZipFormatError(`${entry.name}: compression method ${entry.method} is not supported`);
-    const inflater = zlib.createInflateRaw();
-    const out = [];
-    let error;
-    let ended = false;
-    let wake;
-    const notify = () => {
-        const w = wake;
-        wake = undefined;
-        w?.();
-    };
-    inflater.on('data', (d) => {
-        out.push(d);
-        notify();
-    });
-    inflater.on('error', (e) => {
-        error = e;
-        notify();
-    });
-    inflater.on('end', () => {
-        ended = true;
-        notify();
-    });
-    const wait = () => new Promise((resolve) => (wake = resolve));
-    const feed = (async () => {
-        for await (const chunk of raw) {
-            if (error)
-                return;
-            if (!inflater.write(chunk))
-                await new Promise((resolve) => inflater.once('drain', resolve));
-        }
-        inflater.end();
-    })();
-    feed.catch((e) => {
-        error ??= e;
-        notify();
-    });
-    while (true) {
-        while (out.length > 0)
-            yield out.shift();
-        if (error) {
-            inflater.destroy();
-            throw new zip_stream_ZipFormatError(`${entry.name}: ${error.message}`);
-        }
-        if (ended)
-            break;
-        await wait();
-    }
-    await feed;
-}
-function fileAccess(fh, size) {
-    return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
-}
-async function readCentralDirectory(fh, size) {
-    return readCentralDirectoryFrom(fileAccess(fh, size));
-}
-/** The archive's entries, from its end records and central directory (a few reads at the end). */
-async function readCentralDirectoryFrom(src) {
-    const size = src.size;
-    if (size < 22)
-        throw new zip_stream_ZipFormatError('not a zip file (too small)');
-    const tailLength = Math.min(size, 22 + U16_MAX + 20);
-    const tail = await src.read(size - tailLength, tailLength);
-    let eocd = -1;
-    for (let i = tail.length - 22; i >= 0; i--) {
-        if (tail.readUInt32LE(i) === SIG_EOCD && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
-            eocd = i;
-            break;
-        }
-    }
-    if (eocd < 0)
-        throw new zip_stream_ZipFormatError('not a zip file (no end of central directory record)');
-    let count = tail.readUInt16LE(eocd + 10);
-    let cdSize = tail.readUInt32LE(eocd + 12);
-    let cdOffset = tail.readUInt32LE(eocd + 16);
-    const locator = eocd - 20;
-    if (locator >= 0 && tail.readUInt32LE(locator) === SIG_ZIP64_LOCATOR) {
-        const z64At = readU64(tail, locator + 8);
-        const z64 = await src.read(z64At, 56);
-        if (z64.readUInt32LE(0) !== SIG_ZIP64_EOCD)
-            throw new zip_stream_ZipFormatError('bad zip64 end of central directory record');
-        count = readU64(z64, 32);
-        cdSize = readU64(z64, 40);
-        cdOffset = readU64(z64, 48);
-    }
-    else if (count === U16_MAX || cdSize === U32_MAX || cdOffset === U32_MAX) {
-        throw new zip_stream_ZipFormatError('zip64 locator missing');
-    }
-    if (cdOffset + cdSize > size)
-        throw new zip_stream_ZipFormatError('central directory lies outside the file');
-    const entries = [];
-    let pending = Buffer.alloc(0);
-    let at = 0;
-    for await (const chunk of src.range(cdOffset, cdSize)) {
-        pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
-        at = 0;
-        while (pending.length - at >= 46) {
-            if (pending.readUInt32LE(at) !== SIG_CENTRAL)
-                throw new zip_stream_ZipFormatError('bad central directory header');
-            const nameLen = pending.readUInt16LE(at + 28);
-            const extraLen = pending.readUInt16LE(at + 30);
-            const commentLen = pending.readUInt16LE(at + 32);
-            const total = 46 + nameLen + extraLen + commentLen;
-            if (pending.length - at < total)
-                break;
-            entries.push(parseCentral(pending.subarray(at, at + total), nameLen, extraLen, commentLen));
-            at += total;
-        }
-    }
-    if (at !== pending.length)
-        throw new zip_stream_ZipFormatError('truncated central directory');
-    if (entries.length !== count)
-        throw new zip_stream_ZipFormatError(`central directory has ${entries.length} entries, expected ${count}`);
-    return entries;
-}
-function parseCentral(h, nameLen, extraLen, commentLen) {
-    const flags = h.readUInt16LE(8);
-    let uncompressedSize = h.readUInt32LE(24);
-    let compressedSize = h.readUInt32LE(20);
-    let localHeaderOffset = h.readUInt32LE(42);
-    const name = decodeName(h.subarray(46, 46 + nameLen), flags);
-    const extra = h.subarray(46 + nameLen, 46 + nameLen + extraLen);
-    for (let p = 0; p + 4 <= extra.length;) {
-        const id = extra.readUInt16LE(p);
-        const len = extra.readUInt16LE(p + 2);
-        if (id === 0x0001) {
-            let q = p + 4;
-            // Only the fields saturated in the fixed header are present, in this order.
-            const next = () => {
-                const v = readU64(extra, q);
-                q += 8;
-                return v;
-            };
-            if (uncompressedSize === U32_MAX)
-                uncompressedSize = next();
-            if (compressedSize === U32_MAX)
-                compressedSize = next();
-            if (localHeaderOffset === U32_MAX)
-                localHeaderOffset = next();
-        }
-        p += 4 + len;
-    }
-    return {
-        name,
-        method: h.readUInt16LE(10),
-        flags,
-        dosTime: h.readUInt16LE(12),
-        dosDate: h.readUInt16LE(14),
-        crc32: h.readUInt32LE(16),
-        compressedSize,
-        uncompressedSize,
-        localHeaderOffset,
-        versionMadeBy: h.readUInt16LE(4),
-        internalAttributes: h.readUInt16LE(36),
-        externalAttributes: h.readUInt32LE(38),
-        comment: decodeName(h.subarray(46 + nameLen + extraLen, 46 + nameLen + extraLen + commentLen), flags),
-        isDirectory: name.endsWith('/'),
-    };
-}
-/** 1980-01-01 00:00, the earliest time a zip can hold; used for entries with no source time. */
-const DOS_EPOCH = { dosTime: 0, dosDate: (0 << 9) | (1 << 5) | 1 };
-/**
- * Writes a zip sequentially to a stream. Local headers carry the final CRC and sizes (no data
- * descriptors), which is why new entries are given whole and copied entries come with their
- * central-directory facts. Backpressure is honoured, and every byte written can be observed
- * (`onData`) to hash the archive while it is written.
- */
-class zip_stream_ZipWriter {
-    out;
-    onData;
-    offset = 0;
-    written = [];
-    names = new Set();
-    finished = false;
-    constructor(out, onData) {
-        this.out = out;
-        this.onData = onData;
-    }
-    get bytesWritten() {
-        return this.offset;
-    }
-    async write(chunk) {
-        this.onData?.(chunk);
-        this.offset += chunk.length;
-        if (!this.out.write(chunk)) {
-            await new Promise((resolve, reject) => {
-                const onDrain = () => {
-                    this.out.off('error', onError);
-                    resolve();
-                };
-                const onError = (e) => {
-                    this.out.off('drain', onDrain);
-                    reject(e);
-                };
-                this.out.once('drain', onDrain);
-                this.out.once('error', onError);
-            });
-        }
-    }
-    begin(header) {
-        if (this.finished)
-            throw new Error('zip already finished');
-        if (this.names.has(header.name))
-            throw new zip_stream_ZipFormatError(`duplicate entry ${header.name}`);
-        this.names.add(header.name);
-        const nameBytes = Buffer.from(header.name, 'utf8');
-        const ascii = nameBytes.length === header.name.length;
-        // Data descriptors and encryption never survive: the local header carries the final values.
-        const flags = ((header.flags ?? 0) & ~(FLAG_DATA_DESCRIPTOR | FLAG_ENCRYPTED) & ~FLAG_UTF8) | (ascii ? 0 : FLAG_UTF8);
-        return {
-            name: header.name,
-            method: header.method,
-            crc32: header.crc32 >>> 0,
-            compressedSize: header.compressedSize,
-            uncompressedSize: header.uncompressedSize,
-            dosTime: header.dosTime ?? DOS_EPOCH.dosTime,
-            dosDate: header.dosDate ?? DOS_EPOCH.dosDate,
-            versionMadeBy: header.versionMadeBy ?? 0x031e,
-            externalAttributes: header.externalAttributes ?? (header.name.endsWith('/') ? 0o40755 << 16 : 0o100644 << 16) >>> 0,
-            internalAttributes: header.internalAttributes ?? 0,
-            flags,
-            offset: this.offset,
-            nameBytes,
-        };
-    }
-    async writeLocalHeader(e) {
-        const zip64 = e.compressedSize >= U32_MAX || e.uncompressedSize >= U32_MAX;
-        const extra = zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
-        if (zip64) {
-            extra.writeUInt16LE(0x0001, 0);
-            extra.writeUInt16LE(16, 2);
-            extra.writeBigUInt64LE(BigInt(e.uncompressedSize), 4);
-            extra.writeBigUInt64LE(BigInt(e.compressedSize), 12);
-        }
-        const h = Buffer.alloc(30);
-        h.writeUInt32LE(SIG_LOCAL, 0);
-        h.writeUInt16LE(zip64 ? 45 : 20, 4);
-        h.writeUInt16LE(e.flags, 6);
-        h.writeUInt16LE(e.method, 8);
-        h.writeUInt16LE(e.dosTime, 10);
-        h.writeUInt16LE(e.dosDate, 12);
-        h.writeUInt32LE(e.crc32, 14);
-        h.writeUInt32LE(zip64 ? U32_MAX : e.compressedSize, 18);
-        h.writeUInt32LE(zip64 ? U32_MAX : e.uncompressedSize, 22);
-        h.writeUInt16LE(e.nameBytes.length, 26);
-        h.writeUInt16LE(extra.length, 28);
-        await this.write(Buffer.concat([h, e.nameBytes, extra]));
-    }
-    /** Copies an entry's compressed bytes as they are; the header's CRC and sizes must describe them. */
-    async addRaw(header, raw) {
-        const e = this.begin(header);
-        await this.writeLocalHeader(e);
-        let n = 0;
-        for await (const chunk of raw) {
-            n += chunk.length;
-            await this.write(chunk);
-        }
-        if (n !== e.compressedSize)
-            throw new zip_stream_ZipFormatError(`${e.name}: copied ${n} bytes, expected ${e.compressedSize}`);
-        this.written.push(e);
-    }
-    /** Adds a whole entry from memory, deflated unless `store` (or unless deflating does not help). */
-    async addBuffer(name, data, opts = {}) {
-        let method = 0;
-        let body = data;
-        if (!opts.store && !name.endsWith('/') && data.length > 0) {
-            const deflated = zlib.deflateRawSync(data, { level: 6 });
-            if (deflated.length < data.length) {
-                method = 8;
-                body = deflated;
-            }
-        }
-        const e = this.begin({
-            ...opts,
-            name,
-            method,
-            crc32: crc32(data),
-            compressedSize: body.length,
-            uncompressedSize: data.length,
-        });
-        await this.writeLocalHeader(e);
-        await this.write(body);
-        this.written.push(e);
-    }
-    /** Writes the central directory and the end records (zip64 ones when any limit is exceeded). */
-    async finish() {
-        if (this.finished)
-            return;
-        this.finished = true;
-        const cdOffset = this.offset;
-        const parts = [];
-        let pendingBytes = 0;
-        const flush = async () => {
-            if (parts.length)
-                await this.write(Buffer.concat(parts.splice(0)));
-            pendingBytes = 0;
-        };
-        for (const e of this.written) {
-            const fields = [];
-            if (e.uncompressedSize >= U32_MAX)
-                fields.push(BigInt(e.uncompressedSize));
-            if (e.compressedSize >= U32_MAX)
-                fields.push(BigInt(e.compressedSize));
-            if (e.offset >= U32_MAX)
-                fields.push(BigInt(e.offset));
-            const extra = Buffer.alloc(fields.length ? 4 + 8 * fields.length : 0);
-            if (fields.length) {
-                extra.writeUInt16LE(0x0001, 0);
-                extra.writeUInt16LE(8 * fields.length, 2);
-                fields.forEach((v, i) => extra.writeBigUInt64LE(v, 4 + 8 * i));
-            }
-            const h = Buffer.alloc(46);
-            h.writeUInt32LE(SIG_CENTRAL, 0);
-            h.writeUInt16LE(e.versionMadeBy, 4);
-            h.writeUInt16LE(fields.length ? 45 : 20, 6);
-            h.writeUInt16LE(e.flags, 8);
-            h.writeUInt16LE(e.method, 10);
-            h.writeUInt16LE(e.dosTime, 12);
-            h.writeUInt16LE(e.dosDate, 14);
-            h.writeUInt32LE(e.crc32, 16);
-            h.writeUInt32LE(Math.min(e.compressedSize, U32_MAX), 20);
-            h.writeUInt32LE(Math.min(e.uncompressedSize, U32_MAX), 24);
-            h.writeUInt16LE(e.nameBytes.length, 28);
-            h.writeUInt16LE(extra.length, 30);
-            h.writeUInt16LE(0, 32);
-            h.writeUInt16LE(0, 34);
-            h.writeUInt16LE(e.internalAttributes, 36);
-            h.writeUInt32LE(e.externalAttributes >>> 0, 38);
-            h.writeUInt32LE(Math.min(e.offset, U32_MAX), 42);
-            parts.push(h, e.nameBytes, extra);
-            pendingBytes += h.length + e.nameBytes.length + extra.length;
-            if (pendingBytes >= CHUNK)
-                await flush();
-        }
-        await flush();
-        const cdSize = this.offset - cdOffset;
-        const count = this.written.length;
-        const needZip64 = count >= U16_MAX || cdOffset >= U32_MAX || cdSize >= U32_MAX;
-        if (needZip64) {
-            const z = Buffer.alloc(56);
-            z.writeUInt32LE(SIG_ZIP64_EOCD, 0);
-            z.writeBigUInt64LE(44n, 4);
-            z.writeUInt16LE(0x032d, 12);
-            z.writeUInt16LE(45, 14);
-            z.writeBigUInt64LE(BigInt(count), 24);
-            z.writeBigUInt64LE(BigInt(count), 32);
-            z.writeBigUInt64LE(BigInt(cdSize), 40);
-            z.writeBigUInt64LE(BigInt(cdOffset), 48);
-            const loc = Buffer.alloc(20);
-            loc.writeUInt32LE(SIG_ZIP64_LOCATOR, 0);
-            loc.writeBigUInt64LE(BigInt(this.offset), 8);
-            loc.writeUInt32LE(1, 16);
-            await this.write(Buffer.concat([z, loc]));
-        }
-        const end = Buffer.alloc(22);
-        end.writeUInt32LE(SIG_EOCD, 0);
-        end.writeUInt16LE(Math.min(count, U16_MAX), 8);
-        end.writeUInt16LE(Math.min(count, U16_MAX), 10);
-        end.writeUInt32LE(Math.min(cdSize, U32_MAX), 12);
-        end.writeUInt32LE(Math.min(cdOffset, U32_MAX), 16);
-        await this.write(end);
-    }
-}
-/** Hashes bytes as they go, for the digests PyPI asks for. */
-class zip_stream_Digests {
-    md5 = createHash('md5');
-    sha256 = createHash('sha256');
-    // BLAKE2b with a 32-byte digest (what PyPI calls blake2_256) is not a truncated BLAKE2b-512, and
-    // Node's OpenSSL binding cannot set the digest length, hence a JavaScript implementation.
-    blake2 = blake2b.create({ dkLen: 32 });
-    size = 0;
-    update(chunk) {
-        this.size += chunk.length;
-        this.md5.update(chunk);
-        this.sha256.update(chunk);
-        this.blake2.update(chunk);
-    }
-    digest() {
-        return {
-            md5: this.md5.digest('hex'),
-            sha256: this.sha256.digest('hex'),
-            blake2_256: Buffer.from(this.blake2.digest()).toString('hex'),
-            size: this.size,
-        };
-    }
-}
-/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
-class ByteReader {
-    position;
-    it;
-    buf = Buffer.alloc(0);
-    constructor(source, position = 0) {
-        this.position = position;
-        this.it = source[Symbol.asyncIterator]();
-    }
-    async more() {
-        const next = await this.it.next();
-        if (next.done)
-            throw new zip_stream_ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
-        this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
-    }
-    async read(n) {
-        while (this.buf.length < n)
-            await this.more();
-        const out = this.buf.subarray(0, n);
-        this.buf = this.buf.subarray(n);
-        this.position += n;
-        return out;
-    }
-    /** Yields exactly `n` bytes in chunks as they arrive. */
-    async *take(n) {
-        let left = n;
-        while (left > 0) {
-            if (this.buf.length === 0)
-                await this.more();
-            const k = Math.min(left, this.buf.length);
-            const out = this.buf.subarray(0, k);
-            this.buf = this.buf.subarray(k);
-            this.position += k;
-            left -= k;
-            yield out;
-        }
-    }
-    async skipTo(position) {
-        if (position < this.position)
-            throw new zip_stream_ZipFormatError(`entries overlap at ${position}`);
-        for await (const _ of this.take(position - this.position))
-            void _;
-    }
-}
-/**
- * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
- * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
- * whatever is left is skipped.
- */
-async function* sequentialEntries(entries, stream) {
-    const reader = new ByteReader(stream);
-    for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-        await reader.skipTo(entry.localHeaderOffset);
-        const header = await reader.read(30);
-        if (header.readUInt32LE(0) !== SIG_LOCAL)
-            throw new zip_stream_ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
-        if (entry.flags & FLAG_ENCRYPTED)
-            throw new zip_stream_ZipFormatError(`${entry.name} is encrypted`);
-        await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
-        const end = reader.position + entry.compressedSize;
-        yield { entry, raw: reader.take(entry.compressedSize) };
-        await reader.skipTo(end);
-    }
-}
-/** Uncompresses and checks a whole small entry from its compressed bytes. */
-async function zip_stream_readWhole(entry, raw, limit = 64 << 20) {
-    if (entry.uncompressedSize > limit) {
-        throw new zip_stream_ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
-    }
-    const check = new zip_stream_EntryCheck(entry);
-    const parts = [];
-    for await (const chunk of inflateChunks(entry, raw)) {
-        check.update(chunk);
-        parts.push(chunk);
-    }
-    check.finish();
-    return Buffer.concat(parts);
-}
-function zip_stream_fileZipSource(reader) {
-    return {
-        entries: reader.entries,
-        read: (entry, limit) => reader.read(entry, limit),
-        async *sequential() {
-            for (const entry of [...reader.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset))
-                yield { entry, raw: reader.raw(entry) };
-        },
-        close: () => reader.close(),
-    };
-}
-/**
- * A zip that is not on disk (an object in S3): the central directory and small entries come from
- * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
- */
-async function zip_stream_remoteZipSource(access, stream) {
-    const entries = await readCentralDirectoryFrom(access);
-    return {
-        entries,
-        async read(entry, limit) {
-            const header = await access.read(entry.localHeaderOffset, 30);
-            if (header.readUInt32LE(0) !== SIG_LOCAL)
-                throw new zip_stream_ZipFormatError(`no local header for ${entry.name}`);
-            const at = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-            return zip_stream_readWhole(entry, access.range(at, entry.compressedSize), limit);
-        },
-        sequential: () => sequentialEntries(entries, stream()),
-        close: async () => undefined,
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-metadata.ts
-
-/** RECORD is CSV as Python's csv module writes it: fields quoted only when they must be. */
-function wheel_metadata_parseRecord(text) {
-    const rows = [];
-    let field = '';
-    let fields = [];
-    let quoted = false;
-    let i = 0;
-    const endRow = () => {
-        fields.push(field);
-        field = '';
-        if (fields.length > 1 || fields[0] !== '') {
-            rows.push({ path: fields[0] ?? '', hash: fields[1] ?? '', size: fields[2] ?? '' });
-        }
-        fields = [];
-    };
-    while (i < text.length) {
-        const c = text[i];
-        const next = text[i + 1];
-        i++;
-        if (quoted) {
-            if (c === '"' && next === '"') {
-                field += '"';
-                i++;
-            }
-            else if (c === '"') {
-                quoted = false;
-            }
-            else {
-                field += c;
-            }
-        }
-        else if (c === '"') {
-            quoted = true;
-        }
-        else if (c === ',') {
-            fields.push(field);
-            field = '';
-        }
-        else if (c === '\r' || c === '\n') {
-            if (c === '\r' && next === '\n')
-                i++;
-            endRow();
-        }
-        else {
-            field += c;
-        }
-    }
-    if (field !== '' || fields.length > 0)
-        endRow();
-    return rows;
-}
-function csvField(s) {
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-/** Lines end with `\n`, as the `wheel` tool writes them (it opens RECORD with `newline=''`... and `\n`). */
-function wheel_metadata_formatRecord(rows) {
-    return rows.map((r) => [r.path, r.hash, r.size].map(csvField).join(',') + '\n').join('');
-}
-/** `sha256=` + URL-safe base64 of the digest without `=` padding (PEP 376/427). */
-function wheel_metadata_recordHash(sha256) {
-    return `sha256=${sha256.toString('base64url')}`;
-}
-function wheel_metadata_sha256Record(data) {
-    return wheel_metadata_recordHash(createHash('sha256').update(data).digest());
-}
-/** Email-style headers up to the first blank line; continuation lines start with blanks. */
-function wheel_metadata_parseHeaders(text) {
-    const fields = [];
-    const lines = text.split(/\r?\n/);
-    let i = 0;
-    for (; i < lines.length; i++) {
-        const line = lines[i];
-        if (line === '') {
-            i++;
-            break;
-        }
-        if (/^[ \t]/.test(line) && fields.length > 0) {
-            const last = fields[fields.length - 1];
-            last[1] += `\n${line}`;
-            continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-    }
-    return { fields, body: lines.slice(i).join('\n') };
-}
-function wheel_metadata_headerValues(h, name) {
-    const lower = name.toLowerCase();
-    return h.fields.filter(([k]) => k.toLowerCase() === lower).map(([, v]) => v);
-}
-function wheel_metadata_headerValue(h, name) {
-    return wheel_metadata_headerValues(h, name)[0];
-}
-/**
- * Replaces the values of the headers called `name` in the header section only (the long description
- * below the blank line is left alone), keeping line endings as they were. Returns the new text and
- * how many headers were replaced.
- */
-function wheel_metadata_replaceHeader(text, name, value) {
-    const lines = text.split('\n');
-    const lower = name.toLowerCase();
-    const out = [];
-    let count = 0;
-    let inHeaders = true;
-    for (const line of lines) {
-        const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
-        const eol = line.endsWith('\r') ? '\r' : '';
-        if (inHeaders && bare === '')
-            inHeaders = false;
-        const colon = bare.indexOf(':');
-        if (inHeaders && colon > 0 && bare.slice(0, colon).toLowerCase() === lower) {
-            const replaced = value(bare.slice(colon + 1).trim());
-            for (const v of Array.isArray(replaced) ? replaced : [replaced])
-                out.push(`${bare.slice(0, colon)}: ${v}${eol}`);
-            count++;
-        }
-        else {
-            out.push(line);
-        }
-    }
-    return { text: out.join('\n'), count };
-}
-/** Removes lines that became exact duplicates (Tag lines after a platform rename), keeping the first. */
-function wheel_metadata_dedupeHeaderLines(text, name) {
-    const seen = new Set();
-    const lower = name.toLowerCase();
-    return text
-        .split('\n')
-        .filter((line) => {
-        const colon = line.indexOf(':');
-        if (colon <= 0 || line.slice(0, colon).toLowerCase() !== lower)
-            return true;
-        const key = line.trim();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    })
-        .join('\n');
-}
-/**
- * Path globs over wheel entries: `*` and `?` stay within one path segment, `**` crosses segments
- * (`caffe2/**` is everything under caffe2/, `**` + `/x.py` is x.py in any folder), other characters
- * match literally.
- */
-function wheel_metadata_globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            i++;
-            if (glob[i + 1] === '/') {
-                i++;
-                re += '(?:.*/)?';
-            }
-            else {
-                re += '.*';
-            }
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}$`);
-}
-function wheel_metadata_compileGlobs(globs) {
-    const compiled = globs.map((g) => [g, wheel_metadata_globToRegExp(g)]);
-    return (path) => compiled.find(([, re]) => re.test(path))?.[0];
-}
-/** `cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64` -> every single `py-abi-plat` tag. */
-function wheel_metadata_expandTags(pythonTag, abiTag, platformTag) {
-    const out = [];
-    for (const py of pythonTag.split('.'))
-        for (const abi of abiTag.split('.'))
-            for (const plat of platformTag.split('.'))
-                out.push(`${py}-${abi}-${plat}`);
-    return out;
-}
-/**
- * Applies `from=to` platform renames to a platform tag set (`linux_x86_64`, or a compressed set such
- * as `manylinux_2_17_aarch64.manylinux2014_aarch64`). Each tag named in a rule's `from` (itself a tag
- * or a set) becomes the rule's `to` tags; duplicates that result are dropped, order kept. The same
- * function maps a WHEEL `Tag:` line's single platform, so file name and WHEEL always agree.
- */
-function wheel_metadata_renamePlatform(platformTag, renames) {
-    const out = [];
-    for (const tag of platformTag.split('.')) {
-        const rule = renames.find(([from]) => from.split('.').includes(tag));
-        for (const t of rule ? rule[1].split('.') : [tag])
-            if (!out.includes(t))
-                out.push(t);
-    }
-    return out.join('.');
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-rewrite.ts
-
-
-
-
-
-
-
-
-const SIGNATURES = new Set(['RECORD.jws', 'RECORD.p7s']);
-const SMALL_FILE_LIMIT = (/* unused pure expression or super */ null && (64 << 20));
-function distInfoOf(entries, wheel, file) {
-    const folders = new Set();
-    for (const e of entries) {
-        const top = e.name.split('/')[0];
-        if (top.endsWith('.dist-info') && e.name.includes('/'))
-            folders.add(top);
-    }
-    const matching = [...folders].filter((f) => {
-        const stem = f.slice(0, -'.dist-info'.length);
-        const dash = stem.indexOf('-');
-        return (dash > 0 &&
-            parseWheelFilename(`${stem}-py3-none-any.whl`)?.name === wheel.name &&
-            stem.slice(dash + 1) === wheel.version);
-    });
-    if (matching.length !== 1) {
-        throw new ConfigurationError(`${file}: expected one ${wheel.distribution}-${wheel.version}.dist-info folder, found ${folders.size ? [...folders].join(', ') : 'none'}`);
-    }
-    const folder = matching[0];
-    return { folder, distribution: folder.slice(0, folder.indexOf('-')) };
-}
-/** Copies the compressed bytes through, feeding the uncompressed content to `onData` on the way. */
-async function* passThroughInflating(entry, raw, onData) {
-    if (entry.method === 0) {
-        for await (const chunk of raw) {
-            onData(chunk);
-            yield chunk;
-        }
-        return;
-    }
-    if (entry.method !== 8)
-        throw new ZipFormatError(`${entry.name}: compression method ${entry.method} is not supported`);
-    const inflater = zlib.createInflateRaw();
-    inflater.on('data', onData);
-    const ended = once(inflater, 'end');
-    ended.catch(() => undefined);
-    try {
-        for await (const chunk of raw) {
-            yield chunk;
-            if (!inflater.write(chunk))
-                await once(inflater, 'drain');
-        }
-        inflater.end();
-        await ended;
-    }
-    catch (e) {
-        inflater.destroy();
-        throw new ZipFormatError(`${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-}
-/**
- * Rewrites the wheel at `sourcePath` (a local file, or a ZipSource such as an object in S3 read in one
- * pass) into `out` (a file or an upload stream); `out` is not ended.
- */
-async function wheel_rewrite_rewriteWheel(sourcePath, out, opts = {}) {
-    const file = opts.sourceFilename ?? (typeof sourcePath === 'string' ? basename(sourcePath) : '');
-    const source = parseWheelFilename(file);
-    if (!source)
-        throw new ConfigurationError(`${file} is not a wheel file name`);
-    const publicVersion = source.publicVersion;
-    const renames = opts.platformTags ?? [];
-    const excluded = compileGlobs(opts.excludeFiles ?? []);
-    const isVersionFile = compileGlobs(opts.versionFiles ?? []);
-    const filename = formatWheelFilename({
-        distribution: source.distribution,
-        version: publicVersion,
-        build: source.build,
-        pythonTag: source.pythonTag,
-        abiTag: source.abiTag,
-        platformTag: renamePlatform(source.platformTag, renames),
-    });
-    const reader = typeof sourcePath === 'string' ? fileZipSource(await ZipReader.open(sourcePath)) : sourcePath;
-    try {
-        const { folder, distribution } = distInfoOf(reader.entries, source, file);
-        const newFolder = `${distribution}-${publicVersion}.dist-info`;
-        const dataFolder = `${distribution}-${source.version}.data`;
-        const newDataFolder = `${distribution}-${publicVersion}.data`;
-        const rename = (name) => {
-            const top = name.split('/')[0];
-            if (top === folder)
-                return newFolder + name.slice(folder.length);
-            if (top === dataFolder)
-                return newDataFolder + name.slice(dataFolder.length);
-            return name;
-        };
-        const recordEntry = reader.entries.find((e) => e.name === `${folder}/RECORD`);
-        if (!recordEntry)
-            throw new ConfigurationError(`${file}: ${folder}/RECORD is missing`);
-        const sourceRecord = new Map(parseRecord((await reader.read(recordEntry)).toString('utf8')).map((r) => [r.path, r]));
-        const sha = createHash('sha256');
-        const hashOutput = opts.hashOutput ?? true;
-        let size = 0;
-        const writer = new ZipWriter(out, (chunk) => {
-            if (hashOutput)
-                sha.update(chunk);
-            size += chunk.length;
-        });
-        const rows = [];
-        const result = { changed: [], excluded: [], versionFiles: [], copiedRaw: 0 };
-        for await (const { entry, raw } of reader.sequential()) {
-            const inDistInfo = entry.name.startsWith(`${folder}/`);
-            const local = inDistInfo ? entry.name.slice(folder.length + 1) : '';
-            if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local)))
-                continue;
-            const pattern = excluded(entry.name);
-            if (pattern !== undefined) {
-                if (inDistInfo)
-                    throw new ConfigurationError(`input "exclude-files": "${pattern}" would drop ${entry.name}, which a wheel needs`);
-                result.excluded.push(entry.name);
-                continue;
-            }
-            const name = rename(entry.name);
-            const attrs = {
-                dosTime: entry.dosTime,
-                dosDate: entry.dosDate,
-                versionMadeBy: entry.versionMadeBy,
-                externalAttributes: entry.externalAttributes,
-                internalAttributes: entry.internalAttributes,
-            };
-            if (entry.isDirectory) {
-                await writer.addRaw({
-                    ...attrs,
-                    name,
-                    method: entry.method,
-                    crc32: entry.crc32,
-                    compressedSize: entry.compressedSize,
-                    uncompressedSize: entry.uncompressedSize,
-                }, raw);
-                continue;
-            }
-            const listed = sourceRecord.get(entry.name);
-            if (!listed || !listed.hash)
-                throw new ConfigurationError(`${file}: ${entry.name} is not listed with a hash in RECORD`);
-            let edited;
-            let rawBytes = raw;
-            const special = inDistInfo ? local === 'METADATA' || local === 'WHEEL' : isVersionFile(entry.name) !== undefined;
-            if (special) {
-                // Small files read before deciding: keep their compressed bytes to copy them if unchanged.
-                const chunks = [];
-                let n = 0;
-                for await (const c of raw) {
-                    n += c.length;
-                    if (n > SMALL_FILE_LIMIT)
-                        throw new ConfigurationError(`${file}: ${entry.name} is too large to edit`);
-                    chunks.push(c);
-                }
-                rawBytes = {
-                    async *[Symbol.asyncIterator]() {
-                        yield* chunks;
-                    },
-                };
-            }
-            if (inDistInfo && local === 'METADATA') {
-                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
-                let seen;
-                const r = replaceHeader(text, 'Version', (old) => ((seen = old), publicVersion));
-                if (r.count !== 1 || seen !== source.version) {
-                    throw new ConfigurationError(`${file}: METADATA Version is ${seen ?? 'missing'}, the file name says ${source.version}`);
-                }
-                edited = Buffer.from(r.text, 'utf8');
-            }
-            else if (inDistInfo && local === 'WHEEL') {
-                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
-                const r = replaceHeader(text, 'Tag', (tag) => {
-                    const parts = tag.split('-');
-                    if (parts.length !== 3)
-                        return tag;
-                    return `${parts[0]}-${parts[1]}-${renamePlatform(parts[2], renames)}`;
-                });
-                const renamed = renames.length ? dedupeHeaderLines(r.text, 'Tag') : r.text;
-                if (renamed !== text)
-                    edited = Buffer.from(renamed, 'utf8');
-            }
-            else if (isVersionFile(entry.name) !== undefined) {
-                const data = await readWhole(entry, rawBytes, SMALL_FILE_LIMIT);
-                const text = data.toString('utf8');
-                if (text.includes(source.version) && source.version !== publicVersion) {
-                    edited = Buffer.from(text.split(source.version).join(publicVersion), 'utf8');
-                    result.versionFiles.push(name);
-                }
-                if (sha256Record(data) !== listed.hash)
-                    throw new ConfigurationError(`${file}: ${entry.name} does not match its RECORD hash`);
-            }
-            if (edited) {
-                await writer.addBuffer(name, edited, attrs);
-                rows.push({ path: name, hash: sha256Record(edited), size: String(edited.length) });
-                result.changed.push(name);
-                continue;
-            }
-            const hash = createHash('sha256');
-            const check = new EntryCheck(entry);
-            await writer.addRaw({
-                ...attrs,
-                name,
-                method: entry.method,
-                crc32: entry.crc32,
-                compressedSize: entry.compressedSize,
-                uncompressedSize: entry.uncompressedSize,
-                flags: entry.flags,
-            }, passThroughInflating(entry, rawBytes, (chunk) => {
-                hash.update(chunk);
-                check.update(chunk);
-            }));
-            check.finish();
-            const actual = recordHash(hash.digest());
-            if (actual !== listed.hash || (listed.size !== '' && Number(listed.size) !== entry.uncompressedSize)) {
-                throw new ConfigurationError(`${file}: ${entry.name} does not match its RECORD entry (${listed.hash}, ${listed.size} bytes)`);
-            }
-            rows.push({ path: name, hash: actual, size: String(entry.uncompressedSize) });
-            result.copiedRaw++;
-        }
-        const recordPath = `${newFolder}/RECORD`;
-        rows.push({ path: recordPath, hash: '', size: '' });
-        await writer.addBuffer(recordPath, Buffer.from(formatRecord(rows), 'utf8'), {
-            dosTime: recordEntry.dosTime,
-            dosDate: recordEntry.dosDate,
-            externalAttributes: recordEntry.externalAttributes,
-            versionMadeBy: recordEntry.versionMadeBy,
-        });
-        result.changed.push(recordPath);
-        await writer.finish();
-        return { source, filename, sha256: hashOutput ? sha.digest('hex') : '', size, entries: rows.length, ...result };
-    }
-    catch (e) {
-        if (e instanceof ZipFormatError)
-            throw new ConfigurationError(`${file}: not a valid wheel: ${e.message}`);
-        throw e;
-    }
-    finally {
-        await reader.close();
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-validate.ts
-
-
-
-
-
-
-
-const squash = (s) => s.replace(/\s+/g, '');
-function normalizeRequirement(r) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/s.exec(r.trim());
-    return m ? `${m[1].replace(/[-_.]+/g, '-').toLowerCase()}${squash(m[2])}` : squash(r);
-}
-function metadataFromText(text) {
-    const headers = parseHeaders(text);
-    return {
-        name: headerValue(headers, 'Name') ?? '',
-        version: headerValue(headers, 'Version') ?? '',
-        metadataVersion: headerValue(headers, 'Metadata-Version'),
-        requiresPython: headerValue(headers, 'Requires-Python'),
-        requiresDist: headerValues(headers, 'Requires-Dist'),
-        headers,
-        text,
-    };
-}
-async function wheel_validate_validateWheel(path, expect = {}, opts = {}) {
-    const { filename = basename(path), sha256 } = typeof opts === 'string' ? { filename: opts } : opts;
-    const problems = [];
-    const { size } = await stat(path);
-    const fileSha = createHash('sha256');
-    const result = { filename, size, sha256: '', problems };
-    if (expect.maxFileSize !== undefined && size > expect.maxFileSize) {
-        problems.push(`${size} bytes, more than max-file-size (${expect.maxFileSize} bytes)`);
-    }
-    const wheel = parseWheelFilename(filename);
-    if (!wheel || wheel.filename !== filename) {
-        problems.push('the file name is not a valid wheel file name (PEP 427)');
-    }
-    else {
-        result.wheel = wheel;
-        if (wheel.local !== undefined && expect.publicOnly !== false)
-            problems.push(`local version ${wheel.version} cannot be published to PyPI`);
-    }
-    let reader;
-    try {
-        reader = await ZipReader.open(path);
-    }
-    catch (e) {
-        problems.push(`not a readable zip: ${e instanceof Error ? e.message : String(e)}`);
-        return result;
-    }
-    try {
-        const folders = new Set(reader.entries
-            .filter((e) => e.name.includes('/'))
-            .map((e) => e.name.split('/')[0])
-            .filter((t) => t.endsWith('.dist-info')));
-        const folder = [...folders][0];
-        if (folders.size !== 1 || !folder) {
-            problems.push(`expected exactly one .dist-info folder, found ${folders.size ? [...folders].join(', ') : 'none'}`);
-            return result;
-        }
-        const stem = folder.slice(0, -'.dist-info'.length);
-        const dash = stem.indexOf('-');
-        if (wheel &&
-            (dash < 0 ||
-                stem
-                    .slice(0, dash)
-                    .replace(/[-_.]+/g, '-')
-                    .toLowerCase() !== wheel.name ||
-                stem.slice(dash + 1) !== wheel.version)) {
-            problems.push(`${folder} does not match the file name's ${wheel.distribution} ${wheel.version}`);
-        }
-        const byName = new Map(reader.entries.map((e) => [e.name, e]));
-        const metadataEntry = byName.get(`${folder}/METADATA`);
-        const wheelEntry = byName.get(`${folder}/WHEEL`);
-        const recordEntry = byName.get(`${folder}/RECORD`);
-        if (!metadataEntry)
-            problems.push(`${folder}/METADATA is missing`);
-        if (!wheelEntry)
-            problems.push(`${folder}/WHEEL is missing`);
-        if (!recordEntry)
-            problems.push(`${folder}/RECORD is missing`);
-        if (metadataEntry) {
-            const metadata = metadataFromText((await reader.read(metadataEntry)).toString('utf8'));
-            result.metadata = metadata;
-            if (wheel && metadata.name.replace(/[-_.]+/g, '-').toLowerCase() !== wheel.name) {
-                problems.push(`METADATA Name is "${metadata.name}", the file name says ${wheel.distribution}`);
-            }
-            if (wheel && metadata.version !== wheel.version)
-                problems.push(`METADATA Version is "${metadata.version}", the file name says ${wheel.version}`);
-            if (expect.requiresPython !== undefined &&
-                squash(metadata.requiresPython ?? '') !== squash(expect.requiresPython)) {
-                problems.push(`Requires-Python is "${metadata.requiresPython ?? ''}", expected "${expect.requiresPython}"`);
-            }
-            if (expect.requiresDist?.length) {
-                const have = new Set(metadata.requiresDist.map(normalizeRequirement));
-                const missing = expect.requiresDist.filter((r) => !have.has(normalizeRequirement(r)));
-                if (missing.length)
-                    problems.push(`Requires-Dist lacks ${missing.map((m) => `"${m}"`).join(', ')}`);
-            }
-        }
-        if (wheelEntry && wheel) {
-            const tags = headerValues(parseHeaders((await reader.read(wheelEntry)).toString('utf8')), 'Tag');
-            const expected = expandTags(wheel.pythonTag, wheel.abiTag, wheel.platformTag);
-            const same = tags.length === expected.length && expected.every((t) => tags.includes(t));
-            if (!same)
-                problems.push(`WHEEL tags (${tags.join(', ') || 'none'}) do not match the file name's (${expected.join(', ')})`);
-        }
-        if (recordEntry) {
-            const rows = parseRecord((await reader.read(recordEntry)).toString('utf8'));
-            const listed = new Map(rows.map((r) => [r.path, r]));
-            const bad = [];
-            for (const entry of reader.entries) {
-                if (entry.isDirectory || entry === recordEntry)
-                    continue;
-                const row = listed.get(entry.name);
-                listed.delete(entry.name);
-                if (!row || !row.hash) {
-                    if (!entry.name.endsWith('.dist-info/RECORD.jws') && !entry.name.endsWith('.dist-info/RECORD.p7s'))
-                        bad.push(`${entry.name} (not in RECORD)`);
-                    continue;
-                }
-                const hash = createHash('sha256');
-                let n = 0;
-                try {
-                    for await (const chunk of reader.data(entry)) {
-                        hash.update(chunk);
-                        n += chunk.length;
-                    }
-                }
-                catch (e) {
-                    bad.push(`${entry.name} (${e instanceof Error ? e.message : String(e)})`);
-                    continue;
-                }
-                const algo = row.hash.slice(0, row.hash.indexOf('='));
-                if (algo !== 'sha256')
-                    bad.push(`${entry.name} (RECORD uses ${algo || 'no'} hash, expected sha256)`);
-                else if (recordHash(hash.digest()) !== row.hash)
-                    bad.push(`${entry.name} (hash differs from RECORD)`);
-                else if (row.size !== String(n))
-                    bad.push(`${entry.name} (size ${n}, RECORD says ${row.size})`);
-            }
-            listed.delete(recordEntry.name);
-            for (const path of listed.keys())
-                bad.push(`${path} (in RECORD, not in the wheel)`);
-            if (bad.length)
-                problems.push(`RECORD check failed for ${bad.length} file(s): ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? '; ...' : ''}`);
-        }
-    }
-    finally {
-        await reader.close();
-    }
-    if (sha256) {
-        result.sha256 = sha256;
-    }
-    else {
-        for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-            fileSha.update(chunk);
-        result.sha256 = fileSha.digest('hex');
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+http-client@3.0.2/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(8612);
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/internal/utils.js
-var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+endpoint@11.0.5/node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/content-type@3.1.1/node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/json-with-bigint@3.5.12/node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+request-error@7.1.2/node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+request@10.0.16/node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+graphql@9.0.5/node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+auth-token@6.0.0/node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@octokit+plugin-paginate-rest@14.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
-};
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function utils_getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = Utils.getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function github_getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ../../node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/lib/index.js
-var bottleneck_lib = __nccwpck_require__(3444);
-;// CONCATENATED MODULE: ../../packages/core/src/github-client.ts
-
-
-
-
-
-
-
-/** Thrown when GitHub refuses the token itself (401): retrying cannot help, the input must change. */
-class GitHubAuthError extends (/* unused pure expression or super */ null && (ConfigurationError)) {
-    status = 401;
-}
-const DEFAULT_API_URL = 'https://api.github.com';
-function isLoopback(apiUrl) {
-    try {
-        const host = new URL(apiUrl).hostname;
-        return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
-    }
-    catch {
-        return false;
-    }
-}
-function normalizeApiUrl(apiUrl) {
-    const url = (apiUrl ?? '').trim() || DEFAULT_API_URL;
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-            throw new Error('not http');
-    }
-    catch {
-        throw new ConfigurationError(`api-url "${url}" is not an http(s) URL; expected e.g. https://api.github.com`);
-    }
-    return url.replace(/\/+$/, '');
-}
-/**
- * An Octokit for REST (`client.rest.*`, `client.paginate`) and GraphQL (`client.graphql`) that waits
- * out primary and secondary rate limits, retries 5xx answers, and never lets the token reach a log.
- */
-function createGitHubClient(opts) {
-    const token = opts.token?.trim();
-    if (!token)
-        throw new ConfigurationError('github-token is empty; pass a token (e.g. ${{ github.token }})');
-    core.setSecret(token);
-    const baseUrl = normalizeApiUrl(opts.apiUrl);
-    const retries = opts.retries ?? 4;
-    const wait = opts.sleep ?? realSleep;
-    const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
-    const writeIntervalMs = opts.writeIntervalMs ?? (isLoopback(baseUrl) ? 0 : 1000);
-    // The plugin's own delay is switched off (base value 0) and replaced by an awaited `wait`, so the
-    // wait is injectable; the handler decides whether another try is worth it.
-    const onLimit = (kind) => async (retryAfterSeconds, options, _o, retryCount) => {
-        const ms = Math.max(0, retryAfterSeconds) * 1000;
-        const what = `${options.method ?? 'GET'} ${options.url ?? ''}`;
-        if (retryCount >= retries || ms > maxWaitMs) {
-            core.warning(`GitHub ${kind} rate limit on ${what}: giving up after ${retryCount + 1} tries`);
-            return false;
-        }
-        core.info(`GitHub ${kind} rate limit on ${what}: retrying in ${Math.ceil(ms / 1000)} s`);
-        await wait(ms);
-        return true;
-    };
-    const client = getOctokit(token, {
-        baseUrl,
-        userAgent: opts.userAgent ?? 'release-actions',
-        log: {
-            debug: (m) => core.debug(m),
-            info: (m) => core.debug(m),
-            warn: (m) => core.warning(m),
-            error: (m) => core.error(m),
-        },
-        throttle: {
-            onRateLimit: onLimit('primary'),
-            onSecondaryRateLimit: onLimit('secondary'),
-            retryAfterBaseValue: 0,
-            fallbackSecondaryRateRetryAfter: 60,
-            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
-            // Writes that notify people (issues, PRs) get the plugin's wider spacing, scaled the same way.
-            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * writeIntervalMs }),
-            search: new Bottleneck.Group({ maxConcurrent: 1, minTime: 2 * writeIntervalMs }),
-            // The plugin's shared default groups would make every client in the process queue together.
-            id: `release-actions-${Math.random().toString(36).slice(2)}`,
-        },
-        retry: {
-            retries,
-            retryAfterBaseValue: opts.retryBaseMs ?? 1000,
-            doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-        },
-    }, throttling, retry);
-    client.hook.error('request', async (error, options) => {
-        const status = error.status;
-        if (status === 401) {
-            const message = error.response?.data?.message ?? 'Unauthorized';
-            const url = error.request?.url ?? `${baseUrl}${String(options.url)}`;
-            throw new GitHubAuthError(`GitHub refused the token (401 ${message}) for ${options.method} ${url.replace(/\?.*/, '')}; check github-token and api-url`);
-        }
-        throw error;
-    });
-    return client;
-}
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(9232);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ../../packages/core/src/s3-client.ts
-
-
-
-/**
- * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
- * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
- * only when an operation requires them: the SDK's default CRC32 trailers (aws-chunked bodies) are
- * refused by several S3-compatible stores.
- */
-function createS3Client(opts = {}) {
-    const maxSockets = Math.max(16, opts.maxSockets ?? 64);
-    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
-    return new dist_cjs.S3Client({
-        region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
-        ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
-        // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
-        maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
-        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
-        // Resolve each command's middleware stack once, not on every send: thousands of copies.
-        cacheMiddleware: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        requestHandler: {
-            httpAgent: new external_node_http_.Agent(agentOptions),
-            httpsAgent: new external_node_https_.Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 300_000,
-        },
-    });
-}
-function unquoteEtag(etag) {
-    return (etag ?? '').replace(/"/g, '');
-}
-function toListed(o) {
-    return { key: o.Key, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
-}
-/**
- * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
- * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
- */
-async function s3_client_listAll(client, bucket, prefix, opts = {}) {
-    const out = [];
-    let token;
-    do {
-        const page = await client.send(new dist_cjs.ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: prefix,
-            ContinuationToken: token,
-            MaxKeys: 1000,
-            ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
-        }));
-        for (const o of page.Contents ?? [])
-            if (o.Key !== undefined)
-                out.push(toListed(o));
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-}
-/**
- * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
- * The SDK sends CopySource verbatim, and S3 percent-decodes it and reads a literal `+` as a space,
- * so `torch-2.6.0+cu124-...whl` must travel as `torch-2.6.0%2Bcu124-...whl`.
- */
-function copySource(bucket, key) {
-    return `${bucket}/${key.split('/').map(encodeRfc3986).join('/')}`;
-}
-function encodeRfc3986(s) {
-    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-/** S3 error name, whichever way the SDK surfaced it. */
-function s3ErrorCode(e) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const err = e;
-    return err.Code ?? err.name;
-}
-function s3HttpStatus(e) {
-    return e?.$metadata?.httpStatusCode;
-}
-function s3_client_isNotFound(e) {
-    const code = s3ErrorCode(e);
-    return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/release-selection.ts
-
-
-
-
-/**
- * `packages` input: `name=version` pairs (comma or newline separated). Versions must be final
- * releases; a bare version (`2.6`, `v2.6.0-rc1`) is an error naming the input.
- */
-function parseRequestedPackages(input, value) {
-    if (value.trim() === '')
-        throw new errors_ConfigurationError(`input "${input}" is required: name=version pairs such as torch=2.6.0`);
-    for (const item of value.split(/[,\n]/).map((s) => s.trim())) {
-        if (item !== '' && !item.includes('=')) {
-            throw new errors_ConfigurationError(`input "${input}" expects name=version pairs such as torch=2.6.0, got "${item}"`);
-        }
-    }
-    const seen = new Map();
-    for (const [spelled, versionText] of parseKeyValues(input, value)) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(spelled)) {
-            throw new errors_ConfigurationError(`input "${input}": "${spelled}" is not a package name`);
-        }
-        const version = parseReleaseVersion(`${input}: ${spelled}`, versionText);
-        const name = normalizeName(spelled);
-        if (seen.has(name))
-            throw new errors_ConfigurationError(`input "${input}" names ${spelled} twice`);
-        seen.set(name, { name, spelled, version, versionText: formatVersion(version) });
-    }
-    return [...seen.values()];
-}
-/** `prefix/` with exactly one trailing slash ('' stays the bucket root). */
-function normalizePrefix(prefix) {
-    const p = prefix.trim().replace(/^\/+/, '');
-    return p === '' || p.endsWith('/') ? p : `${p}/`;
-}
-function variantOf(o) {
-    const out = o.sub === '' ? [] : [o.sub];
-    if (o.artifact.local)
-        out.push(o.artifact.local);
-    return out;
-}
-function passesVariants(o, filter) {
-    const v = variantOf(o);
-    if (filter.include.length > 0 && !v.some((x) => filter.include.includes(x)))
-        return false;
-    return !v.some((x) => filter.exclude.includes(x));
-}
-function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
-    const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
-    for (const o of objects) {
-        if (!o.key.startsWith(prefix) || o.key.endsWith('/'))
-            continue;
-        const relative = o.key.slice(prefix.length);
-        const slash = relative.indexOf('/');
-        const sub = slash < 0 ? '' : relative.slice(0, slash);
-        const filename = relative.slice(relative.lastIndexOf('/') + 1);
-        if (filename === 'index.html' || filename === '')
-            continue; // index pages are regenerated, not promoted
-        const artifact = parseArtifactName(filename);
-        if (!artifact) {
-            selection.ignored.push(o.key);
-            continue;
-        }
-        const pkg = packages.find((p) => artifact_name_matchesRelease(artifact, p.name, p.version));
-        if (!pkg) {
-            selection.otherCount++;
-            continue;
-        }
-        if (!passesVariants({ sub, artifact }, filter)) {
-            selection.filteredOut.push(o.key);
-            continue;
-        }
-        selection.selected.push({ ...o, relative, sub, artifact, package: pkg.name });
-    }
-    return selection;
-}
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __nccwpck_require__(9131);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ../../packages/core/src/s3-copy.ts
-
-
-
-
-
-/**
- * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
- * large objects and a streaming path for stores without UploadPartCopy, and the content comparison
- * that makes promotion idempotent.
- *
- * What "same content" can be decided from, cheapest first:
- * - sizes differ: different.
- * - equal ETags: same. A single-part ETag is the MD5 of the content; a multipart ETag
- *   (`md5(part md5s)-N`) is equal only for the same bytes cut into the same parts.
- * - two single-part ETags that differ: different, unless both objects store the same sha256.
- * - a multipart ETag on either side (CopyObject of a multipart object makes a single-part copy with a
- *   new ETag; a multipart copy makes a `-N` ETag): the destination's `source-etag` metadata, which the
- *   multipart and streaming copies here write, naming the source ETag they copied; else a stored
- *   sha256 on both (`x-amz-meta-checksum-sha256`, or the S3 full-object ChecksumSHA256); else the
- *   sha256 of both bodies, streamed.
- */
-const SHA256_METADATA = 'checksum-sha256';
-const SOURCE_ETAG_METADATA = 'source-etag';
-const MiB = 1024 * 1024;
-function isMultipartEtag(etag) {
-    return /-\d+$/.test(etag);
-}
-async function headObject(client, ref) {
-    try {
-        return await client.send(new dist_cjs.HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
-    }
-    catch (e) {
-        if (s3_client_isNotFound(e))
-            return undefined;
-        throw e;
-    }
-}
-/** sha256 hex the object states about itself: our metadata, or S3's full-object SHA256 checksum. */
-function storedSha256(head) {
-    const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
-    if (meta && /^[0-9a-f]{64}$/.test(meta))
-        return meta;
-    const checksum = head.ChecksumSHA256;
-    if (checksum && !checksum.includes('-') && (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT') {
-        const hex = Buffer.from(checksum, 'base64').toString('hex');
-        if (hex.length === 64)
-            return hex;
-    }
-    return undefined;
-}
-/** Streams the object through sha256 (bounded memory whatever its size). */
-async function streamSha256(client, ref) {
-    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of r.Body)
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/**
- * The sha256 of an object: the one it states if any, else its body streamed through sha256. One GET
- * either way: a stated checksum arrives with the response headers, and the body is then dropped.
- */
-async function objectSha256(client, ref, head) {
-    const known = head ? storedSha256(head) : undefined;
-    if (known)
-        return known;
-    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
-    const body = r.Body;
-    const stated = storedSha256(r);
-    if (stated) {
-        body.destroy();
-        return stated;
-    }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of body)
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/**
- * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
- * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
- */
-async function compareObjects(client, src, dst) {
-    if (src.size !== dst.size)
-        return { result: 'different', how: `size ${dst.size} != ${src.size}` };
-    if (src.etag === dst.etag)
-        return { result: 'same', how: 'size and ETag' };
-    const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
-    if (!sh || !dh)
-        return { result: 'different', how: 'object vanished while comparing' };
-    const marker = unquoteEtag(dh.Metadata?.[SOURCE_ETAG_METADATA]);
-    if (marker && marker === src.etag)
-        return { result: 'same', how: 'size and source-etag' };
-    const [ss, ds] = [storedSha256(sh), storedSha256(dh)];
-    if (ss && ds)
-        return ss === ds ? { result: 'same', how: 'stored sha256' } : { result: 'different', how: 'stored sha256 differs' };
-    if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag))
-        return { result: 'different', how: 'MD5 ETag differs' };
-    const [a, b] = await Promise.all([ss ?? streamSha256(client, src), ds ?? streamSha256(client, dst)]);
-    return a === b
-        ? { result: 'same', how: 'sha256 of content' }
-        : { result: 'different', how: 'sha256 of content differs' };
-}
-/** A counting semaphore. */
-class Semaphore {
-    free;
-    waiting = [];
-    constructor(free) {
-        this.free = free;
-    }
-    async use(fn) {
-        if (this.free > 0)
-            this.free--;
-        else
-            await new Promise((resolve) => this.waiting.push(resolve));
-        try {
-            return await fn();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.free++;
-        }
-    }
-}
-/** Remembers that a store lacks UploadPartCopy, so later copies go straight to streaming. */
-const noPartCopy = new WeakSet();
-function partSizeFor(size, wanted) {
-    const min = Math.max(5 * MiB, Math.ceil(size / 10_000));
-    return Math.max(min, Math.min(wanted, 5 * 1024 * MiB));
-}
-/**
- * Copies `src` to `dst` keeping content type and metadata (MetadataDirective COPY, or the source's
- * headers carried into the multipart upload), with the canned ACL if given.
- */
-async function copyObject(client, src, dst, opts) {
-    if (src.size <= opts.multipartThreshold) {
-        const r = await client.send(new dist_cjs.CopyObjectCommand({
-            Bucket: dst.bucket,
-            Key: dst.key,
-            CopySource: copySource(src.bucket, src.key),
-            MetadataDirective: 'COPY',
-            ...(opts.acl ? { ACL: opts.acl } : {}),
-        }));
-        const etag = unquoteEtag(r.CopyObjectResult?.ETag);
-        // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
-        // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
-        // new single-part ETag that cannot be predicted.
-        const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
-        if (expectedEtag && etag !== expectedEtag) {
-            throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
-        }
-        return { method: 'copy-object', expectedEtag, etag };
-    }
-    const head = await headObject(client, src);
-    if (!head)
-        throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
-    if (!noPartCopy.has(client)) {
-        try {
-            return await multipartCopy(client, src, dst, head, opts);
-        }
-        catch (e) {
-            if (s3ErrorCode(e) !== 'NotImplemented')
-                throw e;
-            noPartCopy.add(client);
-            opts.onFallback?.(src.key);
-        }
-    }
-    const slots = opts.streamSlots ?? defaultStreamSlots;
-    return slots.use(() => streamCopy(client, src, dst, head, opts));
-}
-const defaultStreamSlots = new Semaphore(2);
-function carriedHeaders(head, src, acl) {
-    return {
-        ContentType: head.ContentType,
-        ContentEncoding: head.ContentEncoding,
-        ContentDisposition: head.ContentDisposition,
-        ContentLanguage: head.ContentLanguage,
-        CacheControl: head.CacheControl,
-        Metadata: { ...(head.Metadata ?? {}), [SOURCE_ETAG_METADATA]: src.etag },
-        ...(acl ? { ACL: acl } : {}),
-    };
-}
-function multipartEtag(partMd5s) {
-    return `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partMd5s)).digest('hex')}-${partMd5s.length}`;
-}
-async function multipartCopy(client, src, dst, head, opts) {
-    // Parts of at most 512 MiB copy in parallel; a lowered threshold lowers them too.
-    const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
-    const count = Math.max(1, Math.ceil(src.size / partSize));
-    const { UploadId } = await client.send(new dist_cjs.CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }));
-    try {
-        const etags = new Array(count);
-        let next = 0;
-        const worker = async () => {
-            while (next < count) {
-                const i = next++;
-                const first = i * partSize;
-                const last = Math.min(src.size, first + partSize) - 1;
-                const r = await client.send(new dist_cjs.UploadPartCopyCommand({
-                    Bucket: dst.bucket,
-                    Key: dst.key,
-                    UploadId,
-                    PartNumber: i + 1,
-                    CopySource: copySource(src.bucket, src.key),
-                    CopySourceRange: `bytes=${first}-${last}`,
-                    CopySourceIfMatch: `"${src.etag}"`,
-                }));
-                etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(count, opts.partConcurrency ?? 8) }, worker));
-        await client.send(new dist_cjs.CompleteMultipartUploadCommand({
-            Bucket: dst.bucket,
-            Key: dst.key,
-            UploadId,
-            MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag: `"${ETag}"` })) },
-        }));
-        const md5s = etags.map((e) => Buffer.from(e, 'hex'));
-        return {
-            method: 'multipart-copy',
-            expectedEtag: md5s.every((b) => b.length === 16) ? multipartEtag(md5s) : undefined,
-        };
-    }
-    catch (e) {
-        await client
-            .send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
-            .catch(() => undefined);
-        throw e;
-    }
-}
-/**
- * Ranged GETs piped into a multipart upload (lib-storage), for stores without UploadPartCopy. Memory
- * stays near (queueSize + 1) x partSize per copy; the streamed bytes are hashed on the way so the
- * destination's multipart ETag can be checked.
- */
-async function streamCopy(client, src, dst, head, opts) {
-    const partSize = partSizeFor(src.size, 8 * MiB);
-    const partMd5s = [];
-    let partHash = (0,external_node_crypto_.createHash)('md5');
-    let inPart = 0;
-    const feed = (chunk) => {
-        let offset = 0;
-        while (offset < chunk.length) {
-            const take = Math.min(partSize - inPart, chunk.length - offset);
-            partHash.update(chunk.subarray(offset, offset + take));
-            inPart += take;
-            offset += take;
-            if (inPart === partSize) {
-                partMd5s.push(partHash.digest());
-                partHash = (0,external_node_crypto_.createHash)('md5');
-                inPart = 0;
-            }
-        }
-    };
-    async function* ranges() {
-        for (let first = 0; first < src.size; first += partSize) {
-            const last = Math.min(src.size, first + partSize) - 1;
-            const r = await client.send(new dist_cjs.GetObjectCommand({
-                Bucket: src.bucket,
-                Key: src.key,
-                Range: `bytes=${first}-${last}`,
-                IfMatch: `"${src.etag}"`,
-            }));
-            for await (const chunk of r.Body) {
-                const b = chunk;
-                feed(b);
-                yield b;
-            }
-        }
-    }
-    const upload = new lib_storage_dist_cjs/* Upload */._({
-        client,
-        partSize,
-        queueSize: 2,
-        leavePartsOnError: false,
-        params: { Bucket: dst.bucket, Key: dst.key, Body: external_node_stream_.Readable.from(ranges()), ...carriedHeaders(head, src, opts.acl) },
-    });
-    await upload.done();
-    if (inPart > 0)
-        partMd5s.push(partHash.digest());
-    const expectedEtag = partMd5s.length === 1 ? partMd5s[0].toString('hex') : multipartEtag(partMd5s);
-    return { method: 'stream', expectedEtag };
-}
-/**
- * Checks the destination after a copy: size always; the ETag when it can be predicted; for a copy
- * whose ETag cannot be (a multipart source copied whole) the stored sha256 carried with the metadata.
- * Throws with what differs.
- */
-async function verifyCopy(client, src, dst, result) {
-    const head = await headObject(client, dst);
-    const where = `s3://${dst.bucket}/${dst.key}`;
-    if (!head)
-        throw new Error(`verification failed: ${where} is missing after the copy`);
-    const size = head.ContentLength ?? -1;
-    const etag = unquoteEtag(head.ETag);
-    if (size !== src.size)
-        throw new Error(`verification failed: ${where} has ${size} bytes, the source ${src.size}`);
-    if (result.expectedEtag && etag !== result.expectedEtag) {
-        throw new Error(`verification failed: ${where} has ETag ${etag}, expected ${result.expectedEtag}`);
-    }
-    const out = { size, etag, method: result.method };
-    const sha = storedSha256(head);
-    if (sha)
-        out['sha256'] = sha;
-    return out;
-}
-/**
- * Checks many copies at once against a listing of their destination folder (one request per 1,000
- * keys instead of a HEAD per object): each must be there with the source's size and, when it could be
- * predicted, the expected ETag. Returns the facts found per key; throws naming what differs.
- */
-function verifyListed(copies, listed) {
-    const facts = new Map();
-    const problems = [];
-    for (const c of copies) {
-        const where = `s3://${c.dst.bucket}/${c.dst.key}`;
-        const o = listed.get(c.dst.key);
-        if (!o)
-            problems.push(`${where} is missing`);
-        else if (o.size !== c.size)
-            problems.push(`${where} has ${o.size} bytes, the source ${c.size}`);
-        else if (c.expectedEtag && o.etag !== c.expectedEtag)
-            problems.push(`${where} has ETag ${o.etag}, expected ${c.expectedEtag}`);
-        else
-            facts.set(c.dst.key, { size: o.size, etag: o.etag, verifiedBy: 'listing' });
-    }
-    if (problems.length > 0) {
-        const more = problems.length > 3 ? ` and ${problems.length - 3} more` : '';
-        throw new Error(`verification failed after copying: ${problems.slice(0, 3).join('; ')}${more}`);
-    }
-    return facts;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pep503.ts
-/**
- * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
- * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
- * checks what it downloads.
- */
-function pep503_escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-function unescapeHtml(s) {
-    return s
-        .replace(/&quot;/g, '"')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&#x27;|&#39;/g, "'")
-        .replace(/&amp;/g, '&');
-}
-/** A URL path for an S3 key: each segment percent-encoded (so `+` becomes `%2B`), slashes kept. */
-function keyToHref(key) {
-    return '/' + key.split('/').map(encodeURIComponent).join('/');
-}
-function fileLink(key, sha256) {
-    const filename = key.slice(key.lastIndexOf('/') + 1);
-    return { filename, href: keyToHref(key) + (sha256 ? `#sha256=${sha256}` : ''), ...(sha256 ? { sha256 } : {}) };
-}
-function page(title, links) {
-    const body = links.map((l) => `    <a href="${pep503_escapeHtml(l.href)}">${pep503_escapeHtml(l.text)}</a><br/>`).join('\n');
-    return `<!DOCTYPE html>\n<html>\n  <body>\n    <h1>${pep503_escapeHtml(title)}</h1>\n${body}\n  </body>\n</html>\n`;
-}
-/** `<prefix><sub>/<project>/index.html`: files sorted by name, so pages are stable across runs. */
-function renderProjectPage(project, links) {
-    const sorted = [...links].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-    return page(`Links for ${project}`, sorted.map((l) => ({ href: l.href, text: l.filename })));
-}
-/** `<prefix><sub>/index.html`: one relative link per project. */
-function renderRootPage(projects) {
-    const sorted = [...new Set(projects)].sort();
-    return page('Simple index', sorted.map((p) => ({ href: `${p}/`, text: p })));
-}
-/** The links of an existing page (either kind), tolerant of how other tools wrote them. */
-function parseIndexLinks(html) {
-    const out = [];
-    for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi)) {
-        out.push({ href: unescapeHtml(m[2]), text: unescapeHtml(m[3].replace(/<[^>]*>/g, '').trim()) });
-    }
-    return out;
-}
-/** Existing file links of a project page, by file name. */
-function parseProjectPage(html) {
-    const out = new Map();
-    for (const { href, text } of parseIndexLinks(html)) {
-        const path = href.replace(/[#?].*$/, '');
-        let filename = text;
-        if (!filename) {
-            try {
-                filename = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-            }
-            catch {
-                continue;
-            }
-        }
-        const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-        out.set(filename, { filename, href, ...(sha ? { sha256: sha } : {}) });
-    }
-    return out;
-}
-/** Project names linked from an existing package-list page. */
-function parseRootPage(html) {
-    return parseIndexLinks(html)
-        .map((l) => l.href.replace(/\/+$/, '').split('/').pop() ?? '')
-        .filter((p) => p !== '');
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/s3-index.ts
-
-
-
-
-
-function isIndexable(filename) {
-    const a = parseArtifactName(filename);
-    return a !== undefined && (a.kind === 'wheel' || a.kind === 'sdist');
-}
-async function readPage(client, bucket, key) {
-    try {
-        const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return await r.Body.transformToString('utf8');
-    }
-    catch (e) {
-        if (s3_client_isNotFound(e))
-            return undefined;
-        throw e;
-    }
-}
-async function putPage(client, bucket, key, html, acl) {
-    await client.send(new dist_cjs.PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: html,
-        ContentType: 'text/html; charset=utf-8',
-        ...(acl ? { ACL: acl } : {}),
-    }));
-}
-async function pool(items, width, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-}
-/** Files directly in `folder`, grouped by PEP 503 project name. */
-function filesByProject(listing, folder) {
-    const out = new Map();
-    for (const o of listing) {
-        const rest = o.key.slice(folder.length);
-        if (!o.key.startsWith(folder) || rest.includes('/'))
-            continue;
-        const a = parseArtifactName(rest);
-        if (!a || (a.kind !== 'wheel' && a.kind !== 'sdist'))
-            continue;
-        const list = out.get(a.name) ?? [];
-        list.push(o);
-        out.set(a.name, list);
-    }
-    return out;
-}
-async function regenerateFolderIndex(client, req) {
-    const listing = await s3_client_listAll(client, req.bucket, req.folder, { delimiter: '/' });
-    const byProject = filesByProject(listing, req.folder);
-    const result = { pages: [], hashed: 0 };
-    const projects = req.projects.filter((p) => byProject.has(p));
-    if (projects.length === 0)
-        return result;
-    for (const project of projects) {
-        const pageKey = `${req.folder}${project}/index.html`;
-        const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
-        const links = new Map(existing);
-        const files = byProject.get(project) ?? [];
-        await pool(files, req.concurrency ?? 16, async (o) => {
-            const filename = o.key.slice(req.folder.length);
-            const known = existing.get(filename);
-            if (known?.sha256 && !req.refreshed?.has(o.key))
-                return;
-            const sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
-            result.hashed++;
-            links.set(filename, fileLink(o.key, sha));
-        });
-        await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
-        result.pages.push({ key: pageKey, links: links.size });
-    }
-    const rootKey = `${req.folder}index.html`;
-    const listed = parseRootPage((await readPage(client, req.bucket, rootKey)) ?? '');
-    const all = new Set([...listed, ...projects]);
-    await putPage(client, req.bucket, rootKey, renderRootPage(all), req.acl);
-    result.pages.push({ key: rootKey, links: all.size });
-    return result;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
-
-function countBy(plan, action) {
-    return plan.operations.filter((op) => op.action === action).length;
-}
-/** Throws one ConfigurationError naming the conflicts; used before anything is written. */
-function assertNoConflicts(plan, hint = '') {
-    const conflicts = plan.operations.filter((op) => op.action === 'conflict');
-    if (conflicts.length === 0)
-        return;
-    const shown = conflicts
-        .slice(0, 5)
-        .map((op) => `${op.target}${op.reason ? ` (${op.reason})` : ''}`)
-        .join('; ');
-    const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
-    throw new errors_ConfigurationError(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
-}
-function outcomeOf(op, result, extra = {}) {
-    const { id, kind, target, action, reason, bytes } = op;
-    return { id, kind, target, action, reason, bytes, result, ...extra };
-}
-/**
- * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
- * `create`/`update` operations run with bounded concurrency. After the first failure no new
- * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
- * shows exactly what was done and a re-run picks up the rest.
- */
-async function plan_applyPlan(plan, execute, opts) {
-    const outcomes = [];
-    const record = (o) => {
-        outcomes.push(o);
-        opts.onOutcome?.(o);
-    };
-    if (opts.dryRun) {
-        for (const op of plan.operations)
-            record(outcomeOf(op, op.action === 'skip' ? 'skipped' : 'planned'));
-        return outcomes;
-    }
-    assertNoConflicts(plan);
-    const pending = plan.operations.filter((op) => op.action === 'create' || op.action === 'update');
-    for (const op of plan.operations)
-        if (op.action === 'skip')
-            record(outcomeOf(op, 'skipped'));
-    let next = 0;
-    let firstError;
-    const worker = async () => {
-        while (firstError === undefined && next < pending.length) {
-            const op = pending[next++];
-            try {
-                const verified = (await execute(op)) ?? undefined;
-                record(outcomeOf(op, 'done', verified ? { verified } : {}));
-            }
-            catch (e) {
-                firstError ??= e;
-                record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
-            }
-        }
-    };
-    const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    for (const op of pending.slice(next))
-        record(outcomeOf(op, 'not-run'));
-    if (firstError !== undefined)
-        throw firstError;
-    return outcomes;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/s3-promotion.ts
-
-
-
-
-
-
-
-
-function s3url(bucket, key) {
-    return `s3://${bucket}/${key}`;
-}
-async function s3_promotion_pool(items, width, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-}
-/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
-function destinationFolder(c) {
-    return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
-}
-/** Lists each destination folder once: sub-folders recursively, a prefix root with a delimiter. */
-async function listFolders(client, bucket, folders, width) {
-    const found = new Map();
-    await s3_promotion_pool(folders, width, async ({ folder, root }) => {
-        for (const o of await s3_client_listAll(client, bucket, folder, root ? { delimiter: '/' } : {}))
-            found.set(o.key, o);
-    });
-    return found;
-}
-async function decide(client, data, existing, overwrite) {
-    if (!existing)
-        return { action: 'create', reason: 'destination missing' };
-    const cmp = await compareObjects(client, { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag }, { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag });
-    if (cmp.result === 'same')
-        return { action: 'skip', reason: `already there (${cmp.how})` };
-    if (overwrite)
-        return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
-    return { action: 'conflict', reason: `differs: ${cmp.how}` };
-}
-async function planPromotion(client, opts) {
-    const width = Math.max(1, Math.min(opts.concurrency, 16));
-    const candidates = [];
-    const ignored = [];
-    const listings = await Promise.all(opts.pairs.map((pair) => s3_client_listAll(client, opts.bucket, pair.source)));
-    opts.pairs.forEach((pair, i) => {
-        const sel = selectRelease(listings[i], pair.source, opts.packages, opts.variants);
-        ignored.push(...sel.ignored);
-        for (const s of sel.selected)
-            candidates.push({ selected: s, pair });
-    });
-    const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
-    if (missing.length > 0) {
-        const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
-        throw new errors_ConfigurationError(`no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''}; nothing was copied`);
-    }
-    // One listing per destination folder touched (not per object), and one of the backup location.
-    const folders = new Map();
-    for (const c of candidates)
-        folders.set(destinationFolder(c), { folder: destinationFolder(c), root: c.selected.sub === '' });
-    const [destination, backup] = await Promise.all([
-        listFolders(client, opts.bucket, [...folders.values()], width),
-        opts.backupBucket
-            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => ({ folder: `${opts.backupPrefix}${p.source}`, root: false })), width)
-            : Promise.resolve(new Map()),
-    ]);
-    const backupOps = [];
-    const promoteOps = [];
-    await s3_promotion_pool(candidates, Math.max(1, opts.concurrency), async (c) => {
-        const s = c.selected;
-        const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
-        if (opts.backupBucket) {
-            const data = {
-                phase: 'backup',
-                ...base,
-                dstBucket: opts.backupBucket,
-                dstKey: `${opts.backupPrefix}${s.key}`,
-            };
-            const decision = await decide(client, data, backup.get(data.dstKey), opts.overwrite);
-            backupOps.push({
-                id: `backup ${s.key}`,
-                kind: 'backup-object',
-                target: s3url(data.dstBucket, data.dstKey),
-                bytes: s.size,
-                data,
-                ...decision,
-            });
-        }
-        const data = {
-            phase: 'promote',
-            ...base,
-            dstBucket: opts.bucket,
-            dstKey: `${c.pair.destination}${s.relative}`,
-        };
-        const decision = await decide(client, data, destination.get(data.dstKey), opts.overwrite);
-        promoteOps.push({
-            id: `copy ${s.key}`,
-            kind: 'copy-object',
-            target: s3url(data.dstBucket, data.dstKey),
-            bytes: s.size,
-            data,
-            ...decision,
-        });
-    });
-    const byKey = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    backupOps.sort(byKey);
-    promoteOps.sort(byKey);
-    const indexOps = [];
-    if (opts.regenerateIndex) {
-        const projectsByFolder = new Map();
-        for (const c of candidates) {
-            if (!isIndexable(c.selected.artifact.filename))
-                continue;
-            const f = destinationFolder(c);
-            const set = projectsByFolder.get(f) ?? new Set();
-            set.add(c.selected.artifact.name);
-            projectsByFolder.set(f, set);
-        }
-        for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-            const exists = destination.has(`${folder}index.html`);
-            indexOps.push({
-                id: `index ${folder}`,
-                kind: 'write-index',
-                target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
-                action: exists ? 'update' : 'create',
-                reason: 'PEP 503 pages',
-                data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
-            });
-        }
-    }
-    const plan = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
-    return { plan, ignored, candidates };
-}
-function summaryRows(plan) {
-    const rows = new Map();
-    for (const op of plan.operations) {
-        const d = op.data;
-        if (d.phase !== 'promote')
-            continue;
-        const k = `${d.package}\u0000${d.sub || '(root)'}`;
-        const r = rows.get(k) ?? { files: 0, bytes: 0, copy: 0, skip: 0, conflict: 0 };
-        r.files++;
-        r.bytes += d.size;
-        if (op.action === 'skip')
-            r.skip++;
-        else if (op.action === 'conflict')
-            r.conflict++;
-        else
-            r.copy++;
-        rows.set(k, r);
-    }
-    return [...rows]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, r]) => {
-        const [pkg, sub] = k.split('\u0000');
-        return [pkg, sub, r.files, r.bytes, r.copy, r.skip, r.conflict];
-    });
-}
-async function promote(client, receipt, opts) {
-    const started = Date.now();
-    const { plan, ignored } = await planPromotion(client, opts);
-    const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-    receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
-    receipt.setPlan(plan, opts.dryRun);
-    receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(plan));
-    if (ignored.length > 0) {
-        receipt.addTable(`Ignored: ${ignored.length} key(s) whose names are not artifacts`, ['key'], ignored.map((k) => [k]));
-    }
-    render_logPlan(plan, opts.dryRun);
-    const copies = plan.operations.filter((op) => op.data.phase !== 'index');
-    const wouldCopy = copies.filter((op) => op.data.phase === 'promote' && (op.action === 'create' || op.action === 'update'));
-    const result = {
-        plan,
-        outcomes: [],
-        promoted: wouldCopy.length,
-        skipped: copies.filter((op) => op.data.phase === 'promote' && op.action === 'skip').length,
-        bytes: wouldCopy.reduce((n, op) => n + op.data.size, 0),
-        ignored,
-    };
-    const record = (o) => {
-        receipt.addOutcome(o);
-        result.outcomes.push(o);
-    };
-    if (opts.dryRun) {
-        for (const o of await plan_applyPlan(plan, async () => undefined, { dryRun: true }))
-            record(o);
-        const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
-        if (conflicts > 0)
-            warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
-        return result;
-    }
-    assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
-    const streamSlots = new Semaphore(2);
-    let fellBack = false;
-    // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
-    // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
-    // Multipart and streamed copies are checked with a HEAD as soon as they finish.
-    let toVerify = [];
-    const copyOne = async (op) => {
-        const d = op.data;
-        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
-        const dst = { bucket: d.dstBucket, key: d.dstKey };
-        const r = await copyObject(client, src, dst, {
-            // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
-            acl: d.phase === 'promote' ? opts.acl : undefined,
-            multipartThreshold: opts.multipartThreshold,
-            streamSlots,
-            onFallback: () => {
-                if (!fellBack)
-                    warning('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
-                fellBack = true;
-            },
-        });
-        if (r.method !== 'copy-object')
-            return verifyCopy(client, src, dst, r);
-        toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
-        return { method: r.method, etag: r.etag ?? '' };
-    };
-    const verifyPhase = async () => {
-        const batch = toVerify;
-        toVerify = [];
-        const folders = new Map();
-        for (const c of batch)
-            folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
-        const listed = new Map();
-        await s3_promotion_pool([...folders.keys()], 16, async (k) => {
-            const [bucket, folder] = k.split('\u0000');
-            for (const o of await s3_client_listAll(client, bucket, folder, { delimiter: '/' }))
-                listed.set(o.key, o);
-        });
-        const facts = verifyListed(batch, listed);
-        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
-        for (const c of batch) {
-            const o = byId.get(c.id);
-            if (o)
-                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
-        }
-    };
-    const phase = (name) => ({
-        action: plan.action,
-        operations: plan.operations.filter((op) => op.data.phase === name),
-    });
-    const run = async (p, exec, width) => {
-        if (p.operations.length === 0)
-            return;
-        const t = Date.now();
-        await plan_applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
-        const v = Date.now();
-        await verifyPhase();
-        const kind = p.operations[0].data.phase;
-        receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
-    };
-    // Backups complete before anything is promoted; promotion before the pages that link to it.
-    await run(phase('backup'), copyOne, opts.concurrency);
-    await run(phase('promote'), copyOne, opts.concurrency);
-    const refreshed = new Set(copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey));
-    await run(phase('index'), async (op) => {
-        const d = op.data;
-        const r = await regenerateFolderIndex(client, {
-            bucket: d.bucket,
-            folder: d.folder,
-            projects: d.projects,
-            refreshed,
-            acl: opts.acl,
-            concurrency: opts.concurrency,
-        });
-        return { pages: r.pages.length, hashed: r.hashed };
-    }, 4);
-    return result;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/branch-cut.ts
-
-
-
-
-
-const SHA = /^[0-9a-f]{40}$/;
-/** `X.Y` or `X.Y.Z` from the `version` input, or one-line error naming it. */
-function parseCutVersion(input, text) {
-    const v = tryParseVersion(text);
-    const plain = v &&
-        (v.release.length === 2 || v.release.length === 3) &&
-        !v.pre &&
-        v.dev === undefined &&
-        v.post === undefined &&
-        v.local === undefined &&
-        v.epoch === 0;
-    if (!v || !plain) {
-        throw new ConfigurationError(`input "${input}": "${text}" is not a release version; expected MAJOR.MINOR or MAJOR.MINOR.PATCH such as 2.6`);
-    }
-    return { major: v.major, minor: v.minor, patch: v.patch };
-}
-function refCandidates(ref) {
-    return ref.startsWith('refs/') ? [ref] : [`refs/heads/${ref}`, `refs/tags/${ref}`];
-}
-/** The source ref as a commit sha on the remote: a sha as is, else a branch, else a (peeled) tag. */
-async function resolveRemoteRef(git, url, ref, input) {
-    if (SHA.test(ref))
-        return ref;
-    const candidates = refCandidates(ref);
-    const refs = await git.lsRemote(url, candidates);
-    for (const c of candidates) {
-        const sha = refs.get(`${c}^{}`) ?? refs.get(c);
-        if (sha)
-            return sha;
-    }
-    throw new ConfigurationError(`input "${input}": no branch or tag "${ref}" on ${url}`);
-}
-async function checkBranchName(git, name) {
-    const r = await git.run(['check-ref-format', `refs/heads/${name}`], { okCodes: [1] });
-    if (r.exitCode !== 0)
-        throw new ConfigurationError(`input "branches": "${name}" is not a valid branch name`);
-}
-/**
- * How an existing branch relates to the source commit: fetches commit history only (no trees or
- * blobs), deepening until a common ancestor appears or the whole history has been seen.
- */
-async function relate(git, branchSha, sourceSha) {
-    if (branchSha === sourceSha)
-        return { base: sourceSha, ahead: 0, behind: 0 };
-    for (const depth of [64, 1024, 16384, 0]) {
-        await git.fetch([sourceSha, branchSha], {
-            depth: depth === 0 ? 0 : depth,
-            filter: 'tree:0',
-            ...(depth === 0 ? { unshallow: true } : {}),
-        });
-        const base = await git.mergeBase(branchSha, sourceSha);
-        if (base) {
-            return {
-                base,
-                ahead: await git.revListCount(`${sourceSha}..${branchSha}`),
-                behind: await git.revListCount(`${branchSha}..${sourceSha}`),
-            };
-        }
-        if (!(await git.isShallow()))
-            break;
-    }
-    return { ahead: 0, behind: 0 };
-}
-/**
- * Works out the cut: which branches to create, where each points, and the release-only commit
- * (made locally, not pushed). Stops with a ConfigurationError on an unrelated existing branch.
- */
-async function planBranchCut(req, git) {
-    if (req.branches.length === 0)
-        throw new ConfigurationError('input "branches" names no branch');
-    const pinPaths = req.pins.map(([path]) => checkRepoPath('pins', path));
-    const sourceSha = await resolveRemoteRef(git, req.remoteUrl, req.sourceRef, 'source-ref');
-    const repo = git.in(req.workDir);
-    try {
-        await repo.partialFetch(req.remoteUrl, [sourceSha]);
-    }
-    catch (e) {
-        if (e instanceof GitError && SHA.test(req.sourceRef) && /not our ref|not found|unadvertised/i.test(e.stderr)) {
-            throw new ConfigurationError(`input "source-ref": commit ${req.sourceRef} is not on ${req.remoteUrl}`);
-        }
-        throw e;
-    }
-    // The few files the cut reads or edits, fetched in one request: never a checkout.
-    const files = await readReleaseFiles(repo, sourceSha, pinPaths);
-    let version;
-    if (req.version.trim() !== '') {
-        version = parseCutVersion('version', req.version.trim());
-    }
-    else {
-        const text = files.get('version.txt');
-        if (text === undefined) {
-            throw new ConfigurationError(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
-        }
-        const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
-        version = { major: v.major, minor: v.minor, patch: v.patch };
-    }
-    const names = req.branches.map((b) => expandPlaceholders('branches', b, version));
-    if (new Set(names).size !== names.length)
-        throw new ConfigurationError(`input "branches" names a branch twice: ${names.join(', ')}`);
-    for (const name of names)
-        await checkBranchName(repo, name);
-    const remote = await repo.lsRemote(req.remoteUrl, names.map((n) => `refs/heads/${n}`));
-    const branches = [];
-    for (const [i, name] of names.entries()) {
-        const ref = `refs/heads/${name}`;
-        const role = i === 0 ? 'release' : 'cut-point';
-        const remoteSha = remote.get(ref);
-        if (!remoteSha) {
-            branches.push({ name, ref, role, state: 'create', sha: sourceSha, detail: '' });
-            continue;
-        }
-        const rel = await relate(repo, remoteSha, sourceSha);
-        if (!rel.base) {
-            branches.push({
-                name,
-                ref,
-                role,
-                state: 'unrelated',
-                remoteSha,
-                sha: remoteSha,
-                detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`,
-            });
-        }
-        else {
-            const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
-            branches.push({
-                name,
-                ref,
-                role,
-                state: 'exists',
-                remoteSha,
-                sha: remoteSha,
-                ahead: rel.ahead,
-                behind: rel.behind,
-                detail,
-            });
-        }
-    }
-    const unrelated = branches.filter((b) => b.state === 'unrelated');
-    if (unrelated.length > 0) {
-        throw new ConfigurationError(`${unrelated.map((b) => b.detail).join('; ')}; nothing was changed (delete or rename the branch, or pick another version)`);
-    }
-    const release = branches[0];
-    let edits = [];
-    let commitSha;
-    if (release.state === 'create') {
-        const releaseBranch = release.name;
-        const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
-        const fixed = req.pins.map(([, content], k) => [pinPaths[k], expandPlaceholders('pins', content, version)]);
-        const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
-        edits = releaseEdits({ branch: releaseBranch, repositories, files, pins: fixed, versionTxt });
-        if (edits.length > 0) {
-            const tree = await repo.editTree(sourceSha, edits.map((e) => ({ path: e.path, content: e.after })));
-            commitSha = await repo.commitTree(tree, [sourceSha], expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
-            release.sha = commitSha;
-            release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
-        }
-        else {
-            release.detail = `at ${sourceSha.slice(0, 12)}; no release-only changes needed`;
-        }
-    }
-    // The cut-point branches mark where the release branch left the source. When the release branch
-    // already exists, that is where it forked, not today's source commit.
-    const cutPoint = release.state === 'exists' ? ((await repo.mergeBase(release.remoteSha, sourceSha)) ?? sourceSha) : sourceSha;
-    for (const b of branches.slice(1)) {
-        if (b.state !== 'create')
-            continue;
-        b.sha = cutPoint;
-        b.detail =
-            cutPoint === sourceSha
-                ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})`
-                : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
-    }
-    return { version, sourceRef: req.sourceRef, sourceSha, branches, edits, commitSha, diff: renderEdits(edits) };
-}
-/**
- * The workflow and action files, version.txt and the pinned files at `sha`, read from a blobless
- * clone: their paths come from the trees, their contents from one fetch of just those blobs.
- */
-async function readReleaseFiles(git, sha, pinPaths) {
-    const wanted = (await git.listTree(sha, ['.github/workflows', '.github/actions', 'version.txt', ...pinPaths])).filter((e) => e.type === 'blob' && (isPinnedPath(e.path) || e.path === 'version.txt' || pinPaths.includes(e.path)));
-    await git.fetchObjects(wanted.map((e) => e.oid));
-    const blobs = await git.readBlobs(wanted.map((e) => e.oid));
-    const files = new Map();
-    for (const e of wanted) {
-        const bytes = blobs.get(e.oid);
-        const text = bytes.toString('utf8');
-        // Only text that survives decoding unchanged is edited; anything else is left byte for byte.
-        if (Buffer.from(text, 'utf8').equals(bytes))
-            files.set(e.path, text);
-        else
-            core.warning(`${e.path} is not UTF-8 text; it is left as it is`);
-    }
-    return files;
-}
-/**
- * Whether the remote still advertises the source commit under its ref: then git already knows what
- * the server has and a push needs no negotiation round; otherwise (the ref moved meanwhile) the
- * negotiation keeps a push from a shallow clone small.
- */
-async function stillAdvertised(git, url, source) {
-    if (SHA.test(source.ref))
-        return false;
-    const refs = await git.lsRemote(url, refCandidates(source.ref));
-    return [...refs.values()].includes(source.sha);
-}
-const WORKFLOW_REFUSAL = /refusing to allow .* to create or update workflow/i;
-const WORKFLOW_PERMISSION_HINT = 'the push was refused because it changes workflow files: use a token with the `workflow` scope (classic PAT) or `workflows: write` permission (GitHub App or fine-grained token); the default GITHUB_TOKEN cannot push workflow changes';
-/**
- * Pushes the branches planned for creation, all or none, each only if it is still absent on the
- * remote; then reads them back. Returns ref -> sha as the remote now has them.
- */
-async function pushBranches(git, url, branches, source) {
-    const creating = branches.filter((b) => b.state === 'create');
-    if (creating.length === 0)
-        return new Map();
-    try {
-        await git.push(url, creating.map((b) => `${b.sha}:${b.ref}`), { createOnly: creating.map((b) => b.ref), negotiate: !(source && (await stillAdvertised(git, url, source))) });
-    }
-    catch (e) {
-        if (e instanceof GitError && WORKFLOW_REFUSAL.test(e.stderr + e.stdout)) {
-            throw new ConfigurationError(`${WORKFLOW_PERMISSION_HINT} (git said: ${e.stderr
-                .trim()
-                .split('\n')
-                .find((l) => WORKFLOW_REFUSAL.test(l))
-                ?.trim()})`);
-        }
-        if (e instanceof GitError && /stale info|already exists|fetch first|non-fast-forward/.test(e.stderr)) {
-            throw new ConfigurationError(`${creating.map((b) => b.name).join(', ')}: a branch appeared on the remote while planning; nothing was pushed. Run again to see it.`);
-        }
-        throw e;
-    }
-    const after = await git.lsRemote(url, creating.map((b) => b.ref));
-    for (const b of creating) {
-        if (after.get(b.ref) !== b.sha)
-            throw new Error(`pushed ${b.ref} but the remote has ${after.get(b.ref) ?? 'nothing'} instead of ${b.sha}`);
-    }
-    core.info(`pushed ${creating.map((b) => `${b.name} -> ${b.sha.slice(0, 12)}`).join(', ')}`);
-    return after;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/version-bump.ts
-
-
-async function planVersionBump(git, req) {
-    const base = await git.remoteDefaultBranch(req.remoteUrl);
-    if (!base)
-        throw new ConfigurationError(`cannot tell the default branch of ${req.remoteUrl} (its HEAD is not a branch)`);
-    const ref = `refs/heads/${req.branch}`;
-    const refs = await git.lsRemote(req.remoteUrl, [`refs/heads/${base}`, ref]);
-    const baseSha = refs.get(`refs/heads/${base}`);
-    const branchSha = refs.get(ref);
-    const target = nextMinorDev(`${req.cut.major}.${req.cut.minor}.0`);
-    const repo = git.in(req.workDir);
-    await repo.partialFetch(req.remoteUrl, branchSha ? [baseSha, branchSha] : [baseSha]);
-    const read = async (sha) => {
-        const text = await repo.readFile(sha, 'version.txt');
-        if (text === undefined)
-            throw new ConfigurationError(`bump-main: ${base} has no version.txt to bump`);
-        return text;
-    };
-    const currentText = await read(baseSha);
-    const current = parseVersionTxt(currentText, `version.txt on ${base}`);
-    const common = { base, baseSha, branch: req.branch, current: currentText.trim(), target, branchSha };
-    if (compareVersions(current, target) >= 0) {
-        return { ...common, state: 'already-bumped', detail: `${base} already has version ${currentText.trim()}` };
-    }
-    if (branchSha && (await read(branchSha)).trim() === target) {
-        return { ...common, state: 'branch-ready', detail: `${req.branch} already moves version.txt to ${target}` };
-    }
-    // A new branch starts from the default branch; an existing one moves forward, never rewritten.
-    const parent = branchSha ?? baseSha;
-    const tree = await repo.editTree(parent, [{ path: 'version.txt', content: `${target}\n` }]);
-    const commitSha = await repo.commitTree(tree, [parent], `Bump version to ${target} after the release/${req.cut.major}.${req.cut.minor} branch cut`, req.committer);
-    return {
-        ...common,
-        state: 'push',
-        commitSha,
-        detail: `${branchSha ? 'add to' : 'create'} ${req.branch}: version.txt ${currentText.trim()} -> ${target}`,
-    };
-}
-/**
- * Pushes the bump branch if the plan says so (from the repository in `workDir`): created only if still
- * absent, else moved forward only.
- */
-async function pushVersionBump(git, url, plan, workDir) {
-    if (plan.state !== 'push' || !plan.commitSha)
-        return;
-    const ref = `refs/heads/${plan.branch}`;
-    await git.in(workDir).push(url, [`${plan.commitSha}:${ref}`], plan.branchSha ? {} : { createOnly: [ref] });
-    const after = await git.lsRemote(url, [ref]);
-    if (after.get(ref) !== plan.commitSha)
-        throw new Error(`pushed ${ref} but the remote has ${after.get(ref) ?? 'nothing'}`);
-}
-/** The open PR from the bump branch into the default branch, if there is one. */
-async function findBumpPullRequest(client, plan, repository) {
-    const [owner, repo] = repository.split('/');
-    const open = await client.rest.pulls.list({
-        owner,
-        repo,
-        head: `${owner}:${plan.branch}`,
-        base: plan.base,
-        state: 'open',
-        per_page: 10,
-    });
-    const existing = open.data[0];
-    return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
-}
-/** Opens the PR from the bump branch, or returns the one already open for it. */
-async function ensureBumpPullRequest(client, plan, repository) {
-    const [owner, repo] = repository.split('/');
-    const existing = await findBumpPullRequest(client, plan, repository);
-    if (existing)
-        return existing;
-    const title = `Bump version to ${plan.target}`;
-    const body = [
-        `The release branch for ${plan.target.replace(/^(\d+)\.(\d+).*$/, (_m, a, b) => `${a}.${Number(b) - 1}`)} has been cut, so \`${plan.base}\` now develops ${plan.target.replace(/a0$/, '')}.`,
-        '',
-        `This moves \`version.txt\` from \`${plan.current}\` to \`${plan.target}\`. Opened by the cut-branch action; running it again reuses this pull request.`,
-    ].join('\n');
-    const created = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
-    return { number: created.data.number, url: created.data.html_url, created: true };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/tagging.ts
-
-
-
-/** The `rc` input: a positive whole number or `next`. */
-function parseRcInput(input, text) {
-    const t = text.trim().toLowerCase();
-    if (t === 'next')
-        return 'next';
-    if (/^[1-9][0-9]{0,5}$/.test(t))
-        return Number(t);
-    throw new ConfigurationError(`input "${input}": "${text}" is not a release-candidate number; expected a positive number such as 3, or next`);
-}
-function tagsOf(refs, version) {
-    const out = [];
-    for (const [ref, object] of refs) {
-        if (!ref.startsWith('refs/tags/') || ref.endsWith('^{}'))
-            continue;
-        const name = ref.slice('refs/tags/'.length);
-        const parsed = parseTag(name);
-        if (!parsed || parsed.version.release.join('.') !== version.release.join('.'))
-            continue;
-        out.push({ name, rc: parsed.rc, object, commit: refs.get(`${ref}^{}`) ?? object });
-    }
-    return out.sort((a, b) => (a.rc ?? Infinity) - (b.rc ?? Infinity));
-}
-async function planTag(git, req) {
-    const final = finalTag(req.version);
-    const branchRef = `refs/heads/${req.branch}`;
-    const refs = await git.lsRemote(req.remoteUrl, [branchRef, `refs/tags/${final}`, `refs/tags/${final}-rc*`]);
-    const branchSha = refs.get(branchRef);
-    if (!branchSha)
-        throw new ConfigurationError(`input "branch": ${req.branch} does not exist on ${req.remoteUrl}`);
-    const all = tagsOf(refs, req.version);
-    const candidates = all.filter((t) => t.rc !== undefined);
-    const latest = candidates[candidates.length - 1];
-    let tag;
-    let sha;
-    let why;
-    if (req.final) {
-        tag = final;
-        if (req.allowNewCommit) {
-            sha = branchSha;
-            why = `${req.branch} tip (allow-new-commit)`;
-        }
-        else {
-            if (!latest) {
-                throw new ConfigurationError(`no release candidate ${final}-rcN exists on ${req.remoteUrl}; tag one first, or set allow-new-commit to tag ${req.branch} itself`);
-            }
-            sha = latest.commit;
-            why = `the commit of the latest release candidate ${latest.name}`;
-            if (latest.commit !== branchSha)
-                why += ` (${req.branch} has moved past it to ${branchSha.slice(0, 12)}; those commits are not in the release)`;
-        }
-    }
-    else if (req.rc === 'next' && latest && latest.commit === branchSha) {
-        // The newest RC already tags the tip: re-running must not mint another RC for the same commit.
-        tag = latest.name;
-        sha = branchSha;
-        why = `${req.branch} tip, already tagged by the latest release candidate`;
-    }
-    else {
-        const n = req.rc === 'next' || req.rc === undefined ? (latest?.rc ?? 0) + 1 : req.rc;
-        tag = rcTag(req.version, n);
-        sha = branchSha;
-        why = `${req.branch} tip`;
-    }
-    const existing = all.find((t) => t.name === tag);
-    const message = tag === final ? `Release ${final}` : `Release candidate ${tag}`;
-    const base = { tag, sha, branch: req.branch, branchSha, existing, candidates, message };
-    if (!existing)
-        return { ...base, state: 'create', detail: `${tag} on ${sha.slice(0, 12)}, ${why}` };
-    if (existing.commit === sha)
-        return { ...base, state: 'exists', detail: `${tag} already tags ${sha.slice(0, 12)}` };
-    if (!req.force) {
-        throw new ConfigurationError(`${tag} already exists on ${existing.commit.slice(0, 12)}, not on ${sha.slice(0, 12)} (${why}); tags are never moved unless force is set`);
-    }
-    return {
-        ...base,
-        state: 'move',
-        detail: `move ${tag} from ${existing.commit.slice(0, 12)} to ${sha.slice(0, 12)} (force), ${why}`,
-    };
-}
-/**
- * Creates the annotated tag locally on the one fetched commit and pushes it: created only if still
- * absent, moved (force) only if it still holds what was planned. Reads it back from the remote.
- */
-async function pushTag(git, url, plan, tagger, workDir) {
-    if (plan.state === 'exists')
-        return;
-    const repo = git.in(workDir);
-    // The commit, and the refs the remote will advertise for it, so the push sends only the tag object.
-    const extra = plan.candidates
-        .filter((t) => t.commit === plan.sha)
-        .map((t) => `refs/tags/${t.name}:refs/tags/${t.name}`);
-    await repo.partialFetch(url, [plan.sha, ...extra], { filter: 'tree:0' });
-    const env = { GIT_COMMITTER_NAME: tagger.name, GIT_COMMITTER_EMAIL: tagger.email };
-    await repo.run(['-c', 'tag.gpgSign=false', 'tag', '-f', '-a', '-F', '-', plan.tag, plan.sha], {
-        env,
-        input: Buffer.from(plan.message + '\n'),
-    });
-    const ref = `refs/tags/${plan.tag}`;
-    try {
-        if (plan.state === 'create')
-            await repo.push(url, [`${ref}:${ref}`], { createOnly: [ref] });
-        else
-            await repo.push(url, [`${ref}:${ref}`], { lease: [[ref, plan.existing.object]] });
-    }
-    catch (e) {
-        if (e instanceof GitError && /stale info|already exists/.test(e.stderr)) {
-            throw new ConfigurationError(`${plan.tag} changed on the remote while planning; nothing was pushed. Run again to see it.`);
-        }
-        throw e;
-    }
-    const after = await git.lsRemote(url, [ref]);
-    const commit = after.get(`${ref}^{}`) ?? after.get(ref);
-    if (commit !== plan.sha)
-        throw new Error(`pushed ${plan.tag} but the remote has it on ${commit ?? 'nothing'} instead of ${plan.sha}`);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-selection.ts
-
-
-
-const DEFAULT_VARIANTS = 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cpu\nwin_amd64=cpu\nmacosx_*=';
-function parseVariants(input, lines) {
-    if (lines.length === 0)
-        throw new ConfigurationError(`input "${input}" selects no platform`);
-    return lines.map(([platformGlob, label]) => {
-        if (label.startsWith('+'))
-            label = label.slice(1);
-        if (label !== '' && !/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(label)) {
-            throw new ConfigurationError(`input "${input}": "${label}" is not a local version label (such as cu126 or cpu)`);
-        }
-        return { platformGlob, label };
-    });
-}
-function platformMatches(glob, platformTag) {
-    return glob.test(platformTag) || platformTag.split('.').some((t) => glob.test(t));
-}
-const ruleText = (r) => `${r.platformGlob}=${r.label}`;
-function wheel_selection_selectWheels(objects, packages, variants, platformTags = []) {
-    const compiled = variants.map((r) => ({ rule: r, re: globToRegExp(r.platformGlob) }));
-    const selected = [];
-    const problems = [];
-    for (const pkg of packages) {
-        const wheels = objects.flatMap((o) => {
-            const w = parseWheelFilename(o.key);
-            return w && matchesRelease(w, pkg.name, pkg.version) ? [{ o, w }] : [];
-        });
-        const byTarget = new Map();
-        for (const { rule, re } of compiled) {
-            const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
-            if (chosen.length === 0) {
-                const labels = [
-                    ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
-                ];
-                problems.push(`${pkg.name} ${pkg.version} has no wheel for "${ruleText(rule)}"${labels.length ? ` (variants there: ${labels.join(', ')})` : ' (no wheel for that platform at all)'}`);
-                continue;
-            }
-            for (const { o, w } of chosen) {
-                const targetFilename = formatWheelFilename({
-                    distribution: w.distribution,
-                    version: w.publicVersion,
-                    build: w.build,
-                    pythonTag: w.pythonTag,
-                    abiTag: w.abiTag,
-                    platformTag: renamePlatform(w.platformTag, platformTags),
-                });
-                const row = {
-                    package: w.name,
-                    version: pkg.version,
-                    pythonTag: w.pythonTag,
-                    platform: w.platformTag,
-                    label: w.local ?? '',
-                    rule: ruleText(rule),
-                    key: o.key,
-                    size: o.size,
-                    etag: o.etag,
-                    source: w,
-                    targetFilename,
-                };
-                const other = byTarget.get(targetFilename);
-                if (!other) {
-                    byTarget.set(targetFilename, row);
-                }
-                else if (other.key !== o.key &&
-                    (other.source.filename !== w.filename ||
-                        other.size !== o.size ||
-                        (other.etag && o.etag && other.etag !== o.etag))) {
-                    problems.push(`${targetFilename} would come from both ${other.key} (${other.rule}) and ${o.key} (${row.rule})`);
-                }
-            }
-        }
-        selected.push(...[...byTarget.values()].sort((a, b) => a.targetFilename.localeCompare(b.targetFilename)));
-    }
-    if (problems.length) {
-        throw new ConfigurationError(`input "variants": ${problems.join('; ')}; nothing was staged or uploaded`);
-    }
-    return selected;
-}
-/** Per package, Python tag x platform -> the chosen variant, '' where a platform lacks that Python tag. */
-function wheel_selection_selectionMatrix(selected) {
-    const out = [];
-    const packages = [...new Set(selected.map((s) => s.package))];
-    for (const p of packages) {
-        const rows = selected.filter((s) => s.package === p);
-        for (const py of [...new Set(rows.map((r) => r.pythonTag))].sort()) {
-            const cells = {};
-            for (const r of rows.filter((r) => r.pythonTag === py))
-                cells[r.platform] = r.label || '(no label)';
-            out.push({ package: p, pythonTag: py, cells });
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pypi-upload.ts
-
-
-
-
-
-
-// twine's metadata_dictionary(): scalar fields are always sent ('' when absent), list fields once per value.
-const FIELDS = (/* unused pure expression or super */ null && ([
-    ['metadata_version', 'Metadata-Version', false],
-    ['summary', 'Summary', false],
-    ['home_page', 'Home-page', false],
-    ['author', 'Author', false],
-    ['author_email', 'Author-email', false],
-    ['maintainer', 'Maintainer', false],
-    ['maintainer_email', 'Maintainer-email', false],
-    ['license', 'License', false],
-    ['description', 'Description', false],
-    ['keywords', 'Keywords', false],
-    ['platform', 'Platform', true],
-    ['classifiers', 'Classifier', true],
-    ['download_url', 'Download-URL', false],
-    ['supported_platform', 'Supported-Platform', true],
-    ['comment', '', false],
-    ['sha256_digest', '', false],
-    ['provides', 'Provides', true],
-    ['requires', 'Requires', true],
-    ['obsoletes', 'Obsoletes', true],
-    ['project_urls', 'Project-URL', true],
-    ['provides_dist', 'Provides-Dist', true],
-    ['obsoletes_dist', 'Obsoletes-Dist', true],
-    ['requires_dist', 'Requires-Dist', true],
-    ['requires_external', 'Requires-External', true],
-    ['requires_python', 'Requires-Python', false],
-    ['provides_extras', 'Provides-Extra', true],
-    ['description_content_type', 'Description-Content-Type', false],
-    ['dynamic', 'Dynamic', true],
-]));
-function description(h, body) {
-    const header = headerValue(h, 'Description');
-    if (header === undefined)
-        return body;
-    // Continuation lines of a Description header are indented with 8 spaces and a `|`.
-    return header
-        .split('\n')
-        .map((l, i) => (i === 0 ? l : l.replace(/^ {8}\|?/, '')))
-        .join('\n');
-}
-/** The form fields twine would send for this wheel, in twine's order, `content` excluded. */
-function uploadFields(file) {
-    const h = file.metadata.headers;
-    const fields = [
-        ['name', file.metadata.name.replace(/[^A-Za-z0-9.]+/g, '-')],
-        ['version', file.metadata.version],
-        ['filetype', 'bdist_wheel'],
-        ['pyversion', file.pythonTag],
-    ];
-    for (const [field, header, list] of FIELDS) {
-        if (field === 'sha256_digest')
-            fields.push([field, file.digests.sha256]);
-        else if (field === 'comment')
-            fields.push([field, '']);
-        else if (field === 'description')
-            fields.push([field, description(h, h.body)]);
-        else if (list)
-            for (const v of headerValues(h, header))
-                fields.push([field, v]);
-        else
-            fields.push([field, headerValue(h, header) ?? '']);
-    }
-    fields.push(['md5_digest', file.digests.md5], ['blake2_256_digest', file.digests.blake2_256]);
-    fields.push([':action', 'file_upload'], ['protocol_version', '1']);
-    return fields;
-}
-function pypi_upload_quote(s) {
-    return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
-}
-/** Streams the multipart form: fields from memory, the wheel from disk. */
-async function pypi_upload_postUpload(repositoryUrl, auth, file, opts = {}) {
-    const url = new URL(repositoryUrl);
-    if (url.username || url.password)
-        throw new ConfigurationError('input "repository-url" must not contain credentials; use "password"');
-    const boundary = randomBytes(16).toString('hex');
-    const head = Buffer.from(uploadFields(file)
-        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${pypi_upload_quote(k)}"\r\n\r\n${v}\r\n`)
-        .join('') +
-        `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${pypi_upload_quote(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8');
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-        const req = send(url, {
-            method: 'POST',
-            headers: {
-                'content-type': `multipart/form-data; boundary=${boundary}`,
-                'content-length': head.length + file.digests.size + tail.length,
-                authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-                'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
-            },
-            timeout: opts.timeoutMs ?? 30 * 60_000,
-        });
-        req.on('response', (res) => {
-            const parts = [];
-            res.on('data', (c) => parts.length < 64 && parts.push(c));
-            res.on('end', () => resolve({
-                status: res.statusCode ?? 0,
-                reason: res.statusMessage ?? '',
-                body: Buffer.concat(parts).toString('utf8').slice(0, 4000),
-            }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error('upload timed out')));
-        req.on('error', reject);
-        req.write(head);
-        const body = createReadStream(file.path, { highWaterMark: 1 << 20 });
-        body.on('error', (e) => req.destroy(e));
-        body.on('end', () => req.end(tail));
-        body.pipe(req, { end: false });
-    });
-}
-/** The one-line reason an index gave, without HTML. */
-function pypi_upload_uploadError(r) {
-    const text = r.reason && r.reason !== 'Bad Request'
-        ? r.reason
-        : r.body
-            .replace(/<[^>]+>/g, ' ')
-            .replace(/\s+/g, ' ')
-            .trim();
-    return `${r.status} ${text}`.slice(0, 500);
-}
-
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ../../packages/core/src/pypi-promotion.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const STAGED_SOURCE_KEY = 'source-key';
-const STAGED_SOURCE_ETAG = 'source-etag';
-function stagingPrefixFor(template, name, version) {
-    const p = template.replace(/\{(\w+)\}/g, (m, k) => {
-        if (k === 'name')
-            return name;
-        if (k === 'version')
-            return version;
-        throw new ConfigurationError(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
-    });
-    return p === '' || p.endsWith('/') ? p : `${p}/`;
-}
-async function head(s3, bucket, key) {
-    try {
-        return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    }
-    catch (e) {
-        if (isNotFound(e))
-            return undefined;
-        throw e;
-    }
-}
-/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
-function s3Access(s3, bucket, key, size) {
-    const get = async (start, length) => {
-        const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
-        return res.Body;
-    };
-    return {
-        size,
-        async read(position, length) {
-            if (length === 0)
-                return Buffer.alloc(0);
-            const parts = [];
-            for await (const c of await get(position, length))
-                parts.push(c);
-            const b = Buffer.concat(parts);
-            if (b.length !== length)
-                throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
-            return b;
-        },
-        range: (position, length) => ({
-            async *[Symbol.asyncIterator]() {
-                if (length > 0)
-                    for await (const c of await get(position, length))
-                        yield c;
-            },
-        }),
-    };
-}
-/** The whole object, front to back. */
-async function* s3Stream(s3, bucket, key) {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    for await (const c of res.Body)
-        yield c;
-}
-/** Streams an object to a file. */
-async function downloadObject(s3, bucket, key, path) {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await pipeline(res.Body, createWriteStream(path, { highWaterMark: 1 << 20 }));
-}
-/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
-async function uploadFile(s3, bucket, key, path, metadata = {}) {
-    await new Upload({
-        client: s3,
-        params: {
-            Bucket: bucket,
-            Key: key,
-            Body: createReadStream(path, { highWaterMark: 1 << 20 }),
-            Metadata: metadata,
-            ContentType: 'application/zip',
-        },
-        partSize: 16 << 20,
-        queueSize: 4,
-    }).done();
-}
-async function fileDigests(path) {
-    const d = new Digests();
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-        d.update(chunk);
-    return d.digest();
-}
-function checkConfirm(packages, confirm) {
-    const missing = [...new Set(packages.map((p) => p.version))].filter((v) => !confirm.includes(v));
-    if (missing.length) {
-        throw new ConfigurationError(`input "confirm" must name the version of every package published (${[...new Set(packages.map((p) => p.version))].join(', ')}); got "${confirm.join(', ')}". A PyPI upload can never be undone`);
-    }
-}
-async function promoteToPyPI(receipt, opts) {
-    const counts = { staged: 0, uploaded: 0, skipped: 0 };
-    // In mode both, the receipt's plan holds the staging and the upload operations together.
-    let stagePlan;
-    const publishing = opts.mode !== 'stage';
-    if (publishing && !opts.dryRun)
-        checkConfirm(opts.packages, opts.confirm);
-    const work = mkdtempSync(join(opts.workDir ?? tmpdir(), 'promote-pypi-'));
-    const sleep = opts.sleep ?? realSleep;
-    try {
-        const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
-        const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
-        const stagingKey = (w) => `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
-        const platforms = [...new Set(selected.map((s) => s.platform))].sort();
-        receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
-        receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
-        // Stage: rewrite each selected wheel into the staging prefix.
-        if (opts.mode !== 'publish') {
-            const operations = [];
-            for (const w of selected) {
-                const key = stagingKey(w);
-                const existing = await head(opts.s3, opts.stagingBucket, key);
-                const sameSource = existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key &&
-                    existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
-                operations.push({
-                    id: `stage ${w.key}`,
-                    kind: 'stage-wheel',
-                    target: `s3://${opts.stagingBucket}/${key}`,
-                    action: !existing ? 'create' : sameSource ? 'skip' : 'update',
-                    reason: !existing
-                        ? `rewrite of ${w.key}`
-                        : sameSource
-                            ? 'already staged from the same source object'
-                            : 'staged from another source object; restaged',
-                    bytes: w.size,
-                    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
-                });
-            }
-            const plan = { action: 'promote-pypi', operations };
-            const outcomes = await executePlan(receipt, plan, async (op) => {
-                // One GET streams the source through the rewrite into a multipart upload: no local copy.
-                const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () => s3Stream(opts.s3, opts.bucket, op.data.key));
-                const body = new PassThrough({ highWaterMark: 1 << 20 });
-                const upload = new Upload({
-                    client: opts.s3,
-                    params: {
-                        Bucket: opts.stagingBucket,
-                        Key: op.data.stagingKey,
-                        Body: body,
-                        ContentType: 'application/zip',
-                        Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
-                    },
-                    partSize: 8 << 20,
-                    queueSize: 8,
-                });
-                const uploaded = upload.done();
-                uploaded.catch(() => undefined);
-                let r;
-                try {
-                    r = await rewriteWheel(source, body, {
-                        ...opts.rewrite,
-                        sourceFilename: op.data.filename,
-                        hashOutput: false,
-                    });
-                    const max = opts.expect.maxFileSize;
-                    if (max !== undefined && r.size > max) {
-                        throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
-                    }
-                    body.end();
-                    await uploaded;
-                }
-                catch (e) {
-                    body.destroy();
-                    await upload.abort().catch(() => undefined);
-                    throw e;
-                }
-                const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
-                if (check?.ContentLength !== r.size)
-                    throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-                return {
-                    size: r.size,
-                    excluded: r.excluded.length,
-                    versionFiles: r.versionFiles.join(' '),
-                };
-            }, { dryRun: opts.dryRun });
-            counts.staged = outcomes.filter((o) => o.result === 'done').length;
-            stagePlan = plan;
-            if (!publishing) {
-                counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-                return counts;
-            }
-        }
-        // Publish: every staged wheel is read and validated first; its sha256 against what the index
-        // already holds decides skip / upload / conflict, before the first upload.
-        const onIndex = new Map();
-        for (const p of opts.packages)
-            onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
-        const validated = new Map();
-        const problems = new Map();
-        for (const w of selected) {
-            const key = stagingKey(w);
-            if (!(await head(opts.s3, opts.stagingBucket, key))) {
-                if (opts.dryRun)
-                    continue;
-                throw new ConfigurationError(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`);
-            }
-            const path = join(work, w.targetFilename);
-            await downloadObject(opts.s3, opts.stagingBucket, key, path);
-            try {
-                const digests = await fileDigests(path);
-                const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
-                // Invalid wheels keep their digests too: a file already on the index with the same sha256 is skipped.
-                validated.set(w.targetFilename, {
-                    digests,
-                    metadata: v.metadata,
-                    pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
-                });
-                if (v.problems.length || !v.metadata)
-                    problems.set(w.targetFilename, v.problems.join('; ') || 'no METADATA');
-            }
-            finally {
-                rmSync(path, { force: true });
-            }
-        }
-        const operations = selected.map((w) => {
-            const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
-            const mine = validated.get(w.targetFilename)?.digests;
-            const action = !there || !mine ? 'create' : there.sha256 === mine.sha256 ? 'skip' : 'conflict';
-            return {
-                id: `upload ${w.targetFilename}`,
-                kind: 'upload-wheel',
-                target: `${opts.repositoryUrl} ${w.targetFilename}`,
-                action,
-                reason: action === 'skip'
-                    ? 'already on the index with the same sha256'
-                    : action === 'conflict'
-                        ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${mine.sha256}); a PyPI file name can never be reused`
-                        : mine
-                            ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
-                            : 'after staging',
-                bytes: mine?.size,
-                data: {
-                    stagingKey: stagingKey(w),
-                    filename: w.targetFilename,
-                    package: w.package,
-                    version: w.version,
-                    sha256: mine?.sha256,
-                },
-            };
-        });
-        const plan = { action: 'promote-pypi', operations };
-        const invalid = operations.filter((o) => o.action !== 'skip' && problems.has(o.data.filename));
-        const conflicts = operations.filter((o) => o.action === 'conflict');
-        if (conflicts.length || invalid.length) {
-            receipt.setPlan(plan, opts.dryRun);
-            if (conflicts.length)
-                throw new ConfigurationError(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
-            throw new ConfigurationError(`nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${problems.get(o.data.filename)}`).join(' | ')}`);
-        }
-        if (opts.dryRun) {
-            const outcomes = await executePlan(receipt, plan, async () => undefined, { dryRun: true });
-            counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-            return counts;
-        }
-        const credentials = await opts.credentials();
-        const verifyAttempts = opts.verifyAttempts ?? 10;
-        const outcomes = await executePlan(receipt, plan, async (op) => {
-            const facts = validated.get(op.data.filename);
-            const alreadyThere = async () => {
-                const there = (await releaseFiles(opts.indexUrl, op.data.package, op.data.version, { sleep })).get(op.data.filename);
-                if (!there)
-                    return false;
-                if (there.sha256 === facts.digests.sha256)
-                    return true;
-                throw new ConfigurationError(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
-            };
-            const path = join(work, op.data.filename);
-            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
-            try {
-                const d = await fileDigests(path);
-                if (d.sha256 !== facts.digests.sha256)
-                    throw new ConfigurationError(`s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`);
-                const file = {
-                    path,
-                    filename: op.data.filename,
-                    pythonTag: facts.pythonTag,
-                    metadata: facts.metadata,
-                    digests: d,
-                };
-                await withRetry(async (attempt) => {
-                    // After a dropped connection the upload may have landed: ask the index before sending again.
-                    if (attempt > 1 && (await alreadyThere()))
-                        return;
-                    const res = await postUpload(opts.repositoryUrl, credentials, file);
-                    if (res.status >= 200 && res.status < 300)
-                        return;
-                    const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
-                    if (res.status >= 500 || res.status === 429)
-                        throw new Error(message);
-                    throw new ConfigurationError(message);
-                }, {
-                    attempts: 4,
-                    sleep,
-                    retryable: (e) => !(e instanceof ConfigurationError),
-                    onRetry: (e) => core.warning(`${e instanceof Error ? e.message : String(e)}; retrying`),
-                });
-            }
-            finally {
-                rmSync(path, { force: true });
-            }
-            for (let i = 1;; i++) {
-                if (await alreadyThere())
-                    break;
-                if (i >= verifyAttempts)
-                    throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
-                await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
-            }
-            return { sha256: facts.digests.sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
-        }, { dryRun: false });
-        counts.uploaded = outcomes.filter((o) => o.result === 'done').length;
-        counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-        return counts;
-    }
-    finally {
-        if (stagePlan && receipt.plan && receipt.plan !== stagePlan) {
-            receipt.setPlan({ action: stagePlan.action, operations: [...stagePlan.operations, ...receipt.plan.operations] }, opts.dryRun);
-        }
-        rmSync(work, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 2203:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 5762:
-/***/ ((module) => {
-
-module.exports = /*#__PURE__*/JSON.parse('{"blacklist_client.lua":"local blacklist = ARGV[num_static_argv + 1]\\n\\nif redis.call(\'zscore\', client_last_seen_key, blacklist) then\\n  redis.call(\'zadd\', client_last_seen_key, 0, blacklist)\\nend\\n\\n\\nreturn {}\\n","check.lua":"local weight = tonumber(ARGV[num_static_argv + 1])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\nlocal nextRequest = tonumber(redis.call(\'hget\', settings_key, \'nextRequest\'))\\n\\nreturn conditions_check(capacity, weight) and nextRequest - now <= 0\\n","conditions_check.lua":"local conditions_check = function (capacity, weight)\\n  return capacity == nil or weight <= capacity\\nend\\n","current_reservoir.lua":"return process_tick(now, false)[\'reservoir\']\\n","done.lua":"process_tick(now, false)\\n\\nreturn tonumber(redis.call(\'hget\', settings_key, \'done\'))\\n","free.lua":"local index = ARGV[num_static_argv + 1]\\n\\nredis.call(\'zadd\', job_expirations_key, 0, index)\\n\\nreturn process_tick(now, false)[\'running\']\\n","get_time.lua":"redis.replicate_commands()\\n\\nlocal get_time = function ()\\n  local time = redis.call(\'time\')\\n\\n  return tonumber(time[1]..string.sub(time[2], 1, 3))\\nend\\n","group_check.lua":"return not (redis.call(\'exists\', settings_key) == 1)\\n","heartbeat.lua":"process_tick(now, true)\\n","increment_reservoir.lua":"local incr = tonumber(ARGV[num_static_argv + 1])\\n\\nredis.call(\'hincrby\', settings_key, \'reservoir\', incr)\\n\\nlocal reservoir = process_tick(now, true)[\'reservoir\']\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn reservoir\\n","init.lua":"local clear = tonumber(ARGV[num_static_argv + 1])\\nlocal limiter_version = ARGV[num_static_argv + 2]\\nlocal num_local_argv = num_static_argv + 2\\n\\nif clear == 1 then\\n  redis.call(\'del\', unpack(KEYS))\\nend\\n\\nif redis.call(\'exists\', settings_key) == 0 then\\n  -- Create\\n  local args = {\'hmset\', settings_key}\\n\\n  for i = num_local_argv + 1, #ARGV do\\n    table.insert(args, ARGV[i])\\n  end\\n\\n  redis.call(unpack(args))\\n  redis.call(\'hmset\', settings_key,\\n    \'nextRequest\', now,\\n    \'lastReservoirRefresh\', now,\\n    \'lastReservoirIncrease\', now,\\n    \'running\', 0,\\n    \'done\', 0,\\n    \'unblockTime\', 0,\\n    \'capacityPriorityCounter\', 0\\n  )\\n\\nelse\\n  -- Apply migrations\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'version\'\\n  )\\n  local id = settings[1]\\n  local current_version = settings[2]\\n\\n  if current_version ~= limiter_version then\\n    local version_digits = {}\\n    for k, v in string.gmatch(current_version, \\"([^.]+)\\") do\\n      table.insert(version_digits, tonumber(k))\\n    end\\n\\n    -- 2.10.0\\n    if version_digits[2] < 10 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirRefreshAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirRefresh\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'done\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.10.0\')\\n    end\\n\\n    -- 2.11.1\\n    if version_digits[2] < 11 or (version_digits[2] == 11 and version_digits[3] < 1) then\\n      if redis.call(\'hstrlen\', settings_key, \'lastReservoirRefresh\') == 0 then\\n        redis.call(\'hmset\', settings_key,\\n          \'lastReservoirRefresh\', now,\\n          \'version\', \'2.11.1\'\\n        )\\n      end\\n    end\\n\\n    -- 2.14.0\\n    if version_digits[2] < 14 then\\n      local old_running_key = \'b_\'..id..\'_running\'\\n      local old_executing_key = \'b_\'..id..\'_executing\'\\n\\n      if redis.call(\'exists\', old_running_key) == 1 then\\n        redis.call(\'rename\', old_running_key, job_weights_key)\\n      end\\n      if redis.call(\'exists\', old_executing_key) == 1 then\\n        redis.call(\'rename\', old_executing_key, job_expirations_key)\\n      end\\n      redis.call(\'hset\', settings_key, \'version\', \'2.14.0\')\\n    end\\n\\n    -- 2.15.2\\n    if version_digits[2] < 15 or (version_digits[2] == 15 and version_digits[3] < 2) then\\n      redis.call(\'hsetnx\', settings_key, \'capacityPriorityCounter\', 0)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.15.2\')\\n    end\\n\\n    -- 2.17.0\\n    if version_digits[2] < 17 then\\n      redis.call(\'hsetnx\', settings_key, \'clientTimeout\', 10000)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.17.0\')\\n    end\\n\\n    -- 2.18.0\\n    if version_digits[2] < 18 then\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseInterval\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseAmount\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'reservoirIncreaseMaximum\', \'\')\\n      redis.call(\'hsetnx\', settings_key, \'lastReservoirIncrease\', now)\\n      redis.call(\'hset\', settings_key, \'version\', \'2.18.0\')\\n    end\\n\\n  end\\n\\n  process_tick(now, false)\\nend\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","process_tick.lua":"local process_tick = function (now, always_publish)\\n\\n  local compute_capacity = function (maxConcurrent, running, reservoir)\\n    if maxConcurrent ~= nil and reservoir ~= nil then\\n      return math.min((maxConcurrent - running), reservoir)\\n    elseif maxConcurrent ~= nil then\\n      return maxConcurrent - running\\n    elseif reservoir ~= nil then\\n      return reservoir\\n    else\\n      return nil\\n    end\\n  end\\n\\n  local settings = redis.call(\'hmget\', settings_key,\\n    \'id\',\\n    \'maxConcurrent\',\\n    \'running\',\\n    \'reservoir\',\\n    \'reservoirRefreshInterval\',\\n    \'reservoirRefreshAmount\',\\n    \'lastReservoirRefresh\',\\n    \'reservoirIncreaseInterval\',\\n    \'reservoirIncreaseAmount\',\\n    \'reservoirIncreaseMaximum\',\\n    \'lastReservoirIncrease\',\\n    \'capacityPriorityCounter\',\\n    \'clientTimeout\'\\n  )\\n  local id = settings[1]\\n  local maxConcurrent = tonumber(settings[2])\\n  local running = tonumber(settings[3])\\n  local reservoir = tonumber(settings[4])\\n  local reservoirRefreshInterval = tonumber(settings[5])\\n  local reservoirRefreshAmount = tonumber(settings[6])\\n  local lastReservoirRefresh = tonumber(settings[7])\\n  local reservoirIncreaseInterval = tonumber(settings[8])\\n  local reservoirIncreaseAmount = tonumber(settings[9])\\n  local reservoirIncreaseMaximum = tonumber(settings[10])\\n  local lastReservoirIncrease = tonumber(settings[11])\\n  local capacityPriorityCounter = tonumber(settings[12])\\n  local clientTimeout = tonumber(settings[13])\\n\\n  local initial_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  --\\n  -- Process \'running\' changes\\n  --\\n  local expired = redis.call(\'zrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n  if #expired > 0 then\\n    redis.call(\'zremrangebyscore\', job_expirations_key, \'-inf\', \'(\'..now)\\n\\n    local flush_batch = function (batch, acc)\\n      local weights = redis.call(\'hmget\', job_weights_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_weights_key, unpack(batch))\\n      local clients = redis.call(\'hmget\', job_clients_key, unpack(batch))\\n                      redis.call(\'hdel\',  job_clients_key, unpack(batch))\\n\\n      -- Calculate sum of removed weights\\n      for i = 1, #weights do\\n        acc[\'total\'] = acc[\'total\'] + (tonumber(weights[i]) or 0)\\n      end\\n\\n      -- Calculate sum of removed weights by client\\n      local client_weights = {}\\n      for i = 1, #clients do\\n        local removed = tonumber(weights[i]) or 0\\n        if removed > 0 then\\n          acc[\'client_weights\'][clients[i]] = (acc[\'client_weights\'][clients[i]] or 0) + removed\\n        end\\n      end\\n    end\\n\\n    local acc = {\\n      [\'total\'] = 0,\\n      [\'client_weights\'] = {}\\n    }\\n    local batch_size = 1000\\n\\n    -- Compute changes to Zsets and apply changes to Hashes\\n    for i = 1, #expired, batch_size do\\n      local batch = {}\\n      for j = i, math.min(i + batch_size - 1, #expired) do\\n        table.insert(batch, expired[j])\\n      end\\n\\n      flush_batch(batch, acc)\\n    end\\n\\n    -- Apply changes to Zsets\\n    if acc[\'total\'] > 0 then\\n      redis.call(\'hincrby\', settings_key, \'done\', acc[\'total\'])\\n      running = tonumber(redis.call(\'hincrby\', settings_key, \'running\', -acc[\'total\']))\\n    end\\n\\n    for client, weight in pairs(acc[\'client_weights\']) do\\n      redis.call(\'zincrby\', client_running_key, -weight, client)\\n    end\\n  end\\n\\n  --\\n  -- Process \'reservoir\' changes\\n  --\\n  local reservoirRefreshActive = reservoirRefreshInterval ~= nil and reservoirRefreshAmount ~= nil\\n  if reservoirRefreshActive and now >= lastReservoirRefresh + reservoirRefreshInterval then\\n    reservoir = reservoirRefreshAmount\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirRefresh\', now\\n    )\\n  end\\n\\n  local reservoirIncreaseActive = reservoirIncreaseInterval ~= nil and reservoirIncreaseAmount ~= nil\\n  if reservoirIncreaseActive and now >= lastReservoirIncrease + reservoirIncreaseInterval then\\n    local num_intervals = math.floor((now - lastReservoirIncrease) / reservoirIncreaseInterval)\\n    local incr = reservoirIncreaseAmount * num_intervals\\n    if reservoirIncreaseMaximum ~= nil then\\n      incr = math.min(incr, reservoirIncreaseMaximum - (reservoir or 0))\\n    end\\n    if incr > 0 then\\n      reservoir = (reservoir or 0) + incr\\n    end\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'lastReservoirIncrease\', lastReservoirIncrease + (num_intervals * reservoirIncreaseInterval)\\n    )\\n  end\\n\\n  --\\n  -- Clear unresponsive clients\\n  --\\n  local unresponsive = redis.call(\'zrangebyscore\', client_last_seen_key, \'-inf\', (now - clientTimeout))\\n  local unresponsive_lookup = {}\\n  local terminated_clients = {}\\n  for i = 1, #unresponsive do\\n    unresponsive_lookup[unresponsive[i]] = true\\n    if tonumber(redis.call(\'zscore\', client_running_key, unresponsive[i])) == 0 then\\n      table.insert(terminated_clients, unresponsive[i])\\n    end\\n  end\\n  if #terminated_clients > 0 then\\n    redis.call(\'zrem\', client_running_key,         unpack(terminated_clients))\\n    redis.call(\'hdel\', client_num_queued_key,      unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_registered_key, unpack(terminated_clients))\\n    redis.call(\'zrem\', client_last_seen_key,       unpack(terminated_clients))\\n  end\\n\\n  --\\n  -- Broadcast capacity changes\\n  --\\n  local final_capacity = compute_capacity(maxConcurrent, running, reservoir)\\n\\n  if always_publish or (initial_capacity ~= nil and final_capacity == nil) then\\n    -- always_publish or was not unlimited, now unlimited\\n    redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n\\n  elseif initial_capacity ~= nil and final_capacity ~= nil and final_capacity > initial_capacity then\\n    -- capacity was increased\\n    -- send the capacity message to the limiter having the lowest number of running jobs\\n    -- the tiebreaker is the limiter having not registered a job in the longest time\\n\\n    local lowest_concurrency_value = nil\\n    local lowest_concurrency_clients = {}\\n    local lowest_concurrency_last_registered = {}\\n    local client_concurrencies = redis.call(\'zrange\', client_running_key, 0, -1, \'withscores\')\\n\\n    for i = 1, #client_concurrencies, 2 do\\n      local client = client_concurrencies[i]\\n      local concurrency = tonumber(client_concurrencies[i+1])\\n\\n      if (\\n        lowest_concurrency_value == nil or lowest_concurrency_value == concurrency\\n      ) and (\\n        not unresponsive_lookup[client]\\n      ) and (\\n        tonumber(redis.call(\'hget\', client_num_queued_key, client)) > 0\\n      ) then\\n        lowest_concurrency_value = concurrency\\n        table.insert(lowest_concurrency_clients, client)\\n        local last_registered = tonumber(redis.call(\'zscore\', client_last_registered_key, client))\\n        table.insert(lowest_concurrency_last_registered, last_registered)\\n      end\\n    end\\n\\n    if #lowest_concurrency_clients > 0 then\\n      local position = 1\\n      local earliest = lowest_concurrency_last_registered[1]\\n\\n      for i,v in ipairs(lowest_concurrency_last_registered) do\\n        if v < earliest then\\n          position = i\\n          earliest = v\\n        end\\n      end\\n\\n      local next_client = lowest_concurrency_clients[position]\\n      redis.call(\'publish\', \'b_\'..id,\\n        \'capacity-priority:\'..(final_capacity or \'\')..\\n        \':\'..next_client..\\n        \':\'..capacityPriorityCounter\\n      )\\n      redis.call(\'hincrby\', settings_key, \'capacityPriorityCounter\', \'1\')\\n    else\\n      redis.call(\'publish\', \'b_\'..id, \'capacity:\'..(final_capacity or \'\'))\\n    end\\n  end\\n\\n  return {\\n    [\'capacity\'] = final_capacity,\\n    [\'running\'] = running,\\n    [\'reservoir\'] = reservoir\\n  }\\nend\\n","queued.lua":"local clientTimeout = tonumber(redis.call(\'hget\', settings_key, \'clientTimeout\'))\\nlocal valid_clients = redis.call(\'zrangebyscore\', client_last_seen_key, (now - clientTimeout), \'inf\')\\nlocal client_queued = redis.call(\'hmget\', client_num_queued_key, unpack(valid_clients))\\n\\nlocal sum = 0\\nfor i = 1, #client_queued do\\n  sum = sum + tonumber(client_queued[i])\\nend\\n\\nreturn sum\\n","refresh_expiration.lua":"local refresh_expiration = function (now, nextRequest, groupTimeout)\\n\\n  if groupTimeout ~= nil then\\n    local ttl = (nextRequest + groupTimeout) - now\\n\\n    for i = 1, #KEYS do\\n      redis.call(\'pexpire\', KEYS[i], ttl)\\n    end\\n  end\\n\\nend\\n","refs.lua":"local settings_key = KEYS[1]\\nlocal job_weights_key = KEYS[2]\\nlocal job_expirations_key = KEYS[3]\\nlocal job_clients_key = KEYS[4]\\nlocal client_running_key = KEYS[5]\\nlocal client_num_queued_key = KEYS[6]\\nlocal client_last_registered_key = KEYS[7]\\nlocal client_last_seen_key = KEYS[8]\\n\\nlocal now = tonumber(ARGV[1])\\nlocal client = ARGV[2]\\n\\nlocal num_static_argv = 2\\n","register.lua":"local index = ARGV[num_static_argv + 1]\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\nlocal expiration = tonumber(ARGV[num_static_argv + 3])\\n\\nlocal state = process_tick(now, false)\\nlocal capacity = state[\'capacity\']\\nlocal reservoir = state[\'reservoir\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'nextRequest\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal nextRequest = tonumber(settings[1])\\nlocal minTime = tonumber(settings[2])\\nlocal groupTimeout = tonumber(settings[3])\\n\\nif conditions_check(capacity, weight) then\\n\\n  redis.call(\'hincrby\', settings_key, \'running\', weight)\\n  redis.call(\'hset\', job_weights_key, index, weight)\\n  if expiration ~= nil then\\n    redis.call(\'zadd\', job_expirations_key, now + expiration, index)\\n  end\\n  redis.call(\'hset\', job_clients_key, index, client)\\n  redis.call(\'zincrby\', client_running_key, weight, client)\\n  redis.call(\'hincrby\', client_num_queued_key, client, -1)\\n  redis.call(\'zadd\', client_last_registered_key, now, client)\\n\\n  local wait = math.max(nextRequest - now, 0)\\n  local newNextRequest = now + wait + minTime\\n\\n  if reservoir == nil then\\n    redis.call(\'hset\', settings_key,\\n      \'nextRequest\', newNextRequest\\n    )\\n  else\\n    reservoir = reservoir - weight\\n    redis.call(\'hmset\', settings_key,\\n      \'reservoir\', reservoir,\\n      \'nextRequest\', newNextRequest\\n    )\\n  end\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\n\\n  return {true, wait, reservoir}\\n\\nelse\\n  return {false}\\nend\\n","register_client.lua":"local queued = tonumber(ARGV[num_static_argv + 1])\\n\\n-- Could have been re-registered concurrently\\nif not redis.call(\'zscore\', client_last_seen_key, client) then\\n  redis.call(\'zadd\', client_running_key, 0, client)\\n  redis.call(\'hset\', client_num_queued_key, client, queued)\\n  redis.call(\'zadd\', client_last_registered_key, 0, client)\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n\\nreturn {}\\n","running.lua":"return process_tick(now, false)[\'running\']\\n","submit.lua":"local queueLength = tonumber(ARGV[num_static_argv + 1])\\nlocal weight = tonumber(ARGV[num_static_argv + 2])\\n\\nlocal capacity = process_tick(now, false)[\'capacity\']\\n\\nlocal settings = redis.call(\'hmget\', settings_key,\\n  \'id\',\\n  \'maxConcurrent\',\\n  \'highWater\',\\n  \'nextRequest\',\\n  \'strategy\',\\n  \'unblockTime\',\\n  \'penalty\',\\n  \'minTime\',\\n  \'groupTimeout\'\\n)\\nlocal id = settings[1]\\nlocal maxConcurrent = tonumber(settings[2])\\nlocal highWater = tonumber(settings[3])\\nlocal nextRequest = tonumber(settings[4])\\nlocal strategy = tonumber(settings[5])\\nlocal unblockTime = tonumber(settings[6])\\nlocal penalty = tonumber(settings[7])\\nlocal minTime = tonumber(settings[8])\\nlocal groupTimeout = tonumber(settings[9])\\n\\nif maxConcurrent ~= nil and weight > maxConcurrent then\\n  return redis.error_reply(\'OVERWEIGHT:\'..weight..\':\'..maxConcurrent)\\nend\\n\\nlocal reachedHWM = (highWater ~= nil and queueLength == highWater\\n  and not (\\n    conditions_check(capacity, weight)\\n    and nextRequest - now <= 0\\n  )\\n)\\n\\nlocal blocked = strategy == 3 and (reachedHWM or unblockTime >= now)\\n\\nif blocked then\\n  local computedPenalty = penalty\\n  if computedPenalty == nil then\\n    if minTime == 0 then\\n      computedPenalty = 5000\\n    else\\n      computedPenalty = 15 * minTime\\n    end\\n  end\\n\\n  local newNextRequest = now + computedPenalty + minTime\\n\\n  redis.call(\'hmset\', settings_key,\\n    \'unblockTime\', now + computedPenalty,\\n    \'nextRequest\', newNextRequest\\n  )\\n\\n  local clients_queued_reset = redis.call(\'hkeys\', client_num_queued_key)\\n  local queued_reset = {}\\n  for i = 1, #clients_queued_reset do\\n    table.insert(queued_reset, clients_queued_reset[i])\\n    table.insert(queued_reset, 0)\\n  end\\n  redis.call(\'hmset\', client_num_queued_key, unpack(queued_reset))\\n\\n  redis.call(\'publish\', \'b_\'..id, \'blocked:\')\\n\\n  refresh_expiration(now, newNextRequest, groupTimeout)\\nend\\n\\nif not blocked and not reachedHWM then\\n  redis.call(\'hincrby\', client_num_queued_key, client, 1)\\nend\\n\\nreturn {reachedHWM, blocked, strategy}\\n","update_settings.lua":"local args = {\'hmset\', settings_key}\\n\\nfor i = num_static_argv + 1, #ARGV do\\n  table.insert(args, ARGV[i])\\nend\\n\\nredis.call(unpack(args))\\n\\nprocess_tick(now, true)\\n\\nlocal groupTimeout = tonumber(redis.call(\'hget\', settings_key, \'groupTimeout\'))\\nrefresh_expiration(0, 0, groupTimeout)\\n\\nreturn {}\\n","validate_client.lua":"if not redis.call(\'zscore\', client_last_seen_key, client) then\\n  return redis.error_reply(\'UNKNOWN_CLIENT\')\\nend\\n\\nredis.call(\'zadd\', client_last_seen_key, now, client)\\n","validate_keys.lua":"if not (redis.call(\'exists\', settings_key) == 1) then\\n  return redis.error_reply(\'SETTINGS_KEY_NOT_FOUND\')\\nend\\n"}');
-
-/***/ }),
-
-/***/ 3876:
-/***/ ((module) => {
-
-module.exports = {"r":"2.19.5"};
 
 /***/ })
 
@@ -78927,6 +67416,18 @@ module.exports = {"r":"2.19.5"};
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

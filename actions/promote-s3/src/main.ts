@@ -1,20 +1,14 @@
 import type { ObjectCannedACL } from '@aws-sdk/client-s3';
+import { ConfigurationError } from '@release-actions/core/errors';
+import { getBoolean, getByteSize, getInt, getList, getRequired, getString } from '@release-actions/core/inputs';
+import type { Receipt } from '@release-actions/core/receipt';
 import {
-  ConfigurationError,
-  createS3Client,
-  getBoolean,
-  getByteSize,
-  getInt,
-  getList,
-  getRequired,
-  getString,
   normalizePrefix,
   parseRequestedPackages,
-  promote,
-  type PrefixPair,
-  type Receipt,
   type RequestedPackage,
-} from '@release-actions/core';
+} from '@release-actions/core/release-selection';
+import { createS3Client } from '@release-actions/core/s3-client';
+import { promote, type PrefixPair } from '@release-actions/core/s3-promotion';
 
 const ACLS = [
   'private',
