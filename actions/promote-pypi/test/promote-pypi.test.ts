@@ -418,3 +418,26 @@ test('the bundled dist/index.js publishes through INPUT_* variables and writes i
   });
   await s.pypi.stop();
 });
+
+test('bad inputs fail with one line naming the input, before anything is staged or uploaded', async () => {
+  const s = await scenario();
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ packages: '2.6.0' }, /^input "packages" expects name=version pairs/],
+    [{ mode: 'upload' }, /^input "mode" must be one of stage, publish, both, got "upload"$/],
+    [{ variants: 'linux_x86_64=+cu 126' }, /^input "variants": "cu 126" is not a local version label/],
+    [
+      { 'repository-url': 'https://__token__:secret@upload.pypi.org/legacy/' },
+      /^input "repository-url" must not contain credentials$/,
+    ],
+    [{ 'max-file-size': 'huge' }, /^input "max-file-size" must be a size such as 1000 MB or 5 GiB, got "huge"$/],
+    [{ 'staging-prefix': '{tag}/' }, /^input "staging-prefix": unknown placeholder \{tag\}/],
+  ];
+  for (const [extra, message] of cases) {
+    const r = await promote(publish(s, extra));
+    expect(r.error).toMatch(message);
+    expect(r.error).not.toContain('\n');
+  }
+  expect(await stagedKeys(s)).toEqual([]);
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
