@@ -4,10 +4,12 @@
  * exercised by hand or by any test:
  *   release-actions-testkit s3 [--port N] [--directory DIR] [--release torch=2.6.0,torchvision=0.21.0]
  *   release-actions-testkit github [--port N] --state state.json [--persist true]
+ *   release-actions-testkit pypi [--port N] [--token T]
  */
 import { releaseBucketLayout } from './s3/release-layout.js';
 import { startS3Server } from './s3/server.js';
 import { startGitHubServer } from './github/server.js';
+import { startPyPIServer } from './pypi/server.js';
 
 function flags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,8 +47,13 @@ async function main(argv: string[]): Promise<void> {
     const gh = await startGitHubServer({ state: f['state'], port: port(f['port']), persist: f['persist'] === 'true' });
     console.log(`GitHub API: ${gh.url} (pass it as api-url; any token works)`);
     stop = () => gh.stop();
+  } else if (server === 'pypi') {
+    const token = f['token'] ?? 'pypi-local-token';
+    const pypi = await startPyPIServer({ port: port(f['port']), tokens: [token] });
+    console.log(`PyPI: upload ${pypi.uploadUrl} (user __token__, password ${token}), index ${pypi.url}`);
+    stop = () => pypi.stop();
   } else {
-    throw new Error('usage: release-actions-testkit <s3|github> [--port N] [...]');
+    throw new Error('usage: release-actions-testkit <s3|github|pypi> [--port N] [...]');
   }
   const shutdown = (): void => void stop().finally(() => process.exit(0));
   process.on('SIGINT', shutdown);
