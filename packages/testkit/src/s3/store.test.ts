@@ -1,0 +1,184 @@
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketCorsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { copySource, createS3Client } from '@release-actions/core/s3-client';
+import { startS3Server, type S3Server } from './server.js';
+
+/**
+ * The AWS semantics of the stand-in's fast paths: CopyObject copies the file and reuses the stored
+ * MD5 and metadata, CompleteMultipartUpload joins the parts without hashing them again, and bucket
+ * CORS/website configurations are remembered between requests.
+ */
+
+process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
+process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
+
+const MiB = 1024 * 1024;
+let server: S3Server;
+let s3: S3Client;
+
+beforeAll(async () => {
+  server = await startS3Server({ seed: { b: [] } });
+  s3 = createS3Client({ endpointUrl: server.endpoint, maxAttempts: 1 });
+});
+
+afterAll(async () => {
+  s3.destroy();
+  await server.stop();
+});
+
+const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex');
+
+async function body(key: string): Promise<Buffer> {
+  const r = await s3.send(new GetObjectCommand({ Bucket: 'b', Key: key }));
+  return Buffer.from(await r.Body!.transformToByteArray());
+}
+
+async function put(key: string, content: string, contentType: string, metadata: Record<string, string>): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({ Bucket: 'b', Key: key, Body: content, ContentType: contentType, Metadata: metadata }),
+  );
+}
+
+describe('CopyObject', () => {
+  test('COPY keeps content type and user metadata, and answers the source ETag in CopyObjectResult', async () => {
+    await put('src/a.whl', 'wheel bytes', 'application/zip', { sha256: 'abc' });
+    const r = await s3.send(
+      new CopyObjectCommand({ Bucket: 'b', Key: 'deep/er/dst/a.whl', CopySource: copySource('b', 'src/a.whl') }),
+    );
+    expect(r.CopyObjectResult!.ETag).toBe(`"${md5('wheel bytes')}"`);
+    expect(r.CopyObjectResult!.LastModified).toBeInstanceOf(Date);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'deep/er/dst/a.whl' }));
+    expect(head).toMatchObject({
+      ETag: `"${md5('wheel bytes')}"`,
+      ContentType: 'application/zip',
+      ContentLength: 11,
+      Metadata: { sha256: 'abc' },
+    });
+    expect((await body('deep/er/dst/a.whl')).toString()).toBe('wheel bytes');
+  });
+
+  test('REPLACE takes content type and metadata from the request and keeps the content ETag', async () => {
+    await put('src/b.whl', 'b', 'application/zip', { old: '1' });
+    const r = await s3.send(
+      new CopyObjectCommand({
+        Bucket: 'b',
+        Key: 'dst/b.whl',
+        CopySource: copySource('b', 'src/b.whl'),
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/x-wheel+zip',
+        Metadata: { new: '2' },
+      }),
+    );
+    expect(r.CopyObjectResult!.ETag).toBe(`"${md5('b')}"`);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'dst/b.whl' }));
+    expect(head).toMatchObject({
+      ContentType: 'application/x-wheel+zip',
+      Metadata: { new: '2' },
+      ETag: `"${md5('b')}"`,
+    });
+  });
+
+  test('a copy over an existing key replaces its content, ETag and metadata', async () => {
+    await put('src/c.whl', 'new content', 'application/zip', { v: 'new' });
+    await put('dst/c.whl', 'old', 'text/plain', { v: 'old', extra: 'x' });
+    await s3.send(new CopyObjectCommand({ Bucket: 'b', Key: 'dst/c.whl', CopySource: copySource('b', 'src/c.whl') }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'dst/c.whl' }));
+    expect(head).toMatchObject({
+      ETag: `"${md5('new content')}"`,
+      ContentType: 'application/zip',
+      Metadata: { v: 'new' },
+    });
+    expect((await body('dst/c.whl')).toString()).toBe('new content');
+  });
+
+  test('a copy onto itself with REPLACE changes the metadata only; without REPLACE it is refused', async () => {
+    await put('self.whl', 'self', 'application/zip', { a: '1' });
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: 'b',
+        Key: 'self.whl',
+        CopySource: copySource('b', 'self.whl'),
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/plain',
+        Metadata: { b: '2' },
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'self.whl' }));
+    expect(head).toMatchObject({ ETag: `"${md5('self')}"`, ContentType: 'text/plain', Metadata: { b: '2' } });
+    await expect(
+      s3.send(new CopyObjectCommand({ Bucket: 'b', Key: 'self.whl', CopySource: copySource('b', 'self.whl') })),
+    ).rejects.toMatchObject({ name: 'InvalidRequest' });
+  });
+
+  test('a missing source is NoSuchKey and creates nothing', async () => {
+    await expect(
+      s3.send(new CopyObjectCommand({ Bucket: 'b', Key: 'dst/none.whl', CopySource: copySource('b', 'src/none.whl') })),
+    ).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'dst/none.whl' }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+  });
+});
+
+test('CompleteMultipartUpload joins parts in part-number order, keeps the upload metadata and answers the multipart ETag', async () => {
+  const Key = 'mp/joined.bin';
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: 'b', Key, ContentType: 'application/zip', Metadata: { k: 'v' } }),
+  );
+  const contents = [Buffer.alloc(5 * MiB + 3, 1), Buffer.alloc(9 * MiB + 1, 2), Buffer.from('tail')];
+  const parts = [];
+  for (const n of [3, 1, 2]) {
+    const r = await s3.send(
+      new UploadPartCommand({ Bucket: 'b', Key, UploadId, PartNumber: n, Body: contents[n - 1] }),
+    );
+    expect(r.ETag).toBe(`"${md5(contents[n - 1]!)}"`);
+    parts.push({ PartNumber: n, ETag: r.ETag });
+  }
+  parts.sort((x, y) => x.PartNumber - y.PartNumber);
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({ Bucket: 'b', Key, UploadId, MultipartUpload: { Parts: parts } }),
+  );
+  const expectedEtag = `"${createHash('md5')
+    .update(Buffer.concat(contents.map((c) => createHash('md5').update(c).digest())))
+    .digest('hex')}-3"`;
+  expect(done.ETag).toBe(expectedEtag);
+  const whole = Buffer.concat(contents);
+  expect(md5(await body(Key))).toBe(md5(whole));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key }));
+  expect(head).toMatchObject({
+    ETag: expectedEtag,
+    ContentLength: whole.length,
+    ContentType: 'application/zip',
+    Metadata: { k: 'v' },
+  });
+});
+
+test('a bucket CORS configuration applies from the next request, and stops applying once deleted', async () => {
+  await put('cors.txt', 'x', 'text/plain', {});
+  const allowOrigin = async (): Promise<string | null> => {
+    const r = await fetch(`${server.endpoint}/b/cors.txt`, { headers: { origin: 'https://example.org' } });
+    await r.arrayBuffer();
+    return r.headers.get('access-control-allow-origin');
+  };
+  expect(await allowOrigin()).toBeNull();
+  await s3.send(
+    new PutBucketCorsCommand({
+      Bucket: 'b',
+      CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://example.org'], AllowedMethods: ['GET'] }] },
+    }),
+  );
+  expect(await allowOrigin()).toBe('https://example.org');
+  await s3.send(new DeleteBucketCorsCommand({ Bucket: 'b' }));
+  expect(await allowOrigin()).toBeNull();
+});
