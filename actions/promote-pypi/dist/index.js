@@ -63261,6 +63261,7 @@ function selectWheels(objects, packages, variants, platformTags = []) {
             return w && artifact_name_matchesRelease(w, pkg.name, pkg.version) ? [{ o, w }] : [];
         });
         const byTarget = new Map();
+        const pythonsByRule = new Map();
         for (const { rule, re } of compiled) {
             const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
             if (chosen.length === 0) {
@@ -63270,6 +63271,7 @@ function selectWheels(objects, packages, variants, platformTags = []) {
                 problems.push(`${pkg.name} ${pkg.version} has no wheel for "${ruleText(rule)}"${labels.length ? ` (variants there: ${labels.join(', ')})` : ' (no wheel for that platform at all)'}`);
                 continue;
             }
+            pythonsByRule.set(rule, new Set(chosen.map(({ w }) => w.pythonTag)));
             for (const { o, w } of chosen) {
                 const targetFilename = formatWheelFilename({
                     distribution: w.distribution,
@@ -63302,6 +63304,14 @@ function selectWheels(objects, packages, variants, platformTags = []) {
                         (other.etag && o.etag && other.etag !== o.etag))) {
                     problems.push(`${targetFilename} would come from both ${other.key} (${other.rule}) and ${o.key} (${row.rule})`);
                 }
+            }
+        }
+        // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1).
+        const pythons = new Set([...pythonsByRule.values()].flatMap((tags) => [...tags]));
+        for (const [rule, tags] of pythonsByRule) {
+            const lacking = [...pythons].filter((t) => !tags.has(t)).sort();
+            if (lacking.length) {
+                problems.push(`${pkg.name} ${pkg.version} has no ${lacking.join(', ')} wheel for "${ruleText(rule)}"`);
             }
         }
         selected.push(...[...byTarget.values()].sort((a, b) => a.targetFilename.localeCompare(b.targetFilename)));

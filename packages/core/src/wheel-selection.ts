@@ -78,6 +78,7 @@ export function selectWheels(
       return w && matchesRelease(w, pkg.name, pkg.version) ? [{ o, w }] : [];
     });
     const byTarget = new Map<string, SelectedWheel>();
+    const pythonsByRule = new Map<VariantRule, Set<string>>();
     for (const { rule, re } of compiled) {
       const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
       if (chosen.length === 0) {
@@ -89,6 +90,7 @@ export function selectWheels(
         );
         continue;
       }
+      pythonsByRule.set(rule, new Set(chosen.map(({ w }) => w.pythonTag)));
       for (const { o, w } of chosen) {
         const targetFilename = formatWheelFilename({
           distribution: w.distribution,
@@ -124,6 +126,14 @@ export function selectWheels(
             `${targetFilename} would come from both ${other.key} (${other.rule}) and ${o.key} (${row.rule})`,
           );
         }
+      }
+    }
+    // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1).
+    const pythons = new Set([...pythonsByRule.values()].flatMap((tags) => [...tags]));
+    for (const [rule, tags] of pythonsByRule) {
+      const lacking = [...pythons].filter((t) => !tags.has(t)).sort();
+      if (lacking.length) {
+        problems.push(`${pkg.name} ${pkg.version} has no ${lacking.join(', ')} wheel for "${ruleText(rule)}"`);
       }
     }
     selected.push(...[...byTarget.values()].sort((a, b) => a.targetFilename.localeCompare(b.targetFilename)));
