@@ -62112,13 +62112,20 @@ function parseKeyValues(name, value) {
         return [key, item.slice(eq + 1).trim()];
     });
 }
-/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
-function parseKeyValueLines(name, value) {
+/** One item per line, for values that may contain commas; blank lines and `#` comments dropped. */
+function splitLines(value) {
     return value
         .split('\n')
         .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'))
-        .map((item) => {
+        .filter((s) => s !== '' && !s.startsWith('#'));
+}
+function getLines(name, fallback = []) {
+    const value = raw(name);
+    return value === '' ? fallback : splitLines(value);
+}
+/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
+function parseKeyValueLines(name, value) {
+    return splitLines(value).map((item) => {
         const eq = item.indexOf('=');
         const key = eq < 0 ? '' : item.slice(0, eq).trim();
         if (key === '') {
@@ -62189,6 +62196,28 @@ function parseByteSize(name, value) {
 function getByteSize(name, fallback) {
     const value = raw(name);
     return value === '' ? fallback : parseByteSize(name, value);
+}
+/**
+ * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
+ */
+function getUrl(name, fallback = '') {
+    const value = getString(name, fallback);
+    if (value === '')
+        return value;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j(`input "${name}": "${value}" is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors/* ConfigurationError */.j(`input "${name}" must be an http(s) URL, got "${value}"`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ConfigurationError */.j(`input "${name}" must not contain credentials`);
+    return value;
 }
 /** Reads a secret input and masks it in the log before anything can print it. */
 function getSecret(name) {
@@ -62645,6 +62674,7 @@ var run = __nccwpck_require__(4315);
 
 
 
+
 /**
  * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
  * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
@@ -62724,6 +62754,13 @@ function s3HttpStatus(e) {
 function isNotFound(e) {
     const code = s3ErrorCode(e);
     return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
+/** S3's bucket naming rules (lower case, 3-63 characters), checked before any request is made. */
+function parseBucketName(input, value) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/version.ts
@@ -66444,56 +66481,36 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
 
 
 
-
-function lines(value) {
-    return value
-        .split('\n')
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'));
-}
-function url(input, fallback) {
-    const value = getString(input, fallback);
-    let parsed;
-    try {
-        parsed = new URL(value);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not a URL`);
-    }
-    if (parsed.username || parsed.password)
-        throw new errors/* ConfigurationError */.j(`input "${input}" must not contain credentials`);
-    return value;
-}
 async function main(receipt) {
     const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({
         name: p.name,
         version: p.versionText,
     }));
     const password = getSecret('password');
-    const indexUrl = url('index-url', 'https://pypi.org/');
+    const indexUrl = getUrl('index-url', 'https://pypi.org/');
     const s3 = createS3Client({
-        endpointUrl: getString('endpoint-url') || undefined,
+        endpointUrl: getUrl('endpoint-url') || undefined,
         region: getString('region') || undefined,
     });
     const counts = await promoteToPyPI(receipt, {
         packages,
-        bucket: getString('bucket', 'pytorch'),
+        bucket: parseBucketName('bucket', getString('bucket', 'pytorch')),
         sourcePrefix: normalizePrefix(getString('source-prefix', 'whl/test/')),
         variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants', DEFAULT_VARIANTS))),
         rewrite: {
             platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
-            excludeFiles: lines(getString('exclude-files')),
-            versionFiles: lines(getString('version-files')),
+            excludeFiles: getLines('exclude-files'),
+            versionFiles: getLines('version-files'),
         },
-        stagingBucket: getString('staging-bucket', 'pytorch-backup'),
+        stagingBucket: parseBucketName('staging-bucket', getString('staging-bucket', 'pytorch-backup')),
         stagingPrefix: getString('staging-prefix', '{name}-{version}-pypi-staging/'),
         mode: getEnum('mode', ['stage', 'publish', 'both'], 'both'),
         expect: {
             requiresPython: getString('expect-requires-python') || undefined,
-            requiresDist: lines(getString('expect-requires-dist')),
+            requiresDist: getLines('expect-requires-dist'),
             maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
         },
-        repositoryUrl: url('repository-url', 'https://upload.pypi.org/legacy/'),
+        repositoryUrl: getUrl('repository-url', 'https://upload.pypi.org/legacy/'),
         indexUrl,
         credentials: async () => {
             if (password)

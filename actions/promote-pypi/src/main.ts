@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
-import { ConfigurationError } from '@release-actions/core/errors';
 import {
   getBoolean,
   getByteSize,
   getEnum,
+  getLines,
   getSecret,
   getString,
+  getUrl,
   parseKeyValueLines,
   splitList,
 } from '@release-actions/core/inputs';
@@ -13,27 +14,8 @@ import { mintTrustedPublishingToken } from '@release-actions/core/pypi-index';
 import { promoteToPyPI } from '@release-actions/core/pypi-promotion';
 import type { Receipt } from '@release-actions/core/receipt';
 import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release-selection';
-import { createS3Client } from '@release-actions/core/s3-client';
+import { createS3Client, parseBucketName } from '@release-actions/core/s3-client';
 import { DEFAULT_VARIANTS, parseVariants } from '@release-actions/core/wheel-selection';
-
-function lines(value: string): string[] {
-  return value
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('#'));
-}
-
-function url(input: string, fallback: string): string {
-  const value = getString(input, fallback);
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new ConfigurationError(`input "${input}": "${value}" is not a URL`);
-  }
-  if (parsed.username || parsed.password) throw new ConfigurationError(`input "${input}" must not contain credentials`);
-  return value;
-}
 
 export async function main(receipt: Receipt): Promise<void> {
   const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({
@@ -41,30 +23,30 @@ export async function main(receipt: Receipt): Promise<void> {
     version: p.versionText,
   }));
   const password = getSecret('password');
-  const indexUrl = url('index-url', 'https://pypi.org/');
+  const indexUrl = getUrl('index-url', 'https://pypi.org/');
   const s3 = createS3Client({
-    endpointUrl: getString('endpoint-url') || undefined,
+    endpointUrl: getUrl('endpoint-url') || undefined,
     region: getString('region') || undefined,
   });
   const counts = await promoteToPyPI(receipt, {
     packages,
-    bucket: getString('bucket', 'pytorch'),
+    bucket: parseBucketName('bucket', getString('bucket', 'pytorch')),
     sourcePrefix: normalizePrefix(getString('source-prefix', 'whl/test/')),
     variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants', DEFAULT_VARIANTS))),
     rewrite: {
       platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
-      excludeFiles: lines(getString('exclude-files')),
-      versionFiles: lines(getString('version-files')),
+      excludeFiles: getLines('exclude-files'),
+      versionFiles: getLines('version-files'),
     },
-    stagingBucket: getString('staging-bucket', 'pytorch-backup'),
+    stagingBucket: parseBucketName('staging-bucket', getString('staging-bucket', 'pytorch-backup')),
     stagingPrefix: getString('staging-prefix', '{name}-{version}-pypi-staging/'),
     mode: getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'),
     expect: {
       requiresPython: getString('expect-requires-python') || undefined,
-      requiresDist: lines(getString('expect-requires-dist')),
+      requiresDist: getLines('expect-requires-dist'),
       maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
     },
-    repositoryUrl: url('repository-url', 'https://upload.pypi.org/legacy/'),
+    repositoryUrl: getUrl('repository-url', 'https://upload.pypi.org/legacy/'),
     indexUrl,
     credentials: async () => {
       if (password) return { username: '__token__', password };

@@ -62112,13 +62112,20 @@ function parseKeyValues(name, value) {
         return [key, item.slice(eq + 1).trim()];
     });
 }
-/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
-function parseKeyValueLines(name, value) {
+/** One item per line, for values that may contain commas; blank lines and `#` comments dropped. */
+function splitLines(value) {
     return value
         .split('\n')
         .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'))
-        .map((item) => {
+        .filter((s) => s !== '' && !s.startsWith('#'));
+}
+function getLines(name, fallback = []) {
+    const value = raw(name);
+    return value === '' ? fallback : splitLines(value);
+}
+/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
+function parseKeyValueLines(name, value) {
+    return splitLines(value).map((item) => {
         const eq = item.indexOf('=');
         const key = eq < 0 ? '' : item.slice(0, eq).trim();
         if (key === '') {
@@ -62189,6 +62196,28 @@ function parseByteSize(name, value) {
 function getByteSize(name, fallback) {
     const value = raw(name);
     return value === '' ? fallback : parseByteSize(name, value);
+}
+/**
+ * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
+ */
+function getUrl(name, fallback = '') {
+    const value = getString(name, fallback);
+    if (value === '')
+        return value;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j(`input "${name}": "${value}" is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors/* ConfigurationError */.j(`input "${name}" must be an http(s) URL, got "${value}"`);
+    }
+    if (url.username || url.password)
+        throw new errors/* ConfigurationError */.j(`input "${name}" must not contain credentials`);
+    return value;
 }
 /** Reads a secret input and masks it in the log before anything can print it. */
 function getSecret(name) {
@@ -62789,6 +62818,7 @@ var external_node_https_ = __nccwpck_require__(4708);
 
 
 
+
 /**
  * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
  * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
@@ -62868,6 +62898,13 @@ function s3HttpStatus(e) {
 function isNotFound(e) {
     const code = s3ErrorCode(e);
     return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
+/** S3's bucket naming rules (lower case, 3-63 characters), checked before any request is made. */
+function parseBucketName(input, value) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
+    }
+    return value;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
@@ -63746,12 +63783,6 @@ function prefixPairs() {
         return { source, destination };
     });
 }
-function bucketName(input, value) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
-    }
-    return value;
-}
 function backupPrefix(packages) {
     const template = getString('backup-prefix', '{tag}/');
     const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0];
@@ -63762,28 +63793,12 @@ function backupPrefix(packages) {
     });
     return normalizePrefix(expanded);
 }
-function endpointUrl() {
-    const value = getString('endpoint-url');
-    if (value === '')
-        return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new errors/* ConfigurationError */.j(`input "endpoint-url": "${value}" is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new errors/* ConfigurationError */.j(`input "endpoint-url" must be an http(s) URL, got "${value}"`);
-    }
-    return value;
-}
 async function main(receipt) {
     const packages = parseRequestedPackages('packages', getRequired('packages'));
-    const bucket = bucketName('bucket', getString('bucket', 'pytorch'));
+    const bucket = parseBucketName('bucket', getString('bucket', 'pytorch'));
     const pairs = prefixPairs();
     const backupBucketInput = getString('backup-bucket');
-    const backupBucket = backupBucketInput === '' ? undefined : bucketName('backup-bucket', backupBucketInput);
+    const backupBucket = backupBucketInput === '' ? undefined : parseBucketName('backup-bucket', backupBucketInput);
     const acl = getString('acl');
     if (acl !== '' && !ACLS.includes(acl)) {
         throw new errors/* ConfigurationError */.j(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
@@ -63807,7 +63822,7 @@ async function main(receipt) {
         dryRun: getBoolean('dry-run', true),
     };
     const client = createS3Client({
-        endpointUrl: endpointUrl(),
+        endpointUrl: getUrl('endpoint-url') || undefined,
         region: getString('region') || undefined,
         maxSockets: options.concurrency * 2,
     });

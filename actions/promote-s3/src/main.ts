@@ -1,13 +1,13 @@
 import type { ObjectCannedACL } from '@aws-sdk/client-s3';
 import { ConfigurationError } from '@release-actions/core/errors';
-import { getBoolean, getByteSize, getInt, getList, getRequired, getString } from '@release-actions/core/inputs';
+import { getBoolean, getByteSize, getInt, getList, getRequired, getString, getUrl } from '@release-actions/core/inputs';
 import type { Receipt } from '@release-actions/core/receipt';
 import {
   normalizePrefix,
   parseRequestedPackages,
   type RequestedPackage,
 } from '@release-actions/core/release-selection';
-import { createS3Client } from '@release-actions/core/s3-client';
+import { createS3Client, parseBucketName } from '@release-actions/core/s3-client';
 import { promote, type PrefixPair } from '@release-actions/core/s3-promotion';
 
 const ACLS = [
@@ -39,13 +39,6 @@ function prefixPairs(): PrefixPair[] {
   });
 }
 
-function bucketName(input: string, value: string): string {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-    throw new ConfigurationError(`input "${input}": "${value}" is not an S3 bucket name`);
-  }
-  return value;
-}
-
 function backupPrefix(packages: RequestedPackage[]): string {
   const template = getString('backup-prefix', '{tag}/');
   const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0]!;
@@ -56,27 +49,12 @@ function backupPrefix(packages: RequestedPackage[]): string {
   return normalizePrefix(expanded);
 }
 
-function endpointUrl(): string | undefined {
-  const value = getString('endpoint-url');
-  if (value === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`input "endpoint-url": "${value}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`input "endpoint-url" must be an http(s) URL, got "${value}"`);
-  }
-  return value;
-}
-
 export async function main(receipt: Receipt): Promise<void> {
   const packages = parseRequestedPackages('packages', getRequired('packages'));
-  const bucket = bucketName('bucket', getString('bucket', 'pytorch'));
+  const bucket = parseBucketName('bucket', getString('bucket', 'pytorch'));
   const pairs = prefixPairs();
   const backupBucketInput = getString('backup-bucket');
-  const backupBucket = backupBucketInput === '' ? undefined : bucketName('backup-bucket', backupBucketInput);
+  const backupBucket = backupBucketInput === '' ? undefined : parseBucketName('backup-bucket', backupBucketInput);
   const acl = getString('acl');
   if (acl !== '' && !(ACLS as readonly string[]).includes(acl)) {
     throw new ConfigurationError(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
@@ -102,7 +80,7 @@ export async function main(receipt: Receipt): Promise<void> {
     dryRun: getBoolean('dry-run', true),
   };
   const client = createS3Client({
-    endpointUrl: endpointUrl(),
+    endpointUrl: getUrl('endpoint-url') || undefined,
     region: getString('region') || undefined,
     maxSockets: options.concurrency * 2,
   });

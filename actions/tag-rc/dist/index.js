@@ -28877,13 +28877,20 @@ function parseKeyValues(name, value) {
         return [key, item.slice(eq + 1).trim()];
     });
 }
-/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
-function parseKeyValueLines(name, value) {
+/** One item per line, for values that may contain commas; blank lines and `#` comments dropped. */
+function splitLines(value) {
     return value
         .split('\n')
         .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'))
-        .map((item) => {
+        .filter((s) => s !== '' && !s.startsWith('#'));
+}
+function getLines(name, fallback = []) {
+    const value = raw(name);
+    return value === '' ? fallback : splitLines(value);
+}
+/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
+function parseKeyValueLines(name, value) {
+    return splitLines(value).map((item) => {
         const eq = item.indexOf('=');
         const key = eq < 0 ? '' : item.slice(0, eq).trim();
         if (key === '') {
@@ -28954,6 +28961,28 @@ function parseByteSize(name, value) {
 function getByteSize(name, fallback) {
     const value = raw(name);
     return value === '' ? fallback : parseByteSize(name, value);
+}
+/**
+ * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
+ */
+function getUrl(name, fallback = '') {
+    const value = getString(name, fallback);
+    if (value === '')
+        return value;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new ConfigurationError(`input "${name}": "${value}" is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new ConfigurationError(`input "${name}" must be an http(s) URL, got "${value}"`);
+    }
+    if (url.username || url.password)
+        throw new ConfigurationError(`input "${name}" must not contain credentials`);
+    return value;
 }
 /** Reads a secret input and masks it in the log before anything can print it. */
 function getSecret(name) {

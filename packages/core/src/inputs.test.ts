@@ -6,8 +6,10 @@ import {
   getEnum,
   getInt,
   getKeyValues,
+  getLines,
   getList,
   getString,
+  getUrl,
   parseKeyValueLines,
 } from './inputs.js';
 
@@ -139,6 +141,29 @@ describe('enums, numbers, durations and sizes', () => {
       expect(errorOf(() => getByteSize('max-file-size', 0))).toBe(
         'input "max-file-size" must be a size such as 1000 MB or 5 GiB, got "5 parsecs"',
       ),
+    );
+  });
+});
+
+describe('lines and URLs', () => {
+  test('line lists keep commas and drop blanks and comments', () => {
+    withInputs({ 'exclude-files': '# not for PyPI\ncaffe2/**\n\ntorch/lib/libnvrtc*,extra\n' }, () =>
+      expect(getLines('exclude-files')).toEqual(['caffe2/**', 'torch/lib/libnvrtc*,extra']),
+    );
+  });
+  test('a URL must be http(s) and carry no credentials', () => {
+    withInputs({ 'index-url': 'https://pypi.org/' }, () => expect(getUrl('index-url')).toBe('https://pypi.org/'));
+    expect(getUrl('endpoint-url')).toBe('');
+    withInputs({ 'endpoint-url': 'localhost:9000' }, () =>
+      expect(errorOf(() => getUrl('endpoint-url'))).toBe(
+        'input "endpoint-url" must be an http(s) URL, got "localhost:9000"',
+      ),
+    );
+    withInputs({ 'endpoint-url': 'not a url' }, () =>
+      expect(errorOf(() => getUrl('endpoint-url'))).toBe('input "endpoint-url": "not a url" is not a URL'),
+    );
+    withInputs({ 'repository-url': 'https://__token__:pypi-secret@upload.pypi.org/legacy/' }, () =>
+      expect(errorOf(() => getUrl('repository-url'))).toBe('input "repository-url" must not contain credentials'),
     );
   });
 });

@@ -63,20 +63,29 @@ export function parseKeyValues(name: string, value: string): Array<[string, stri
   });
 }
 
-/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
-export function parseKeyValueLines(name: string, value: string): Array<[string, string]> {
+/** One item per line, for values that may contain commas; blank lines and `#` comments dropped. */
+export function splitLines(value: string): string[] {
   return value
     .split('\n')
     .map((s) => s.trim())
-    .filter((s) => s !== '' && !s.startsWith('#'))
-    .map((item) => {
-      const eq = item.indexOf('=');
-      const key = eq < 0 ? '' : item.slice(0, eq).trim();
-      if (key === '') {
-        throw new ConfigurationError(`input "${name}" expects key=value lines, got "${item}"`);
-      }
-      return [key, item.slice(eq + 1).trim()] as [string, string];
-    });
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+export function getLines(name: string, fallback: string[] = []): string[] {
+  const value = raw(name);
+  return value === '' ? fallback : splitLines(value);
+}
+
+/** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
+export function parseKeyValueLines(name: string, value: string): Array<[string, string]> {
+  return splitLines(value).map((item) => {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? '' : item.slice(0, eq).trim();
+    if (key === '') {
+      throw new ConfigurationError(`input "${name}" expects key=value lines, got "${item}"`);
+    }
+    return [key, item.slice(eq + 1).trim()] as [string, string];
+  });
 }
 
 export function getKeyValues(name: string, fallback: Array<[string, string]> = []): Array<[string, string]> {
@@ -146,6 +155,26 @@ export function parseByteSize(name: string, value: string): number {
 export function getByteSize(name: string, fallback: number): number {
   const value = raw(name);
   return value === '' ? fallback : parseByteSize(name, value);
+}
+
+/**
+ * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
+ */
+export function getUrl(name: string, fallback = ''): string {
+  const value = getString(name, fallback);
+  if (value === '') return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`input "${name}": "${value}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(`input "${name}" must be an http(s) URL, got "${value}"`);
+  }
+  if (url.username || url.password) throw new ConfigurationError(`input "${name}" must not contain credentials`);
+  return value;
 }
 
 /** Reads a secret input and masks it in the log before anything can print it. */

@@ -1,6 +1,7 @@
 import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { ConfigurationError } from './errors.js';
 
 export interface S3ClientOptions {
   /** An S3-compatible endpoint (MinIO, R2, a local test server). Implies path-style addressing. */
@@ -114,4 +115,12 @@ export function s3HttpStatus(e: unknown): number | undefined {
 export function isNotFound(e: unknown): boolean {
   const code = s3ErrorCode(e);
   return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
+
+/** S3's bucket naming rules (lower case, 3-63 characters), checked before any request is made. */
+export function parseBucketName(input: string, value: string): string {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    throw new ConfigurationError(`input "${input}": "${value}" is not an S3 bucket name`);
+  }
+  return value;
 }
