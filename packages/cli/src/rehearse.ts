@@ -96,14 +96,22 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
     });
     const gh = { 'github-token': TOKEN, 'api-url': github.url };
     const s3Inputs = { 'endpoint-url': s3.endpoint, region: 'us-east-1' };
-    const packages = Object.entries({ ...RELEASE, libtorch: RELEASE.torch })
-      .map(([k, v]) => `${k}=${v}`)
-      .join(', ');
+    const pairs = (p: Record<string, string>): string =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+    const packages = pairs({ ...RELEASE, libtorch: RELEASE.torch });
+    const cutCore = {
+      ...gh,
+      repository: 'pytorch/pytorch',
+      'remote-url': core.url,
+      pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
+    };
+    const tagCore = { repository: 'pytorch/pytorch', 'remote-url': core.url, version: '2.6.0' };
+    const promoteS3 = promoteS3;
     const versions = [...new Set(Object.values(RELEASE))].join(', ');
     const pypiInputs = {
-      packages: Object.entries(RELEASE)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', '),
+      packages: pairs(RELEASE),
       variants: PYPI_VARIANTS.join('\n'),
       'platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
       'expect-requires-python': '>=3.9.0',
@@ -116,32 +124,20 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
       {
         title: 'Plan the branch cut of pytorch/pytorch from viable/strict (dry run)',
         action: 'cut-branch',
-        inputs: {
-          ...gh,
-          repository: 'pytorch/pytorch',
-          'remote-url': core.url,
-          pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
-        },
+        inputs: cutCore,
       },
       {
         title: 'Cut release/2.6 and orig/release/2.6, open the version-bump PR',
         action: 'cut-branch',
         writes: true,
-        inputs: {
-          ...gh,
-          repository: 'pytorch/pytorch',
-          'remote-url': core.url,
-          pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
-          'bump-main': 'true',
-          'dry-run': 'false',
-        },
+        inputs: { ...cutCore, 'bump-main': 'true', 'dry-run': 'false' },
         check: (o) => (o['created'] === 'true' ? undefined : `expected created=true, got ${o['created']}`),
       },
       {
         title: 'Cut the same branches again: nothing to do',
         action: 'cut-branch',
         writes: true,
-        inputs: { ...gh, repository: 'pytorch/pytorch', 'remote-url': core.url, 'dry-run': 'false' },
+        inputs: { ...cutCore, 'bump-main': 'true', 'dry-run': 'false' },
         check: (o) =>
           o['created'] === 'false' ? undefined : `a re-run must create nothing, got created=${o['created']}`,
       },
@@ -162,25 +158,19 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
         title: 'Tag the first release candidate v2.6.0-rc1',
         action: 'tag-rc',
         writes: true,
-        inputs: {
-          repository: 'pytorch/pytorch',
-          'remote-url': core.url,
-          version: '2.6.0',
-          rc: 'next',
-          'dry-run': 'false',
-        },
+        inputs: { ...tagCore, rc: 'next', 'dry-run': 'false' },
         check: (o) => (o['tag'] === 'v2.6.0-rc1' ? undefined : `expected tag v2.6.0-rc1, got ${o['tag']}`),
       },
       {
         title: 'Plan the promotion of the release candidate in S3 (dry run)',
         action: 'promote-s3',
-        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup' },
+        inputs: promoteS3,
       },
       {
         title: 'Promote the release candidate in S3 to stable, with backup and package index',
         action: 'promote-s3',
         writes: true,
-        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup', 'dry-run': 'false' },
+        inputs: { ...promoteS3, 'dry-run': 'false' },
         check: (o) =>
           Number(o['promoted-count']) === layout.release.length
             ? undefined
@@ -190,7 +180,7 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
         title: 'Promote again: everything is already there',
         action: 'promote-s3',
         writes: true,
-        inputs: { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup', 'dry-run': 'false' },
+        inputs: { ...promoteS3, 'dry-run': 'false' },
         check: (o) =>
           o['promoted-count'] === '0' ? undefined : `a re-run must copy nothing, got ${o['promoted-count']}`,
       },
@@ -218,13 +208,7 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
         title: 'Tag the final release v2.6.0 on the latest release candidate',
         action: 'tag-rc',
         writes: true,
-        inputs: {
-          repository: 'pytorch/pytorch',
-          'remote-url': core.url,
-          version: '2.6.0',
-          final: 'true',
-          'dry-run': 'false',
-        },
+        inputs: { ...tagCore, final: 'true', 'dry-run': 'false' },
         check: (o) => (o['tag'] === 'v2.6.0' ? undefined : `expected tag v2.6.0, got ${o['tag']}`),
       },
     ];
