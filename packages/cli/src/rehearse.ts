@@ -108,7 +108,7 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
       pins: '.github/ci_commit_pins/xla.txt=r{major}.{minor}',
     };
     const tagCore = { repository: 'pytorch/pytorch', 'remote-url': core.url, version: '2.6.0' };
-    const promoteS3 = promoteS3;
+    const promoteS3 = { ...s3Inputs, packages, 'backup-bucket': 'pytorch-backup' };
     const versions = [...new Set(Object.values(RELEASE))].join(', ');
     const pypiInputs = {
       packages: pairs(RELEASE),
