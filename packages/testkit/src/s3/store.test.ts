@@ -5,6 +5,7 @@ import {
   DeleteBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutBucketCorsCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -17,7 +18,7 @@ import { startS3Server, type S3Server } from './server.js';
 /**
  * The AWS semantics of the stand-in's fast paths: CopyObject copies the file and reuses the stored
  * MD5 and metadata, CompleteMultipartUpload joins the parts without hashing them again, and bucket
- * CORS/website configurations are remembered between requests.
+ * CORS/website configurations are remembered between requests, listings read no metadata files.
  */
 
 process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
@@ -181,4 +182,16 @@ test('a bucket CORS configuration applies from the next request, and stops apply
   expect(await allowOrigin()).toBe('https://example.org');
   await s3.send(new DeleteBucketCorsCommand({ Bucket: 'b' }));
   expect(await allowOrigin()).toBeNull();
+});
+
+test('a listing answers each object size, ETag and date without reading its metadata', async () => {
+  await put('list/x/one.whl', 'one', 'application/zip', { m: '1' });
+  await put('list/two.whl', 'second', 'application/zip', {});
+  const r = await s3.send(new ListObjectsV2Command({ Bucket: 'b', Prefix: 'list/' }));
+  expect(r.Contents!.map((o) => [o.Key, o.Size, o.ETag])).toEqual([
+    ['list/two.whl', 6, `"${md5('second')}"`],
+    ['list/x/one.whl', 3, `"${md5('one')}"`],
+  ]);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'list/x/one.whl' }));
+  expect(r.Contents![1]!.LastModified).toEqual(head.LastModified);
 });
