@@ -1,4 +1,4 @@
-import { isConfigurationError } from '@release-actions/core';
+import { ConfigurationError, isConfigurationError } from '@release-actions/core';
 import { parseArgs } from './args.js';
 import { readActionMetadata } from '@release-actions/core/action-metadata';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ Irreversible actions default to --dry-run true: pass --dry-run false to act.`;
 
 function help(action?: string): string {
   if (!action) return `${USAGE}\n\nactions: ${listActions().join(', ')}`;
+  if (!listActions().includes(action)) {
+    throw new ConfigurationError(`unknown action "${action}"; expected one of: ${listActions().join(', ')}`);
+  }
   const meta = readActionMetadata(join(ACTIONS_DIR, action));
   const lines = Object.entries(meta.inputs).map(
     ([name, i]) =>
@@ -24,11 +27,11 @@ function help(action?: string): string {
 /** Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { command, flags } = parseArgs(argv);
-    if (command === 'help' || command === '--help' || command === '-h') {
+    if (argv.length === 0 || ['help', '--help', '-h'].includes(argv[0]!)) {
       console.log(help(argv[1]));
       return 0;
     }
+    const { command, flags } = parseArgs(argv);
     if (command === 'rehearse') {
       const { rehearse } = await import('./rehearse.js');
       return (await rehearse(flags)) ? 0 : 1;
