@@ -98,11 +98,14 @@ describe('promote-s3 against a local S3 server', () => {
   const l = layout();
   let bucket: string;
   let first: ActionResult;
+  let firstRequests: S3Server['requests'];
 
   beforeAll(async () => {
     bucket = await freshBucket(l.entries);
     await server.seed('rc-backup', []);
+    const start = server.requests.length;
     first = await promote(promoteInputs(bucket, { 'backup-bucket': 'rc-backup', acl: 'public-read' }));
+    firstRequests = server.requests.slice(start);
   });
 
   test('promotes exactly the release: every variant, root-level files and libtorch, no decoy', async () => {
@@ -147,6 +150,17 @@ describe('promote-s3 against a local S3 server', () => {
     expect(listings.map((r) => r.query['prefix']).sort()).toEqual(['libtorch/test/', 'whl/test/']);
   });
 
+  test('destination sub-folders that do not exist yet are not listed', () => {
+    const whole = firstRequests.filter(
+      (r) =>
+        r.operation === 'ListObjectsV2' &&
+        r.bucket === bucket &&
+        !String(r.query['prefix']).includes('/test/') &&
+        r.query['delimiter'] === undefined,
+    );
+    expect(whole).toEqual([]);
+  });
+
   test('unparseable keys are reported as ignored; the summary has a table per package and sub-folder', () => {
     const ignored = first.receipt!.tables.find((t) => t.title.startsWith('Ignored'))!;
     expect(ignored.rows.map((r) => r[0]).sort()).toEqual([...l.unparseable].sort());
@@ -157,13 +171,31 @@ describe('promote-s3 against a local S3 server', () => {
     expect(first.summary).toContain('README.txt');
   });
 
-  test('a re-run copies nothing and reports everything skipped', async () => {
+  test('a re-run copies nothing and reports everything skipped, each existing sub-folder listed once', async () => {
     const before = server.count('CopyObject');
+    const start = server.requests.length;
     const again = await promote(promoteInputs(bucket, { 'backup-bucket': 'rc-backup', 'regenerate-index': 'false' }));
     expect(again.error).toBeUndefined();
     expect(server.count('CopyObject')).toBe(before);
     expect(again.outputs['promoted-count']).toBe('0');
     expect(again.outputs['skipped-count']).toBe(String(l.release.length));
+    const listed = server.requests
+      .slice(start)
+      .filter(
+        (r) =>
+          r.operation === 'ListObjectsV2' &&
+          r.bucket === bucket &&
+          !String(r.query['prefix']).includes('/test/') &&
+          r.query['delimiter'] === undefined,
+      )
+      .map((r) => r.query['prefix']);
+    const subFolders = new Set(
+      l.release
+        .map(stable)
+        .map((k) => k.slice(0, k.lastIndexOf('/') + 1))
+        .filter((f) => f !== 'whl/' && f !== 'libtorch/'),
+    );
+    expect(listed.sort()).toEqual([...subFolders].sort());
   });
 
   test('index pages: %2B links with #sha256, root-level files only in the root index, one page per folder', async () => {

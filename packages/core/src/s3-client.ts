@@ -70,7 +70,21 @@ export async function listAll(
   prefix: string,
   opts: { delimiter?: string } = {},
 ): Promise<ListedObject[]> {
-  const out: ListedObject[] = [];
+  return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+
+/** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
+export async function listLevel(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<{ objects: ListedObject[]; folders: string[] }> {
+  return listPages(client, bucket, prefix, '/');
+}
+
+async function listPages(client: S3Client, bucket: string, prefix: string, delimiter: string | undefined) {
+  const objects: ListedObject[] = [];
+  const folders: string[] = [];
   let token: string | undefined;
   do {
     const page = await client.send(
@@ -79,13 +93,14 @@ export async function listAll(
         Prefix: prefix,
         ContinuationToken: token,
         MaxKeys: 1000,
-        ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+        ...(delimiter ? { Delimiter: delimiter } : {}),
       }),
     );
-    for (const o of page.Contents ?? []) if (o.Key !== undefined) out.push(toListed(o));
+    for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push(toListed(o));
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) folders.push(p.Prefix);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return out;
+  return { objects, folders };
 }
 
 /**

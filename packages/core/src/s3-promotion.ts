@@ -5,7 +5,7 @@ import { applyPlan, type Operation, type OperationOutcome, type Plan, assertNoCo
 import type { Receipt } from './receipt.js';
 import { logPlan } from './render.js';
 import { selectRelease, type RequestedPackage, type SelectedObject, type VariantFilter } from './release-selection.js';
-import { listAll, type ListedObject } from './s3-client.js';
+import { listAll, listLevel, type ListedObject } from './s3-client.js';
 import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from './s3-copy.js';
 import { isIndexable, regenerateFolderIndex } from './s3-index.js';
 
@@ -89,16 +89,37 @@ function destinationFolder(c: Candidate): string {
   return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
 }
 
-/** Lists each destination folder once: sub-folders recursively, a prefix root with a delimiter. */
-async function listFolders(
+/**
+ * What is already at the destinations, in as few listings as a fresh folder allows: one level of
+ * each destination prefix (its own files, and which sub-folders exist at all), then each touched
+ * sub-folder that exists, recursively. A sub-folder being promoted for the first time costs nothing.
+ */
+async function listDestinations(
   client: S3Client,
   bucket: string,
-  folders: Array<{ folder: string; root: boolean }>,
+  levels: Map<string, { objects: ListedObject[]; folders: string[] }>,
+  touched: Array<{ destination: string; sub: string }>,
   width: number,
 ) {
   const found = new Map<string, ListedObject>();
-  await pool(folders, width, async ({ folder, root }) => {
-    for (const o of await listAll(client, bucket, folder, root ? { delimiter: '/' } : {})) found.set(o.key, o);
+  for (const level of levels.values()) for (const o of level.objects) found.set(o.key, o);
+  const folders = new Set<string>();
+  for (const { destination, sub } of touched) {
+    if (sub === '') continue;
+    const top = `${destination}${sub.split('/')[0]}/`;
+    if (levels.get(destination)?.folders.includes(top)) folders.add(`${destination}${sub}/`);
+  }
+  await pool([...folders], width, async (folder) => {
+    for (const o of await listAll(client, bucket, folder)) found.set(o.key, o);
+  });
+  return found;
+}
+
+/** Lists each backup folder once, recursively. */
+async function listFolders(client: S3Client, bucket: string, folders: string[], width: number) {
+  const found = new Map<string, ListedObject>();
+  await pool(folders, width, async (folder) => {
+    for (const o of await listAll(client, bucket, folder)) found.set(o.key, o);
   });
   return found;
 }
@@ -127,7 +148,13 @@ export async function planPromotion(
   const width = Math.max(1, Math.min(opts.concurrency, 16));
   const candidates: Candidate[] = [];
   const ignored: string[] = [];
-  const listings = await Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source)));
+  // The destinations' top level is listed alongside the sources: it tells which sub-folders exist.
+  const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
+  const [listings, levelList] = await Promise.all([
+    Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
+    Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
+  ]);
+  const levels = new Map(destinations.map((d, i) => [d, levelList[i]!]));
   opts.pairs.forEach((pair, i) => {
     const sel = selectRelease(listings[i]!, pair.source, opts.packages, opts.variants);
     ignored.push(...sel.ignored);
@@ -144,17 +171,19 @@ export async function planPromotion(
     );
   }
 
-  // One listing per destination folder touched (not per object), and one of the backup location.
-  const folders = new Map<string, { folder: string; root: boolean }>();
-  for (const c of candidates)
-    folders.set(destinationFolder(c), { folder: destinationFolder(c), root: c.selected.sub === '' });
   const [destination, backup] = await Promise.all([
-    listFolders(client, opts.bucket, [...folders.values()], width),
+    listDestinations(
+      client,
+      opts.bucket,
+      levels,
+      candidates.map((c) => ({ destination: c.pair.destination, sub: c.selected.sub })),
+      width,
+    ),
     opts.backupBucket
       ? listFolders(
           client,
           opts.backupBucket,
-          opts.pairs.map((p) => ({ folder: `${opts.backupPrefix}${p.source}`, root: false })),
+          opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`),
           width,
         )
       : Promise.resolve(new Map<string, ListedObject>()),
