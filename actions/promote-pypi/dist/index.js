@@ -62713,7 +62713,15 @@ function toListed(o) {
  * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
  */
 async function listAll(client, bucket, prefix, opts = {}) {
-    const out = [];
+    return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+/** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
+async function listLevel(client, bucket, prefix) {
+    return listPages(client, bucket, prefix, '/');
+}
+async function listPages(client, bucket, prefix, delimiter) {
+    const objects = [];
+    const folders = [];
     let token;
     do {
         const page = await client.send(new dist_cjs.ListObjectsV2Command({
@@ -62721,14 +62729,17 @@ async function listAll(client, bucket, prefix, opts = {}) {
             Prefix: prefix,
             ContinuationToken: token,
             MaxKeys: 1000,
-            ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+            ...(delimiter ? { Delimiter: delimiter } : {}),
         }));
         for (const o of page.Contents ?? [])
             if (o.Key !== undefined)
-                out.push(toListed(o));
+                objects.push(toListed(o));
+        for (const p of page.CommonPrefixes ?? [])
+            if (p.Prefix !== undefined)
+                folders.push(p.Prefix);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return out;
+    return { objects, folders };
 }
 /**
  * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.

@@ -62857,7 +62857,15 @@ function toListed(o) {
  * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
  */
 async function listAll(client, bucket, prefix, opts = {}) {
-    const out = [];
+    return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+/** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
+async function listLevel(client, bucket, prefix) {
+    return listPages(client, bucket, prefix, '/');
+}
+async function listPages(client, bucket, prefix, delimiter) {
+    const objects = [];
+    const folders = [];
     let token;
     do {
         const page = await client.send(new dist_cjs.ListObjectsV2Command({
@@ -62865,14 +62873,17 @@ async function listAll(client, bucket, prefix, opts = {}) {
             Prefix: prefix,
             ContinuationToken: token,
             MaxKeys: 1000,
-            ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+            ...(delimiter ? { Delimiter: delimiter } : {}),
         }));
         for (const o of page.Contents ?? [])
             if (o.Key !== undefined)
-                out.push(toListed(o));
+                objects.push(toListed(o));
+        for (const p of page.CommonPrefixes ?? [])
+            if (p.Prefix !== undefined)
+                folders.push(p.Prefix);
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return out;
+    return { objects, folders };
 }
 /**
  * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
@@ -63502,11 +63513,35 @@ async function s3_promotion_pool(items, width, fn) {
 function destinationFolder(c) {
     return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
 }
-/** Lists each destination folder once: sub-folders recursively, a prefix root with a delimiter. */
+/**
+ * What is already at the destinations, in as few listings as a fresh folder allows: one level of
+ * each destination prefix (its own files, and which sub-folders exist at all), then each touched
+ * sub-folder that exists, recursively. A sub-folder being promoted for the first time costs nothing.
+ */
+async function listDestinations(client, bucket, levels, touched, width) {
+    const found = new Map();
+    for (const level of levels.values())
+        for (const o of level.objects)
+            found.set(o.key, o);
+    const folders = new Set();
+    for (const { destination, sub } of touched) {
+        if (sub === '')
+            continue;
+        const top = `${destination}${sub.split('/')[0]}/`;
+        if (levels.get(destination)?.folders.includes(top))
+            folders.add(`${destination}${sub}/`);
+    }
+    await s3_promotion_pool([...folders], width, async (folder) => {
+        for (const o of await listAll(client, bucket, folder))
+            found.set(o.key, o);
+    });
+    return found;
+}
+/** Lists each backup folder once, recursively. */
 async function listFolders(client, bucket, folders, width) {
     const found = new Map();
-    await s3_promotion_pool(folders, width, async ({ folder, root }) => {
-        for (const o of await listAll(client, bucket, folder, root ? { delimiter: '/' } : {}))
+    await s3_promotion_pool(folders, width, async (folder) => {
+        for (const o of await listAll(client, bucket, folder))
             found.set(o.key, o);
     });
     return found;
@@ -63525,7 +63560,13 @@ async function planPromotion(client, opts) {
     const width = Math.max(1, Math.min(opts.concurrency, 16));
     const candidates = [];
     const ignored = [];
-    const listings = await Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source)));
+    // The destinations' top level is listed alongside the sources: it tells which sub-folders exist.
+    const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
+    const [listings, levelList] = await Promise.all([
+        Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
+        Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
+    ]);
+    const levels = new Map(destinations.map((d, i) => [d, levelList[i]]));
     opts.pairs.forEach((pair, i) => {
         const sel = selectRelease(listings[i], pair.source, opts.packages, opts.variants);
         ignored.push(...sel.ignored);
@@ -63537,14 +63578,10 @@ async function planPromotion(client, opts) {
         const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
         throw new errors/* ConfigurationError */.j(`no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''}; nothing was copied`);
     }
-    // One listing per destination folder touched (not per object), and one of the backup location.
-    const folders = new Map();
-    for (const c of candidates)
-        folders.set(destinationFolder(c), { folder: destinationFolder(c), root: c.selected.sub === '' });
     const [destination, backup] = await Promise.all([
-        listFolders(client, opts.bucket, [...folders.values()], width),
+        listDestinations(client, opts.bucket, levels, candidates.map((c) => ({ destination: c.pair.destination, sub: c.selected.sub })), width),
         opts.backupBucket
-            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => ({ folder: `${opts.backupPrefix}${p.source}`, root: false })), width)
+            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`), width)
             : Promise.resolve(new Map()),
     ]);
     const backupOps = [];
