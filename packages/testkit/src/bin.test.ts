@@ -1,3 +1,4 @@
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -5,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TSX = join(HERE, '..', '..', '..', 'node_modules', '.bin', 'tsx');
 
-/** Starts the stand-in command, waits for the line that gives its address, then stops it. */
-async function firstAddress(args: string[]): Promise<string> {
+/**
+ * Starts the stand-in command, waits for the line that gives its address, runs `use` against it,
+ * then stops it.
+ */
+async function firstAddress(args: string[], use?: (url: string) => Promise<void>): Promise<string> {
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
   const child = spawn(TSX, [join(HERE, 'bin.ts'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -20,6 +24,9 @@ async function firstAddress(args: string[]): Promise<string> {
       });
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    }).then(async (url) => {
+      await use?.(url);
+      return url;
     });
   } finally {
     child.kill('SIGTERM');
@@ -42,4 +49,19 @@ test.each([
 
 test('a stand-in the command does not know is one error line', async () => {
   await expect(firstAddress(['ftp'])).rejects.toThrow('usage: release-actions-testkit <s3|github|pypi>');
+}, 60_000);
+
+test('s3 --buckets creates the empty buckets named', async () => {
+  let names: string[] = [];
+  await firstAddress(['s3', '--buckets', 'staging-a, staging-b'], async (url) => {
+    const s3 = new S3Client({
+      endpoint: url,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    names = ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).sort();
+    s3.destroy();
+  });
+  expect(names).toEqual(['staging-a', 'staging-b']);
 }, 60_000);

@@ -2,7 +2,7 @@
 /**
  * Starts one stand-in on loopback and keeps it running until interrupted, so a scenario can be
  * exercised by hand or by any test:
- *   release-actions-testkit s3 [--port N] [--directory DIR] [--release torch=2.6.0,torchvision=0.21.0]
+ *   release-actions-testkit s3 [--port N] [--directory DIR] [--release torch=2.6.0,torchvision=0.21.0] [--buckets a,b]
  *   release-actions-testkit github [--port N] --state state.json [--persist true]
  *   release-actions-testkit pypi [--port N] [--token T]
  */
@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<void> {
       await s3.seed(f['bucket'] ?? 'pytorch', layout.entries);
       console.log(`seeded s3://${f['bucket'] ?? 'pytorch'} with ${layout.entries.length} objects`);
     }
+    for (const bucket of (f['buckets'] ?? '').split(',').map((b) => b.trim())) if (bucket) await s3.seed(bucket, []);
     console.log(`S3 endpoint: ${s3.endpoint} (credentials: any access key, e.g. S3RVER/S3RVER)`);
     stop = () => s3.stop();
   } else if (server === 'github') {
