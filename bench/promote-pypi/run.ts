@@ -17,14 +17,13 @@
  * Printed: wall time of each step, the ratios, and the action's peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { downloadObject, uploadFile } from '../../packages/core/src/pypi-promotion.js';
 import { createS3Client } from '../../packages/core/src/s3-client.js';
 import { validateWheel } from '../../packages/core/src/wheel-validate.js';
-import { startS3Server } from '../../packages/testkit/src/s3/server.js';
 import { buildWheel } from '../../packages/testkit/src/wheels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,6 +37,7 @@ const MIB = arg('mib', 1024);
 const ACTION_ONLY = process.argv.includes('--action-only');
 const CREDS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 Object.assign(process.env, CREDS);
+const BUCKETS = 'pytorch,staging-action,staging-shell,staging-python';
 const SOURCE = 'torch-2.6.0+cu126-cp311-cp311-linux_x86_64.whl';
 const TARGET = 'torch-2.6.0-cp311-cp311-manylinux_2_28_x86_64.whl';
 const log = (s: string): void => console.log(s);
@@ -90,13 +90,41 @@ mv "$work/RECORD.new" "$record"
 zip -qr9 "$out" .
 `;
 
+/**
+ * The S3 stand-in in a process of its own, as a store is: in this one it would share a heap with the
+ * wheel just built, and every collection of that heap would stall its transfers.
+ */
+async function startServerProcess(store: string): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'packages/testkit/src/bin.ts'), 's3', '--directory', store, '--buckets', BUCKETS],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const endpoint = await new Promise<string>((resolveEndpoint, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /S3 endpoint: (\S+)/.exec(out);
+      if (m) resolveEndpoint(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`the S3 stand-in exited with code ${code}: ${out}`)));
+  });
+  const stop = (): Promise<void> =>
+    new Promise((resolveStop) => {
+      child.once('exit', () => resolveStop());
+      child.kill('SIGTERM');
+    });
+  return { endpoint, stop };
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-promote-pypi-'));
-  const server = await startS3Server({ directory: join(work, 's3') });
+  // The stand-in's store is in memory when the machine has a tmpfs, as a remote store is not on the
+  // runner's disk; every way's own work (download, unpack, pack) stays in \`work\` on disk.
+  const store = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bench-promote-pypi-store-'));
+  const server = await startServerProcess(store);
   const s3 = createS3Client({ endpointUrl: server.endpoint });
   try {
-    await server.seed('pytorch', []);
-    for (const b of ['staging-action', 'staging-shell', 'staging-python']) await server.seed(b, []);
     log(`building a ${MIB} MiB wheel...`);
     const wheel = await buildWheel({
       name: 'torch',
@@ -211,6 +239,7 @@ mv $i torch-2.6.0.dist-info; mv torch-2.6.0+cu126.data torch-2.6.0.data`,
     s3.destroy();
     await server.stop();
     rmSync(work, { recursive: true, force: true });
+    rmSync(store, { recursive: true, force: true });
   }
 }
 
