@@ -220,6 +220,17 @@ test('a platform with no wheel of the chosen variant is refused before any stagi
   await s.pypi.stop();
 });
 
+test('a version-files path that no chosen wheel contains is refused before any staging or upload', async () => {
+  const s = await scenario();
+  const r = await promote(publish(s, { 'version-files': 'torch/version.py\ntorch/versoin.py' }));
+  expect(r.error).toBe(
+    `input "version-files": "torch/versoin.py" matches no file in any of the ${EXPECTED.length} wheel(s) chosen; nothing was staged or uploaded`,
+  );
+  expect(await stagedKeys(s)).toEqual([]);
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
 test('a file already on the index with different content stops the run before any upload', async () => {
   const s = await scenario();
   s.pypi.addFile('torch-2.6.0-cp310-cp310-win_amd64.whl', Buffer.from('an older, different upload'));

@@ -23,7 +23,14 @@ import {
 } from './wheel-selection.js';
 import { rewriteWheel, type RewriteOptions } from './wheel-rewrite.js';
 import { validateWheel, type WheelExpectations, type WheelMetadata } from './wheel-validate.js';
-import { Digests, remoteZipSource, type FileDigests, type RandomAccess } from './zip-stream.js';
+import {
+  Digests,
+  readCentralDirectoryFrom,
+  remoteZipSource,
+  type FileDigests,
+  type RandomAccess,
+} from './zip-stream.js';
+import { globToRegExp } from './wheel-metadata.js';
 
 /**
  * promote-pypi: select one variant per platform from the release's wheels in S3, rewrite them for
@@ -168,6 +175,27 @@ async function fileDigests(path: string): Promise<FileDigests> {
   return d.digest();
 }
 
+/**
+ * Every `version-files` glob must name a file in at least one selected wheel: a misspelt path would
+ * otherwise publish `__version__ = '2.6.0+cu126'` for good. Only the central directories are read
+ * (two ranged GETs per wheel), before anything is staged.
+ */
+async function checkVersionFiles(opts: PyPIPromotionOptions, selected: SelectedWheel[]): Promise<void> {
+  const globs = opts.rewrite.versionFiles ?? [];
+  if (globs.length === 0) return;
+  const unmatched = new Map(globs.map((g) => [g, globToRegExp(g)]));
+  for (const w of selected) {
+    if (unmatched.size === 0) return;
+    const entries = await readCentralDirectoryFrom(s3Access(opts.s3, opts.bucket, w.key, w.size));
+    for (const [glob, re] of unmatched) if (entries.some((e) => re.test(e.name))) unmatched.delete(glob);
+  }
+  if (unmatched.size > 0) {
+    throw new ConfigurationError(
+      `input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`,
+    );
+  }
+}
+
 export function checkConfirm(packages: PackageRelease[], confirm: string[]): void {
   const missing = [...new Set(packages.map((p) => p.version))].filter((v) => !confirm.includes(v));
   if (missing.length) {
@@ -204,6 +232,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
 
     // Stage: rewrite each selected wheel into the staging prefix.
     if (opts.mode !== 'publish') {
+      await checkVersionFiles(opts, selected);
       const operations: Operation<StageData>[] = [];
       for (const w of selected) {
         const key = stagingKey(w);
