@@ -66088,6 +66088,7 @@ async function validateWheel(path, expect = {}, opts = {}) {
 
 
 
+
 const STAGED_SOURCE_KEY = 'source-key';
 const STAGED_SOURCE_ETAG = 'source-etag';
 function stagingPrefixFor(template, name, version) {
@@ -66170,6 +66171,28 @@ async function fileDigests(path) {
         d.update(chunk);
     return d.digest();
 }
+/**
+ * Every `version-files` glob must name a file in at least one selected wheel: a misspelt path would
+ * otherwise publish `__version__ = '2.6.0+cu126'` for good. Only the central directories are read
+ * (two ranged GETs per wheel), before anything is staged.
+ */
+async function checkVersionFiles(opts, selected) {
+    const globs = opts.rewrite.versionFiles ?? [];
+    if (globs.length === 0)
+        return;
+    const unmatched = new Map(globs.map((g) => [g, globToRegExp(g)]));
+    for (const w of selected) {
+        if (unmatched.size === 0)
+            return;
+        const entries = await readCentralDirectoryFrom(s3Access(opts.s3, opts.bucket, w.key, w.size));
+        for (const [glob, re] of unmatched)
+            if (entries.some((e) => re.test(e.name)))
+                unmatched.delete(glob);
+    }
+    if (unmatched.size > 0) {
+        throw new errors/* ConfigurationError */.j(`input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`);
+    }
+}
 function checkConfirm(packages, confirm) {
     const missing = [...new Set(packages.map((p) => p.version))].filter((v) => !confirm.includes(v));
     if (missing.length) {
@@ -66194,6 +66217,7 @@ async function promoteToPyPI(receipt, opts) {
         receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
         // Stage: rewrite each selected wheel into the staging prefix.
         if (opts.mode !== 'publish') {
+            await checkVersionFiles(opts, selected);
             const operations = [];
             for (const w of selected) {
                 const key = stagingKey(w);
