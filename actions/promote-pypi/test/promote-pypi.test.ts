@@ -1,8 +1,8 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { postUpload } from '@release-actions/core/pypi-upload';
 import { createS3Client, listAll } from '@release-actions/core/s3-client';
 import { validateWheel } from '@release-actions/core/wheel-validate';
-import { Digests } from '@release-actions/core/zip-stream';
+import { crc32, Digests } from '@release-actions/core/zip-stream';
 import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import { startPyPIServer, type PyPIServer } from '@release-actions/testkit/pypi/server';
 import { startS3Server, type S3Server, type SeedObject } from '@release-actions/testkit/s3/index';
@@ -193,6 +193,29 @@ test('publishing stages, validates and uploads one wheel per Python tag x platfo
   expect(again.error).toBeUndefined();
   expect(again.outputs).toMatchObject({ staged: '0', uploaded: '0', skipped: '8' });
   expect(s.pypi.uploads.length).toBe(8);
+  await s.pypi.stop();
+});
+
+test('staged wheels carry a CRC32 for S3 to check and are signed UNSIGNED-PAYLOAD, not hashed a second time', async () => {
+  const s = await scenario();
+  const start = s3server.requests.length;
+  const r = await promote(inputs(s, { mode: 'stage', 'dry-run': 'false' }));
+  expect(r.error).toBeUndefined();
+  const requests = s3server.requests.slice(start).filter((q) => q.bucket === s.staging);
+  const puts = requests.filter((q) => q.operation === 'PutObject');
+  expect(puts.length).toBe(EXPECTED.length);
+  for (const put of puts) {
+    const body = await s3.send(new GetObjectCommand({ Bucket: s.staging, Key: put.key }));
+    const bytes = Buffer.from(await body.Body!.transformToByteArray());
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(bytes));
+    expect(put.headers['x-amz-checksum-crc32']).toBe(crc.toString('base64'));
+    expect(put.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+  }
+  // Requests without a checksum keep their payload signed.
+  const others = requests.filter((q) => q.operation !== 'PutObject');
+  expect(others.length).toBeGreaterThan(0);
+  expect(others.filter((q) => q.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD')).toEqual([]);
   await s.pypi.stop();
 });
 

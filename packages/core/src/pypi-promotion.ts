@@ -13,7 +13,7 @@ import { postUpload, uploadError, type UploadFile } from './pypi-upload.js';
 import type { Receipt } from './receipt.js';
 import { withRetry, sleep as realSleep } from './retry.js';
 import { executePlan } from './run.js';
-import { isNotFound, listAll } from './s3-client.js';
+import { isNotFound, listAll, UPLOAD_CHECKSUM } from './s3-client.js';
 import {
   selectionMatrix,
   selectWheels,
@@ -163,6 +163,7 @@ export async function uploadFile(
       Body: createReadStream(path, { highWaterMark: 1 << 20 }),
       Metadata: metadata,
       ContentType: 'application/zip',
+      ...UPLOAD_CHECKSUM,
     },
     partSize: 16 << 20,
     queueSize: 4,
@@ -272,6 +273,7 @@ export async function promoteToPyPI(receipt: Receipt, opts: PyPIPromotionOptions
               Body: body,
               ContentType: 'application/zip',
               Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+              ...UPLOAD_CHECKSUM,
             },
             partSize: 8 << 20,
             queueSize: 8,

@@ -13,7 +13,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { copySource, isNotFound, s3ErrorCode, unquoteEtag } from './s3-client.js';
+import { copySource, isNotFound, s3ErrorCode, unquoteEtag, UPLOAD_CHECKSUM } from './s3-client.js';
 
 /**
  * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
@@ -349,7 +349,13 @@ async function streamCopy(
     partSize,
     queueSize: 2,
     leavePartsOnError: false,
-    params: { Bucket: dst.bucket, Key: dst.key, Body: Readable.from(ranges()), ...carriedHeaders(head, src, opts.acl) },
+    params: {
+      Bucket: dst.bucket,
+      Key: dst.key,
+      Body: Readable.from(ranges()),
+      ...carriedHeaders(head, src, opts.acl),
+      ...UPLOAD_CHECKSUM,
+    },
   });
   await upload.done();
   if (inPart > 0) partMd5s.push(partHash.digest());
