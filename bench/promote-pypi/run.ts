@@ -224,14 +224,19 @@ mv $i torch-2.6.0.dist-info; mv torch-2.6.0+cu126.data torch-2.6.0.data`,
     const actions: Array<{ seconds: number; rssMiB: number }> = [];
     const shells: Array<Awaited<ReturnType<typeof shellWay>>> = [];
     const pythons: Array<Awaited<ReturnType<typeof pythonWay>>> = [];
+    // Each way starts with the page cache written back, so none pays for the last one's writes.
+    const settle = (): Promise<unknown> => sh('sync', []);
     for (let run = 1; run <= RUNS; run++) {
+      await settle();
       const a = await runAction(run);
       actions.push(a);
       if (ACTION_ONLY) {
         log(`run ${run}: promote-pypi (dist/index.js) ${f(a.seconds)}, peak RSS ${a.rssMiB.toFixed(0)} MiB`);
         continue;
       }
+      await settle();
       const shell = await shellWay();
+      await settle();
       const python = await pythonWay();
       shells.push(shell);
       pythons.push(python);
