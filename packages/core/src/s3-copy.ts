@@ -195,7 +195,6 @@ export async function copyObject(
       }),
     );
     const etag = unquoteEtag(r.CopyObjectResult?.ETag);
-    // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
     // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
     // new single-part ETag that cannot be predicted.
     const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
