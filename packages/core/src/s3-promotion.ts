@@ -101,21 +101,18 @@ async function listDestinations(
   touched: Array<{ destination: string; sub: string }>,
   width: number,
 ) {
-  const found = new Map<string, ListedObject>();
-  for (const level of levels.values()) for (const o of level.objects) found.set(o.key, o);
   const folders = new Set<string>();
   for (const { destination, sub } of touched) {
     if (sub === '') continue;
     const top = `${destination}${sub.split('/')[0]}/`;
     if (levels.get(destination)?.folders.includes(top)) folders.add(`${destination}${sub}/`);
   }
-  await pool([...folders], width, async (folder) => {
-    for (const o of await listAll(client, bucket, folder)) found.set(o.key, o);
-  });
+  const found = await listFolders(client, bucket, [...folders], width);
+  for (const level of levels.values()) for (const o of level.objects) found.set(o.key, o);
   return found;
 }
 
-/** Lists each backup folder once, recursively. */
+/** Every object under each of `folders`, each listed once, recursively. */
 async function listFolders(client: S3Client, bucket: string, folders: string[], width: number) {
   const found = new Map<string, ListedObject>();
   await pool(folders, width, async (folder) => {
