@@ -63164,7 +63164,6 @@ async function copyObject(client, src, dst, opts) {
             ...(opts.acl ? { ACL: opts.acl } : {}),
         }));
         const etag = unquoteEtag(r.CopyObjectResult?.ETag);
-        // Copying a multipart object yields a new single-part ETag, which cannot be predicted.
         // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
         // new single-part ETag that cannot be predicted.
         const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
@@ -63548,10 +63547,6 @@ function destinationFolder(c) {
  * sub-folder that exists, recursively. A sub-folder being promoted for the first time costs nothing.
  */
 async function listDestinations(client, bucket, levels, touched, width) {
-    const found = new Map();
-    for (const level of levels.values())
-        for (const o of level.objects)
-            found.set(o.key, o);
     const folders = new Set();
     for (const { destination, sub } of touched) {
         if (sub === '')
@@ -63560,13 +63555,13 @@ async function listDestinations(client, bucket, levels, touched, width) {
         if (levels.get(destination)?.folders.includes(top))
             folders.add(`${destination}${sub}/`);
     }
-    await s3_promotion_pool([...folders], width, async (folder) => {
-        for (const o of await listAll(client, bucket, folder))
+    const found = await listFolders(client, bucket, [...folders], width);
+    for (const level of levels.values())
+        for (const o of level.objects)
             found.set(o.key, o);
-    });
     return found;
 }
-/** Lists each backup folder once, recursively. */
+/** Every object under each of `folders`, each listed once, recursively. */
 async function listFolders(client, bucket, folders, width) {
     const found = new Map();
     await s3_promotion_pool(folders, width, async (folder) => {
