@@ -17,7 +17,7 @@ import { startS3Server, type S3Server } from './server.js';
 
 /**
  * The AWS semantics of the stand-in's fast paths: CopyObject copies the file and reuses the stored
- * MD5 and metadata, CompleteMultipartUpload joins the parts without hashing them again, and bucket
+ * MD5 and metadata (and computes a SHA-256 when asked), CompleteMultipartUpload joins the parts without hashing them again, and bucket
  * CORS/website configurations are remembered between requests, listings read no metadata files.
  */
 
@@ -52,6 +52,35 @@ async function put(key: string, content: string, contentType: string, metadata: 
 }
 
 describe('CopyObject', () => {
+  test('ChecksumAlgorithm SHA256 answers the SHA-256 of the copy, kept with it until it is replaced', async () => {
+    await put('sum/src.whl', 'checksummed bytes', 'application/zip', {});
+    const sha = createHash('sha256').update('checksummed bytes').digest('base64');
+    const r = await s3.send(
+      new CopyObjectCommand({
+        Bucket: 'b',
+        Key: 'sum/dst.whl',
+        CopySource: copySource('b', 'sum/src.whl'),
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    expect(r.CopyObjectResult!.ChecksumSHA256).toBe(sha);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'sum/dst.whl', ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumSHA256).toBe(sha);
+    // A copy of the copy keeps it; an object written again forgets it; a plain copy answers none.
+    await s3.send(
+      new CopyObjectCommand({ Bucket: 'b', Key: 'sum/again.whl', CopySource: copySource('b', 'sum/dst.whl') }),
+    );
+    const again = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'sum/again.whl', ChecksumMode: 'ENABLED' }));
+    expect(again.ChecksumSHA256).toBe(sha);
+    await put('sum/dst.whl', 'other bytes', 'application/zip', {});
+    const replaced = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'sum/dst.whl', ChecksumMode: 'ENABLED' }));
+    expect(replaced.ChecksumSHA256).toBeUndefined();
+    const plain = await s3.send(
+      new CopyObjectCommand({ Bucket: 'b', Key: 'sum/plain.whl', CopySource: copySource('b', 'sum/src.whl') }),
+    );
+    expect(plain.CopyObjectResult!.ChecksumSHA256).toBeUndefined();
+  });
+
   test('COPY keeps content type and user metadata, and answers the source ETag in CopyObjectResult', async () => {
     await put('src/a.whl', 'wheel bytes', 'application/zip', { sha256: 'abc' });
     const r = await s3.send(
