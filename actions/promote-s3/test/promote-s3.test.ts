@@ -150,6 +150,13 @@ describe('promote-s3 against a local S3 server', () => {
     expect(listings.map((r) => r.query['prefix']).sort()).toEqual(['libtorch/test/', 'whl/test/']);
   });
 
+  test('index pages take each promoted file sha256 from its copy: no promoted file is read back', () => {
+    const copies = firstRequests.filter((r) => r.operation === 'CopyObject' && r.bucket === bucket);
+    expect(copies.every((r) => r.headers['x-amz-checksum-algorithm'] === 'SHA256')).toBe(true);
+    const reads = firstRequests.filter((r) => r.operation === 'GetObject' && r.bucket === bucket);
+    expect(reads.filter((r) => !r.key.endsWith('index.html'))).toEqual([]);
+  });
+
   test('destination sub-folders that do not exist yet are not listed', () => {
     const whole = firstRequests.filter(
       (r) =>

@@ -65,12 +65,14 @@ export async function headObject(client: S3Client, ref: ObjectRef): Promise<Head
 export function storedSha256(head: HeadObjectCommandOutput): string | undefined {
   const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
   if (meta && /^[0-9a-f]{64}$/.test(meta)) return meta;
-  const checksum = head.ChecksumSHA256;
-  if (checksum && !checksum.includes('-') && (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT') {
-    const hex = Buffer.from(checksum, 'base64').toString('hex');
-    if (hex.length === 64) return hex;
-  }
-  return undefined;
+  return (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT' ? sha256Hex(head.ChecksumSHA256) : undefined;
+}
+
+/** An S3 full-object ChecksumSHA256 (base64) as hex; a composite one (`...-N`, per part) is not. */
+function sha256Hex(checksum: string | undefined): string | undefined {
+  if (!checksum || checksum.includes('-')) return undefined;
+  const hex = Buffer.from(checksum, 'base64').toString('hex');
+  return hex.length === 64 ? hex : undefined;
 }
 
 /** Streams the object through sha256 (bounded memory whatever its size). */
@@ -147,6 +149,8 @@ export interface CopyResult {
   expectedEtag?: string;
   /** ETag the store answered for the new object (CopyObject), unquoted. */
   etag?: string;
+  /** sha256 (hex) of the copy, computed by the store while copying, when it answered one. */
+  sha256?: string;
 }
 
 /** A counting semaphore. */
@@ -191,10 +195,14 @@ export async function copyObject(
         Key: dst.key,
         CopySource: copySource(src.bucket, src.key),
         MetadataDirective: 'COPY',
+        // S3 computes the copy's SHA-256 from the bytes it copies: the index pages need it, and
+        // otherwise each promoted file would be read back to hash it.
+        ChecksumAlgorithm: 'SHA256',
         ...(opts.acl ? { ACL: opts.acl } : {}),
       }),
     );
     const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+    const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
     // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
     // new single-part ETag that cannot be predicted.
     const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
@@ -203,7 +211,7 @@ export async function copyObject(
         `verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`,
       );
     }
-    return { method: 'copy-object', expectedEtag, etag };
+    return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
   }
   const head = await headObject(client, src);
   if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);

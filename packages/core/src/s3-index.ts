@@ -15,8 +15,8 @@ import { objectSha256 } from './s3-copy.js';
  * Regenerates the PEP 503 pages of one folder of a bucket (`whl/cu124/`, or `whl/` for the files at
  * the root) for the projects a promotion touched. A folder's pages list only the files directly in it,
  * so root-level wheels appear in the root's pages only. Links already on a page stay (other versions,
- * with their hashes); files new to the page, or copied by this run, get their sha256 from the
- * object's stored checksum or, failing that, by streaming it.
+ * with their hashes); files new to the page, or copied by this run, get their sha256 from what the
+ * store computed while copying them, else from the object's stored checksum, else by streaming it.
  */
 
 export interface FolderIndexRequest {
@@ -27,13 +27,15 @@ export interface FolderIndexRequest {
   projects: string[];
   /** Keys written by this run: their hashes are recomputed even when a page has one. */
   refreshed?: Set<string>;
+  /** sha256 (hex) of objects already known, e.g. computed by the store while copying them. */
+  known?: Map<string, string>;
   acl?: ObjectCannedACL;
   concurrency?: number;
 }
 
 export interface FolderIndexResult {
   pages: Array<{ key: string; links: number }>;
-  /** sha256 values that had to be read from the objects (not stored with them, not on a page). */
+  /** sha256 values that had to be read from the objects (not known, not on a page). */
   hashed: number;
 }
 
@@ -109,8 +111,11 @@ export async function regenerateFolderIndex(client: S3Client, req: FolderIndexRe
       const filename = o.key.slice(req.folder.length);
       const known = existing.get(filename);
       if (known?.sha256 && !req.refreshed?.has(o.key)) return;
-      const sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
-      result.hashed++;
+      let sha = req.known?.get(o.key);
+      if (!sha) {
+        sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
+        result.hashed++;
+      }
       links.set(filename, fileLink(o.key, sha));
     });
     await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);

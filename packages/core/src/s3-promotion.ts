@@ -323,6 +323,8 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
 
   const streamSlots = new Semaphore(2);
+  // sha256 of promoted objects as the store computed them while copying, for the index pages.
+  const copiedSha256 = new Map<string, string>();
   let fellBack = false;
   // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
   // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
@@ -345,6 +347,7 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         fellBack = true;
       },
     });
+    if (r.sha256 && d.phase === 'promote') copiedSha256.set(d.dstKey, r.sha256);
     if (r.method !== 'copy-object') return verifyCopy(client, src, dst, r);
     toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
     return { method: r.method, etag: r.etag ?? '' };
@@ -400,6 +403,7 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         folder: d.folder,
         projects: d.projects,
         refreshed,
+        known: copiedSha256,
         acl: opts.acl,
         concurrency: opts.concurrency,
       });
