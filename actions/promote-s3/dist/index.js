@@ -63059,13 +63059,14 @@ function storedSha256(head) {
     const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
     if (meta && /^[0-9a-f]{64}$/.test(meta))
         return meta;
-    const checksum = head.ChecksumSHA256;
-    if (checksum && !checksum.includes('-') && (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT') {
-        const hex = Buffer.from(checksum, 'base64').toString('hex');
-        if (hex.length === 64)
-            return hex;
-    }
-    return undefined;
+    return (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT' ? sha256Hex(head.ChecksumSHA256) : undefined;
+}
+/** An S3 full-object ChecksumSHA256 (base64) as hex; a composite one (`...-N`, per part) is not. */
+function sha256Hex(checksum) {
+    if (!checksum || checksum.includes('-'))
+        return undefined;
+    const hex = Buffer.from(checksum, 'base64').toString('hex');
+    return hex.length === 64 ? hex : undefined;
 }
 /** Streams the object through sha256 (bounded memory whatever its size). */
 async function streamSha256(client, ref) {
@@ -63161,16 +63162,20 @@ async function copyObject(client, src, dst, opts) {
             Key: dst.key,
             CopySource: copySource(src.bucket, src.key),
             MetadataDirective: 'COPY',
+            // S3 computes the copy's SHA-256 from the bytes it copies: the index pages need it, and
+            // otherwise each promoted file would be read back to hash it.
+            ChecksumAlgorithm: 'SHA256',
             ...(opts.acl ? { ACL: opts.acl } : {}),
         }));
         const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+        const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
         // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
         // new single-part ETag that cannot be predicted.
         const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
         if (expectedEtag && etag !== expectedEtag) {
             throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
         }
-        return { method: 'copy-object', expectedEtag, etag };
+        return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
     }
     const head = await headObject(client, src);
     if (!head)
@@ -63502,8 +63507,11 @@ async function regenerateFolderIndex(client, req) {
             const known = existing.get(filename);
             if (known?.sha256 && !req.refreshed?.has(o.key))
                 return;
-            const sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
-            result.hashed++;
+            let sha = req.known?.get(o.key);
+            if (!sha) {
+                sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
+                result.hashed++;
+            }
             links.set(filename, fileLink(o.key, sha));
         });
         await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
@@ -63735,6 +63743,8 @@ async function promote(client, receipt, opts) {
     }
     assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
     const streamSlots = new Semaphore(2);
+    // sha256 of promoted objects as the store computed them while copying, for the index pages.
+    const copiedSha256 = new Map();
     let fellBack = false;
     // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
     // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
@@ -63755,6 +63765,8 @@ async function promote(client, receipt, opts) {
                 fellBack = true;
             },
         });
+        if (r.sha256 && d.phase === 'promote')
+            copiedSha256.set(d.dstKey, r.sha256);
         if (r.method !== 'copy-object')
             return verifyCopy(client, src, dst, r);
         toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
@@ -63805,6 +63817,7 @@ async function promote(client, receipt, opts) {
             folder: d.folder,
             projects: d.projects,
             refreshed,
+            known: copiedSha256,
             acl: opts.acl,
             concurrency: opts.concurrency,
         });
