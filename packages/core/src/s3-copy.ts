@@ -139,6 +139,8 @@ export interface CopyOptions {
   streamSlots?: Semaphore;
   /** Called once when the store answers UploadPartCopy with NotImplemented. */
   onFallback?: (key: string) => void;
+  /** Ask the store to compute the copy's SHA-256 (CopyObject), e.g. for index pages. */
+  sha256?: boolean;
 }
 
 export type CopyMethod = 'copy-object' | 'multipart-copy' | 'stream';
@@ -195,9 +197,9 @@ export async function copyObject(
         Key: dst.key,
         CopySource: copySource(src.bucket, src.key),
         MetadataDirective: 'COPY',
-        // S3 computes the copy's SHA-256 from the bytes it copies: the index pages need it, and
-        // otherwise each promoted file would be read back to hash it.
-        ChecksumAlgorithm: 'SHA256',
+        // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
+        // (the index pages) would read the object back to hash it.
+        ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
         ...(opts.acl ? { ACL: opts.acl } : {}),
       }),
     );

@@ -338,6 +338,7 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
       // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
       acl: d.phase === 'promote' ? opts.acl : undefined,
       multipartThreshold: opts.multipartThreshold,
+      sha256: d.phase === 'promote' && opts.regenerateIndex,
       streamSlots,
       onFallback: () => {
         if (!fellBack)
