@@ -63162,9 +63162,9 @@ async function copyObject(client, src, dst, opts) {
             Key: dst.key,
             CopySource: copySource(src.bucket, src.key),
             MetadataDirective: 'COPY',
-            // S3 computes the copy's SHA-256 from the bytes it copies: the index pages need it, and
-            // otherwise each promoted file would be read back to hash it.
-            ChecksumAlgorithm: 'SHA256',
+            // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
+            // (the index pages) would read the object back to hash it.
+            ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' } : {}),
             ...(opts.acl ? { ACL: opts.acl } : {}),
         }));
         const etag = unquoteEtag(r.CopyObjectResult?.ETag);
@@ -63758,6 +63758,7 @@ async function promote(client, receipt, opts) {
             // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
             acl: d.phase === 'promote' ? opts.acl : undefined,
             multipartThreshold: opts.multipartThreshold,
+            sha256: d.phase === 'promote' && opts.regenerateIndex,
             streamSlots,
             onFallback: () => {
                 if (!fellBack)
