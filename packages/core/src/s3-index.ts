@@ -102,25 +102,29 @@ export async function regenerateFolderIndex(client: S3Client, req: FolderIndexRe
   const projects = req.projects.filter((p) => byProject.has(p));
   if (projects.length === 0) return result;
 
-  for (const project of projects) {
-    const pageKey = `${req.folder}${project}/index.html`;
-    const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
-    const links = new Map<string, IndexLink>(existing);
-    const files = byProject.get(project) ?? [];
-    await pool(files, req.concurrency ?? 16, async (o) => {
-      const filename = o.key.slice(req.folder.length);
-      const known = existing.get(filename);
-      if (known?.sha256 && !req.refreshed?.has(o.key)) return;
-      let sha = req.known?.get(o.key);
-      if (!sha) {
-        sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
-        result.hashed++;
-      }
-      links.set(filename, fileLink(o.key, sha));
-    });
-    await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
-    result.pages.push({ key: pageKey, links: links.size });
-  }
+  // Each project's page is its own object: they are read and written side by side.
+  const pages = await Promise.all(
+    projects.map(async (project) => {
+      const pageKey = `${req.folder}${project}/index.html`;
+      const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
+      const links = new Map<string, IndexLink>(existing);
+      const files = byProject.get(project) ?? [];
+      await pool(files, req.concurrency ?? 16, async (o) => {
+        const filename = o.key.slice(req.folder.length);
+        const known = existing.get(filename);
+        if (known?.sha256 && !req.refreshed?.has(o.key)) return;
+        let sha = req.known?.get(o.key);
+        if (!sha) {
+          sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
+          result.hashed++;
+        }
+        links.set(filename, fileLink(o.key, sha));
+      });
+      await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
+      return { key: pageKey, links: links.size };
+    }),
+  );
+  result.pages.push(...pages);
 
   const rootKey = `${req.folder}index.html`;
   const listed = parseRootPage((await readPage(client, req.bucket, rootKey)) ?? '');

@@ -395,6 +395,9 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   const refreshed = new Set(
     copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey),
   );
+  // A folder's pages cost a few requests one after the other (listing, read, write): folders go
+  // eight at a time, and the objects still to hash share the concurrency between them.
+  const folderWidth = Math.min(8, opts.concurrency);
   await run(
     phase('index'),
     async (op) => {
@@ -406,11 +409,11 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         refreshed,
         known: copiedSha256,
         acl: opts.acl,
-        concurrency: opts.concurrency,
+        concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
       });
       return { pages: r.pages.length, hashed: r.hashed };
     },
-    4,
+    folderWidth,
   );
   return result;
 }
