@@ -63497,7 +63497,8 @@ async function regenerateFolderIndex(client, req) {
     const projects = req.projects.filter((p) => byProject.has(p));
     if (projects.length === 0)
         return result;
-    for (const project of projects) {
+    // Each project's page is its own object: they are read and written side by side.
+    const pages = await Promise.all(projects.map(async (project) => {
         const pageKey = `${req.folder}${project}/index.html`;
         const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
         const links = new Map(existing);
@@ -63515,8 +63516,9 @@ async function regenerateFolderIndex(client, req) {
             links.set(filename, fileLink(o.key, sha));
         });
         await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
-        result.pages.push({ key: pageKey, links: links.size });
-    }
+        return { key: pageKey, links: links.size };
+    }));
+    result.pages.push(...pages);
     const rootKey = `${req.folder}index.html`;
     const listed = parseRootPage((await readPage(client, req.bucket, rootKey)) ?? '');
     const all = new Set([...listed, ...projects]);
@@ -63811,6 +63813,9 @@ async function promote(client, receipt, opts) {
     await run(phase('backup'), copyOne, opts.concurrency);
     await run(phase('promote'), copyOne, opts.concurrency);
     const refreshed = new Set(copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey));
+    // A folder's pages cost a few requests one after the other (listing, read, write): folders go
+    // eight at a time, and the objects still to hash share the concurrency between them.
+    const folderWidth = Math.min(8, opts.concurrency);
     await run(phase('index'), async (op) => {
         const d = op.data;
         const r = await regenerateFolderIndex(client, {
@@ -63820,10 +63825,10 @@ async function promote(client, receipt, opts) {
             refreshed,
             known: copiedSha256,
             acl: opts.acl,
-            concurrency: opts.concurrency,
+            concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
         });
         return { pages: r.pages.length, hashed: r.hashed };
-    }, 4);
+    }, folderWidth);
     return result;
 }
 
