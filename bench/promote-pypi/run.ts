@@ -3,8 +3,9 @@
  *
  *   npx tsx bench/promote-pypi/run.ts [--mib 1024] [--runs 1] [--action-only]
  *
- * One local S3 server (testkit, s3rver) holds a `--mib`-sized wheel `torch-2.6.0+cu126-cp311-cp311-
- * linux_x86_64.whl` (a realistic package plus incompressible native-library-like entries). Each way
+ * One local S3 server (testkit, s3rver, in a process of its own, its store in /dev/shm when there is
+ * one) holds a `--mib`-sized wheel `torch-2.6.0+cu126-cp311-cp311-linux_x86_64.whl` (a realistic
+ * package plus incompressible native-library-like entries). Each way
  * stages it for PyPI, S3 transfers included, in the same run, one after the other:
  *   - promote-pypi: the bundled action (dist/index.js) as a child process, mode `stage`, dry-run
  *     false: download, streaming rewrite (raw entry copy), validation, upload to the staging prefix;
