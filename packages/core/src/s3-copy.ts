@@ -13,6 +13,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { pool } from './pool.js';
 import { copySource, isNotFound, s3ErrorCode, unquoteEtag, UPLOAD_CHECKSUM } from './s3-client.js';
 
 /**
@@ -263,27 +264,23 @@ async function multipartCopy(
   );
   try {
     const etags: string[] = new Array<string>(count);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < count) {
-        const i = next++;
-        const first = i * partSize;
-        const last = Math.min(src.size, first + partSize) - 1;
-        const r = await client.send(
-          new UploadPartCopyCommand({
-            Bucket: dst.bucket,
-            Key: dst.key,
-            UploadId,
-            PartNumber: i + 1,
-            CopySource: copySource(src.bucket, src.key),
-            CopySourceRange: `bytes=${first}-${last}`,
-            CopySourceIfMatch: `"${src.etag}"`,
-          }),
-        );
-        etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(count, opts.partConcurrency ?? 8) }, worker));
+    const parts = Array.from({ length: count }, (_, i) => i);
+    await pool(parts, opts.partConcurrency ?? 8, async (i) => {
+      const first = i * partSize;
+      const last = Math.min(src.size, first + partSize) - 1;
+      const r = await client.send(
+        new UploadPartCopyCommand({
+          Bucket: dst.bucket,
+          Key: dst.key,
+          UploadId,
+          PartNumber: i + 1,
+          CopySource: copySource(src.bucket, src.key),
+          CopySourceRange: `bytes=${first}-${last}`,
+          CopySourceIfMatch: `"${src.etag}"`,
+        }),
+      );
+      etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
+    });
     await client.send(
       new CompleteMultipartUploadCommand({
         Bucket: dst.bucket,

@@ -8,6 +8,7 @@ import {
   renderRootPage,
   type IndexLink,
 } from './pep503.js';
+import { pool } from './pool.js';
 import { isNotFound, listAll, type ListedObject } from './s3-client.js';
 import { objectSha256 } from './s3-copy.js';
 
@@ -70,14 +71,6 @@ async function putPage(
       ...(acl ? { ACL: acl } : {}),
     }),
   );
-}
-
-async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
 }
 
 /** Files directly in `folder`, grouped by PEP 503 project name. */

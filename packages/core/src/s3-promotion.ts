@@ -5,6 +5,7 @@ import { applyPlan, type Operation, type OperationOutcome, type Plan, assertNoCo
 import type { Receipt } from './receipt.js';
 import { logPlan } from './render.js';
 import { selectRelease, type RequestedPackage, type SelectedObject, type VariantFilter } from './release-selection.js';
+import { pool } from './pool.js';
 import { listAll, listLevel, type ListedObject } from './s3-client.js';
 import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from './s3-copy.js';
 import { isIndexable, regenerateFolderIndex } from './s3-index.js';
@@ -69,14 +70,6 @@ export interface PromotionResult {
 
 function s3url(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
-}
-
-async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
 }
 
 interface Candidate {
