@@ -127,19 +127,8 @@ function check(name: string, r: Timed): void {
 async function main(): Promise<void> {
   Object.assign(process.env, CREDS);
   // The release, then decoys up to --objects, all under whl/test/ (libtorch is not part of this run).
-  let scale = 1;
-  let layout = releaseBucketLayout({
-    packages: PACKAGES,
-    subfolders: SUBFOLDERS,
-    pythons: PYTHONS,
-    decoyPythons: 1,
-    scale,
-    sizes: [2000, 40000],
-  });
-  const underTest = (l: typeof layout) => l.entries.filter((e) => e.key.startsWith('whl/test/'));
-  while (underTest(layout).length < OBJECTS && scale < 1000) {
-    scale += Math.max(1, Math.ceil((OBJECTS - underTest(layout).length) / (SUBFOLDERS.length * 3)));
-    layout = releaseBucketLayout({
+  const layoutAt = (scale: number) =>
+    releaseBucketLayout({
       packages: PACKAGES,
       subfolders: SUBFOLDERS,
       pythons: PYTHONS,
@@ -147,6 +136,12 @@ async function main(): Promise<void> {
       scale,
       sizes: [2000, 40000],
     });
+  let scale = 1;
+  let layout = layoutAt(scale);
+  const underTest = (l: typeof layout) => l.entries.filter((e) => e.key.startsWith('whl/test/'));
+  while (underTest(layout).length < OBJECTS && scale < 1000) {
+    scale += Math.max(1, Math.ceil((OBJECTS - underTest(layout).length) / (SUBFOLDERS.length * 3)));
+    layout = layoutAt(scale);
   }
   const release = new Set(layout.release.filter((k) => k.startsWith('whl/test/')));
   const all = underTest(layout);
