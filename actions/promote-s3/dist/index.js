@@ -62037,7 +62037,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5358);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3007);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8668);
 
 
 await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3007:
+/***/ 8668:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63010,6 +63010,17 @@ async function applyPlan(plan, execute, opts) {
 
 // EXTERNAL MODULE: ../../packages/core/src/render.ts
 var render = __nccwpck_require__(5296);
+;// CONCATENATED MODULE: ../../packages/core/src/pool.ts
+/** Runs `fn` over `items`, in their order, with at most `width` calls in flight. */
+async function pool(items, width, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+}
+
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(9131);
 // EXTERNAL MODULE: external "node:crypto"
@@ -63017,6 +63028,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ../../packages/core/src/s3-copy.ts
+
 
 
 
@@ -63216,25 +63228,21 @@ async function multipartCopy(client, src, dst, head, opts) {
     const { UploadId } = await client.send(new dist_cjs.CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }));
     try {
         const etags = new Array(count);
-        let next = 0;
-        const worker = async () => {
-            while (next < count) {
-                const i = next++;
-                const first = i * partSize;
-                const last = Math.min(src.size, first + partSize) - 1;
-                const r = await client.send(new dist_cjs.UploadPartCopyCommand({
-                    Bucket: dst.bucket,
-                    Key: dst.key,
-                    UploadId,
-                    PartNumber: i + 1,
-                    CopySource: copySource(src.bucket, src.key),
-                    CopySourceRange: `bytes=${first}-${last}`,
-                    CopySourceIfMatch: `"${src.etag}"`,
-                }));
-                etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
-            }
-        };
-        await Promise.all(Array.from({ length: Math.min(count, opts.partConcurrency ?? 8) }, worker));
+        const parts = Array.from({ length: count }, (_, i) => i);
+        await pool(parts, opts.partConcurrency ?? 8, async (i) => {
+            const first = i * partSize;
+            const last = Math.min(src.size, first + partSize) - 1;
+            const r = await client.send(new dist_cjs.UploadPartCopyCommand({
+                Bucket: dst.bucket,
+                Key: dst.key,
+                UploadId,
+                PartNumber: i + 1,
+                CopySource: copySource(src.bucket, src.key),
+                CopySourceRange: `bytes=${first}-${last}`,
+                CopySourceIfMatch: `"${src.etag}"`,
+            }));
+            etags[i] = unquoteEtag(r.CopyPartResult?.ETag);
+        });
         await client.send(new dist_cjs.CompleteMultipartUploadCommand({
             Bucket: dst.bucket,
             Key: dst.key,
@@ -63442,6 +63450,7 @@ function parseRootPage(html) {
 
 
 
+
 function isIndexable(filename) {
     const a = parseArtifactName(filename);
     return a !== undefined && (a.kind === 'wheel' || a.kind === 'sdist');
@@ -63465,14 +63474,6 @@ async function putPage(client, bucket, key, html, acl) {
         ContentType: 'text/html; charset=utf-8',
         ...(acl ? { ACL: acl } : {}),
     }));
-}
-async function pool(items, width, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
 }
 /** Files directly in `folder`, grouped by PEP 503 project name. */
 function filesByProject(listing, folder) {
@@ -63536,16 +63537,9 @@ async function regenerateFolderIndex(client, req) {
 
 
 
+
 function s3url(bucket, key) {
     return `s3://${bucket}/${key}`;
-}
-async function s3_promotion_pool(items, width, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
 }
 /** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
 function destinationFolder(c) {
@@ -63574,7 +63568,7 @@ async function listDestinations(client, bucket, levels, touched, width) {
 /** Every object under each of `folders`, each listed once, recursively. */
 async function listFolders(client, bucket, folders, width) {
     const found = new Map();
-    await s3_promotion_pool(folders, width, async (folder) => {
+    await pool(folders, width, async (folder) => {
         for (const o of await listAll(client, bucket, folder))
             found.set(o.key, o);
     });
@@ -63620,7 +63614,7 @@ async function planPromotion(client, opts) {
     ]);
     const backupOps = [];
     const promoteOps = [];
-    await s3_promotion_pool(candidates, Math.max(1, opts.concurrency), async (c) => {
+    await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
         const s = c.selected;
         const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
         if (opts.backupBucket) {
@@ -63782,7 +63776,7 @@ async function promote(client, receipt, opts) {
         for (const c of batch)
             folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
         const listed = new Map();
-        await s3_promotion_pool([...folders.keys()], 16, async (k) => {
+        await pool([...folders.keys()], 16, async (k) => {
             const [bucket, folder] = k.split('\u0000');
             for (const o of await listAll(client, bucket, folder, { delimiter: '/' }))
                 listed.set(o.key, o);
