@@ -25,7 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { releaseEdits } from '../../packages/core/src/release-pins.js';
+import { releaseEdits } from '../../packages/core/src/release/pins.js';
 import { generateBigRepo } from './generate.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

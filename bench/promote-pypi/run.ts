@@ -23,9 +23,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { downloadObject, uploadFile } from '../../packages/core/src/pypi-promotion.js';
-import { createS3Client } from '../../packages/core/src/s3-client.js';
-import { validateWheel } from '../../packages/core/src/wheel-validate.js';
+import { downloadObject, uploadFile } from '../../actions/promote-pypi/src/promotion.js';
+import { createS3Client } from '../../packages/core/src/s3/client.js';
+import { validateWheel } from '../../packages/core/src/wheel/validate.js';
 import { buildWheel } from '../../packages/testkit/src/wheels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -21,8 +21,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createS3Client, listAll } from '../../packages/core/src/s3-client.js';
-import { copyObject } from '../../packages/core/src/s3-copy.js';
+import { createS3Client, listAll } from '../../packages/core/src/s3/client.js';
+import { copyObject } from '../../packages/core/src/s3/copy.js';
 import { releaseBucketLayout } from '../../packages/testkit/src/s3/release-layout.js';
 import type { SeedObject } from '../../packages/testkit/src/s3/seed.js';
 import { startS3Server } from '../../packages/testkit/src/s3/server.js';

@@ -33614,18 +33614,18 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4315);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1370);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3745);
 
 
-await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('cut-branch', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('cut-branch', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 1370:
+/***/ 3745:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33642,11 +33642,11 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(9846);
-;// CONCATENATED MODULE: ../../packages/core/src/git.ts
+;// CONCATENATED MODULE: ../../packages/core/src/git/runner.ts
 
 
 
@@ -34065,7 +34065,7 @@ function globToRegExp(glob) {
     return new RegExp(`^${body}$`);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/release-pins.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/pins.ts
 
 /** Whether the rewrite applies to a file: a workflow, or any YAML file under `.github/actions/`. */
 function isPinnedPath(path) {
@@ -34228,7 +34228,7 @@ function renderEdits(edits) {
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/version.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
 const PEP440 = new RegExp('^\\s*v?' +
@@ -34515,7 +34515,7 @@ function parseVersionTxt(content, source = 'version.txt') {
     return v;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/branch-cut.ts
+;// CONCATENATED MODULE: ./src/branch-cut.ts
 
 
 
@@ -40096,7 +40096,7 @@ throttling.triggersNotification = triggersNotification;
 // EXTERNAL MODULE: ../../node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(3444);
 var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
-;// CONCATENATED MODULE: ../../packages/core/src/retry.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
@@ -40118,7 +40118,7 @@ async function withRetry(fn, opts = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/github-client.ts
+;// CONCATENATED MODULE: ../../packages/core/src/github/client.ts
 
 
 
@@ -40218,7 +40218,7 @@ function createGitHubClient(opts) {
     return client;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
 function raw(name) {
@@ -40385,9 +40385,9 @@ function getSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/run.ts + 3 modules
-var run = __nccwpck_require__(4315);
-;// CONCATENATED MODULE: ../../packages/core/src/version-bump.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 3 modules
+var run = __nccwpck_require__(3986);
+;// CONCATENATED MODULE: ./src/version-bump.ts
 
 
 async function planVersionBump(git, req) {
@@ -40638,7 +40638,7 @@ function report(receipt, cut) {
 
 /***/ }),
 
-/***/ 9179:
+/***/ 3390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -40659,7 +40659,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 4315:
+/***/ 3986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40671,9 +40671,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 11 modules
 var core = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
-;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -40746,7 +40746,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/receipt.ts
 
 
 
@@ -40816,7 +40816,7 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/render.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
 
 
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
@@ -40904,7 +40904,7 @@ function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/run.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
 
 

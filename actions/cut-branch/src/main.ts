@@ -2,15 +2,15 @@ import * as core from '@actions/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planBranchCut, pushBranches, type BranchCut } from '@release-actions/core/branch-cut';
-import { ConfigurationError } from '@release-actions/core/errors';
-import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git';
-import { createGitHubClient, type GitHubClient } from '@release-actions/core/github-client';
-import { getBoolean, getList, getSecret, getString, parseKeyValueLines } from '@release-actions/core/inputs';
-import type { Operation, Plan } from '@release-actions/core/plan';
-import type { Receipt } from '@release-actions/core/receipt';
-import { expandPlaceholders } from '@release-actions/core/release-pins';
-import { executePlan } from '@release-actions/core/run';
+import { planBranchCut, pushBranches, type BranchCut } from './branch-cut.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
+import { getBoolean, getList, getSecret, getString, parseKeyValueLines } from '@release-actions/core/runtime/inputs';
+import type { Operation, Plan } from '@release-actions/core/runtime/plan';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { expandPlaceholders } from '@release-actions/core/release/pins';
+import { executePlan } from '@release-actions/core/runtime/run';
 import {
   ensureBumpPullRequest,
   findBumpPullRequest,
@@ -18,7 +18,7 @@ import {
   pushVersionBump,
   type BumpPullRequest,
   type VersionBumpPlan,
-} from '@release-actions/core/version-bump';
+} from './version-bump.js';
 
 const DEFAULT_BRANCHES = ['release/{major}.{minor}', 'orig/release/{major}.{minor}'];
 const BUMP_BRANCH = 'automated/version-bump-{major}.{minor}';

@@ -62036,18 +62036,18 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4315);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6776);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6106);
 
 
-await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-pypi', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-pypi', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6776:
+/***/ 6106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62058,9 +62058,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(7550);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
-;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
 function raw(name) {
@@ -62227,7 +62227,7 @@ function getSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/retry.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
 const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
     return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
@@ -62249,7 +62249,7 @@ async function withRetry(fn, opts = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/pypi-index.ts
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/json-api.ts
 
 
 class RetryableHttpError extends Error {
@@ -62336,7 +62336,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-metadata.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/metadata.ts
 
 /** RECORD is CSV as Python's csv module writes it: fields quoted only when they must be. */
 function parseRecord(text) {
@@ -62538,7 +62538,7 @@ function renamePlatform(platformTag, renames) {
     return out.join('.');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/pypi-upload.ts
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/upload.ts
 
 
 
@@ -62668,9 +62668,9 @@ function uploadError(r) {
     return `${r.status} ${text}`.slice(0, 500);
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/run.ts + 3 modules
-var run = __nccwpck_require__(4315);
-;// CONCATENATED MODULE: ../../packages/core/src/s3-client.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 3 modules
+var run = __nccwpck_require__(3986);
+;// CONCATENATED MODULE: ../../packages/core/src/s3/client.ts
 
 
 
@@ -62724,7 +62724,7 @@ function checksumCoversPayload(next) {
     };
 }
 /** What every upload of ours passes, so that S3 checks the bytes it stores (see checksumCoversPayload). */
-const s3_client_UPLOAD_CHECKSUM = { ChecksumAlgorithm: 'CRC32' };
+const client_UPLOAD_CHECKSUM = { ChecksumAlgorithm: 'CRC32' };
 function unquoteEtag(etag) {
     return (etag ?? '').replace(/"/g, '');
 }
@@ -62797,7 +62797,7 @@ function parseBucketName(input, value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/version.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
 const PEP440 = new RegExp('^\\s*v?' +
@@ -63084,7 +63084,7 @@ function parseVersionTxt(content, source = 'version.txt') {
     return v;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/artifact-name.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/artifact-name.ts
 
 
 /** PEP 503: lower case, runs of `-`, `_` and `.` become one `-`. */
@@ -63301,7 +63301,7 @@ function artifact_name_matchesRelease(artifact, name, version) {
     return compareVersions({ ...artifact.parsed, local: undefined }, wanted) === 0;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-selection.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/selection.ts
 
 
 
@@ -65029,7 +65029,7 @@ const blake2s = /* @__PURE__ */ (/* unused pure expression or super */ null && (
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ../../packages/core/src/zip-stream.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip.ts
 
 
 
@@ -65686,7 +65686,7 @@ async function remoteZipSource(access, stream) {
     };
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-rewrite.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/rewrite.ts
 
 
 
@@ -65929,7 +65929,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/wheel-validate.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/validate.ts
 
 
 
@@ -66092,7 +66092,7 @@ async function validateWheel(path, expect = {}, opts = {}) {
     return result;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/pypi-promotion.ts
+;// CONCATENATED MODULE: ./src/promotion.ts
 
 
 
@@ -66275,7 +66275,7 @@ async function promoteToPyPI(receipt, opts) {
                         Body: body,
                         ContentType: 'application/zip',
                         Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
-                        ...s3_client_UPLOAD_CHECKSUM,
+                        ...client_UPLOAD_CHECKSUM,
                     },
                     partSize: 8 << 20,
                     queueSize: 8,
@@ -66456,7 +66456,7 @@ async function promoteToPyPI(receipt, opts) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/release-selection.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/selection.ts
 
 
 
@@ -66591,7 +66591,7 @@ async function main(receipt) {
 
 /***/ }),
 
-/***/ 9179:
+/***/ 3390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66612,7 +66612,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 4315:
+/***/ 3986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66624,9 +66624,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(7550);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
-;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -66699,7 +66699,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/receipt.ts
 
 
 
@@ -66769,7 +66769,7 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/render.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
 
 
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
@@ -66857,7 +66857,7 @@ function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/run.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
 
 

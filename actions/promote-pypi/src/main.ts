@@ -9,13 +9,13 @@ import {
   getUrl,
   parseKeyValueLines,
   splitList,
-} from '@release-actions/core/inputs';
-import { mintTrustedPublishingToken } from '@release-actions/core/pypi-index';
-import { promoteToPyPI } from '@release-actions/core/pypi-promotion';
-import type { Receipt } from '@release-actions/core/receipt';
-import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release-selection';
-import { createS3Client, parseBucketName } from '@release-actions/core/s3-client';
-import { DEFAULT_VARIANTS, parseVariants } from '@release-actions/core/wheel-selection';
+} from '@release-actions/core/runtime/inputs';
+import { mintTrustedPublishingToken } from '@release-actions/core/pypi/json-api';
+import { promoteToPyPI } from './promotion.js';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release/selection';
+import { createS3Client, parseBucketName } from '@release-actions/core/s3/client';
+import { DEFAULT_VARIANTS, parseVariants } from '@release-actions/core/wheel/selection';
 
 export async function main(receipt: Receipt): Promise<void> {
   const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({

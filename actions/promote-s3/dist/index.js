@@ -62036,18 +62036,18 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5358);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8668);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9398);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9629);
 
 
-await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8668:
+/***/ 9629:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62056,11 +62056,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
 var lib_core = __nccwpck_require__(7550);
-;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
 function raw(name) {
@@ -62227,7 +62227,7 @@ function getSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/version.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
 const PEP440 = new RegExp('^\\s*v?' +
@@ -62514,7 +62514,7 @@ function parseVersionTxt(content, source = 'version.txt') {
     return v;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/artifact-name.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/artifact-name.ts
 
 
 /** PEP 503: lower case, runs of `-`, `_` and `.` become one `-`. */
@@ -62731,7 +62731,7 @@ function matchesRelease(artifact, name, version) {
     return compareVersions({ ...artifact.parsed, local: undefined }, wanted) === 0;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/release-selection.ts
+;// CONCATENATED MODULE: ../../packages/core/src/release/selection.ts
 
 
 
@@ -62814,7 +62814,7 @@ var dist_cjs = __nccwpck_require__(9232);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ../../packages/core/src/s3-client.ts
+;// CONCATENATED MODULE: ../../packages/core/src/s3/client.ts
 
 
 
@@ -62941,7 +62941,7 @@ function parseBucketName(input, value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -63008,9 +63008,9 @@ async function applyPlan(plan, execute, opts) {
     return outcomes;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/render.ts
-var render = __nccwpck_require__(5296);
-;// CONCATENATED MODULE: ../../packages/core/src/pool.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/render.ts
+var render = __nccwpck_require__(6585);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
 /** Runs `fn` over `items`, in their order, with at most `width` calls in flight. */
 async function pool(items, width, fn) {
     let next = 0;
@@ -63027,7 +63027,7 @@ var lib_storage_dist_cjs = __nccwpck_require__(9131);
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ../../packages/core/src/s3-copy.ts
+;// CONCATENATED MODULE: ../../packages/core/src/s3/copy.ts
 
 
 
@@ -63371,7 +63371,7 @@ function verifyListed(copies, listed) {
     return facts;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/pep503.ts
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/pep503.ts
 /**
  * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
  * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
@@ -63444,7 +63444,7 @@ function parseRootPage(html) {
         .filter((p) => p !== '');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/s3-index.ts
+;// CONCATENATED MODULE: ../../packages/core/src/s3/index-pages.ts
 
 
 
@@ -63528,7 +63528,7 @@ async function regenerateFolderIndex(client, req) {
     return result;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/s3-promotion.ts
+;// CONCATENATED MODULE: ./src/promotion.ts
 
 
 
@@ -63914,7 +63914,7 @@ async function main(receipt) {
 
 /***/ }),
 
-/***/ 9179:
+/***/ 3390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63935,7 +63935,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 5296:
+/***/ 6585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64037,7 +64037,7 @@ function escapeHtml(s) {
 
 /***/ }),
 
-/***/ 5358:
+/***/ 9398:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64050,15 +64050,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(7550);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/receipt.ts
 
 
 
@@ -64128,9 +64128,9 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/render.ts
-var render = __nccwpck_require__(5296);
-;// CONCATENATED MODULE: ../../packages/core/src/run.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/render.ts
+var render = __nccwpck_require__(6585);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
 
 

@@ -1,4 +1,4 @@
-import { run } from '@release-actions/core/run';
+import { run } from '@release-actions/core/runtime/run';
 import { main } from './main.js';
 
 await run('promote-s3', main);

@@ -1,14 +1,22 @@
 import type { ObjectCannedACL } from '@aws-sdk/client-s3';
-import { ConfigurationError } from '@release-actions/core/errors';
-import { getBoolean, getByteSize, getInt, getList, getRequired, getString, getUrl } from '@release-actions/core/inputs';
-import type { Receipt } from '@release-actions/core/receipt';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import {
+  getBoolean,
+  getByteSize,
+  getInt,
+  getList,
+  getRequired,
+  getString,
+  getUrl,
+} from '@release-actions/core/runtime/inputs';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
 import {
   normalizePrefix,
   parseRequestedPackages,
   type RequestedPackage,
-} from '@release-actions/core/release-selection';
-import { createS3Client, parseBucketName } from '@release-actions/core/s3-client';
-import { promote, type PrefixPair } from '@release-actions/core/s3-promotion';
+} from '@release-actions/core/release/selection';
+import { createS3Client, parseBucketName } from '@release-actions/core/s3/client';
+import { promote, type PrefixPair } from './promotion.js';
 
 const ACLS = [
   'private',

@@ -1,7 +1,7 @@
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { compareObjects, type ObjectRef } from '@release-actions/core/s3-copy';
-import { copySource, createS3Client, listAll } from '@release-actions/core/s3-client';
+import { compareObjects, type ObjectRef } from '@release-actions/core/s3/copy';
+import { copySource, createS3Client, listAll } from '@release-actions/core/s3/client';
 import { seedBody, startS3Server, type S3Server } from '@release-actions/testkit/s3/index';
 
 process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';

@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, listAll } from '@release-actions/core/s3-client';
+import { createS3Client, listAll } from '@release-actions/core/s3/client';
 import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import {
   releaseBucketLayout,

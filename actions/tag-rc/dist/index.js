@@ -28374,18 +28374,18 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4315);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2136);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3915);
 
 
-await (0,_release_actions_core_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('tag-rc', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
+await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('tag-rc', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2136:
+/***/ 3915:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28400,13 +28400,13 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 11 modules
 var core = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(9846);
-;// CONCATENATED MODULE: ../../packages/core/src/git.ts
+;// CONCATENATED MODULE: ../../packages/core/src/git/runner.ts
 
 
 
@@ -28825,7 +28825,7 @@ function globToRegExp(glob) {
     return new RegExp(`^${body}$`);
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/inputs.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
 function raw(name) {
@@ -28992,9 +28992,9 @@ function getSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/run.ts + 3 modules
-var run = __nccwpck_require__(4315);
-;// CONCATENATED MODULE: ../../packages/core/src/version.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 3 modules
+var run = __nccwpck_require__(3986);
+;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
 const PEP440 = new RegExp('^\\s*v?' +
@@ -29281,7 +29281,7 @@ function parseVersionTxt(content, source = 'version.txt') {
     return v;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/tagging.ts
+;// CONCATENATED MODULE: ./src/tagging.ts
 
 
 
@@ -29481,7 +29481,7 @@ async function main(receipt) {
 
 /***/ }),
 
-/***/ 9179:
+/***/ 3390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -29502,7 +29502,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 4315:
+/***/ 3986:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29514,9 +29514,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 11 modules
 var core = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ../../packages/core/src/errors.ts
-var errors = __nccwpck_require__(9179);
-;// CONCATENATED MODULE: ../../packages/core/src/plan.ts
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -29589,7 +29589,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/receipt.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/receipt.ts
 
 
 
@@ -29659,7 +29659,7 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/render.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
 
 
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
@@ -29747,7 +29747,7 @@ function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/run.ts
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
 
 

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError } from '@release-actions/core/errors';
-import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git';
-import { getBoolean, getRequired, getSecret, getString } from '@release-actions/core/inputs';
-import type { Plan } from '@release-actions/core/plan';
-import type { Receipt } from '@release-actions/core/receipt';
-import { executePlan } from '@release-actions/core/run';
-import { parseRcInput, planTag, pushTag } from '@release-actions/core/tagging';
-import { parseReleaseVersion, releaseBranch } from '@release-actions/core/version';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { getBoolean, getRequired, getSecret, getString } from '@release-actions/core/runtime/inputs';
+import type { Plan } from '@release-actions/core/runtime/plan';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { executePlan } from '@release-actions/core/runtime/run';
+import { parseRcInput, planTag, pushTag } from './tagging.js';
+import { parseReleaseVersion, releaseBranch } from '@release-actions/core/release/version';
 
 export async function main(receipt: Receipt): Promise<void> {
   const version = parseReleaseVersion('version', getRequired('version'));

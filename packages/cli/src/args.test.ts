@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@release-actions/core';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import { parseArgs } from './args.js';
 
 test('flags take the next word or an = value; a repeated flag becomes a list', () => {

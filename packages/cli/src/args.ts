@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@release-actions/core';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
 
 export interface ParsedArgs {
   command: string;

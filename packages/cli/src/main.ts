@@ -1,6 +1,6 @@
-import { ConfigurationError, isConfigurationError } from '@release-actions/core';
+import { ConfigurationError, isConfigurationError } from '@release-actions/core/runtime/errors';
 import { parseArgs } from './args.js';
-import { readActionMetadata } from '@release-actions/core/action-metadata';
+import { readActionMetadata } from '@release-actions/core/runtime/action-metadata';
 import { join } from 'node:path';
 import { ACTIONS_DIR, listActions, runAction } from './run-action.js';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getBoolean } from '@release-actions/core';
-import { textTable } from '@release-actions/core/render';
+import { getBoolean } from '@release-actions/core/runtime/inputs';
+import { textTable } from '@release-actions/core/runtime/render';
 import { buildCoreRepo, buildDomainRepo, liveBranches } from '@release-actions/testkit/git/index';
 import { startGitHubServer } from '@release-actions/testkit/github/index';
 import { releaseBucketLayout } from '@release-actions/testkit/s3/release-layout';
@@ -10,7 +10,7 @@ import { startS3Server } from '@release-actions/testkit/s3/server';
 import type { SeedObject } from '@release-actions/testkit/s3/seed';
 import { startPyPIServer } from '@release-actions/testkit/pypi/server';
 import { buildWheel } from '@release-actions/testkit/wheels';
-import { parseWheelFilename } from '@release-actions/core/artifact-name';
+import { parseWheelFilename } from '@release-actions/core/release/artifact-name';
 import { listActions, runAction } from './run-action.js';
 
 /**

@@ -2,13 +2,15 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigurationError, run, type ActionMain, type Receipt } from '@release-actions/core';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { run, type ActionMain } from '@release-actions/core/runtime/run';
 import {
   contextFromEnv,
   inputEnvironment,
   readActionMetadata,
   readOutputFile,
-} from '@release-actions/core/action-metadata';
+} from '@release-actions/core/runtime/action-metadata';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ACTIONS_DIR = join(REPO_ROOT, 'actions');

@@ -7,9 +7,9 @@ import {
   readActionMetadata,
   readOutputFile,
   type GitHubContext,
-} from '@release-actions/core/action-metadata';
-import { run, type ActionMain } from '@release-actions/core/run';
-import type { Receipt } from '@release-actions/core/receipt';
+} from '@release-actions/core/runtime/action-metadata';
+import { run, type ActionMain } from '@release-actions/core/runtime/run';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
 
 /**
  * Runs an action in a test the way a runner does: INPUT_* variables from the given inputs and

@@ -1,6 +1,6 @@
-import { formatWheelFilename, normalizeName } from '@release-actions/core/artifact-name';
-import { formatRecord, sha256Record, type RecordRow } from '@release-actions/core/wheel-metadata';
-import { crc32, ZipWriter } from '@release-actions/core/zip-stream';
+import { formatWheelFilename, normalizeName } from '@release-actions/core/release/artifact-name';
+import { formatRecord, sha256Record, type RecordRow } from '@release-actions/core/wheel/metadata';
+import { crc32, ZipWriter } from '@release-actions/core/wheel/zip';
 import { createCipheriv, createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

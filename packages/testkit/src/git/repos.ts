@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isPinnedPath, releaseEdits } from '@release-actions/core/release-pins';
+import { isPinnedPath, releaseEdits } from '@release-actions/core/release/pins';
 import { BASE_TIME, FastImportWriter, MERGE_BOT, type CommitSpec, type Person } from './fast-import.js';
 import {
   AREAS,

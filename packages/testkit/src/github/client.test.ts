@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@release-actions/core';
-import { createGitHubClient, GitHubAuthError } from '@release-actions/core/github-client';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { createGitHubClient, GitHubAuthError } from '@release-actions/core/github/client';
 import { startGitHubServer, type GitHubServer } from './server.js';
 
 const TOKEN = 'ghp_secretTokenThatMustNotLeak42';

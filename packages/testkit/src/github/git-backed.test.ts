@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGitHubClient, type GitHubClient } from '@release-actions/core/github-client';
+import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
 import { startGitHubServer, type GitHubServer } from './server.js';
 
 // A repository whose refs and files live in a real bare git repository: what a test pushes with git,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createGitHubClient, type GitHubClient } from '@release-actions/core/github-client';
+import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
 import { startGitHubServer, type GitHubServer } from './server.js';
 import type { StateFile } from './state.js';
 

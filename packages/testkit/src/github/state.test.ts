@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGitHubClient } from '@release-actions/core/github-client';
+import { createGitHubClient } from '@release-actions/core/github/client';
 import { startGitHubServer } from './server.js';
 import { checkState, readStateFile, StateError, type StateFile } from './state.js';
 

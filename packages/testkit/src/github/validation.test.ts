@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createGitHubClient } from '@release-actions/core/github-client';
+import { createGitHubClient } from '@release-actions/core/github/client';
 import { extractSubset, formatSubset, SUBSET_FILE } from '../../scripts/extract-openapi.js';
 import { SchemaViolationError, startGitHubServer, type GitHubServer } from './server.js';
 import type { StateFile } from './state.js';

@@ -1,7 +1,7 @@
-import { postUpload } from '@release-actions/core/pypi-upload';
-import { mintTrustedPublishingToken, releaseFiles } from '@release-actions/core/pypi-index';
-import { validateWheel } from '@release-actions/core/wheel-validate';
-import { Digests } from '@release-actions/core/zip-stream';
+import { postUpload } from '@release-actions/core/pypi/upload';
+import { mintTrustedPublishingToken, releaseFiles } from '@release-actions/core/pypi/json-api';
+import { validateWheel } from '@release-actions/core/wheel/validate';
+import { Digests } from '@release-actions/core/wheel/zip';
 import { readFileSync } from 'node:fs';
 import { buildWheel } from '../wheels.js';
 import { startPyPIServer, type PyPIServer } from './server.js';

@@ -1,4 +1,4 @@
-import { parseWheelFilename } from '@release-actions/core/artifact-name';
+import { parseWheelFilename } from '@release-actions/core/release/artifact-name';
 import { blake2b } from '@noble/hashes/blake2.js';
 import busboy from 'busboy';
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { matchesRelease, parseArtifactName } from '@release-actions/core/artifact-name';
+import { matchesRelease, parseArtifactName } from '@release-actions/core/release/artifact-name';
 import { seedDigestSync } from './seed.js';
 import { localLabel, releaseBucketLayout } from './release-layout.js';
 

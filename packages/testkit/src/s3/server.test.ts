@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copySource, createS3Client, listAll, s3ErrorCode } from '@release-actions/core/s3-client';
+import { copySource, createS3Client, listAll, s3ErrorCode } from '@release-actions/core/s3/client';
 import { seedBuffer, seedDigest, type SeedObject } from './seed.js';
 import { startS3Server, type S3Server } from './server.js';
 

@@ -12,7 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { copySource, createS3Client } from '@release-actions/core/s3-client';
+import { copySource, createS3Client } from '@release-actions/core/s3/client';
 import { startS3Server, type S3Server } from './server.js';
 
 /**

@@ -1,6 +1,6 @@
-import { formatWheelFilename, matchesRelease, parseWheelFilename, type WheelName } from './artifact-name.js';
-import { ConfigurationError } from './errors.js';
-import { globToRegExp, renamePlatform } from './wheel-metadata.js';
+import { formatWheelFilename, matchesRelease, parseWheelFilename, type WheelName } from '../release/artifact-name.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { globToRegExp, renamePlatform } from './metadata.js';
 
 /**
  * Which wheel of a release goes to PyPI for each platform: one build variant per platform (the CUDA

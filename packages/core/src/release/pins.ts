@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../runtime/errors.js';
 
 /**
  * The release-only edits of a branch cut, as pure functions of file contents: workflows and composite

@@ -1,6 +1,6 @@
 import { matchesRelease, normalizeName, parseArtifactName, type Artifact } from './artifact-name.js';
-import { ConfigurationError } from './errors.js';
-import { parseKeyValues } from './inputs.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { parseKeyValues } from '../runtime/inputs.js';
 import { formatVersion, parseReleaseVersion, type Version } from './version.js';
 
 /**

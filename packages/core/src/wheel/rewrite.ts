@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { formatWheelFilename, parseWheelFilename, type WheelName } from './artifact-name.js';
-import { ConfigurationError } from './errors.js';
+import { formatWheelFilename, parseWheelFilename, type WheelName } from '../release/artifact-name.js';
+import { ConfigurationError } from '../runtime/errors.js';
 import {
   compileGlobs,
   dedupeHeaderLines,
@@ -15,7 +15,7 @@ import {
   replaceHeader,
   sha256Record,
   type RecordRow,
-} from './wheel-metadata.js';
+} from './metadata.js';
 import {
   EntryCheck,
   fileZipSource,
@@ -25,7 +25,7 @@ import {
   ZipWriter,
   type ZipEntry,
   type ZipSource,
-} from './zip-stream.js';
+} from './zip.js';
 
 /**
  * Turns a wheel built for the download index (`torch-2.6.0+cu126-...-linux_x86_64.whl`) into the one

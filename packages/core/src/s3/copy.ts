@@ -13,8 +13,8 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pool } from './pool.js';
-import { copySource, isNotFound, s3ErrorCode, unquoteEtag, UPLOAD_CHECKSUM } from './s3-client.js';
+import { pool } from '../runtime/pool.js';
+import { copySource, isNotFound, s3ErrorCode, unquoteEtag, UPLOAD_CHECKSUM } from './client.js';
 
 /**
  * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for

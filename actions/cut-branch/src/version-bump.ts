@@ -1,7 +1,7 @@
-import { ConfigurationError } from './errors.js';
-import type { Git, Identity } from './git.js';
-import type { GitHubClient } from './github-client.js';
-import { compareVersions, nextMinorDev, parseVersionTxt } from './version.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import type { Git, Identity } from '@release-actions/core/git/runner';
+import type { GitHubClient } from '@release-actions/core/github/client';
+import { compareVersions, nextMinorDev, parseVersionTxt } from '@release-actions/core/release/version';
 
 /**
  * After a branch cut, `main` moves to the next minor's development version through a pull request

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { ConfigurationError } from './errors.js';
-import { Git, GitError, type Identity } from './git.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { Git, GitError, type Identity } from '@release-actions/core/git/runner';
 import {
   checkRepoPath,
   expandPlaceholders,
@@ -9,8 +9,8 @@ import {
   renderEdits,
   type FileEdit,
   type PlaceholderValues,
-} from './release-pins.js';
-import { parseVersionTxt, tryParseVersion } from './version.js';
+} from '@release-actions/core/release/pins';
+import { parseVersionTxt, tryParseVersion } from '@release-actions/core/release/version';
 
 /**
  * Cutting release branches on a remote without cloning it: resolve the source ref and the branch

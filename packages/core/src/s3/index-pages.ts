@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type ObjectCannedACL, type S3Client } from '@aws-sdk/client-s3';
-import { parseArtifactName } from './artifact-name.js';
+import { parseArtifactName } from '../release/artifact-name.js';
 import {
   fileLink,
   parseProjectPage,
@@ -7,10 +7,10 @@ import {
   renderProjectPage,
   renderRootPage,
   type IndexLink,
-} from './pep503.js';
-import { pool } from './pool.js';
-import { isNotFound, listAll, type ListedObject } from './s3-client.js';
-import { objectSha256 } from './s3-copy.js';
+} from '../pypi/pep503.js';
+import { pool } from '../runtime/pool.js';
+import { isNotFound, listAll, type ListedObject } from './client.js';
+import { objectSha256 } from './copy.js';
 
 /**
  * Regenerates the PEP 503 pages of one folder of a bucket (`whl/cu124/`, or `whl/` for the files at

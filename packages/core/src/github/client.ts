@@ -3,8 +3,8 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
-import { ConfigurationError } from './errors.js';
-import { sleep as realSleep } from './retry.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { sleep as realSleep } from '../runtime/retry.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 

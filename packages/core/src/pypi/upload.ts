@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { ConfigurationError } from './errors.js';
-import { headerValue, headerValues, type Headers } from './wheel-metadata.js';
-import type { WheelMetadata } from './wheel-validate.js';
-import type { FileDigests } from './zip-stream.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { headerValue, headerValues, type Headers } from '../wheel/metadata.js';
+import type { WheelMetadata } from '../wheel/validate.js';
+import type { FileDigests } from '../wheel/zip.js';
 
 /**
  * The legacy upload API (`POST /legacy/`) spoken exactly as twine sends it: the same form fields in

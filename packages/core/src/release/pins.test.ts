@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../runtime/errors.js';
 import {
   checkRepoPath,
   expandPlaceholders,
@@ -6,7 +6,7 @@ import {
   pinWorkflowContent,
   releaseEdits,
   renderEdits,
-} from './release-pins.js';
+} from './pins.js';
 
 const opts = { branch: 'release/2.6', repositories: ['pytorch/test-infra', 'pytorch/pytorch'] };
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../runtime/errors.js';
 import {
   formatWheelFilename,
   matchesRelease,

@@ -1,5 +1,5 @@
-import { ConfigurationError } from './errors.js';
-import { withRetry, type RetryOptions } from './retry.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { withRetry, type RetryOptions } from '../runtime/retry.js';
 
 /**
  * What an index already holds (its JSON API, `/pypi/<name>/<version>/json`), and PyPI Trusted

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../runtime/errors.js';
 
 /**
  * Versions as the release process meets them: PEP 440 for Python artifacts (`2.6.0rc3`, `2.6.0+cu124`,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseWheelFilename, type WheelName } from './artifact-name.js';
+import { parseWheelFilename, type WheelName } from '../release/artifact-name.js';
 import {
   expandTags,
   headerValue,
@@ -11,8 +11,8 @@ import {
   parseRecord,
   recordHash,
   type Headers,
-} from './wheel-metadata.js';
-import { ZipReader } from './zip-stream.js';
+} from './metadata.js';
+import { ZipReader } from './zip.js';
 
 /**
  * Checks a wheel the way an index and an installer would, before anything irreversible happens: the

@@ -1,4 +1,4 @@
-import { parseVariants, selectWheels, type SourceObject } from './wheel-selection.js';
+import { parseVariants, selectWheels, type SourceObject } from './selection.js';
 
 const variants = parseVariants('variants', [
   ['linux_x86_64', 'cu126'],

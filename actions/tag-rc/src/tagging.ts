@@ -1,6 +1,6 @@
-import { ConfigurationError } from './errors.js';
-import { Git, GitError, type Identity } from './git.js';
-import { finalTag, parseTag, rcTag, type Version } from './version.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { Git, GitError, type Identity } from '@release-actions/core/git/runner';
+import { finalTag, parseTag, rcTag, type Version } from '@release-actions/core/release/version';
 
 /**
  * Release tags on a remote: `vX.Y.Z-rcN` on the release branch's tip, `vX.Y.Z` on the latest RC's

@@ -1,14 +1,25 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import * as core from '@actions/core';
-import { ConfigurationError } from './errors.js';
-import { applyPlan, type Operation, type OperationOutcome, type Plan, assertNoConflicts } from './plan.js';
-import type { Receipt } from './receipt.js';
-import { logPlan } from './render.js';
-import { selectRelease, type RequestedPackage, type SelectedObject, type VariantFilter } from './release-selection.js';
-import { pool } from './pool.js';
-import { listAll, listLevel, type ListedObject } from './s3-client.js';
-import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from './s3-copy.js';
-import { isIndexable, regenerateFolderIndex } from './s3-index.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import {
+  applyPlan,
+  type Operation,
+  type OperationOutcome,
+  type Plan,
+  assertNoConflicts,
+} from '@release-actions/core/runtime/plan';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { logPlan } from '@release-actions/core/runtime/render';
+import {
+  selectRelease,
+  type RequestedPackage,
+  type SelectedObject,
+  type VariantFilter,
+} from '@release-actions/core/release/selection';
+import { pool } from '@release-actions/core/runtime/pool';
+import { listAll, listLevel, type ListedObject } from '@release-actions/core/s3/client';
+import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from '@release-actions/core/s3/copy';
+import { isIndexable, regenerateFolderIndex } from '@release-actions/core/s3/index-pages';
 
 /**
  * Promotion of a release candidate's objects from test prefixes to stable ones: one listing per

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../runtime/errors.js';
 
 export interface S3ClientOptions {
   /** An S3-compatible endpoint (MinIO, R2, a local test server). Implies path-style addressing. */

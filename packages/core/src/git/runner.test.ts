@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authConfig, configEnv, Git, GitError, parseIdentity } from './git.js';
+import { authConfig, configEnv, Git, GitError, parseIdentity } from './runner.js';
 
 let root: string;
 let remote: string;

@@ -6,31 +6,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConfigurationError } from './errors.js';
-import type { Operation, Plan } from './plan.js';
-import { releaseFiles, type IndexFile } from './pypi-index.js';
-import { postUpload, uploadError, type UploadFile } from './pypi-upload.js';
-import type { Receipt } from './receipt.js';
-import { withRetry, sleep as realSleep } from './retry.js';
-import { executePlan } from './run.js';
-import { isNotFound, listAll, UPLOAD_CHECKSUM } from './s3-client.js';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import type { Operation, Plan } from '@release-actions/core/runtime/plan';
+import { releaseFiles, type IndexFile } from '@release-actions/core/pypi/json-api';
+import { postUpload, uploadError, type UploadFile } from '@release-actions/core/pypi/upload';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { withRetry, sleep as realSleep } from '@release-actions/core/runtime/retry';
+import { executePlan } from '@release-actions/core/runtime/run';
+import { isNotFound, listAll, UPLOAD_CHECKSUM } from '@release-actions/core/s3/client';
 import {
   selectionMatrix,
   selectWheels,
   type PackageRelease,
   type SelectedWheel,
   type VariantRule,
-} from './wheel-selection.js';
-import { rewriteWheel, type RewriteOptions } from './wheel-rewrite.js';
-import { validateWheel, type WheelExpectations, type WheelMetadata } from './wheel-validate.js';
+} from '@release-actions/core/wheel/selection';
+import { rewriteWheel, type RewriteOptions } from '@release-actions/core/wheel/rewrite';
+import { validateWheel, type WheelExpectations, type WheelMetadata } from '@release-actions/core/wheel/validate';
 import {
   Digests,
   readCentralDirectoryFrom,
   remoteZipSource,
   type FileDigests,
   type RandomAccess,
-} from './zip-stream.js';
-import { globToRegExp } from './wheel-metadata.js';
+} from '@release-actions/core/wheel/zip';
+import { globToRegExp } from '@release-actions/core/wheel/metadata';
 
 /**
  * promote-pypi: select one variant per platform from the release's wheels in S3, rewrite them for

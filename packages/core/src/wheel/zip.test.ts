@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { crc32, readWhole, remoteZipSource, ZipReader, ZipWriter } from './zip-stream.js';
+import { crc32, readWhole, remoteZipSource, ZipReader, ZipWriter } from './zip.js';
 
 const PY = '/usr/bin/python3';
 const dir = mkdtempSync(join(tmpdir(), 'zip-stream-'));

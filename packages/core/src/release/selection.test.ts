@@ -1,5 +1,5 @@
-import { ConfigurationError } from './errors.js';
-import { normalizePrefix, parseRequestedPackages, selectRelease } from './release-selection.js';
+import { ConfigurationError } from '../runtime/errors.js';
+import { normalizePrefix, parseRequestedPackages, selectRelease } from './selection.js';
 
 const obj = (key: string) => ({ key, size: 1, etag: 'e' });
 
