@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { downloadObject, uploadFile } from '../../actions/promote-pypi/src/s3-objects.js';
 import { createS3Client } from '../../packages/core/src/s3/client.js';
 import { validateWheel } from '../../packages/core/src/wheel/validate.js';
+import { inputEnv } from '../../packages/testkit/src/action-run.js';
 import { buildWheel } from '../../packages/testkit/src/wheels.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -161,18 +162,21 @@ async function main(): Promise<void> {
         TMPDIR: work,
         GITHUB_OUTPUT: output,
         RELEASE_ACTIONS_REPORT_DIR: join(work, 'reports'),
-        INPUT_PACKAGES: 'torch=2.6.0',
-        INPUT_BUCKET: 'pytorch',
-        'INPUT_SOURCE-PREFIX': 'whl/test/',
-        INPUT_VARIANTS: 'linux_x86_64=cu126',
-        'INPUT_PLATFORM-TAGS': 'linux_x86_64=manylinux_2_28_x86_64',
-        'INPUT_VERSION-FILES': 'torch/version.py',
-        'INPUT_STAGING-BUCKET': 'staging-action',
-        'INPUT_STAGING-PREFIX': `run-${run}/torch-2.6.0-pypi-staging/`,
-        INPUT_MODE: 'stage',
-        'INPUT_DRY-RUN': 'false',
-        'INPUT_MAX-FILE-SIZE': '5 GiB',
-        'INPUT_ENDPOINT-URL': server.endpoint,
+        // Every input, action.yml's defaults included, as a runner passes them.
+        ...inputEnv(join(root, 'actions/promote-pypi'), {
+          packages: 'torch=2.6.0',
+          bucket: 'pytorch',
+          'source-prefix': 'whl/test/',
+          variants: 'linux_x86_64=cu126',
+          'platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
+          'version-files': 'torch/version.py',
+          'staging-bucket': 'staging-action',
+          'staging-prefix': `run-${run}/torch-2.6.0-pypi-staging/`,
+          mode: 'stage',
+          'dry-run': 'false',
+          'max-file-size': '5 GiB',
+          'endpoint-url': server.endpoint,
+        }),
       };
       const [seconds] = await timed(() =>
         sh(process.execPath, ['--import', preload, join(root, 'actions/promote-pypi/dist/index.js')], env),

@@ -10,6 +10,7 @@ import {
   splitList,
 } from '@release-actions/core/runtime/inputs';
 import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release/selection';
+import { pairIndexWithUpload, parseIndexPair, type IndexPair } from '@release-actions/core/pypi/trusted-publishing';
 import { parseBucketName } from '@release-actions/core/s3/client';
 import type { RewriteOptions } from '@release-actions/core/wheel/rewrite';
 import { parseVariants, type PackageRelease, type VariantRule } from '@release-actions/core/wheel/selection';
@@ -32,6 +33,8 @@ export interface PromotionInputs {
   expect: WheelExpectations;
   repositoryUrl: string;
   indexUrl: string;
+  /** The index and its upload host, checked to belong together before any request. */
+  indexPair: IndexPair;
   dryRun: boolean;
   /** Versions the user confirmed for a real publication. */
   confirm: string[];
@@ -45,6 +48,8 @@ export interface ConnectionInputs {
 }
 
 export function readInputs(): PromotionInputs & ConnectionInputs {
+  const repositoryUrl = getUrl('repository-url');
+  const indexUrl = getUrl('index-url');
   return {
     packages: parseRequestedPackages('packages', getString('packages')).map((p) => ({
       name: p.name,
@@ -66,8 +71,9 @@ export function readInputs(): PromotionInputs & ConnectionInputs {
       requiresDist: getLines('expect-requires-dist'),
       maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
     },
-    repositoryUrl: getUrl('repository-url'),
-    indexUrl: getUrl('index-url'),
+    repositoryUrl,
+    indexUrl,
+    indexPair: pairIndexWithUpload(indexUrl, repositoryUrl, parseIndexPair('index-pair', getString('index-pair'))),
     dryRun: getBoolean('dry-run', true),
     confirm: splitList(getString('confirm')),
     password: getSecret('password'),

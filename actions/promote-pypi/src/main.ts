@@ -15,6 +15,7 @@ export async function main(receipt: Receipt): Promise<void> {
       if (password) return { username: '__token__', password };
       const token = await mintTrustedPublishingToken({
         indexUrl: inputs.indexUrl,
+        pair: inputs.indexPair,
         getIdToken: (audience) => core.getIDToken(audience),
       });
       core.setSecret(token);

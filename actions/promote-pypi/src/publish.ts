@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { releaseFiles, type IndexFile } from '@release-actions/core/pypi/json-api';
-import { postUpload, uploadError, type UploadFile } from '@release-actions/core/pypi/upload';
+import { isFileExists, postUpload, uploadError, type UploadFile } from '@release-actions/core/pypi/upload';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
@@ -107,6 +107,42 @@ async function onIndexAlready(opts: PyPIPromotionOptions, op: Operation<UploadDa
   );
 }
 
+const LANDED_EARLIER = 'by an earlier attempt whose response was lost (the index lists it with the same sha256)';
+
+/**
+ * Sends the wheel, retrying what may pass on a second try. An attempt whose response was lost may
+ * have landed: before sending again the index is asked, and "File already exists" is answered by
+ * the JSON API, where the same sha256 means this very file is there.
+ */
+async function sendWithRetry(
+  opts: PyPIPromotionOptions,
+  credentials: { username: string; password: string },
+  op: Operation<UploadData>,
+  file: UploadFile,
+): Promise<string | undefined> {
+  const sha256 = file.digests.sha256;
+  return withRetry(
+    async (attempt) => {
+      if (attempt > 1 && (await onIndexAlready(opts, op, sha256))) return LANDED_EARLIER;
+      const res = await postUpload(opts.repositoryUrl, credentials, file);
+      if (res.status >= 200 && res.status < 300) return undefined;
+      const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
+      if (isFileExists(res)) {
+        if (await listedEventually(opts, op, sha256)) return LANDED_EARLIER;
+        throw new ConfigurationError(`${message}, and ${opts.indexUrl} JSON API does not list it`);
+      }
+      if (res.status >= 500 || res.status === 429) throw new Error(message);
+      throw new ConfigurationError(message);
+    },
+    {
+      attempts: 4,
+      sleep: opts.sleep ?? realSleep,
+      retryable: (e) => !(e instanceof ConfigurationError),
+      onRetry: (e) => core.warning(`${e instanceof Error ? e.message : String(e)}; retrying`),
+    },
+  );
+}
+
 async function uploadWheel(
   opts: PyPIPromotionOptions,
   credentials: { username: string; password: string },
@@ -114,9 +150,9 @@ async function uploadWheel(
   facts: StagedWheel,
   work: string,
 ): Promise<Record<string, string | number>> {
-  const sleep = opts.sleep ?? realSleep;
   const sha256 = facts.digests.sha256;
   const path = join(work, op.data.filename);
+  let landed: string | undefined;
   await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
   try {
     const d = await fileDigests(path);
@@ -124,45 +160,33 @@ async function uploadWheel(
       throw new ConfigurationError(
         `s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`,
       );
-    const file: UploadFile = {
+    landed = await sendWithRetry(opts, credentials, op, {
       path,
       filename: op.data.filename,
       pythonTag: facts.pythonTag,
       metadata: facts.metadata,
       digests: d,
-    };
-    await withRetry(
-      async (attempt) => {
-        // After a dropped connection the upload may have landed: ask the index before sending again.
-        if (attempt > 1 && (await onIndexAlready(opts, op, sha256))) return;
-        const res = await postUpload(opts.repositoryUrl, credentials, file);
-        if (res.status >= 200 && res.status < 300) return;
-        const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
-        if (res.status >= 500 || res.status === 429) throw new Error(message);
-        throw new ConfigurationError(message);
-      },
-      {
-        attempts: 4,
-        sleep,
-        retryable: (e) => !(e instanceof ConfigurationError),
-        onRetry: (e) => core.warning(`${e instanceof Error ? e.message : String(e)}; retrying`),
-      },
-    );
+    });
   } finally {
     rmSync(path, { force: true });
   }
-  await waitUntilListed(opts, op, sha256);
-  return { sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
+  if (!(await listedEventually(opts, op, sha256)))
+    throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+  const { size, blake2_256 } = facts.digests;
+  return { sha256, size, blake2_256, ...(landed ? { landed } : {}) };
 }
 
-/** After an upload the JSON API must list the file with the right sha256 (it may take a moment). */
-async function waitUntilListed(opts: PyPIPromotionOptions, op: Operation<UploadData>, sha256: string): Promise<void> {
+/** Whether the JSON API lists the file with this sha256 within a few tries (it may lag an upload). */
+async function listedEventually(
+  opts: PyPIPromotionOptions,
+  op: Operation<UploadData>,
+  sha256: string,
+): Promise<boolean> {
   const sleep = opts.sleep ?? realSleep;
   const attempts = opts.verifyAttempts ?? 10;
   for (let i = 1; ; i++) {
-    if (await onIndexAlready(opts, op, sha256)) return;
-    if (i >= attempts)
-      throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+    if (await onIndexAlready(opts, op, sha256)) return true;
+    if (i >= attempts) return false;
     await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
   }
 }

@@ -105,6 +105,7 @@ function inputs(s: Scenario, extra: Record<string, string> = {}): Record<string,
     'endpoint-url': s3server.endpoint,
     'repository-url': s.pypi.uploadUrl,
     'index-url': s.pypi.url,
+    'index-pair': `${new URL(s.pypi.url).host}=${new URL(s.pypi.uploadUrl).host}`,
     password: TOKEN,
     'platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
     'version-files': 'torch/version.py',
@@ -283,6 +284,56 @@ test('an interrupted publication is finished by a re-run that uploads only what 
   await s.pypi.stop();
 });
 
+const FILE_EXISTS = (filename: string) =>
+  `File already exists ('${filename}', with blake2_256 hash '0'). See https://pypi.org/help/#file-name-reuse for more information.`;
+
+test('an upload that landed but whose response was lost, retried into "File already exists", is done when the index has its sha256', async () => {
+  const s = await scenario();
+  const first = EXPECTED[0]!;
+  // The first upload is stored but its response is lost; the JSON API is stale once (as behind a CDN),
+  // so the retry is sent and answered "File already exists".
+  s.pypi.injectUpload = ({ count }) =>
+    count === 1
+      ? { status: 0, drop: true, afterStoring: true }
+      : count === 2
+        ? { status: 400, message: FILE_EXISTS(first) }
+        : undefined;
+  s.pypi.injectRequest = ({ path, count }) =>
+    path.endsWith('/json') && count === 2 ? { status: 404, message: 'Not Found' } : undefined;
+  const r = await promote(publish(s));
+  expect(r.error).toBeUndefined();
+  expect(r.outputs).toMatchObject({ uploaded: '8', skipped: '0' });
+  expect(s.pypi.uploads.slice(0, 2).map((u) => [u.filename, u.status])).toEqual([
+    [first, 0],
+    [first, 400],
+  ]);
+  const outcome = r.receipt!.outcomes.find((o) => o.id === `upload ${first}`)!;
+  expect(outcome.result).toBe('done');
+  expect(outcome.verified).toMatchObject({
+    sha256: s.pypi.files.get(first)!.sha256,
+    landed: expect.stringMatching(/^by an earlier attempt whose response was lost/),
+  });
+  await s.pypi.stop();
+});
+
+test('"File already exists" for a file with another sha256 is a conflict that stops the run', async () => {
+  const s = await scenario();
+  const taken = EXPECTED[0]!;
+  // The JSON API is stale while planning; the name was taken meanwhile by other bytes.
+  s.pypi.injectRequest = ({ path, count }) =>
+    path.endsWith('/json') && count === 1 ? { status: 404, message: 'Not Found' } : undefined;
+  s.pypi.addFile(taken, Buffer.from('an upload from somewhere else'));
+  const r = await promote(publish(s));
+  expect(r.error).toMatch(
+    new RegExp(
+      `^${taken.replace(/\./g, '\\.')} appeared on the index with a different sha256 \\([0-9a-f]{64}\\); stopping$`,
+    ),
+  );
+  expect(s.pypi.uploads.map((u) => [u.filename, u.status])).toEqual([[taken, 400]]);
+  expect(s.pypi.files.get(taken)!.content.toString()).toBe('an upload from somewhere else');
+  await s.pypi.stop();
+});
+
 test('an oversize wheel is refused at staging and nothing is uploaded', async () => {
   const s = await scenario();
   const r = await promote(publish(s, { 'max-file-size': '50 kB' }));
@@ -394,6 +445,35 @@ test('the local index answers a reused file name like PyPI: 400 File already exi
     w.path,
   ]).catch((e: { stderr: string; stdout: string }) => e);
   expect(`${bad.stdout}${bad.stderr}`).toMatch(/403/);
+
+  // A response lost after the file was stored: twine sees the connection drop, the file is there,
+  // and sending the same file again is accepted, as Warehouse accepts an identical re-upload.
+  const other = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    platform: 'win_amd64',
+    dir: mkdtempSync(join(work, 'dup-')),
+  });
+  s.injectUpload = ({ filename }) =>
+    filename === other.filename && !s.files.has(filename) ? { status: 0, drop: true, afterStoring: true } : undefined;
+  const twineUpload = () =>
+    run('/usr/bin/twine', [
+      'upload',
+      '--non-interactive',
+      '--disable-progress-bar',
+      '--repository-url',
+      s.uploadUrl,
+      '-u',
+      '__token__',
+      '-p',
+      TOKEN,
+      other.path,
+    ]);
+  const lost = await twineUpload().catch((e: { stderr: string; stdout: string }) => e);
+  expect(`${lost.stdout}${lost.stderr}`).toMatch(/RemoteDisconnected/);
+  expect(s.files.get(other.filename)?.sha256).toBe(other.sha256);
+  await twineUpload();
+  expect(s.uploads.map((u) => u.status)).toEqual([400, 403, 0, 200]);
   await s.stop();
 });
 
@@ -415,6 +495,30 @@ describe('Trusted Publishing', () => {
     expect(s.pypi.mintedTokens.length).toBe(1);
     expect(JSON.stringify(r.receipt)).not.toContain(s.pypi.mintedTokens[0]);
     await s.pypi.stop();
+  });
+
+  test('an upload host that is not the index one is refused before a token is minted or a file sent', async () => {
+    const s = await scenario({ tokens: [] });
+    const elsewhere = await startPyPIServer({ tokens: [] });
+    process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] = s.pypi.idTokenRequestUrl;
+    process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] = s.pypi.idTokenRequestToken;
+    const [index, upload] = [new URL(s.pypi.url).host, new URL(elsewhere.url).host];
+    const r = await promote(publish(s, { password: '', 'repository-url': elsewhere.uploadUrl }));
+    expect(r.error).toBe(
+      `inputs "index-url" (${index}) and "repository-url" (${upload}) are not the pair "index-pair" names (${index} with ${index})`,
+    );
+    const unnamed = await promote(
+      publish(s, { password: '', 'repository-url': elsewhere.uploadUrl, 'index-pair': '' }),
+    );
+    expect(unnamed.error).toMatch(
+      new RegExp(
+        `^inputs "index-url" \\(${index}\\) and "repository-url" \\(${upload}\\) do not belong together: the known pairs are pypi\\.org with upload\\.pypi\\.org, test\\.pypi\\.org with itself; name another pair with "index-pair"`,
+      ),
+    );
+    expect(s.pypi.issuedIdTokens.size + s.pypi.mintedTokens.length).toBe(0);
+    expect([...s.pypi.uploads, ...elsewhere.uploads]).toEqual([]);
+    expect(await stagedKeys(s)).toEqual([]);
+    await Promise.all([s.pypi.stop(), elsewhere.stop()]);
   });
 
   test('without a password or an OIDC token, the error explains the top-level workflow requirement', async () => {
@@ -463,6 +567,10 @@ test('bad inputs fail with one line naming the input, before anything is staged 
     [
       { 'repository-url': 'https://__token__:secret@upload.pypi.org/legacy/' },
       /^input "repository-url" must not contain credentials$/,
+    ],
+    [
+      { 'index-url': 'http://pypi.org/', 'index-pair': '' },
+      /^input "index-url" must be an https URL \(http only on loopback\), got "http:\/\/pypi\.org\/"$/,
     ],
     [{ 'max-file-size': 'huge' }, /^input "max-file-size" must be a size such as 1000 MB or 5 GiB, got "huge"$/],
     [{ 'staging-prefix': '{tag}/' }, /^input "staging-prefix": unknown placeholder \{tag\}/],

@@ -117,6 +117,7 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
       'expect-requires-python': '>=3.9.0',
       'repository-url': pypi.uploadUrl,
       'index-url': pypi.url,
+      'index-pair': `${new URL(pypi.url).host}=${new URL(pypi.uploadUrl).host}`,
       password: PYPI_TOKEN,
     };
 

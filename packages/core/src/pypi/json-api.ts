@@ -1,4 +1,5 @@
 import { withRetry, type RetryOptions } from '../runtime/retry.js';
+import { DEFAULT_TIMEOUT_MS, fetchWithTimeout, HttpTimeoutError } from './http.js';
 
 /** What an index already holds: its JSON API, `/pypi/<name>/<version>/json`. */
 
@@ -19,21 +20,26 @@ export async function releaseFiles(
   indexUrl: string,
   name: string,
   version: string,
-  retry: RetryOptions = {},
+  retry: RetryOptions & { timeoutMs?: number } = {},
 ): Promise<Map<string, IndexFile>> {
   const url = joinUrl(indexUrl, `pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`);
   return withRetry(
     async () => {
-      let res: Response;
+      let res: Awaited<ReturnType<typeof fetchWithTimeout>>;
       try {
-        res = await fetch(url, { headers: { accept: 'application/json' } });
+        res = await fetchWithTimeout(
+          url,
+          { headers: { accept: 'application/json' } },
+          retry.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        );
       } catch (e) {
+        if (e instanceof HttpTimeoutError) throw new RetryableHttpError(e.message);
         throw new RetryableHttpError(`GET ${url}: ${e instanceof Error ? e.message : String(e)}`);
       }
       if (res.status === 404) return new Map();
       if (res.status >= 500 || res.status === 429) throw new RetryableHttpError(`GET ${url}: HTTP ${res.status}`);
       if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-      const body = (await res.json()) as {
+      const body = JSON.parse(res.text) as {
         urls?: Array<{ filename: string; digests?: { sha256?: string }; size?: number }>;
       };
       return new Map(

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { ConfigurationError } from '../runtime/errors.js';
+import { HttpTimeoutError, timeoutMessage } from './http.js';
 import { headerValue, headerValues, type Headers } from '../wheel/metadata.js';
 import type { WheelMetadata } from '../wheel/validate.js';
 import type { FileDigests } from '../wheel/digests.js';
@@ -97,6 +98,9 @@ function quote(s: string): string {
   return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
 }
 
+/** How long an upload may go without a byte moving either way before it is given up. */
+export const UPLOAD_IDLE_TIMEOUT_MS = 30 * 60_000;
+
 /** Streams the multipart form: fields from memory, the wheel from disk. */
 export async function postUpload(
   repositoryUrl: string,
@@ -117,6 +121,7 @@ export async function postUpload(
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeoutMs = opts.timeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS;
   return new Promise<UploadResponse>((resolve, reject) => {
     const req = send(url, {
       method: 'POST',
@@ -126,7 +131,7 @@ export async function postUpload(
         authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
         'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
       },
-      timeout: opts.timeoutMs ?? 30 * 60_000,
+      timeout: timeoutMs,
     });
     req.on('response', (res) => {
       const parts: Buffer[] = [];
@@ -140,7 +145,7 @@ export async function postUpload(
       );
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('upload timed out')));
+    req.on('timeout', () => req.destroy(new HttpTimeoutError(timeoutMessage(url, 'POST', timeoutMs))));
     req.on('error', reject);
     req.write(head);
     const body = createReadStream(file.path, { highWaterMark: 1 << 20 });
@@ -148,6 +153,11 @@ export async function postUpload(
     body.on('end', () => req.end(tail));
     body.pipe(req, { end: false });
   });
+}
+
+/** PyPI's answer to a file name already taken (by this very file, if an earlier response was lost). */
+export function isFileExists(r: UploadResponse): boolean {
+  return r.status === 400 && /file already exists/i.test(uploadError(r));
 }
 
 /** The one-line reason an index gave, without HTML. */

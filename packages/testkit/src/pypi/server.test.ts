@@ -65,7 +65,7 @@ test('uploads are refused like PyPI: bad token 403, wrong digest, local version,
   expect(server.files.size).toBe(0);
 });
 
-test('Trusted Publishing mints a token only for an OIDC token issued for the index audience', async () => {
+function runnerOidc(server: PyPIServer) {
   const env = {
     ACTIONS_ID_TOKEN_REQUEST_URL: server.idTokenRequestUrl,
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: server.idTokenRequestToken,
@@ -76,9 +76,69 @@ test('Trusted Publishing mints a token only for an OIDC token issued for the ind
     });
     return ((await r.json()) as { value: string }).value;
   };
-  const token = await mintTrustedPublishingToken({ indexUrl: server.url, getIdToken, env });
+  return { env, getIdToken };
+}
+
+const loopbackPair = (s: PyPIServer) => {
+  const host = new URL(s.url).host;
+  return { index: host, upload: host };
+};
+
+test('Trusted Publishing mints a token only for an OIDC token issued for the index audience', async () => {
+  const { env, getIdToken } = runnerOidc(server);
+  const pair = loopbackPair(server);
+  const token = await mintTrustedPublishingToken({ indexUrl: server.url, pair, getIdToken, env });
   expect(server.mintedTokens).toEqual([token]);
   await expect(
-    mintTrustedPublishingToken({ indexUrl: server.url, getIdToken: () => getIdToken('sigstore'), env }),
+    mintTrustedPublishingToken({ indexUrl: server.url, pair, getIdToken: () => getIdToken('sigstore'), env }),
   ).rejects.toThrow(/PyPI refused to mint an upload token \(invalid-publisher: .*\)\. .*reusable workflow/);
+});
+
+test("an index that is not PyPI but answers PyPI's audience gets no identity token", async () => {
+  const impostor = await startPyPIServer({ audience: 'pypi' });
+  const { env, getIdToken } = runnerOidc(impostor);
+  await expect(
+    mintTrustedPublishingToken({ indexUrl: impostor.url, pair: loopbackPair(impostor), getIdToken, env }),
+  ).rejects.toThrow(`${new URL(impostor.url).host} answered the OIDC audience "pypi", which is pypi.org's`);
+  expect(impostor.issuedIdTokens.size).toBe(0);
+  expect(impostor.mintedTokens).toEqual([]);
+  await impostor.stop();
+});
+
+describe('a silent server is a timeout naming its host', () => {
+  const host = () => new URL(server.url).host;
+
+  test('JSON API', async () => {
+    server.injectRequest = ({ path }) => (path.endsWith('/json') ? { status: 0, stall: true } : undefined);
+    await expect(releaseFiles(server.url, 'torch', '2.6.0', { timeoutMs: 300, attempts: 1 })).rejects.toThrow(
+      `${host()} did not answer GET /pypi/torch/2.6.0/json within 0.3 s`,
+    );
+  });
+
+  test('upload', async () => {
+    server.injectUpload = () => ({ status: 0, stall: true });
+    const f = await wheelFile();
+    await expect(
+      postUpload(server.uploadUrl, { username: '__token__', password: TOKEN }, f, { timeoutMs: 300 }),
+    ).rejects.toThrow(`${host()} did not answer POST /legacy/ within 0.3 s`);
+  });
+
+  test('Trusted Publishing: audience, runner OIDC token, mint', async () => {
+    const { env, getIdToken } = runnerOidc(server);
+    const pair = loopbackPair(server);
+    for (const stalled of ['/_/oidc/audience', '/_/oidc/mint-token']) {
+      server.injectRequest = ({ path }) => (path === stalled ? { status: 0, stall: true } : undefined);
+      await expect(
+        mintTrustedPublishingToken({ indexUrl: server.url, pair, getIdToken, env, timeoutMs: 300 }),
+      ).rejects.toThrow(
+        `${host()} did not answer ${stalled === '/_/oidc/audience' ? 'GET' : 'POST'} ${stalled} within 0.3 s`,
+      );
+    }
+    server.injectRequest = ({ path }) => (path === '/_actions/id-token' ? { status: 0, stall: true } : undefined);
+    await expect(
+      mintTrustedPublishingToken({ indexUrl: server.url, pair, getIdToken, env, timeoutMs: 300 }),
+    ).rejects.toThrow(
+      `could not get the runner's OIDC token: ${host()} did not give the runner's OIDC token within 0.3 s`,
+    );
+  });
 });

@@ -12,7 +12,9 @@ import type { AddressInfo, Socket } from 'node:net';
  * plus a fake GitHub OIDC token endpoint (`/_actions/id-token`) that tests point
  * ACTIONS_ID_TOKEN_REQUEST_URL at. It answers like Warehouse where clients depend on it: 403 for bad
  * credentials, 400 `File already exists` for a file name reused with other content (an identical
- * re-upload is accepted silently, as Warehouse does), 400 on a digest mismatch.
+ * re-upload is accepted silently, as Warehouse does), 400 on a digest mismatch. Tests make it fail
+ * the ways a network and a CDN do: a response dropped (before or after the upload is stored), a
+ * request never answered, a stale answer from the JSON API.
  */
 
 export interface StoredFile {
@@ -49,6 +51,10 @@ export interface InjectedResponse {
   message?: string;
   /** Close the connection without answering, as a dropped network would. */
   drop?: boolean;
+  /** With `drop`: store the upload first, so it landed although its response is lost. */
+  afterStoring?: boolean;
+  /** Never answer (the connection stays open until the client gives up). */
+  stall?: boolean;
 }
 
 export interface PyPIServerOptions {
@@ -57,7 +63,10 @@ export interface PyPIServerOptions {
   tokens?: string[];
   /** Largest file accepted, in bytes (PyPI's default is 100 MB; torch's limit was raised to 1000 MB). */
   maxFileSize?: number;
-  /** Audience answered by `/_/oidc/audience`. */
+  /**
+   * Audience answered by `/_/oidc/audience`: the stand-in's own by default. PyPI answers `pypi`, and a
+   * client must never ask for PyPI's audience from another server, the stand-in included.
+   */
   audience?: string;
   /** Bearer token the fake runner OIDC endpoint demands (ACTIONS_ID_TOKEN_REQUEST_TOKEN). */
   idTokenRequestToken?: string;
@@ -78,6 +87,8 @@ export interface PyPIServer {
   issuedIdTokens: Map<string, string>;
   /** Lets a test answer an upload itself (an outage, a dropped connection). */
   injectUpload?: (upload: { filename?: string; count: number }) => InjectedResponse | undefined;
+  /** Lets a test answer any other request itself (a stale JSON API, a silent server), counted per path. */
+  injectRequest?: (request: { method: string; path: string; count: number }) => InjectedResponse | undefined;
   /** Puts a file in the index as if it had been uploaded earlier. */
   addFile(filename: string, content: Buffer, opts?: { requiresPython?: string }): StoredFile;
   stop(): Promise<void>;
@@ -142,7 +153,7 @@ function escapeHtml(s: string): string {
 export async function startPyPIServer(opts: PyPIServerOptions = {}): Promise<PyPIServer> {
   const tokens = new Set(opts.tokens ?? []);
   const maxFileSize = opts.maxFileSize ?? 100 * 1000 * 1000;
-  const audience = opts.audience ?? 'pypi';
+  const audience = opts.audience ?? 'pypi-stand-in';
   const idTokenRequestToken = opts.idTokenRequestToken ?? `runner-${randomBytes(8).toString('hex')}`;
   const sockets = new Set<Socket>();
   let uploadCount = 0;
@@ -210,14 +221,15 @@ export async function startPyPIServer(opts: PyPIServerOptions = {}): Promise<PyP
       record.sha256 = sha.digest('hex');
       const field = (n: string): string | undefined => record.fields[n]?.[0];
       const injected = state.injectUpload?.({ filename: record.filename, count: ++uploadCount });
-      if (injected?.drop) {
+      if (injected?.stall) return;
+      if (injected?.drop && !injected.afterStoring) {
         record.status = 0;
         record.message = 'dropped';
         state.uploads.push(record);
         res.socket?.destroy();
         return;
       }
-      if (injected) return finish(injected.status, injected.message ?? 'Injected failure');
+      if (injected && !injected.drop) return finish(injected.status, injected.message ?? 'Injected failure');
       if (field(':action') !== 'file_upload')
         return finish(400, `Invalid value for :action: ${field(':action') ?? 'missing'}.`);
       if (field('protocol_version') !== '1') return finish(400, 'Unknown protocol version.');
@@ -265,6 +277,13 @@ export async function startPyPIServer(opts: PyPIServerOptions = {}): Promise<PyP
         );
       }
       state.files.set(filename, file);
+      if (injected?.afterStoring) {
+        record.status = 0;
+        record.message = 'stored, response dropped';
+        state.uploads.push(record);
+        res.socket?.destroy();
+        return;
+      }
       finish(200, 'OK');
     });
     req.pipe(parser);
@@ -298,11 +317,25 @@ export async function startPyPIServer(opts: PyPIServerOptions = {}): Promise<PyP
     });
   };
 
+  const requestCounts = new Map<string, number>();
+  const answerInjected = (method: string, path: string, res: ServerResponse): boolean => {
+    if (!state.injectRequest) return false;
+    const count = (requestCounts.get(path) ?? 0) + 1;
+    requestCounts.set(path, count);
+    const answer = state.injectRequest({ method, path, count });
+    if (!answer) return false;
+    if (answer.stall) return true;
+    if (answer.drop) res.socket?.destroy();
+    else send(res, answer.status, { message: answer.message ?? 'Injected failure' }, answer.message);
+    return true;
+  };
+
   const server = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://localhost');
     const path = u.pathname;
     const handle = async (): Promise<void> => {
       if (req.method === 'POST' && (path === '/legacy/' || path === '/legacy')) return upload(req, res);
+      if (answerInjected(req.method ?? 'GET', path, res)) return;
       let m: RegExpExecArray | null;
       if (req.method === 'GET' && (m = /^\/pypi\/([^/]+)\/([^/]+)\/json\/?$/.exec(path)))
         return jsonRelease(decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), res);
