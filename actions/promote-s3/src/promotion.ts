@@ -19,7 +19,7 @@ import {
 import { pool } from '@release-actions/core/runtime/pool';
 import { listAll, listLevel, type ListedObject } from '@release-actions/core/s3/client';
 import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from '@release-actions/core/s3/copy';
-import { isIndexable, regenerateFolderIndex } from '@release-actions/core/s3/index-pages';
+import { indexedProject, updateIndexPages } from '@release-actions/core/s3/index-pages';
 
 /**
  * Promotion of a release candidate's objects from test prefixes to stable ones: one listing per
@@ -64,8 +64,11 @@ export interface CopyData {
 export interface IndexData {
   phase: 'index';
   bucket: string;
-  folder: string;
+  /** The destination prefix whose pages are rebuilt: `whl/`. */
+  prefix: string;
   projects: string[];
+  /** Keys promoted under the prefix (copied or already there). */
+  promoted: string[];
 }
 
 export type PromotionData = CopyData | IndexData;
@@ -86,11 +89,6 @@ function s3url(bucket: string, key: string): string {
 interface Candidate {
   selected: SelectedObject;
   pair: PrefixPair;
-}
-
-/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
-function destinationFolder(c: Candidate): string {
-  return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
 }
 
 /**
@@ -140,6 +138,29 @@ async function decide(
   if (cmp.result === 'same') return { action: 'skip', reason: `already there (${cmp.how})` };
   if (overwrite) return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
   return { action: 'conflict', reason: `differs: ${cmp.how}` };
+}
+
+/** One operation per destination prefix receiving pip-installable files: its index pages. */
+function planIndexPages(bucket: string, promoted: Array<{ prefix: string; key: string }>): Operation<IndexData>[] {
+  const byPrefix = new Map<string, IndexData>();
+  for (const { prefix, key } of promoted) {
+    const project = indexedProject(key.slice(key.lastIndexOf('/') + 1));
+    if (project === undefined) continue;
+    const data = byPrefix.get(prefix) ?? { phase: 'index', bucket, prefix, projects: [], promoted: [] };
+    if (!data.projects.includes(project)) data.projects.push(project);
+    data.promoted.push(key);
+    byPrefix.set(prefix, data);
+  }
+  return [...byPrefix.values()]
+    .sort((a, b) => (a.prefix < b.prefix ? -1 : 1))
+    .map((data) => ({
+      id: `index ${data.prefix}`,
+      kind: 'write-index',
+      target: `${s3url(bucket, data.prefix)} index pages of ${data.projects.sort().join(', ')}`,
+      action: 'update',
+      reason: 'the pages these files change, rebuilt from the bucket as PyTorch builds them',
+      data: { ...data, promoted: data.promoted.sort() },
+    }));
 }
 
 export async function planPromotion(
@@ -232,28 +253,12 @@ export async function planPromotion(
   backupOps.sort(byKey);
   promoteOps.sort(byKey);
 
-  const indexOps: Operation<IndexData>[] = [];
-  if (opts.regenerateIndex) {
-    const projectsByFolder = new Map<string, Set<string>>();
-    for (const c of candidates) {
-      if (!isIndexable(c.selected.artifact.filename)) continue;
-      const f = destinationFolder(c);
-      const set = projectsByFolder.get(f) ?? new Set<string>();
-      set.add(c.selected.artifact.name);
-      projectsByFolder.set(f, set);
-    }
-    for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const exists = destination.has(`${folder}index.html`);
-      indexOps.push({
-        id: `index ${folder}`,
-        kind: 'write-index',
-        target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
-        action: exists ? 'update' : 'create',
-        reason: 'PEP 503 pages',
-        data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
-      });
-    }
-  }
+  const indexOps = opts.regenerateIndex
+    ? planIndexPages(
+        opts.bucket,
+        candidates.map((c) => ({ prefix: c.pair.destination, key: `${c.pair.destination}${c.selected.relative}` })),
+      )
+    : [];
 
   const plan: Plan<PromotionData> = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
   return { plan, ignored, candidates };
@@ -396,28 +401,26 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   // Backups complete before anything is promoted; promotion before the pages that link to it.
   await run(phase('backup'), copyOne, opts.concurrency);
   await run(phase('promote'), copyOne, opts.concurrency);
-  const refreshed = new Set(
-    copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey),
-  );
-  // A folder's pages cost a few requests one after the other (listing, read, write): folders go
-  // eight at a time, and the objects still to hash share the concurrency between them.
-  const folderWidth = Math.min(8, opts.concurrency);
   await run(
     phase('index'),
     async (op) => {
       const d = op.data as IndexData;
-      const r = await regenerateFolderIndex(client, {
-        bucket: d.bucket,
-        folder: d.folder,
-        projects: d.projects,
-        refreshed,
+      const r = await updateIndexPages({
+        source: { client, bucket: d.bucket },
+        prefix: d.prefix,
+        promoted: d.promoted,
         known: copiedSha256,
         acl: opts.acl,
-        concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
+        concurrency: opts.concurrency,
       });
-      return { pages: r.pages.length, hashed: r.hashed };
+      return {
+        written: r.written.length,
+        unchanged: r.unchanged,
+        conflicts: r.conflicts,
+        'checksum-reads': r.checksumReads,
+      };
     },
-    folderWidth,
+    1,
   );
   return result;
 }
