@@ -77,7 +77,7 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
     planBackups(client, opts, candidates, backup),
     planPromotions(client, opts, candidates, destination),
   ]);
-  const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates, destination) : [];
+  const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates) : [];
   return { plan: { action: 'promote-s3', operations: [...backups, ...promotions, ...pages] }, ignored };
 }
 
