@@ -33,29 +33,59 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+interface Patterns {
+  reverted: RegExp;
+  trailer: RegExp;
+  trailers: RegExp;
+  links: RegExp;
+}
+
+const patternCache = new Map<string, Patterns>();
+
+/** The repository's patterns, compiled once: a range holds tens of thousands of commits. */
+function patternsFor(repository: string): Patterns {
+  let p = patternCache.get(repository);
+  if (!p) {
+    const repo = escapeRegExp(repository);
+    const trailer = `^Pull Request resolved: https?://[^/\\s]+/${repo}/pull/(\\d+)`;
+    p = {
+      reverted: new RegExp(`^Reverted https?://[^/\\s]+/${repo}/pull/(\\d+)`, 'im'),
+      trailer: new RegExp(trailer, 'im'),
+      trailers: new RegExp(trailer, 'gim'),
+      links: new RegExp(`https?://[^/\\s]+/${repo}/(?:pull|issues)/(\\d+)\\b`, 'gi'),
+    };
+    patternCache.set(repository, p);
+  }
+  return p;
+}
+
+const CHERRY_PICKED = /\(cherry picked from commit ([0-9a-f]{40})\)/g;
+const REVERT_SUBJECT = /^Revert "(.*)"\s*$/;
+const REVERTS_SHA = /^This reverts commit ([0-9a-f]{40})\b/m;
+const TITLE_NUMBER = /\(#(\d+)\)\s*$/;
+const FIXES = new RegExp(`\\b${FIX_WORDS}:?\\s+#(\\d+)\\b`, 'gi');
+
 /** Reads the references of one commit message of `owner/name`. */
 export function parseCommit(commit: CommitRecord, repository: string): CommitRefs {
-  const repo = escapeRegExp(repository);
+  const p = patternsFor(repository);
   const refs: CommitRefs = {
     sha: commit.sha,
     parents: commit.parents,
     subject: commit.subject,
     items: new Map(),
-    cherryPickOf: [...commit.message.matchAll(/\(cherry picked from commit ([0-9a-f]{40})\)/g)].map((m) => m[1]!),
+    cherryPickOf: [...commit.message.matchAll(CHERRY_PICKED)].map((m) => m[1]!),
   };
-  const revert = /^Revert "(.*)"\s*$/.exec(commit.subject);
-  const revertsSha = /^This reverts commit ([0-9a-f]{40})\b/m.exec(commit.message)?.[1];
+  const revert = REVERT_SUBJECT.exec(commit.subject);
+  const revertsSha = REVERTS_SHA.exec(commit.message)?.[1];
   if (revert || revertsSha) {
     // A revert names the reverted PR; it neither lands nor fixes it.
     refs.reverts = revertsSha;
     refs.revertedSubject = revert?.[1];
-    const reverted = new RegExp(`^Reverted https?://[^/\\s]+/${repo}/pull/(\\d+)`, 'im').exec(commit.message)?.[1];
-    const quoted = revert?.[1] ? /\(#(\d+)\)$/.exec(revert[1])?.[1] : undefined;
+    const reverted = p.reverted.exec(commit.message)?.[1];
+    const quoted = revert?.[1] ? TITLE_NUMBER.exec(revert[1])?.[1] : undefined;
     const n = reverted ?? quoted;
     if (n) refs.revertedPr = Number(n);
-    const trailer = new RegExp(`^Pull Request resolved: https?://[^/\\s]+/${repo}/pull/(\\d+)`, 'im').exec(
-      commit.message,
-    )?.[1];
+    const trailer = p.trailer.exec(commit.message)?.[1];
     if (trailer) refs.pr = Number(trailer);
     return refs;
   }
@@ -64,19 +94,15 @@ export function parseCommit(commit: CommitRecord, repository: string): CommitRef
     const number = Number(n);
     if (refs.items.get(number) !== 'trailer') refs.items.set(number, kind);
   };
-  for (const m of commit.message.matchAll(
-    new RegExp(`^Pull Request resolved: https?://[^/\\s]+/${repo}/pull/(\\d+)`, 'gim'),
-  )) {
+  for (const m of commit.message.matchAll(p.trailers)) {
     add(m[1], 'trailer');
     refs.pr ??= Number(m[1]);
   }
-  const title = /\(#(\d+)\)\s*$/.exec(commit.subject)?.[1];
+  const title = TITLE_NUMBER.exec(commit.subject)?.[1];
   add(title, 'reference');
   if (title) refs.pr ??= Number(title);
-  for (const m of commit.message.matchAll(new RegExp(`https?://[^/\\s]+/${repo}/(?:pull|issues)/(\\d+)\\b`, 'gi'))) {
-    add(m[1], 'reference');
-  }
-  for (const m of commit.message.matchAll(new RegExp(`\\b${FIX_WORDS}:?\\s+#(\\d+)\\b`, 'gi'))) add(m[1], 'reference');
+  for (const m of commit.message.matchAll(p.links)) add(m[1], 'reference');
+  for (const m of commit.message.matchAll(FIXES)) add(m[1], 'reference');
   return refs;
 }
 
