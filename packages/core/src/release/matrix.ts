@@ -102,7 +102,8 @@ export function platformKey(c: Pick<Cell, 'os' | 'arch' | 'accelerator'>): strin
 
 const isGlob = (v: string): boolean => /[*?]/.test(v);
 
-function globMatches(glob: string, value: string): boolean {
+/** `*` any run of characters, `?` one; case-insensitive, whole value. */
+export function globMatches(glob: string, value: string): boolean {
   const source = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
