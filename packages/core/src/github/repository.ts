@@ -1,9 +1,10 @@
 import { ConfigurationError } from '../runtime/errors.js';
 
-export interface RepositoryRef {
+// a type, not an interface, so that it passes as Octokit's request parameters
+export type RepositoryRef = {
   owner: string;
   repo: string;
-}
+};
 
 /** `owner/name` as GitHub spells repository names; anything else is the input's mistake. */
 export function parseRepository(input: string, value: string): RepositoryRef {
