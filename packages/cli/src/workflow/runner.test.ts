@@ -187,7 +187,7 @@ jobs:
 `,
   );
   await expect(runWorkflow(file, options())).rejects.toThrow(
-    /inputs\.skip_gate: no such input of unknown-input \(workflow_call\); known: skip-gate/,
+    /inputs\.skip_gate: no such input of unknown-input; known: skip-gate/,
   );
 });
 

@@ -191,7 +191,12 @@ class WorkflowRun {
       }
       values[name] = typed(name, raw, def.type ?? 'string', def.options);
     }
-    return strictStrings('inputs', `input of ${this.workflow.stem} (${event})`, values);
+    // An input of the other trigger reads as null, as on GitHub; a name neither declares is an error.
+    const other = event === 'workflow_call' ? 'workflow_dispatch' : 'workflow_call';
+    for (const name of entries(field(this.workflow.root, 'on', other, 'inputs')).map(([k]) => k)) {
+      if (!(name in values)) values[name] = null;
+    }
+    return strictStrings('inputs', `input of ${this.workflow.stem}`, values);
   }
 
   private resolveSecrets(): data.Dictionary {
@@ -371,8 +376,9 @@ class WorkflowRun {
     const strategy = job.strategy ? evaluateToken(job.strategy, { ...plain, where: `${where} strategy` }) : null;
     const combos = matrixCombinations(strategy, where);
     const records: JobRecord[] = [];
-    for (const matrix of combos) {
-      records.push(await this.runSteps(job, base, needs, matrix));
+    for (const [index, matrix] of combos.entries()) {
+      const strategy = { 'job-index': index, 'job-total': combos.length };
+      records.push(await this.runSteps(job, base, needs, matrix, strategy));
       if (records.at(-1)!.result === 'failure') break;
     }
     const last = records.at(-1)!;
@@ -384,6 +390,7 @@ class WorkflowRun {
     base: JobRecord,
     needs: data.Dictionary,
     matrix: Record<string, Value> | undefined,
+    strategy: Record<string, Value>,
   ): Promise<JobRecord> {
     const id = job.id.value;
     const path = matrix ? `${base.path} (${Object.values(matrix).map(asText).join(', ')})` : base.path;
@@ -393,7 +400,7 @@ class WorkflowRun {
       extra: Record<string, data.ExpressionData>,
       at: string,
       fns?: Map<string, FunctionDefinition>,
-    ): Scope => this.scope({ needs, matrix: matrixData, ...extra }, `${where} ${at}`, fns);
+    ): Scope => this.scope({ needs, matrix: matrixData, strategy: toData(strategy), ...extra }, `${where} ${at}`, fns);
 
     const environment = job.environment
       ? asText(evaluateToken(field(job.environment, 'name') ?? job.environment, jobScope({}, 'environment')))
