@@ -26,8 +26,12 @@ export interface ActionStepResult {
   receipt?: string;
 }
 
+export function actionExists(actionDir: string): boolean {
+  return existsSync(join(actionDir, 'action.yml')) && existsSync(join(actionDir, 'src', 'main.ts'));
+}
+
 export function actionMetadata(actionDir: string): ActionMetadata {
-  if (!existsSync(join(actionDir, 'action.yml')) || !existsSync(join(actionDir, 'src', 'main.ts'))) {
+  if (!actionExists(actionDir)) {
     throw new WorkflowError(
       `no action at ${actionDir} (action.yml and src/main.ts): it has not landed in this checkout`,
     );

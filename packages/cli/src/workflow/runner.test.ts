@@ -402,3 +402,40 @@ jobs:
     /permissions contents: write exceeds the caller's \(read\)/,
   );
 });
+
+test('an action missing from this checkout fails its step, saying so, and the jobs that need it are skipped', async () => {
+  const file = workflow(
+    'missing.yml',
+    `on: workflow_call
+jobs:
+  gate:
+    runs-on: ubuntu-latest
+    outputs:
+      green: \${{ steps.nightlies.outputs.green }}
+    steps:
+      - id: nightlies
+        uses: ${REPO}/actions/not-landed@main
+      - if: always()
+        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02
+        with:
+          name: gate
+          path: \${{ steps.nightlies.outputs.report }}
+  cut:
+    needs: gate
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${ECHO}
+        with: { message: cut }
+`,
+  );
+  const run = await runWorkflow(file, options());
+  expect(run.result).toBe('failure');
+  expect(run.jobs[0]!.steps[0]!.error).toBe(
+    'action not-landed is not in this checkout (no actions/not-landed/action.yml and src/main.ts): it has not landed yet',
+  );
+  expect(steps(run, 'gate')).toEqual([
+    `${REPO}/actions/not-landed@main: failure`,
+    'actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02: success',
+  ]);
+  expect(run.jobs[1]!.result).toBe('skipped');
+});

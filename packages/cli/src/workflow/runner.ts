@@ -5,7 +5,7 @@ import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import type { Job, ReusableWorkflowJob, Step, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { isSequence } from '@actions/workflow-parser';
-import { actionMetadata, runActionStep } from './action-step.js';
+import { actionExists, actionMetadata, runActionStep } from './action-step.js';
 import {
   asText,
   condition,
@@ -412,7 +412,7 @@ class WorkflowRun {
     let env = { ...this.workflowEnv, ...evaluateMapping(job.env, jobScope({ env: toData(this.workflowEnv) }, 'env')) };
     this.log(`- ${path}${environment ? ` [environment ${environment}]` : ''}`);
 
-    const steps = new Map<string, { record: StepRecord; declared: string[] }>();
+    const steps = new Map<string, { record: StepRecord; declared: string[] | null }>();
     const records: StepRecord[] = [];
     let failed = false;
     const rawSteps = field(this.workflow.root, 'jobs', id, 'steps');
@@ -449,17 +449,27 @@ class WorkflowRun {
     };
   }
 
-  private stepsContext(steps: Map<string, { record: StepRecord; declared: string[] }>, jobId: string): data.Dictionary {
+  private stepsContext(
+    steps: Map<string, { record: StepRecord; declared: string[] | null }>,
+    jobId: string,
+  ): data.Dictionary {
     const pairs: Record<string, data.ExpressionData> = {};
     for (const [id, { record, declared }] of steps) {
       if (id.startsWith('__')) continue;
-      const outputs = Object.fromEntries(declared.map((k) => [k, record.outputs[k] ?? '']));
       const holds =
         record.kind === 'run'
           ? `output of step ${id} (a run: step, not executed by the rehearsal)`
           : `output of step ${id} (${record.uses})`;
+      // An action missing from this checkout has already failed its step, loudly; its outputs read empty.
+      const outputs = declared
+        ? strictStrings(
+            `steps.${id}.outputs`,
+            holds,
+            Object.fromEntries(declared.map((k) => [k, record.outputs[k] ?? ''])),
+          )
+        : new data.Dictionary();
       pairs[id] = new data.Dictionary(
-        { key: 'outputs', value: strictStrings(`steps.${id}.outputs`, holds, outputs) },
+        { key: 'outputs', value: outputs },
         { key: 'outcome', value: new data.StringData(record.result) },
         { key: 'conclusion', value: new data.StringData(record.result) },
       );
@@ -472,11 +482,11 @@ class WorkflowRun {
     raw: TemplateToken | undefined,
     scope: Scope,
     job: { env: Record<string, string>; environment?: string; permissions: Record<string, string>; jobPath: string },
-  ): Promise<{ record: StepRecord; declared: string[]; exportEnv?: Record<string, string> }> {
+  ): Promise<{ record: StepRecord; declared: string[] | null; exportEnv?: Record<string, string> }> {
     const name = step.name?.toString() ?? ('uses' in step ? step.uses.value : step.id);
     const uses = 'uses' in step ? step.uses.value : undefined;
     const kind: StepRecord['kind'] = uses === undefined ? 'run' : this.isOwnAction(uses) ? 'action' : 'stand-in';
-    const declared = uses === undefined ? [] : this.declaredOutputs(uses, scope.where);
+    const declared = uses === undefined ? [] : this.declaredOutputs(uses);
     const skipped: StepRecord = { id: step.id, name, kind, uses, result: 'skipped', outputs: {} };
     if (!('if' in step) || !condition(step.if, scope)) return { record: skipped, declared };
 
@@ -524,6 +534,10 @@ class WorkflowRun {
       }
     }
     const action = this.actionName(uses!);
+    if (declared === null) {
+      const error = `action ${action} is not in this checkout (no actions/${action}/action.yml and src/main.ts): it has not landed yet`;
+      return { record: { ...skipped, result: 'failure', error }, declared };
+    }
     const n = ++this.stepCount;
     const result = await runActionStep({
       name: action,
@@ -582,16 +596,12 @@ class WorkflowRun {
     return m[1]!;
   }
 
-  private declaredOutputs(uses: string, where: string): string[] {
+  /** The outputs a step may be read for; null for an action not in this checkout. */
+  private declaredOutputs(uses: string): string[] | null {
     if (!this.isOwnAction(uses)) return standInFor(uses).outputs;
-    try {
-      return [
-        ...Object.keys(actionMetadata(join(this.options.root, 'actions', this.actionName(uses))).outputs),
-        'report',
-      ];
-    } catch (e) {
-      throw new WorkflowError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const dir = join(this.options.root, 'actions', this.actionName(uses));
+    if (!actionExists(dir)) return null;
+    return [...Object.keys(actionMetadata(dir).outputs), 'report'];
   }
 }
 
