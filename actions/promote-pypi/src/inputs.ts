@@ -3,6 +3,7 @@ import {
   getByteSize,
   getEnum,
   getLines,
+  getRequired,
   getSecret,
   getString,
   getUrl,
@@ -51,11 +52,11 @@ export function readInputs(): PromotionInputs & ConnectionInputs {
   const repositoryUrl = getUrl('repository-url');
   const indexUrl = getUrl('index-url');
   return {
-    packages: parseRequestedPackages('packages', getString('packages')).map((p) => ({
+    packages: parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
       name: p.name,
       version: p.versionText,
     })),
-    bucket: parseBucketName('bucket', getString('bucket')),
+    bucket: parseBucketName('bucket', getRequired('bucket')),
     sourcePrefix: normalizePrefix(getString('source-prefix')),
     variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
     rewrite: {
@@ -63,18 +64,18 @@ export function readInputs(): PromotionInputs & ConnectionInputs {
       excludeFiles: getLines('exclude-files'),
       versionFiles: getLines('version-files'),
     },
-    stagingBucket: parseBucketName('staging-bucket', getString('staging-bucket')),
+    stagingBucket: parseBucketName('staging-bucket', getRequired('staging-bucket')),
     stagingPrefix: getString('staging-prefix'),
-    mode: getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'),
+    mode: getEnum('mode', ['stage', 'publish', 'both'] as const),
     expect: {
       requiresPython: getString('expect-requires-python') || undefined,
       requiresDist: getLines('expect-requires-dist'),
-      maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
+      maxFileSize: getByteSize('max-file-size'),
     },
     repositoryUrl,
     indexUrl,
     indexPair: pairIndexWithUpload(indexUrl, repositoryUrl, parseIndexPair('index-pair', getString('index-pair'))),
-    dryRun: getBoolean('dry-run', true),
+    dryRun: getBoolean('dry-run'),
     confirm: splitList(getString('confirm')),
     password: getSecret('password'),
     endpointUrl: getUrl('endpoint-url') || undefined,

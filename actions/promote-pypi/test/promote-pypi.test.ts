@@ -512,7 +512,7 @@ describe('Trusted Publishing', () => {
     );
     expect(unnamed.error).toMatch(
       new RegExp(
-        `^inputs "index-url" \\(${index}\\) and "repository-url" \\(${upload}\\) do not belong together: the known pairs are pypi\\.org with upload\\.pypi\\.org, test\\.pypi\\.org with itself; name another pair with "index-pair"`,
+        `^inputs "index-url" \\(${index}\\) and "repository-url" \\(${upload}\\) do not belong together: the known pairs are pypi\\.org with upload\\.pypi\\.org, test\\.pypi\\.org with itself, a loopback host with itself; name another pair with "index-pair"`,
       ),
     );
     expect(s.pypi.issuedIdTokens.size + s.pypi.mintedTokens.length).toBe(0);

@@ -28,7 +28,7 @@ test('an upload host that is not the index one is refused in one line naming bot
     [
       'https://pypi.example.org/',
       'https://pypi.example.org/legacy/',
-      /^inputs "index-url" \(pypi\.example\.org\) and "repository-url" \(pypi\.example\.org\) do not belong together: the known pairs are pypi\.org with upload\.pypi\.org, test\.pypi\.org with itself;/,
+      /^inputs "index-url" \(pypi\.example\.org\) and "repository-url" \(pypi\.example\.org\) do not belong together: the known pairs are pypi\.org with upload\.pypi\.org, test\.pypi\.org with itself, a loopback host with itself;/,
     ],
   ];
   for (const [index, upload, message] of cases) {
@@ -53,15 +53,18 @@ test('a pair the user names is accepted for exactly those hosts, ports included'
   expect(parseIndexPair('index-pair', '')).toBeUndefined();
 });
 
-test('plain http is refused except on loopback', () => {
+test('plain http is refused except on loopback, where a stand-in pairs with itself', () => {
   expect(() => pairIndexWithUpload('http://pypi.org/', 'https://upload.pypi.org/legacy/')).toThrow(
     'input "index-url" must be an https URL (http only on loopback), got "http://pypi.org/"',
   );
   expect(() => pairIndexWithUpload('https://pypi.org/', 'http://upload.pypi.org/legacy/')).toThrow(
     'input "repository-url" must be an https URL (http only on loopback), got "http://upload.pypi.org/legacy/"',
   );
-  const local = parseIndexPair('index-pair', '127.0.0.1:8080=127.0.0.1:8080');
-  expect(pairIndexWithUpload('http://127.0.0.1:8080/', 'http://127.0.0.1:8080/legacy/', local).index).toBe(
-    '127.0.0.1:8080',
+  expect(pairIndexWithUpload('http://127.0.0.1:8080/', 'http://127.0.0.1:8080/legacy/')).toEqual({
+    index: '127.0.0.1:8080',
+    upload: '127.0.0.1:8080',
+  });
+  expect(() => pairIndexWithUpload('http://127.0.0.1:8080/', 'http://127.0.0.1:9090/legacy/')).toThrow(
+    /^inputs "index-url" \(127\.0\.0\.1:8080\) and "repository-url" \(127\.0\.0\.1:9090\) do not belong together/,
   );
 });

@@ -46,7 +46,8 @@ export function parseIndexPair(input: string, value: string): [string, string] |
 }
 
 /**
- * The pair `index-url` and `repository-url` form: PyPI's own pairs, or the one the user named. Both
+ * The pair `index-url` and `repository-url` form: PyPI's own pairs, a loopback host (a local
+ * stand-in) with itself, or the one the user named. Both
  * URLs must be https (http only on loopback, for local stand-ins); anything else is refused in one
  * line naming both inputs, before any request is made.
  */
@@ -61,7 +62,12 @@ export function pairIndexWithUpload(indexUrl: string, repositoryUrl: string, nam
     );
   }
   if (known?.upload === upload) return known;
-  const pairs = KNOWN_INDEXES.map((p) => `${p.index} with ${p.index === p.upload ? 'itself' : p.upload}`).join(', ');
+  // A local stand-in serves both on one port; a token minted there never leaves the machine.
+  if (index === upload && LOOPBACK.has(new URL(indexUrl).hostname)) return { index, upload };
+  const pairs = [
+    ...KNOWN_INDEXES.map((p) => `${p.index} with ${p.index === p.upload ? 'itself' : p.upload}`),
+    'a loopback host with itself',
+  ].join(', ');
   throw new ConfigurationError(
     `inputs "index-url" (${index}) and "repository-url" (${upload}) do not belong together: ${known ? `${index} uploads to ${known.upload}` : `the known pairs are ${pairs}`}; name another pair with "index-pair" (index-host=upload-host)`,
   );
