@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import {
   getBoolean,
   getByteSize,
@@ -26,6 +27,8 @@ export interface PromotionInputs {
   bucket: string;
   sourcePrefix: string;
   variants: VariantRule[];
+  /** Python or ABI tags whose wheels never reach PyPI (`cp315`, `cp315t`). */
+  excludePythonTags: string[];
   rewrite: Pick<RewriteOptions, 'platformTags' | 'excludeFiles' | 'versionFiles'>;
   stagingBucket: string;
   /** With `{name}` and `{version}` placeholders. */
@@ -48,6 +51,14 @@ export interface ConnectionInputs {
   region?: string;
 }
 
+function parsePythonTagList(input: string, value: string): string[] {
+  const tags = splitList(value);
+  const bad = tags.find((t) => !/^[a-z]+\d+[a-z]*$/.test(t));
+  if (bad !== undefined)
+    throw new ConfigurationError(`input "${input}" expects Python tags such as cp315, cp315t; got "${bad}"`);
+  return tags;
+}
+
 export function readInputs(): PromotionInputs & ConnectionInputs {
   const repositoryUrl = getUrl('repository-url');
   const indexUrl = getUrl('index-url');
@@ -59,6 +70,7 @@ export function readInputs(): PromotionInputs & ConnectionInputs {
     bucket: parseBucketName('bucket', getRequired('bucket')),
     sourcePrefix: normalizePrefix(getString('source-prefix')),
     variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
+    excludePythonTags: parsePythonTagList('exclude-python-tags', getString('exclude-python-tags')),
     rewrite: {
       platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
       excludeFiles: getLines('exclude-files'),

@@ -1,14 +1,26 @@
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { listAll } from '@release-actions/core/s3/client';
-import { selectionMatrix, selectWheels, type SelectedWheel } from '@release-actions/core/wheel/selection';
+import {
+  excludePythonTags,
+  selectionMatrix,
+  selectWheels,
+  type SelectedWheel,
+} from '@release-actions/core/wheel/selection';
 import type { PyPIPromotionOptions } from './promote.js';
 
 /** Step 1, select: the wheels of each release in the bucket, one variant per platform. */
 
 export async function selectForPyPI(receipt: Receipt, opts: PyPIPromotionOptions): Promise<SelectedWheel[]> {
   const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
-  const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
+  const { kept, excluded } = excludePythonTags(listing, opts.excludePythonTags);
+  if (excluded.length)
+    receipt.addTable(
+      'Wheels left out by exclude-python-tags (never published)',
+      ['source', 'tag'],
+      excluded.map((o) => [o.key, o.tag]),
+    );
+  const selected = selectWheels(kept, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
   const platforms = [...new Set(selected.map((s) => s.platform))].sort();
   receipt.addTable(
     'Wheels chosen for PyPI (variant per Python tag x platform)',

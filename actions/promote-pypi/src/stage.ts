@@ -4,7 +4,8 @@ import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { executePlan } from '@release-actions/core/runtime/run';
 import { UPLOAD_CHECKSUM } from '@release-actions/core/s3/client';
-import { globToRegExp } from '@release-actions/core/wheel/metadata';
+import { TROVE_CLASSIFIERS } from '@release-actions/core/pypi/trove-classifiers';
+import { globToRegExp, headerValues, parseHeaders } from '@release-actions/core/wheel/metadata';
 import { rewriteWheel, type RewriteResult } from '@release-actions/core/wheel/rewrite';
 import type { SelectedWheel } from '@release-actions/core/wheel/selection';
 import { readCentralDirectoryFrom, remoteZipSource } from '@release-actions/core/wheel/zip-reader';
@@ -26,6 +27,8 @@ interface StageData {
   stagingKey: string;
   filename: string;
   sourceEtag?: string;
+  /** Classifiers PyPI would reject, removed from METADATA by the rewrite. */
+  removedClassifiers: string[];
 }
 
 /**
@@ -49,23 +52,41 @@ export async function checkVersionFiles(opts: PyPIPromotionOptions, selected: Se
   }
 }
 
+/**
+ * The classifiers of a wheel's METADATA that PyPI would reject (not on its list, such as a Python
+ * newer than the list knows), read by a few ranged GETs so the plan can say what the rewrite removes.
+ */
+async function rejectedClassifiers(opts: PyPIPromotionOptions, w: SelectedWheel): Promise<string[]> {
+  const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, w.key, w.size), () =>
+    s3Stream(opts.s3, opts.bucket, w.key),
+  );
+  const metadata = source.entries.find((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
+  if (!metadata) return [];
+  const headers = parseHeaders((await source.read(metadata)).toString('utf8'));
+  return [...new Set(headerValues(headers, 'Classifier').filter((c) => !TROVE_CLASSIFIERS.has(c)))];
+}
+
 async function stageOperation(opts: PyPIPromotionOptions, w: SelectedWheel): Promise<Operation<StageData>> {
   const key = stagingKeyFor(opts, w);
   const existing = await head(opts.s3, opts.stagingBucket, key);
   const sameSource =
     existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key && existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
+  const removedClassifiers = sameSource ? [] : await rejectedClassifiers(opts, w);
+  const removal = removedClassifiers.length
+    ? `; classifiers PyPI would reject removed: ${removedClassifiers.join(', ')}`
+    : '';
   return {
     id: `stage ${w.key}`,
     kind: 'stage-wheel',
     target: `s3://${opts.stagingBucket}/${key}`,
     action: !existing ? 'create' : sameSource ? 'skip' : 'update',
     reason: !existing
-      ? `rewrite of ${w.key}`
+      ? `rewrite of ${w.key}${removal}`
       : sameSource
         ? 'already staged from the same source object'
-        : 'staged from another source object; restaged',
+        : `staged from another source object; restaged${removal}`,
     bytes: w.size,
-    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
+    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag, removedClassifiers },
   };
 }
 
@@ -101,7 +122,12 @@ async function stageWheel(
   uploaded.catch(() => undefined);
   let r: RewriteResult;
   try {
-    r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename, hashOutput: false });
+    r = await rewriteWheel(source, body, {
+      ...opts.rewrite,
+      allowedClassifiers: TROVE_CLASSIFIERS,
+      sourceFilename: op.data.filename,
+      hashOutput: false,
+    });
     const max = opts.expect.maxFileSize;
     if (max !== undefined && r.size > max) {
       throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
@@ -116,7 +142,12 @@ async function stageWheel(
   const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
   if (check?.ContentLength !== r.size)
     throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-  return { size: r.size, excluded: r.excluded.length, versionFiles: r.versionFiles.join(' ') };
+  return {
+    size: r.size,
+    excluded: r.excluded.length,
+    versionFiles: r.versionFiles.join(' '),
+    removedClassifiers: [...new Set(r.removedClassifiers)].join('; '),
+  };
 }
 
 /** Plans and (unless dry-run) runs the staging; returns the plan and how many wheels were staged or skipped. */
@@ -127,6 +158,9 @@ export async function stage(
 ): Promise<{ plan: Plan; staged: number; skipped: number }> {
   await checkVersionFiles(opts, selected);
   const plan = await planStaging(opts, selected);
+  const removals = plan.operations.flatMap((op) => op.data.removedClassifiers.map((c) => [op.data.filename, c]));
+  if (removals.length)
+    receipt.addTable('Classifiers PyPI would reject, removed during the rewrite', ['wheel', 'classifier'], removals);
   const outcomes = await executePlan(receipt, plan, (op) => stageWheel(opts, op), { dryRun: opts.dryRun });
   return {
     plan: plan as Plan,

@@ -26,14 +26,16 @@ const TOKEN = 'pypi-AgEIcHlwaS5vcmctest-token';
 const work = mkdtempSync(join(tmpdir(), 'promote-pypi-test-'));
 const requiresDist = ['filelock', 'sympy>=1.13.1'];
 
-// torch 2.6.0 for two Pythons: the variants a release bucket holds, of which four reach PyPI.
+// torch 2.6.0 for two Pythons: the variants a release bucket holds, of which four reach PyPI by
+// today's practice (the default variants: Linux from cu130, Windows cpu, macOS without a label).
 const BUILDS: Array<[sub: string, label: string, platform: string]> = [
+  ['cu130', 'cu130', 'linux_x86_64'],
   ['cu126', 'cu126', 'linux_x86_64'],
-  ['cu118', 'cu118', 'linux_x86_64'],
   ['cpu', 'cpu', 'linux_x86_64'],
+  ['cu130', 'cu130', 'manylinux_2_28_aarch64'],
   ['cpu', 'cpu', 'manylinux_2_28_aarch64'],
   ['cpu', 'cpu', 'win_amd64'],
-  ['cu126', 'cu126', 'win_amd64'],
+  ['cu130', 'cu130', 'win_amd64'],
   ['', '', 'macosx_11_0_arm64'],
 ];
 const PYTHONS = ['cp310', 'cp311'];
@@ -150,8 +152,8 @@ test('dry-run (the default) prints the plan and stages and uploads nothing', asy
     'win_amd64',
   ]);
   expect(chosen.rows).toEqual([
-    ['torch', 'cp310', 'cu126', '(no label)', 'cpu', 'cpu'],
-    ['torch', 'cp311', 'cu126', '(no label)', 'cpu', 'cpu'],
+    ['torch', 'cp310', 'cu130', '(no label)', 'cu130', 'cpu'],
+    ['torch', 'cp311', 'cu130', '(no label)', 'cu130', 'cpu'],
   ]);
   expect(
     r
@@ -238,10 +240,124 @@ test('a platform with no wheel of the chosen variant is refused before any stagi
     publish(s, { variants: 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cu126\nwin_arm64=cpu\nmacosx_*=' }),
   );
   expect(r.error).toBe(
-    'input "variants": torch 2.6.0 has no wheel for "manylinux_2_28_aarch64=cu126" (variants there: cpu); torch 2.6.0 has no wheel for "win_arm64=cpu" (no wheel for that platform at all); nothing was staged or uploaded',
+    'input "variants": torch 2.6.0 has no wheel for "manylinux_2_28_aarch64=cu126" (variants there: cpu, cu130); torch 2.6.0 has no wheel for "win_arm64=cpu" (no wheel for that platform at all); nothing was staged or uploaded',
   );
   expect(await stagedKeys(s)).toEqual([]);
   expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+/** Puts extra torch 2.6.0 wheels of the given builds in a scenario's release bucket. */
+async function addWheels(
+  s: Scenario,
+  builds: Array<[sub: string, label: string, platform: string, py: string, abi?: string]>,
+) {
+  const dir = mkdtempSync(join(work, 'extra-'));
+  const keys: string[] = [];
+  for (const [sub, label, platform, py, abi] of builds) {
+    const w = await buildWheel({
+      name: 'torch',
+      version: label ? `2.6.0+${label}` : '2.6.0',
+      pythonTag: py,
+      abiTag: abi,
+      platform,
+      requiresDist,
+      requiresPython: '>=3.9.0',
+      dir,
+    });
+    const key = `whl/test/${sub ? `${sub}/` : ''}${w.filename}`;
+    await s3.send(new PutObjectCommand({ Bucket: s.bucket, Key: key, Body: readFileSync(w.path) }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+test('Windows arm64 with its own Python set: refused without it, published with it', async () => {
+  const s = await scenario();
+  await addWheels(s, [['cpu', 'cpu', 'win_arm64', 'cp311']]);
+  const defaults = '*linux*_x86_64=cu130\n*linux*_aarch64=cu130\nwin_amd64=cpu\nmacosx_*=';
+  const strict = await promote(inputs(s, { variants: `${defaults}\nwin_arm64=cpu` }));
+  expect(strict.error).toBe(
+    'input "variants": torch 2.6.0 has no cp310 wheel for "win_arm64=cpu"; nothing was staged or uploaded',
+  );
+  const r = await promote(publish(s, { variants: `${defaults}\nwin_arm64=cpu python=cp311` }));
+  expect(r.error).toBeUndefined();
+  expect(r.outputs).toMatchObject({ staged: '9', uploaded: '9' });
+  expect(s.pypi.files.has('torch-2.6.0-cp311-cp311-win_arm64.whl')).toBe(true);
+  const chosen = r.receipt!.tables.find((t) => t.title.startsWith('Wheels chosen'))!;
+  expect(chosen.rows.map((row) => row[chosen.header.indexOf('win_arm64')])).toEqual(['missing', 'cpu']);
+  await s.pypi.stop();
+});
+
+test('exclude-python-tags leaves pre-release Pythons out of the selection, and the plan lists them', async () => {
+  const s = await scenario();
+  const prerelease = await addWheels(s, [
+    ['cu130', 'cu130', 'linux_x86_64', 'cp315'],
+    ['cu130', 'cu130', 'linux_x86_64', 'cp315', 'cp315t'],
+  ]);
+  const without = await promote(inputs(s));
+  expect(without.error).toMatch(/has no cp315 wheel for "win_amd64=cpu"/);
+  const r = await promote(inputs(s, { 'exclude-python-tags': 'cp315, cp315t' }));
+  expect(r.error).toBeUndefined();
+  const left = r.receipt!.tables.find((t) => t.title.startsWith('Wheels left out by exclude-python-tags'))!;
+  expect(left.rows).toEqual([
+    [prerelease[0], 'cp315'],
+    [prerelease[1], 'cp315'],
+  ]);
+  const uploads = r
+    .receipt!.plan!.operations.filter((o) => o.kind === 'upload-wheel')
+    .map((o) => o.target.split(' ')[1]);
+  expect(uploads.sort()).toEqual(EXPECTED);
+  await s.pypi.stop();
+});
+
+test('classifiers PyPI would reject are removed in the rewrite, shown in the plan, and the wheel stays valid', async () => {
+  const s = await scenario();
+  const w = await buildWheel({
+    name: 'torch',
+    version: '2.6.0+cu130',
+    pythonTag: 'cp311',
+    platform: 'linux_x86_64',
+    requiresDist,
+    requiresPython: '>=3.9.0',
+    classifiers: ['Programming Language :: Python :: 3.16', 'Natural Language :: Ukranian', 'Typing :: Typed'],
+    dir: mkdtempSync(join(work, 'classifiers-')),
+  });
+  const bucket = `classifiers-${n}`;
+  await s3server.seed(bucket, [{ key: `whl/test/cu130/${w.filename}`, body: readFileSync(w.path) }]);
+  const given = inputs(s, { bucket, variants: 'linux_x86_64=cu130', mode: 'stage', 'version-files': '' });
+  const plan = await promote(given);
+  expect(plan.error).toBeUndefined();
+  const removed = plan.receipt!.tables.find((t) => t.title.startsWith('Classifiers PyPI would reject'))!;
+  expect(removed.rows).toEqual([
+    [w.filename, 'Programming Language :: Python :: 3.16'],
+    [w.filename, 'Natural Language :: Ukranian'],
+  ]);
+  expect(plan.receipt!.plan!.operations[0]!.reason).toMatch(
+    /classifiers PyPI would reject removed: Programming Language :: Python :: 3\.16, Natural Language :: Ukranian$/,
+  );
+  expect(await stagedKeys(s)).toEqual([]);
+
+  const r = await promote({ ...given, 'dry-run': 'false' });
+  expect(r.error).toBeUndefined();
+  const staged = 'torch-2.6.0-cp311-cp311-manylinux_2_28_x86_64.whl';
+  const body = await s3.send(new GetObjectCommand({ Bucket: s.staging, Key: `torch-2.6.0-pypi-staging/${staged}` }));
+  const dir = mkdtempSync(join(work, 'unpacked-'));
+  const path = join(dir, staged);
+  writeFileSync(path, Buffer.from(await body.Body!.transformToByteArray()));
+  await run('/usr/bin/python3', ['-m', 'wheel', 'unpack', '--dest', dir, path]);
+  const metadata = readFileSync(join(dir, 'torch-2.6.0', 'torch-2.6.0.dist-info', 'METADATA'), 'utf8');
+  expect(metadata.match(/^Classifier: .*$/gm)).toEqual([
+    'Classifier: Development Status :: 5 - Production/Stable',
+    'Classifier: Programming Language :: Python :: 3',
+    'Classifier: Typing :: Typed',
+  ]);
+  await run(
+    '/usr/bin/python3',
+    ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--target', join(dir, 'site'), path],
+    { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+  );
+  expect((await validateWheel(path, { requiresPython: '>=3.9.0' })).problems).toEqual([]);
   await s.pypi.stop();
 });
 
@@ -563,7 +679,12 @@ test('bad inputs fail with one line naming the input, before anything is staged 
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ packages: '2.6.0' }, /^input "packages" expects name=version pairs/],
     [{ mode: 'upload' }, /^input "mode" must be one of stage, publish, both, got "upload"$/],
-    [{ variants: 'linux_x86_64=+cu 126' }, /^input "variants": "cu 126" is not a local version label/],
+    [{ variants: 'linux_x86_64=+cu.126!' }, /^input "variants": "cu\.126!" is not a local version label/],
+    [{ variants: 'win_arm64=cpu python=cp313-cp311' }, /^input "variants": "python=cp313-cp311" should be a range/],
+    [
+      { 'exclude-python-tags': '3.15' },
+      /^input "exclude-python-tags" expects Python tags such as cp315, cp315t; got "3\.15"$/,
+    ],
     [
       { 'repository-url': 'https://__token__:secret@upload.pypi.org/legacy/' },
       /^input "repository-url" must not contain credentials$/,

@@ -28,6 +28,8 @@ export interface WheelSpec {
   files?: Record<string, string | Buffer>;
   requiresDist?: string[];
   requiresPython?: string;
+  /** Classifiers added after the usual ones. */
+  classifiers?: string[];
   /** Incompressible bytes added as stored `lib/` entries (split in parts of at most 256 MiB). */
   extraBytes?: number;
   /** Where to write; a new temporary folder by default. */
@@ -86,6 +88,7 @@ function metadataText(spec: WheelSpec): string {
     'Keywords: pytorch,machine learning',
     'Classifier: Development Status :: 5 - Production/Stable',
     'Classifier: Programming Language :: Python :: 3',
+    ...(spec.classifiers ?? []).map((c) => `Classifier: ${c}`),
     ...(spec.requiresPython ? [`Requires-Python: ${spec.requiresPython}`] : []),
     'Description-Content-Type: text/markdown',
     'License-File: LICENSE',

@@ -33,6 +33,8 @@ export interface RewriteOptions {
   excludeFiles?: readonly string[];
   /** Globs of entries in which the full local version (`2.6.0+cu126`) is replaced by the public one. */
   versionFiles?: readonly string[];
+  /** Classifiers the index accepts; any other `Classifier:` is removed from METADATA. */
+  allowedClassifiers?: ReadonlySet<string>;
   /** The source file's name when `sourcePath` is a temporary file. */
   sourceFilename?: string;
   /**
@@ -58,6 +60,8 @@ export interface RewriteResult {
   excluded: string[];
   /** Paths in which the local version was replaced. */
   versionFiles: string[];
+  /** Classifiers removed from METADATA because the index would reject them. */
+  removedClassifiers: string[];
 }
 
 const SIGNATURES = new Set(['RECORD.jws', 'RECORD.p7s']);
@@ -77,6 +81,7 @@ interface RewriteContext {
   sourceRecord: Map<string, RecordRow>;
   isExcluded: (path: string) => string | undefined;
   isVersionFile: (path: string) => string | undefined;
+  allowedClassifiers?: ReadonlySet<string>;
 }
 
 /** An edited entry's new content, or undefined to copy the entry unchanged. */
@@ -114,8 +119,11 @@ function distInfoOf(entries: ZipEntry[], wheel: WheelName, file: string): { fold
   return { folder, distribution: folder.slice(0, folder.indexOf('-')) };
 }
 
-/** METADATA: `Version:` becomes the public version; it must be the file name's version first. */
-function metadataEditor(ctx: RewriteContext): Editor {
+/**
+ * METADATA: `Version:` becomes the public version (it must be the file name's version first), and
+ * classifiers the index would reject are removed.
+ */
+function metadataEditor(ctx: RewriteContext, result: RewriteResult): Editor {
   return (data) => {
     let seen: string | undefined;
     const r = replaceHeader(data.toString('utf8'), 'Version', (old) => ((seen = old), ctx.publicVersion));
@@ -124,7 +132,14 @@ function metadataEditor(ctx: RewriteContext): Editor {
         `${ctx.file}: METADATA Version is ${seen ?? 'missing'}, the file name says ${ctx.source.version}`,
       );
     }
-    return Buffer.from(r.text, 'utf8');
+    const allowed = ctx.allowedClassifiers;
+    if (!allowed) return Buffer.from(r.text, 'utf8');
+    const kept = replaceHeader(r.text, 'Classifier', (c) => {
+      if (allowed.has(c)) return c;
+      result.removedClassifiers.push(c);
+      return [];
+    });
+    return Buffer.from(kept.text, 'utf8');
   };
 }
 
@@ -168,7 +183,7 @@ function planEntry(entry: ZipEntry, ctx: RewriteContext, result: RewriteResult):
   const listed = ctx.sourceRecord.get(entry.name);
   if (!listed || !listed.hash)
     throw new ConfigurationError(`${ctx.file}: ${entry.name} is not listed with a hash in RECORD`);
-  if (inDistInfo && local === 'METADATA') return { kind: 'edited', edit: metadataEditor(ctx) };
+  if (inDistInfo && local === 'METADATA') return { kind: 'edited', edit: metadataEditor(ctx, result) };
   if (inDistInfo && local === 'WHEEL') return { kind: 'edited', edit: wheelFileEditor(ctx) };
   if (!inDistInfo && ctx.isVersionFile(entry.name) !== undefined)
     return { kind: 'edited', edit: versionFileEditor(ctx), onChange: (name) => result.versionFiles.push(name) };
@@ -293,6 +308,7 @@ async function readContext(reader: ZipSource, opts: RewriteOptions, file: string
     sourceRecord,
     isExcluded: compileGlobs(opts.excludeFiles ?? []),
     isVersionFile: compileGlobs(opts.versionFiles ?? []),
+    allowedClassifiers: opts.allowedClassifiers,
   };
 }
 
@@ -340,6 +356,7 @@ export async function rewriteWheel(
       changed: [],
       excluded: [],
       versionFiles: [],
+      removedClassifiers: [],
     };
     const rows: RecordRow[] = [];
 

@@ -1,4 +1,4 @@
-import { parseVariants, selectWheels, type SourceObject } from './selection.js';
+import { parsePythonSet, parseVariants, selectWheels, type SourceObject } from './selection.js';
 
 const variants = parseVariants('variants', [
   ['linux_x86_64', 'cu126'],
@@ -46,5 +46,34 @@ test('a rule that selects nothing names the variants that are there', () => {
   const noWindows = Object.fromEntries(Object.entries(complete).filter(([k]) => !k.includes('win')));
   expect(() => selectWheels(bucket(noWindows), [{ name: 'torch', version: '2.6.0' }], variants)).toThrow(
     'torch 2.6.0 has no wheel for "win_amd64=cpu" (no wheel for that platform at all)',
+  );
+});
+
+test('a variants line may state its Python set as a range or a list', () => {
+  expect(parseVariants('variants', [['win_arm64', 'cpu python=cp311-cp313']])).toEqual([
+    { platformGlob: 'win_arm64', label: 'cpu', pythons: ['cp311', 'cp312', 'cp313'] },
+  ]);
+  expect(parseVariants('variants', [['win_arm64', 'cpu python=cp311,cp312,cp313']])[0]!.pythons).toEqual([
+    'cp311',
+    'cp312',
+    'cp313',
+  ]);
+  expect(parseVariants('variants', [['macosx_*', 'python=cp312']])).toEqual([
+    { platformGlob: 'macosx_*', label: '', pythons: ['cp312'] },
+  ]);
+  expect(parsePythonSet('variants', 'cp39-cp39')).toEqual(['cp39']);
+  expect(() => parsePythonSet('variants', 'cp311-pp313')).toThrow(/should be a range such as cp311-cp313/);
+});
+
+test('a platform with its own Python set must have each of them, and only those are chosen', () => {
+  const keys = ['cp311', 'cp312', 'cp313', 'cp314'].map((py) => ({
+    key: `whl/cpu/torch-2.9.0+cpu-${py}-${py}-win_arm64.whl`,
+    size: 1,
+  }));
+  const rules = parseVariants('variants', [['win_arm64', 'cpu python=cp311-cp313']]);
+  const chosen = selectWheels(keys, [{ name: 'torch', version: '2.9.0' }], rules);
+  expect(chosen.map((w) => w.pythonTag)).toEqual(['cp311', 'cp312', 'cp313']);
+  expect(() => selectWheels(keys.slice(1), [{ name: 'torch', version: '2.9.0' }], rules)).toThrow(
+    'input "variants": torch 2.9.0 has no cp311 wheel for "win_arm64=cpu python=cp311,cp312,cp313"; nothing was staged or uploaded',
   );
 });

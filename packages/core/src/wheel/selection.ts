@@ -19,6 +19,11 @@ export interface VariantRule {
   platformGlob: string;
   /** Local version label without `+` (`cu126`), or '' for a wheel without one. */
   label: string;
+  /**
+   * The Python tags this platform ships (`python=cp311-cp313`), when it ships fewer than the others;
+   * absent: every Python tag another line ships.
+   */
+  pythons?: readonly string[];
 }
 
 export interface SourceObject {
@@ -44,22 +49,77 @@ export interface SelectedWheel {
   targetFilename: string;
 }
 
+/**
+ * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`)
+ * or a list (`python=cp311,cp312,cp313`).
+ */
 export function parseVariants(input: string, lines: Array<[string, string]>): VariantRule[] {
   if (lines.length === 0) throw new ConfigurationError(`input "${input}" selects no platform`);
-  return lines.map(([platformGlob, label]) => {
+  return lines.map(([platformGlob, value]) => {
+    const words = value.split(/\s+/).filter(Boolean);
+    const pythonWord = words.find((w) => w.startsWith('python='));
+    const rest = words.filter((w) => w !== pythonWord);
+    if (rest.length > 1) {
+      throw new ConfigurationError(
+        `input "${input}": "${platformGlob}=${value}" should be platform=label, then optionally python=cp311-cp313 or python=cp311,cp312`,
+      );
+    }
+    let label = rest[0] ?? '';
     if (label.startsWith('+')) label = label.slice(1);
     if (label !== '' && !/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(label)) {
       throw new ConfigurationError(`input "${input}": "${label}" is not a local version label (such as cu126 or cpu)`);
     }
-    return { platformGlob, label };
+    const pythons = pythonWord === undefined ? undefined : parsePythonSet(input, pythonWord.slice('python='.length));
+    return { platformGlob, label, ...(pythons ? { pythons } : {}) };
   });
+}
+
+const PYTHON_TAG = /^([a-z]+)(\d)(\d+)$/;
+
+/** `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313. */
+export function parsePythonSet(input: string, text: string): string[] {
+  const bad = (): ConfigurationError =>
+    new ConfigurationError(
+      `input "${input}": "python=${text}" should be a range such as cp311-cp313 or a list such as cp311,cp312,cp313`,
+    );
+  const range = /^([a-z]+\d+)-([a-z]+\d+)$/.exec(text);
+  if (range) {
+    const [from, to] = [PYTHON_TAG.exec(range[1]!), PYTHON_TAG.exec(range[2]!)];
+    if (!from || !to || from[1] !== to[1] || from[2] !== to[2] || Number(from[3]) > Number(to[3])) throw bad();
+    const tags: string[] = [];
+    for (let minor = Number(from[3]); minor <= Number(to[3]); minor++) tags.push(`${from[1]}${from[2]}${minor}`);
+    return tags;
+  }
+  const tags = text.split(',').map((t) => t.trim());
+  if (tags.length === 0 || tags.some((t) => !PYTHON_TAG.test(t))) throw bad();
+  return tags;
+}
+
+/**
+ * Wheels of Pythons that must never reach PyPI (pre-releases such as cp315, cp315t), matched against
+ * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`).
+ */
+export function excludePythonTags<T extends SourceObject>(
+  objects: readonly T[],
+  tags: readonly string[],
+): { kept: T[]; excluded: Array<T & { tag: string }> } {
+  const kept: T[] = [];
+  const excluded: Array<T & { tag: string }> = [];
+  for (const o of objects) {
+    const w = parseWheelFilename(o.key);
+    const tag = w && tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t));
+    if (tag) excluded.push({ ...o, tag });
+    else kept.push(o);
+  }
+  return { kept, excluded };
 }
 
 function platformMatches(glob: RegExp, platformTag: string): boolean {
   return glob.test(platformTag) || platformTag.split('.').some((t) => glob.test(t));
 }
 
-const ruleText = (r: VariantRule): string => `${r.platformGlob}=${r.label}`;
+const ruleText = (r: VariantRule): string =>
+  `${r.platformGlob}=${r.label}${r.pythons ? ` python=${r.pythons.join(',')}` : ''}`;
 
 export function selectWheels(
   objects: readonly SourceObject[],
@@ -78,7 +138,12 @@ export function selectWheels(
     const byTarget = new Map<string, SelectedWheel>();
     const pythonsByRule = new Map<VariantRule, Set<string>>();
     for (const { rule, re } of compiled) {
-      const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
+      const chosen = wheels.filter(
+        ({ w }) =>
+          platformMatches(re, w.platformTag) &&
+          (w.local ?? '') === rule.label &&
+          (!rule.pythons || rule.pythons.includes(w.pythonTag)),
+      );
       if (chosen.length === 0) {
         const labels = [
           ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
@@ -126,10 +191,12 @@ export function selectWheels(
         }
       }
     }
-    // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1).
-    const pythons = new Set([...pythonsByRule.values()].flatMap((tags) => [...tags]));
+    // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1),
+    // unless the line states the platform's own Python set: then that set must be there in full.
+    const common = [...pythonsByRule].filter(([rule]) => !rule.pythons);
+    const pythons = new Set(common.flatMap(([, tags]) => [...tags]));
     for (const [rule, tags] of pythonsByRule) {
-      const lacking = [...pythons].filter((t) => !tags.has(t)).sort();
+      const lacking = [...(rule.pythons ?? pythons)].filter((t) => !tags.has(t)).sort();
       if (lacking.length) {
         problems.push(`${pkg.name} ${pkg.version} has no ${lacking.join(', ')} wheel for "${ruleText(rule)}"`);
       }
