@@ -413,6 +413,12 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         acl: opts.acl,
         concurrency: opts.concurrency,
       });
+      if (r.written.length > 0)
+        receipt.addTable(
+          `Index pages written under ${s3url(d.bucket, d.prefix)}`,
+          ['bucket', 'page', 'new'],
+          r.written.map((w) => [w.bucket, w.key, w.created ? 'yes' : 'no']),
+        );
       return {
         written: r.written.length,
         unchanged: r.unchanged,
