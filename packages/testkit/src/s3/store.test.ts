@@ -9,6 +9,7 @@ import {
   PutBucketCorsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -272,5 +273,61 @@ describe('conditional PutObject, as S3 answers it', () => {
       results.filter((r) => r.status === 'rejected').map((r) => failure((r as PromiseRejectedResult).reason)),
     ).toEqual(Array(7).fill({ name: 'PreconditionFailed', status: 412 }));
     expect((await body('cond/race.html')).toString()).toBe(bodies[stored[0]!]);
+  });
+});
+
+describe('x-amz-copy-source-if-match and -if-none-match, on CopyObject and UploadPartCopy', () => {
+  const src = 'cond/src.whl';
+  const etag = `"${md5('the planned bytes')}"`;
+
+  beforeAll(async () => {
+    await put(src, 'the planned bytes', 'application/zip', {});
+  });
+
+  const copy = (Key: string, conditions: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string }) =>
+    s3.send(new CopyObjectCommand({ Bucket: 'b', Key, CopySource: copySource('b', src), ...conditions }));
+
+  async function partCopy(Key: string, conditions: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string }) {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'b', Key }));
+    return s3.send(
+      new UploadPartCopyCommand({
+        Bucket: 'b',
+        Key,
+        UploadId,
+        PartNumber: 1,
+        CopySource: copySource('b', src),
+        CopySourceRange: 'bytes=0-3',
+        ...conditions,
+      }),
+    );
+  }
+
+  test('CopyObject copies when If-Match names the source ETag (or *), and answers 412 otherwise, writing nothing', async () => {
+    expect((await copy('cond/a.whl', { CopySourceIfMatch: etag })).CopyObjectResult!.ETag).toBe(etag);
+    expect((await copy('cond/star.whl', { CopySourceIfMatch: '*' })).CopyObjectResult!.ETag).toBe(etag);
+    const failed = copy('cond/b.whl', { CopySourceIfMatch: `"${md5('what the plan saw before')}"` });
+    await expect(failed).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'cond/b.whl' }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+  });
+
+  test('CopyObject answers 412 when If-None-Match names the source ETag', async () => {
+    await expect(copy('cond/c.whl', { CopySourceIfNoneMatch: etag })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+    expect((await copy('cond/d.whl', { CopySourceIfNoneMatch: '"0123"' })).CopyObjectResult!.ETag).toBe(etag);
+  });
+
+  test('UploadPartCopy copies the range when If-Match names the source ETag, and answers 412 otherwise', async () => {
+    const r = await partCopy('cond/parts-a.bin', { CopySourceIfMatch: etag });
+    expect(r.CopyPartResult!.ETag).toBe(`"${md5('the ')}"`);
+    await expect(partCopy('cond/parts-b.bin', { CopySourceIfMatch: '"ffff"' })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    });
+    await expect(partCopy('cond/parts-c.bin', { CopySourceIfNoneMatch: etag })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
   });
 });
