@@ -310,6 +310,21 @@ describe('what a link says', () => {
   });
 });
 
+test('nightly pages carry no sha256, as PyTorch serves them, so nothing is read for it', async () => {
+  const nightly = 'whl/nightly/cu126/torch-2.8.0.dev20260101+cu126-cp312-cp312-linux_x86_64.whl';
+  const bucket = await bucketWith([file(nightly)]);
+  const requests = await requestsDuring(
+    () => updateIndexPages(request(bucket, [nightly], { prefix: 'whl/nightly/' })),
+    bucket,
+  );
+  expect(await text(bucket, 'whl/nightly/cu126/torch/index.html')).toContain(
+    `<a href="/${nightly.replace('+', '%2B')}">`,
+  );
+  expect(requests.filter((r) => r.key.endsWith('.whl'))).toEqual([]);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'whl/nightly/torch/index.html' }));
+  expect(head.CacheControl).toBe(NO_CACHE_CONTROL);
+});
+
 describe('conditional writes', () => {
   test('a page another promotion rewrote after it was read is built again, with both promotions files', async () => {
     const bucket = await bucketWith([file(CU126_TORCH), file(CPU_TORCH)]);

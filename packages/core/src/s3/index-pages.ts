@@ -240,22 +240,26 @@ class Builder {
 
   /** sha256 of each listed file, from what the store states about it; HEAD only when not known. */
   async checksums(files: ListedObject[]): Promise<Map<string, PageFile>> {
-    const out = new Map<string, PageFile>();
-    const { client, bucket } = this.req.source;
-    const hashed = this.prefix.split('/').includes('nightly') ? [] : files;
-    await pool(hashed, this.req.concurrency, async (o) => {
-      const known = this.req.known?.get(o.key);
-      const cached = this.stated.get(o.key);
-      let sha256 = known ?? (cached?.etag === o.etag ? cached.sha256 : undefined);
-      if (!known && cached?.etag !== o.etag) {
-        this.result.checksumReads++;
-        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
-        sha256 = statedSha256(head);
-        this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
-      }
-      out.set(o.key, { key: o.key, ...(sha256 ? { sha256 } : {}) });
+    const out = new Map<string, PageFile>(files.map((o) => [o.key, { key: o.key }]));
+    // Nightly pages carry no hashes (PyTorch left them out: nightly files are replaced in place).
+    if (this.prefix.split('/').includes('nightly')) return out;
+    await pool(files, this.req.concurrency, async (o) => {
+      const sha256 = this.req.known?.get(o.key) ?? (await this.readSha256(o));
+      if (sha256) out.set(o.key, { key: o.key, sha256 });
     });
     return out;
+  }
+
+  /** What a file states about itself, read once per ETag (a later round asks again only if it changed). */
+  async readSha256(o: ListedObject): Promise<string | undefined> {
+    const cached = this.stated.get(o.key);
+    if (cached?.etag === o.etag) return cached.sha256;
+    const { client, bucket } = this.req.source;
+    this.result.checksumReads++;
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
+    const sha256 = statedSha256(head);
+    this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
+    return sha256;
   }
 
   /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */
