@@ -128,6 +128,8 @@ class Builder {
   private readonly destinations: IndexStore[];
   /** sha256 read in an earlier round, by key, valid while the object keeps its ETag. */
   private readonly stated = new Map<string, { etag: string; sha256?: string }>();
+  /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
+  readonly promoted = new Map<string, Set<string>>();
   readonly result: IndexPagesResult = { written: [], unchanged: 0, conflicts: 0, checksumReads: 0 };
 
   constructor(private readonly req: IndexPagesRequest) {
@@ -145,9 +147,6 @@ class Builder {
     const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
     return project === undefined ? `${dir}index.html` : `${dir}${project}/index.html`;
   }
-
-  /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
-  readonly promoted = new Map<string, Set<string>>();
 
   /** The pages this promotion may change, given the folders and root projects listed. */
   candidates(level: { objects: ListedObject[]; folders: string[] }): Page[] {
@@ -212,7 +211,11 @@ class Builder {
         const page = /^([^/]+)\/index\.html$/.exec(rest);
         if (page) pages.add(page[1]!);
         const project = rest.includes('/') ? undefined : indexedProject(rest);
-        if (project) byProject.set(project, [...(byProject.get(project) ?? []), o]);
+        if (project)
+          byProject
+            .set(project, byProject.get(project) ?? [])
+            .get(project)!
+            .push(o);
       }
       snap.files.set(folder, byProject);
       snap.pages.set(folder, pages);
