@@ -211,11 +211,10 @@ class Builder {
         const page = /^([^/]+)\/index\.html$/.exec(rest);
         if (page) pages.add(page[1]!);
         const project = rest.includes('/') ? undefined : indexedProject(rest);
-        if (project)
-          byProject
-            .set(project, byProject.get(project) ?? [])
-            .get(project)!
-            .push(o);
+        if (project === undefined) continue;
+        const list = byProject.get(project) ?? [];
+        list.push(o);
+        byProject.set(project, list);
       }
       snap.files.set(folder, byProject);
       snap.pages.set(folder, pages);
