@@ -24,10 +24,11 @@ export interface IndexData {
 export function planIndexPages(bucket: string, candidates: Candidate[]): Array<Operation<IndexData>> {
   const byPrefix = new Map<string, IndexData>();
   for (const c of candidates) {
-    if (indexedProject(c.selected.artifact.filename) === undefined) continue;
+    const project = indexedProject(c.selected.artifact.filename);
+    if (project === undefined) continue;
     const prefix = c.pair.destination;
     const data = byPrefix.get(prefix) ?? { phase: 'index', bucket, prefix, projects: [], promoted: [] };
-    if (!data.projects.includes(c.selected.artifact.name)) data.projects.push(c.selected.artifact.name);
+    if (!data.projects.includes(project)) data.projects.push(project);
     data.promoted.push(`${prefix}${c.selected.relative}`);
     byPrefix.set(prefix, data);
   }
@@ -36,7 +37,7 @@ export function planIndexPages(bucket: string, candidates: Candidate[]): Array<O
     .map((data) => ({
       id: `index ${data.prefix}`,
       kind: 'write-index',
-      target: `s3://${bucket}/${data.prefix} pages of ${data.projects.sort().join(', ')}`,
+      target: `s3://${bucket}/${data.prefix} index pages of ${data.projects.sort().join(', ')}`,
       action: 'update',
       reason: 'the pages these files change, rebuilt from the bucket as PyTorch builds them',
       data: { ...data, promoted: data.promoted.sort() },
