@@ -4,6 +4,7 @@ import {
   getByteSize,
   getEnum,
   getLines,
+  getRequired,
   getSecret,
   getString,
   getUrl,
@@ -15,38 +16,38 @@ import { promoteToPyPI } from './promotion.js';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { normalizePrefix, parseRequestedPackages } from '@release-actions/core/release/selection';
 import { createS3Client, parseBucketName } from '@release-actions/core/s3/client';
-import { DEFAULT_VARIANTS, parseVariants } from '@release-actions/core/wheel/selection';
+import { parseVariants } from '@release-actions/core/wheel/selection';
 
 export async function main(receipt: Receipt): Promise<void> {
-  const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({
+  const packages = parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
     name: p.name,
     version: p.versionText,
   }));
   const password = getSecret('password');
-  const indexUrl = getUrl('index-url', 'https://pypi.org/');
+  const indexUrl = getUrl('index-url');
   const s3 = createS3Client({
     endpointUrl: getUrl('endpoint-url') || undefined,
     region: getString('region') || undefined,
   });
   const counts = await promoteToPyPI(receipt, {
     packages,
-    bucket: parseBucketName('bucket', getString('bucket', 'pytorch')),
-    sourcePrefix: normalizePrefix(getString('source-prefix', 'whl/test/')),
-    variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants', DEFAULT_VARIANTS))),
+    bucket: parseBucketName('bucket', getRequired('bucket')),
+    sourcePrefix: normalizePrefix(getString('source-prefix')),
+    variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
     rewrite: {
       platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
       excludeFiles: getLines('exclude-files'),
       versionFiles: getLines('version-files'),
     },
-    stagingBucket: parseBucketName('staging-bucket', getString('staging-bucket', 'pytorch-backup')),
-    stagingPrefix: getString('staging-prefix', '{name}-{version}-pypi-staging/'),
-    mode: getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'),
+    stagingBucket: parseBucketName('staging-bucket', getRequired('staging-bucket')),
+    stagingPrefix: getString('staging-prefix'),
+    mode: getEnum('mode', ['stage', 'publish', 'both'] as const),
     expect: {
       requiresPython: getString('expect-requires-python') || undefined,
       requiresDist: getLines('expect-requires-dist'),
-      maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
+      maxFileSize: getByteSize('max-file-size'),
     },
-    repositoryUrl: getUrl('repository-url', 'https://upload.pypi.org/legacy/'),
+    repositoryUrl: getUrl('repository-url'),
     indexUrl,
     credentials: async () => {
       if (password) return { username: '__token__', password };
@@ -54,7 +55,7 @@ export async function main(receipt: Receipt): Promise<void> {
       core.setSecret(token);
       return { username: '__token__', password: token };
     },
-    dryRun: getBoolean('dry-run', true),
+    dryRun: getBoolean('dry-run'),
     confirm: splitList(getString('confirm')),
     s3,
   }).finally(() => s3.destroy());
