@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import { startGitHubServer, type GitHubServer } from '@release-actions/testkit/github/server';
 import { workflowRunsOf, type CiHistory } from '@release-actions/testkit/github/workflow-runs';
 import { startHudServer, type HudServer } from '@release-actions/testkit/hud/server';
@@ -8,6 +8,7 @@ import { checkNightlies, type Clock } from '../src/main.js';
 import {
   greenWorkflows,
   nightlies,
+  PYTORCH_RELEASE_DATE,
   PYTORCH_RELEASE_MATRIX,
   releaseMatrixWorkflows,
   shaOf,
@@ -299,7 +300,8 @@ describe.each<Source>(['github', 'hud'])('from %s', (source) => {
   });
 
   test("PyTorch's release matrix of today, from its binary build job names", async () => {
-    const day = '2026-01-21';
+    const day = PYTORCH_RELEASE_DATE;
+    expect(day).toBe('2026-01-21');
     serve(nightlies('pytorch/pytorch', 2, everyDay(releaseMatrixWorkflows(day))));
     const inputs = { repositories: 'pytorch/pytorch', 'expect-matrix': PYTORCH_RELEASE_MATRIX, 'release-date': day };
     const result = await check(source, inputs);
@@ -417,4 +419,40 @@ test.each([
   expect(result.error).toContain(message);
   expect(result.error).not.toContain('\n');
   expect(github.requests).toEqual([]);
+});
+
+test('the bundled dist/index.js checks through INPUT_* and fails the step when not green', async () => {
+  const newest = new Date(Date.now() - 3_600_000).toISOString();
+  const h = nightlies(
+    'pytorch/pytorch',
+    3,
+    (day) => (day < 2 ? withJob(greenWorkflows(), 'docs', 'build-docs-python-true', 'failure') : greenWorkflows()),
+    { newest },
+  );
+  serve(h, nightlies('pytorch/vision', 2, everyDay(greenWorkflows()), { newest }));
+  const red = await runActionBundle(ACTION_DIR, {
+    repositories: 'pytorch/pytorch\npytorch/vision',
+    'api-url': github.url,
+    'github-token': 'ghs_bundle',
+    'expect-matrix': 'os=linux; arch=x86_64; accelerator=cpu,cu126; python=3.12,3.13',
+  });
+  expect(red.exitCode).toBe(1);
+  expect(red.error).toBe('not green: 1 failing (see failures)');
+  expect(red.outputs['green']).toBe('false');
+  expect(JSON.parse(red.outputs['failures']!)).toEqual([
+    expect.objectContaining({ repo: 'pytorch/pytorch', workflow: 'docs', consecutive: 2, 'first-bad': shaOf(h, 1) }),
+  ]);
+  expect(red.outputs['missing-cells']).toBe('[]');
+  expect(red.summary).toContain('Release matrix of pytorch/vision@nightly');
+  // the token reaches the log only to be masked
+  expect(red.stdout!.split('\n').filter((l) => l.includes('ghs_bundle') && !l.startsWith('::add-mask::'))).toEqual([]);
+
+  hud.set(nightlies('pytorch/vision', 2, everyDay(greenWorkflows()), { newest }));
+  const green = await runActionBundle(ACTION_DIR, {
+    repositories: 'pytorch/vision',
+    source: 'hud',
+    'hud-url': hud.url,
+  });
+  expect(green.exitCode).toBe(0);
+  expect(green.outputs).toMatchObject({ green: 'true', failures: '[]' });
 });

@@ -21,7 +21,7 @@ export interface ActionRun {
 }
 
 /** The actions in this repository, in the order of a release. */
-const RELEASE_ORDER = ['cut-branch', 'tag-rc', 'promote-s3', 'promote-pypi'];
+const RELEASE_ORDER = ['cut-branch', 'check-nightlies', 'tag-rc', 'promote-s3', 'promote-pypi'];
 
 export function listActions(): string[] {
   const found = readdirSync(ACTIONS_DIR).filter((name) => existsSync(join(ACTIONS_DIR, name, 'src', 'main.ts')));
