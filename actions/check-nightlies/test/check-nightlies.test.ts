@@ -456,3 +456,29 @@ test('the bundled dist/index.js checks through INPUT_* and fails the step when n
   expect(green.exitCode).toBe(0);
   expect(green.outputs).toMatchObject({ green: 'true', failures: '[]' });
 });
+
+test('jobs are listed for the judged commit, and further back only for the workflow of a failing job', async () => {
+  const day = PYTORCH_RELEASE_DATE;
+  const failing = 'manywheel-py3_12-cpu-test / test';
+  const h = nightlies('pytorch/pytorch', 20, (d) => {
+    const w = releaseMatrixWorkflows(day);
+    return d < 4 ? withJob(w, 'linux-binary-manywheel', failing, 'failure') : w;
+  });
+  serve(h);
+  const result = await check('github', { repositories: 'pytorch/pytorch', 'release-date': day });
+  expect(failuresOf(result)).toEqual([
+    expect.objectContaining({ job: failing, consecutive: 4, 'first-bad': shaOf(h, 3) }),
+  ]);
+  const runsOf = (sha: string) =>
+    github.state.repos[0]!.workflowRuns!.filter((r) => r.headSha === sha).map((r) => r.id);
+  const jobListings = github.requests.filter((r) => r.operationId === 'actions/list-jobs-for-workflow-run');
+  const listed = new Set(jobListings.map((r) => Number(/runs\/(\d+)\/jobs/.exec(r.url)![1])));
+  // every run of the newest nightly, then linux-binary-manywheel alone on the four commits before it
+  const manywheel = (sha: string) =>
+    github.state.repos[0]!.workflowRuns!.find((r) => r.headSha === sha && r.name === 'linux-binary-manywheel')!.id;
+  expect([...listed].sort()).toEqual(
+    [...runsOf(shaOf(h, 0)), ...[1, 2, 3, 4].map((d) => manywheel(shaOf(h, d)))].sort(),
+  );
+  // 20 nightlies x 6 workflows: two pages of runs
+  expect(github.requests.filter((r) => r.operationId === 'actions/list-workflow-runs-for-repo')).toHaveLength(2);
+});
