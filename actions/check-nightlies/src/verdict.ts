@@ -1,4 +1,5 @@
 import { globMatches } from '@release-actions/core/release/matrix';
+import { pool } from '@release-actions/core/runtime/pool';
 import { PENDING, type CommitRecord, type JobRecord, type RunRecord, type Target } from './history.js';
 import type { WorkflowPattern } from './inputs.js';
 
@@ -63,6 +64,9 @@ export interface JudgeOptions {
 }
 
 const PASSING = new Set(['success', 'skipped']);
+
+/** Jobs listings of one commit read at once (each repository is checked side by side as well). */
+const JOB_LISTINGS_AT_ONCE = 4;
 
 export const passes = (conclusion: string): boolean => PASSING.has(conclusion);
 
@@ -175,7 +179,10 @@ export async function judge(
     verdict.failures.push(standalone('(newest run)', 'stale', commit.url, commit.time));
   }
 
-  for (const run of requiredRuns(commit, opts.workflows)) {
+  const runs = requiredRuns(commit, opts.workflows);
+  // the listings of one commit's runs are independent: read them side by side
+  await pool(runs, JOB_LISTINGS_AT_ONCE, async (run) => void (await run.jobs()));
+  for (const run of runs) {
     const jobs = (await jobsOf(run)).filter((j) => !isIgnored(j, opts.ignoreJobs));
     verdict.jobs.push(...jobs);
     const groups = new Map<string, JobRecord[]>();

@@ -186,6 +186,9 @@ describe.each<Source>(['github', 'hud'])('from %s', (source) => {
     );
     const narrowed = await check(source, { repositories: 'pytorch/pytorch', workflows: 'linux-binary-manywheel' });
     expect(narrowed.outputs['green']).toBe('true');
+    // GitHub knows each run's workflow file too
+    const byFile = await check(source, { repositories: 'pytorch/pytorch', workflows: 'linux-binary-manywheel\\.yml' });
+    expect(byFile.outputs['green']).toBe(source === 'github' ? 'true' : 'false');
   });
 
   test('a failing unstable job is ignored, as PyTorch ignores it', async () => {
