@@ -485,3 +485,12 @@ test('jobs are listed for the judged commit, and further back only for the workf
   // 20 nightlies x 6 workflows: two pages of runs
   expect(github.requests.filter((r) => r.operationId === 'actions/list-workflow-runs-for-repo')).toHaveLength(2);
 });
+
+test('a job failing for longer than the history looked at shows as at least that many commits', async () => {
+  const bad = withJob(greenWorkflows(), 'docs', 'build-docs-python-true', 'failure');
+  serve(nightlies('pytorch/pytorch', 25, everyDay(bad)));
+  const result = await check('github', { repositories: 'pytorch/pytorch' });
+  expect(failuresOf(result)).toEqual([expect.objectContaining({ job: 'build-docs-python-true', consecutive: 20 })]);
+  const table = result.receipt!.tables.find((t) => t.title === 'Failing')!;
+  expect(table.rows[0]![4]).toBe('20+');
+});
