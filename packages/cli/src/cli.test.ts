@@ -40,7 +40,7 @@ test("help lists the actions, and an action's inputs with their defaults", () =>
   const one = cli(['help', 'promote-s3']);
   expect(one.status).toBe(0);
   expect(one.out).toContain('--dry-run [default: true]');
-  expect(cli(['help', 'promote-conda']).out).toContain(
-    'error: unknown action "promote-conda"; expected one of: cut-branch',
+  expect(cli(['help', 'promote-npm']).out).toContain(
+    'error: unknown action "promote-npm"; expected one of: cut-branch',
   );
 });
