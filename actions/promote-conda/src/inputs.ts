@@ -42,7 +42,7 @@ export function readInputs(): Inputs {
       `input "platforms": ${bad === undefined ? 'empty' : `"${bad}" is not a conda platform`}; expected e.g. linux-64, osx-arm64, win-64, noarch`,
     );
   }
-  const dryRun = getBoolean('dry-run', true);
+  const dryRun = getBoolean('dry-run');
   const token = getSecret('anaconda-token');
   if (!dryRun && token === '') {
     throw new ConfigurationError(

@@ -22,12 +22,15 @@ export interface ActionRun {
 
 /** The actions in this repository, in the order of a release. */
 const RELEASE_ORDER = [
+  'check-nightlies',
   'cut-branch',
+  'verify-milestone-fixes',
   'tag-rc',
   'promote-s3',
   'promote-pypi',
   'promote-conda',
   'check-docs',
+  'open-website-pr',
   'open-colab-issue',
 ];
 
