@@ -15,21 +15,22 @@ export interface Inputs {
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const SUBDIR = /^(noarch|[a-z0-9]+-[a-z0-9_]+)$/;
 
-function owner(name: string): string {
-  const value = getRequired(name);
+function owner(name: string, value: string): string {
   if (!OWNER.test(value)) throw new ConfigurationError(`input "${name}": "${value}" is not an anaconda.org owner name`);
   return value;
 }
 
-function label(name: string): string {
-  const value = getString(name);
+function label(name: string, value: string): string {
   if (!OWNER.test(value)) throw new ConfigurationError(`input "${name}": "${value}" is not a label name such as main`);
   return value;
 }
 
 export function readInputs(): Inputs {
-  const from = { owner: owner('from-owner'), label: label('from-label') };
-  const to = { owner: owner('to-owner'), label: label('to-label') };
+  const from = {
+    owner: owner('from-owner', getRequired('from-owner')),
+    label: label('from-label', getString('from-label')),
+  };
+  const to = { owner: owner('to-owner', getRequired('to-owner')), label: label('to-label', getString('to-label')) };
   if (from.owner === to.owner && from.label === to.label) {
     throw new ConfigurationError(
       `inputs "from-owner" and "to-owner" are both ${from.owner}/${from.label}; nothing to promote`,
