@@ -65,7 +65,7 @@ export async function buildWorld(work: string): Promise<World> {
     name: 'pytorch/test-infra',
     version: '2.6.0a0',
   });
-  const git = await startGitHttpServer({ root: gitRoot, token: RELEASE_TOKEN });
+  const git = await startGitHttpServer({ root: gitRoot, token: RELEASE_TOKEN, readTokens: [GITHUB_TOKEN] });
   const github = await startGitHubServer({
     state: {
       tokens: [RELEASE_TOKEN, GITHUB_TOKEN],
