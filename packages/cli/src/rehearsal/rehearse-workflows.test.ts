@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../run-action.js';
 
 /**
- * The rehearsal as a user runs it (`release-actions rehearse --workflows true`), judged by its receipts:
+ * The rehearsal as a user runs it (`bash scripts/rehearse`), judged by its receipts:
  * what was cut, tagged, promoted, published and opened. A stage whose workflow calls an action that is
  * not in this checkout must fail and name it; every other stage must pass.
  */
@@ -28,7 +28,7 @@ function rehearse(args: string[]): { status: number; out: string; receipts: Rece
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
   delete env['GITHUB_ACTIONS'];
-  const r = spawnSync(TSX, [BIN, 'rehearse', '--workflows', 'true', '--out', dir, ...args], {
+  const r = spawnSync(TSX, [BIN, 'rehearse', '--out', dir, ...args], {
     env,
     encoding: 'utf8',
     timeout: 420_000,
