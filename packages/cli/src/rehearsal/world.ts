@@ -54,6 +54,8 @@ export interface World {
   pypi: PyPIServer;
   /** Objects of the release in the RC bucket. */
   releaseKeys: string[];
+  /** Every object seeded in the RC bucket (the release, nightlies, other versions, decoys). */
+  bucketObjects: number;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ export async function buildWorld(work: string): Promise<World> {
     s3,
     pypi,
     releaseKeys: layout.release,
+    bucketObjects: layout.entries.length,
     stop: async () => {
       for (const stop of [() => pypi.stop(), () => s3.stop(), () => github.stop(), () => git.stop()]) {
         await stop().catch(() => undefined);
