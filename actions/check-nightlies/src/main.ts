@@ -61,19 +61,14 @@ async function judgeAll(source: Source, s: Settings, clock: Clock): Promise<Verd
     const waiting = clock.now() < deadline;
     await pool(pending, CONCURRENCY, async (target) => {
       const commits = await source.commits(target, HISTORY_COMMITS);
-      const verdict = await judge(
-        target,
-        commits,
-        {
-          workflows: s.workflows,
-          ignoreJobs: s.ignoreJobs,
-          maxAgeMs: s.maxAgeMs,
-          failureThreshold: s.failureThreshold,
-          now: clock.now(),
-          unfinished: s.waitMs === 0 ? 'fall-back' : waiting ? 'wait' : 'judge',
-        },
-        HISTORY_COMMITS,
-      );
+      const verdict = await judge(target, commits, {
+        workflows: s.workflows,
+        ignoreJobs: s.ignoreJobs,
+        maxAgeMs: s.maxAgeMs,
+        failureThreshold: s.failureThreshold,
+        now: clock.now(),
+        unfinished: s.waitMs === 0 ? 'fall-back' : waiting ? 'wait' : 'judge',
+      });
       if (verdict !== 'pending') done.set(target, verdict);
     });
     pending = pending.filter((t) => !done.has(t));

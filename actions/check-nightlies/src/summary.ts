@@ -31,7 +31,7 @@ function streak(f: Failure): string {
 export function failuresTable(receipt: Receipt, failures: readonly Failure[]): void {
   if (failures.length === 0) return;
   receipt.addTable(
-    'Not green',
+    'Failing',
     ['repository', 'workflow', 'job', 'conclusion', 'failing commits', 'first bad commit', 'since'],
     failures.map((f): Cell[] => [
       `${f.repo}@${f.ref}`,

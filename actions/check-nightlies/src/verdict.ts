@@ -1,6 +1,7 @@
 import { globMatches } from '@release-actions/core/release/matrix';
+import { pool } from '@release-actions/core/runtime/pool';
 import { PENDING, type CommitRecord, type JobRecord, type RunRecord, type Target } from './history.js';
-import type { WorkflowPattern } from './inputs.js';
+import { HISTORY_COMMITS, type WorkflowPattern } from './inputs.js';
 
 /**
  * Whether one repository's ref is green, judged the way PyTorch's own tools judge it: on the newest
@@ -63,6 +64,9 @@ export interface JudgeOptions {
 }
 
 const PASSING = new Set(['success', 'skipped']);
+
+/** Jobs listings of one commit read at once (each repository is checked side by side as well). */
+const JOB_LISTINGS_AT_ONCE = 4;
 
 export const passes = (conclusion: string): boolean => PASSING.has(conclusion);
 
@@ -129,16 +133,10 @@ async function streakOf(commits: CommitRecord[], from: number, workflow: string,
   return { consecutive, firstBad, capped: true };
 }
 
-export async function judge(
-  target: Target,
-  commits: CommitRecord[],
-  opts: JudgeOptions,
-  historyLimit: number,
-): Promise<Verdict | 'pending'> {
-  const verdict: Verdict = { target, workflows: [], failures: [], jobs: [], failing: new Set(), notes: [] };
-  const base = { repo: `${target.owner}/${target.repo}`, ref: target.ref };
-  const standalone = (workflow: string, conclusion: string, url: string, since: string): Failure => ({
-    ...base,
+function standalone(target: Target, workflow: string, conclusion: string, url: string, since: string): Failure {
+  return {
+    repo: `${target.owner}/${target.repo}`,
+    ref: target.ref,
     workflow,
     job: '',
     conclusion,
@@ -149,69 +147,75 @@ export async function judge(
     firstBad: '',
     firstBadUrl: '',
     counts: true,
-  });
-  if (commits.length === 0) {
-    verdict.notes.push(`${target.owner}/${target.repo} has no workflow runs for ${target.ref}`);
-    const wanted = opts.workflows.length ? opts.workflows.map((p) => p.source) : ['(any workflow)'];
-    for (const w of wanted) {
-      verdict.failures.push(standalone(w, 'missing', '', ''));
-      verdict.workflows.push({ workflow: w, status: 'missing', jobs: 0, failing: 0, url: '' });
-    }
-    return verdict;
+  };
+}
+
+function noRuns(verdict: Verdict, opts: JudgeOptions): Verdict {
+  const { target } = verdict;
+  verdict.notes.push(`${target.owner}/${target.repo} has no workflow runs for ${target.ref}`);
+  const wanted = opts.workflows.length ? opts.workflows.map((p) => p.source) : ['(any workflow)'];
+  for (const w of wanted) {
+    verdict.failures.push(standalone(target, w, 'missing', '', ''));
+    verdict.workflows.push({ workflow: w, status: 'missing', jobs: 0, failing: 0, url: '' });
   }
+  return verdict;
+}
+
+/** One run's jobs on the judged commit (`commits[at]`): its status row, and a failure per failing job. */
+async function judgeRun(verdict: Verdict, run: RunRecord, commits: CommitRecord[], at: number, opts: JudgeOptions) {
+  const jobs = (await jobsOf(run)).filter((j) => !isIgnored(j, opts.ignoreJobs));
+  verdict.jobs.push(...jobs);
+  const groups = new Map<string, JobRecord[]>();
+  for (const j of jobs) groups.set(jobKey(j), [...(groups.get(jobKey(j)) ?? []), j]);
+  let failing = 0;
+  for (const [key, members] of groups) {
+    const bad = members.find((j) => !passes(j.conclusion));
+    if (!bad) continue;
+    const streak = await streakOf(commits, at, run.workflow, key, opts.ignoreJobs);
+    // a job that never finished fails whatever its history
+    const counts = bad.conclusion === PENDING || streak.consecutive >= opts.failureThreshold;
+    if (counts) {
+      failing++;
+      verdict.failing.add(key);
+    }
+    verdict.failures.push({
+      ...standalone(verdict.target, run.workflow, bad.conclusion, bad.url, streak.firstBad.time),
+      job: key.slice(run.workflow.length + 3),
+      consecutive: streak.consecutive,
+      capped: streak.capped && commits.length >= HISTORY_COMMITS,
+      firstBad: streak.firstBad.sha,
+      firstBadUrl: streak.firstBad.url,
+      counts,
+    });
+  }
+  const status = !run.finished ? 'pending' : failing > 0 ? 'failure' : 'success';
+  verdict.workflows.push({ workflow: run.workflow, status, jobs: groups.size, failing, url: run.url });
+}
+
+/** Judges a ref from its commits (newest first, at most HISTORY_COMMITS), or answers 'pending'. */
+export async function judge(target: Target, commits: CommitRecord[], opts: JudgeOptions): Promise<Verdict | 'pending'> {
+  const verdict: Verdict = { target, workflows: [], failures: [], jobs: [], failing: new Set(), notes: [] };
+  if (commits.length === 0) return noRuns(verdict, opts);
   const commit = pickCommit(commits, opts);
   if (commit === 'pending') return 'pending';
   verdict.commit = commit;
   const at = commits.indexOf(commit);
-  if (at > 0)
+  if (at > 0) {
+    const newer = commits.slice(0, at).map((c) => c.sha.slice(0, 12));
     verdict.notes.push(
-      `${commits
-        .slice(0, at)
-        .map((c) => c.sha.slice(0, 12))
-        .join(', ')}: runs still in progress; judged ${commit.sha.slice(0, 12)}, the newest commit whose runs finished`,
+      `${newer.join(', ')}: runs still in progress; judged ${commit.sha.slice(0, 12)}, the newest commit whose runs finished`,
     );
-
+  }
   if (opts.now - Date.parse(commit.time) > opts.maxAgeMs) {
-    verdict.failures.push(standalone('(newest run)', 'stale', commit.url, commit.time));
+    verdict.failures.push(standalone(target, '(newest run)', 'stale', commit.url, commit.time));
   }
-
-  for (const run of requiredRuns(commit, opts.workflows)) {
-    const jobs = (await jobsOf(run)).filter((j) => !isIgnored(j, opts.ignoreJobs));
-    verdict.jobs.push(...jobs);
-    const groups = new Map<string, JobRecord[]>();
-    for (const j of jobs) groups.set(jobKey(j), [...(groups.get(jobKey(j)) ?? []), j]);
-    let failing = 0;
-    for (const [key, members] of groups) {
-      const bad = members.find((j) => !passes(j.conclusion));
-      if (!bad) continue;
-      const streak = await streakOf(commits, at, run.workflow, key, opts.ignoreJobs);
-      const unfinished = bad.conclusion === PENDING;
-      const counts = unfinished || streak.consecutive >= opts.failureThreshold;
-      if (counts) {
-        failing++;
-        verdict.failing.add(key);
-      }
-      verdict.failures.push({
-        ...base,
-        workflow: run.workflow,
-        job: key.slice(run.workflow.length + 3),
-        conclusion: bad.conclusion,
-        url: bad.url,
-        since: streak.firstBad.time,
-        consecutive: streak.consecutive,
-        capped: streak.capped && commits.length >= historyLimit,
-        firstBad: streak.firstBad.sha,
-        firstBadUrl: streak.firstBad.url,
-        counts,
-      });
-    }
-    const status = !run.finished ? 'pending' : failing > 0 ? 'failure' : 'success';
-    verdict.workflows.push({ workflow: run.workflow, status, jobs: groups.size, failing, url: run.url });
-  }
-
+  const runs = requiredRuns(commit, opts.workflows);
+  // the listings of one commit's runs are independent: read them side by side
+  await pool(runs, JOB_LISTINGS_AT_ONCE, async (run) => void (await run.jobs()));
+  for (const run of runs) await judgeRun(verdict, run, commits, at, opts);
   for (const p of opts.workflows) {
     if (commit.runs.some((r) => matchesWorkflow(p, r))) continue;
-    verdict.failures.push(standalone(p.source, 'missing', commit.url, ''));
+    verdict.failures.push(standalone(target, p.source, 'missing', commit.url, ''));
     verdict.workflows.push({ workflow: p.source, status: 'missing', jobs: 0, failing: 0, url: '' });
   }
   return verdict;

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import { startGitHubServer, type GitHubServer } from '@release-actions/testkit/github/server';
 import { workflowRunsOf, type CiHistory } from '@release-actions/testkit/github/workflow-runs';
 import { startHudServer, type HudServer } from '@release-actions/testkit/hud/server';
@@ -8,6 +8,7 @@ import { checkNightlies, type Clock } from '../src/main.js';
 import {
   greenWorkflows,
   nightlies,
+  PYTORCH_RELEASE_DATE,
   PYTORCH_RELEASE_MATRIX,
   releaseMatrixWorkflows,
   shaOf,
@@ -185,6 +186,9 @@ describe.each<Source>(['github', 'hud'])('from %s', (source) => {
     );
     const narrowed = await check(source, { repositories: 'pytorch/pytorch', workflows: 'linux-binary-manywheel' });
     expect(narrowed.outputs['green']).toBe('true');
+    // GitHub knows each run's workflow file too
+    const byFile = await check(source, { repositories: 'pytorch/pytorch', workflows: 'linux-binary-manywheel\\.yml' });
+    expect(byFile.outputs['green']).toBe(source === 'github' ? 'true' : 'false');
   });
 
   test('a failing unstable job is ignored, as PyTorch ignores it', async () => {
@@ -299,7 +303,8 @@ describe.each<Source>(['github', 'hud'])('from %s', (source) => {
   });
 
   test("PyTorch's release matrix of today, from its binary build job names", async () => {
-    const day = '2026-01-21';
+    const day = PYTORCH_RELEASE_DATE;
+    expect(day).toBe('2026-01-21');
     serve(nightlies('pytorch/pytorch', 2, everyDay(releaseMatrixWorkflows(day))));
     const inputs = { repositories: 'pytorch/pytorch', 'expect-matrix': PYTORCH_RELEASE_MATRIX, 'release-date': day };
     const result = await check(source, inputs);
@@ -417,4 +422,75 @@ test.each([
   expect(result.error).toContain(message);
   expect(result.error).not.toContain('\n');
   expect(github.requests).toEqual([]);
+});
+
+test('the bundled dist/index.js checks through INPUT_* and fails the step when not green', async () => {
+  const newest = new Date(Date.now() - 3_600_000).toISOString();
+  const h = nightlies(
+    'pytorch/pytorch',
+    3,
+    (day) => (day < 2 ? withJob(greenWorkflows(), 'docs', 'build-docs-python-true', 'failure') : greenWorkflows()),
+    { newest },
+  );
+  serve(h, nightlies('pytorch/vision', 2, everyDay(greenWorkflows()), { newest }));
+  const red = await runActionBundle(ACTION_DIR, {
+    repositories: 'pytorch/pytorch\npytorch/vision',
+    'api-url': github.url,
+    'github-token': 'ghs_bundle',
+    'expect-matrix': 'os=linux; arch=x86_64; accelerator=cpu,cu126; python=3.12,3.13',
+  });
+  expect(red.exitCode).toBe(1);
+  expect(red.error).toBe('not green: 1 failing (see failures)');
+  expect(red.outputs['green']).toBe('false');
+  expect(JSON.parse(red.outputs['failures']!)).toEqual([
+    expect.objectContaining({ repo: 'pytorch/pytorch', workflow: 'docs', consecutive: 2, 'first-bad': shaOf(h, 1) }),
+  ]);
+  expect(red.outputs['missing-cells']).toBe('[]');
+  expect(red.summary).toContain('Release matrix of pytorch/vision@nightly');
+  // the token reaches the log only to be masked
+  expect(red.stdout!.split('\n').filter((l) => l.includes('ghs_bundle') && !l.startsWith('::add-mask::'))).toEqual([]);
+
+  hud.set(nightlies('pytorch/vision', 2, everyDay(greenWorkflows()), { newest }));
+  const green = await runActionBundle(ACTION_DIR, {
+    repositories: 'pytorch/vision',
+    source: 'hud',
+    'hud-url': hud.url,
+  });
+  expect(green.exitCode).toBe(0);
+  expect(green.outputs).toMatchObject({ green: 'true', failures: '[]' });
+});
+
+test('jobs are listed for the judged commit, and further back only for the workflow of a failing job', async () => {
+  const day = PYTORCH_RELEASE_DATE;
+  const failing = 'manywheel-py3_12-cpu-test / test';
+  const h = nightlies('pytorch/pytorch', 20, (d) => {
+    const w = releaseMatrixWorkflows(day);
+    return d < 4 ? withJob(w, 'linux-binary-manywheel', failing, 'failure') : w;
+  });
+  serve(h);
+  const result = await check('github', { repositories: 'pytorch/pytorch', 'release-date': day });
+  expect(failuresOf(result)).toEqual([
+    expect.objectContaining({ job: failing, consecutive: 4, 'first-bad': shaOf(h, 3) }),
+  ]);
+  const runsOf = (sha: string) =>
+    github.state.repos[0]!.workflowRuns!.filter((r) => r.headSha === sha).map((r) => r.id);
+  const jobListings = github.requests.filter((r) => r.operationId === 'actions/list-jobs-for-workflow-run');
+  const listed = new Set(jobListings.map((r) => Number(/runs\/(\d+)\/jobs/.exec(r.url)![1])));
+  // every run of the newest nightly, then linux-binary-manywheel alone on the four commits before it
+  const manywheel = (sha: string) =>
+    github.state.repos[0]!.workflowRuns!.find((r) => r.headSha === sha && r.name === 'linux-binary-manywheel')!.id;
+  expect([...listed].sort()).toEqual(
+    [...runsOf(shaOf(h, 0)), ...[1, 2, 3, 4].map((d) => manywheel(shaOf(h, d)))].sort(),
+  );
+  // 20 nightlies x 6 workflows: two pages of runs
+  expect(github.requests.filter((r) => r.operationId === 'actions/list-workflow-runs-for-repo')).toHaveLength(2);
+});
+
+test('a job failing for longer than the history looked at shows as at least that many commits', async () => {
+  const bad = withJob(greenWorkflows(), 'docs', 'build-docs-python-true', 'failure');
+  serve(nightlies('pytorch/pytorch', 25, everyDay(bad)));
+  const result = await check('github', { repositories: 'pytorch/pytorch' });
+  expect(failuresOf(result)).toEqual([expect.objectContaining({ job: 'build-docs-python-true', consecutive: 20 })]);
+  const table = result.receipt!.tables.find((t) => t.title === 'Failing')!;
+  expect(table.rows[0]![4]).toBe('20+');
 });

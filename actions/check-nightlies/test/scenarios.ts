@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { cellKey, parseExpectMatrix, type Cell } from '@release-actions/core/release/matrix';
 import { fakeSha, type CiCommit, type CiHistory, type JobResult } from '@release-actions/testkit/github/workflow-runs';
 
@@ -56,12 +60,20 @@ export function withJob(workflows: Workflows, workflow: string, job: string, res
   return { ...workflows, [workflow]: { ...workflows[workflow], [job]: result } };
 }
 
-/** PyTorch's release matrix of today (test-infra generate_binary_build_matrix.py, release channel). */
-export const PYTORCH_RELEASE_MATRIX = `os=linux,windows,macos; arch=x86_64,aarch64; accelerator=cpu,cu126,cu130,cu132,rocm7.1,rocm7.2,xpu; python=nep29,3.10,3.14t
-linux/aarch64: accelerator=cpu,cu126,cu130,cu132
-windows/x86_64: accelerator=cpu,cu126,cu130,cu132,xpu
-windows/arm64: accelerator=cpu; python=3.11,3.12,3.13
-macos: arch=arm64; accelerator=cpu`;
+/**
+ * PyTorch's release matrix of today (test-infra generate_binary_build_matrix.py, release channel), as
+ * the README's example writes it: the test checks what the README shows.
+ */
+export const PYTORCH_RELEASE_MATRIX = readmeExample()['expect-matrix']!;
+export const PYTORCH_RELEASE_DATE = readmeExample()['release-date']!;
+
+function readmeExample(): Record<string, string> {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md'), 'utf8');
+  const workflow = parse(/```yaml\n([\s\S]*?)```/.exec(readme)![1]!) as {
+    jobs: Record<string, { steps: Array<{ with?: Record<string, string> }> }>;
+  };
+  return workflow.jobs['gate']!.steps[0]!.with!;
+}
 
 const WORKFLOW_OF: Record<string, string> = {
   'linux/x86_64': 'linux-binary-manywheel',

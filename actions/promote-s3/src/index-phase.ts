@@ -1,11 +1,13 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { applyPlan, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
-import { indexedProject, updateIndexPages } from '@release-actions/core/s3/index-pages';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { indexedProject, updateIndexPages, type IndexStore } from '@release-actions/core/s3/index-pages';
 import type { Candidate } from './plan.js';
 
 /**
- * The promotion's last phase: the PEP 503 pages its files change, planned with the copies and
- * written once they are all done, one operation per destination prefix.
+ * The promotion's last phase: the PEP 503 pages of each destination prefix that the promoted files
+ * change (core/s3/index-pages.ts builds them as PyTorch's generator does), planned with the copies and
+ * written once they are all done.
  */
 
 export interface IndexData {
@@ -14,11 +16,11 @@ export interface IndexData {
   /** The destination prefix whose pages are rebuilt: `whl/`. */
   prefix: string;
   projects: string[];
-  /** Keys promoted under the prefix (copied or already there). */
+  /** Keys promoted under the prefix (copied, or already there): a re-run completes their pages. */
   promoted: string[];
 }
 
-/** One operation per destination prefix receiving pip-installable files: its index pages. */
+/** One operation per destination prefix receiving pip-installable files. */
 export function planIndexPages(bucket: string, candidates: Candidate[]): Array<Operation<IndexData>> {
   const byPrefix = new Map<string, IndexData>();
   for (const c of candidates) {
@@ -44,9 +46,12 @@ export function planIndexPages(bucket: string, candidates: Candidate[]): Array<O
 
 export interface IndexPhaseOptions {
   /** sha256 (hex) of the promoted copies, as the store computed them while copying. */
-  copiedSha256: Map<string, string>;
+  copiedSha256: ReadonlyMap<string, string>;
+  /** Where pages are written besides the bucket (a mirror). */
+  mirrors?: IndexStore[];
   acl?: ObjectCannedACL;
   concurrency: number;
+  receipt: Receipt;
   onOutcome: (o: OperationOutcome) => void;
 }
 
@@ -55,19 +60,26 @@ export async function writeIndexPages(
   ops: Array<Operation<IndexData>>,
   opts: IndexPhaseOptions,
 ): Promise<void> {
-  // One prefix at a time: the pages of one prefix are written concurrently inside updateIndexPages.
   await applyPlan(
     { action: 'promote-s3', operations: ops },
     async (op) => {
       const d = op.data;
+      const source = { client, bucket: d.bucket };
       const r = await updateIndexPages({
-        source: { client, bucket: d.bucket },
+        source,
+        destinations: [source, ...(opts.mirrors ?? [])],
         prefix: d.prefix,
         promoted: d.promoted,
         known: opts.copiedSha256,
         acl: opts.acl,
         concurrency: opts.concurrency,
       });
+      if (r.written.length > 0)
+        opts.receipt.addTable(
+          `Index pages written under s3://${d.bucket}/${d.prefix}`,
+          ['bucket', 'page', 'new'],
+          r.written.map((w) => [w.bucket, w.key, w.created ? 'yes' : 'no']),
+        );
       return {
         written: r.written.length,
         unchanged: r.unchanged,

@@ -57,6 +57,7 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   await timed(receipt, 'index', () =>
     writeIndexPages(client, phase(plan, 'index'), {
       copiedSha256: promoted.sha256,
+      receipt,
       acl: opts.acl,
       concurrency: opts.concurrency,
       onOutcome: record,

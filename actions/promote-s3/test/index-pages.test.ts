@@ -6,6 +6,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { parseRequestedPackages } from '@release-actions/core/release/selection';
+import { Receipt } from '@release-actions/core/runtime/receipt';
 import { copySource, createS3Client } from '@release-actions/core/s3/client';
 import {
   NO_CACHE_CONTROL,
@@ -17,6 +19,7 @@ import { startS3Server, type S3Request, type S3Server, type SeedObject } from '@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promote, type PromotionOptions } from '../src/promotion.js';
 
 /**
  * The index pages of a prefix, rule by rule as PyTorch's generator builds them, against the S3
@@ -92,6 +95,24 @@ const puts = (requests: S3Request[]): string[] =>
     .filter((r) => r.operation === 'PutObject')
     .map((r) => r.key)
     .sort();
+
+/** Runs `before` once, just before the first PutObject of `key` this client sends. */
+function clientThatStalls(key: string, before: () => Promise<void>): S3Client {
+  const client = createS3Client({ endpointUrl: server.endpoint, maxAttempts: 1 });
+  let done = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: string };
+      if (context.commandName === 'PutObjectCommand' && input.Key === key && !done) {
+        done = true;
+        await before();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'stallBeforePut' },
+  );
+  return client;
+}
 
 describe('which files a page lists', () => {
   let bucket: string;
@@ -289,25 +310,22 @@ describe('what a link says', () => {
   });
 });
 
-describe('conditional writes', () => {
-  /** Runs `before` once, just before the first PutObject of `key` this client sends. */
-  function clientThatStalls(key: string, before: () => Promise<void>): S3Client {
-    const client = createS3Client({ endpointUrl: server.endpoint, maxAttempts: 1 });
-    let done = false;
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as { Key?: string };
-        if (context.commandName === 'PutObjectCommand' && input.Key === key && !done) {
-          done = true;
-          await before();
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'stallBeforePut' },
-    );
-    return client;
-  }
+test('nightly pages carry no sha256, as PyTorch serves them, so nothing is read for it', async () => {
+  const nightly = 'whl/nightly/cu126/torch-2.8.0.dev20260101+cu126-cp312-cp312-linux_x86_64.whl';
+  const bucket = await bucketWith([file(nightly)]);
+  const requests = await requestsDuring(
+    () => updateIndexPages(request(bucket, [nightly], { prefix: 'whl/nightly/' })),
+    bucket,
+  );
+  expect(await text(bucket, 'whl/nightly/cu126/torch/index.html')).toContain(
+    `<a href="/${nightly.replace('+', '%2B')}">`,
+  );
+  expect(requests.filter((r) => r.key.endsWith('.whl'))).toEqual([]);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'whl/nightly/torch/index.html' }));
+  expect(head.CacheControl).toBe(NO_CACHE_CONTROL);
+});
 
+describe('conditional writes', () => {
   test('a page another promotion rewrote after it was read is built again, with both promotions files', async () => {
     const bucket = await bucketWith([file(CU126_TORCH), file(CPU_TORCH)]);
     await updateIndexPages(request(bucket, [CU126_TORCH, CPU_TORCH]));
@@ -400,4 +418,46 @@ describe('conditional writes', () => {
     );
     expect(again.written.map((w) => `${w.bucket}/${w.key}`)).toEqual([`${mirror}/whl/torch/index.html`]);
   });
+});
+
+test('two promote-s3 runs at once: the one that writes last keeps the pages and links of the other', async () => {
+  const files = [
+    'whl/test/cu124/torch-2.6.0+cu124-cp312-cp312-linux_x86_64.whl',
+    'whl/test/torch-2.6.0-cp312-none-macosx_11_0_arm64.whl',
+    'whl/test/cu124/torchvision-0.21.0+cu124-cp312-cp312-linux_x86_64.whl',
+    'whl/test/cpu/torchvision-0.21.0+cpu-cp312-cp312-linux_x86_64.whl',
+  ];
+  const bucket = await bucketWith(files.map(file));
+  const options = (packages: string): PromotionOptions => ({
+    bucket,
+    pairs: [{ source: 'whl/test/', destination: 'whl/' }],
+    packages: parseRequestedPackages('packages', packages),
+    variants: { include: [], exclude: [] },
+    backupPrefix: '',
+    overwrite: false,
+    concurrency: 8,
+    multipartThreshold: 5 * 1024 ** 3,
+    regenerateIndex: true,
+    dryRun: false,
+  });
+  // The torchvision promotion copies its files and writes its pages while the torch promotion,
+  // which listed the bucket before those copies, is about to write the shared package lists.
+  const client = clientThatStalls('whl/index.html', async () => {
+    await promote(s3, new Receipt('promote-s3'), options('torchvision=0.21.0'));
+  });
+  try {
+    await promote(client, new Receipt('promote-s3'), options('torch=2.6.0'));
+  } finally {
+    client.destroy();
+  }
+  const [torchCu124, torchRoot, visionCu124, visionCpu] = files.map((k) => k.replace('whl/test/', 'whl/'));
+  expect(await linked(bucket, 'whl/torch/index.html')).toEqual([torchCu124, torchRoot]);
+  expect(await linked(bucket, 'whl/torchvision/index.html')).toEqual([visionCpu, visionCu124]);
+  expect(await linked(bucket, 'whl/cu124/torch/index.html')).toEqual([torchCu124, torchRoot]);
+  expect(await linked(bucket, 'whl/cpu/torch/index.html')).toEqual([torchRoot]);
+  for (const list of ['whl/index.html', 'whl/cu124/index.html', 'whl/cpu/index.html'])
+    expect([list, await text(bucket, list)]).toEqual([
+      list,
+      expect.stringMatching(/href="torch\/"[\s\S]*href="torchvision\/"/),
+    ]);
 });

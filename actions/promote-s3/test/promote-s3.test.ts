@@ -553,4 +553,9 @@ test('the bundled dist/index.js promotes through INPUT_* variables and writes it
     status: 'success',
     dryRun: false,
   });
+  // The index pages, written by the bundle: the root's lists every variant folder's files.
+  const rootPage = await text(bucket, 'whl/torchvision/index.html');
+  const inVariants = l.release.map(stable).filter((k) => /^whl\/(cpu|cu124)\//.test(k));
+  expect(inVariants.length).toBeGreaterThan(0);
+  for (const key of inVariants) expect(rootPage).toContain(`<a href="/${key.replace('+', '%2B')}#sha256=`);
 });

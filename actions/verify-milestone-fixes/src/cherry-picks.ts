@@ -47,7 +47,8 @@ export function trackCherryPicks(
       (row) => row.pr.milestone === milestone || row.picks.some((n) => inMilestone.has(n)) || row.pr.state === 'open',
     )
     .sort((a, b) => a.pr.number - b.pr.number);
-  const named = new Set(rows.flatMap((r) => [r.pr.number, ...r.picks]));
+  // A cherry-pick closed unmerged was given up: its item still needs one.
+  const named = new Set(rows.filter((r) => r.pr.state !== 'closed').flatMap((r) => [r.pr.number, ...r.picks]));
   const merged = new Set(rows.filter((r) => r.pr.state === 'merged').flatMap((r) => [r.pr.number, ...r.picks]));
   return {
     rows,

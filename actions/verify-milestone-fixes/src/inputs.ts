@@ -1,3 +1,4 @@
+import { githubRemoteUrl } from '@release-actions/core/git/remote';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import { getBoolean, getEnum, getList, getRequired, getSecret, getString } from '@release-actions/core/runtime/inputs';
 
@@ -29,8 +30,7 @@ const FAIL_ON: readonly (FailOn | 'none')[] = ['missing', 'open', 'reverts', 'no
 export function readInputs(): Inputs {
   const repository = parseRepository(getString('repository'));
   const token = getSecret('github-token');
-  const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-  const remoteUrl = getString('remote-url') || `${server}/${repository.owner}/${repository.name}.git`;
+  const remoteUrl = getString('remote-url') || githubRemoteUrl(`${repository.owner}/${repository.name}`);
   const mode = getEnum('mode', ['fixes', 'cherry-picks'] as const);
   return {
     repository,

@@ -1,3 +1,4 @@
+import { githubServerUrl } from '@release-actions/core/git/remote';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { short, type Verification, type Verdict } from './classify.js';
 import type { CherryPickResult } from './cherry-picks-run.js';
@@ -146,6 +147,5 @@ function failOn(wanted: Set<FailOn>, counts: Record<FailOn, number>): void {
 }
 
 function serverOf(inputs: Inputs): string {
-  const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-  return `${server}/${inputs.repository.owner}/${inputs.repository.name}`;
+  return `${githubServerUrl()}/${inputs.repository.owner}/${inputs.repository.name}`;
 }

@@ -36,11 +36,13 @@ test('an unknown flag names the known ones', () => {
 test("help lists the actions, and an action's inputs with their defaults", () => {
   const all = cli(['help']);
   expect(all.status).toBe(0);
-  expect(all.out).toContain('actions: cut-branch, verify-milestone-fixes, tag-rc, promote-s3, promote-pypi');
+  expect(all.out).toContain(
+    'actions: check-nightlies, cut-branch, verify-milestone-fixes, tag-rc, promote-s3, promote-pypi, promote-conda',
+  );
   const one = cli(['help', 'promote-s3']);
   expect(one.status).toBe(0);
   expect(one.out).toContain('--dry-run [default: true]');
-  expect(cli(['help', 'promote-conda']).out).toContain(
-    'error: unknown action "promote-conda"; expected one of: cut-branch',
+  expect(cli(['help', 'promote-npm']).out).toContain(
+    'error: unknown action "promote-npm"; expected one of: check-nightlies, cut-branch',
   );
 });

@@ -5,11 +5,15 @@
  *   release-actions-testkit s3 [--port N] [--directory DIR] [--release torch=2.6.0,torchvision=0.21.0] [--buckets a,b]
  *   release-actions-testkit github [--port N] --state state.json [--persist true]
  *   release-actions-testkit pypi [--port N] [--token T]
+ *   release-actions-testkit hud [--port N] --history history.json
  */
 import { releaseBucketLayout } from './s3/release-layout.js';
 import { startS3Server } from './s3/server.js';
 import { startGitHubServer } from './github/server.js';
 import { startPyPIServer } from './pypi/server.js';
+import { startHudServer } from './hud/server.js';
+import type { CiHistory } from './github/workflow-runs.js';
+import { readFileSync } from 'node:fs';
 
 function flags(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -53,8 +57,15 @@ async function main(argv: string[]): Promise<void> {
     const pypi = await startPyPIServer({ port: port(f['port']), tokens: [token] });
     console.log(`PyPI: upload ${pypi.uploadUrl} (user __token__, password ${token}), index ${pypi.url}`);
     stop = () => pypi.stop();
+  } else if (server === 'hud') {
+    if (!f['history']) throw new Error('--history <file.json> is required (a CiHistory or an array of them)');
+    const parsed = JSON.parse(readFileSync(f['history'], 'utf8')) as CiHistory | CiHistory[];
+    const hud = await startHudServer({ port: port(f['port']) });
+    for (const h of Array.isArray(parsed) ? parsed : [parsed]) hud.set(h);
+    console.log(`HUD: ${hud.url} (pass it as hud-url with source: hud)`);
+    stop = () => hud.stop();
   } else {
-    throw new Error('usage: release-actions-testkit <s3|github|pypi> [--port N] [...]');
+    throw new Error('usage: release-actions-testkit <s3|github|pypi|hud> [--port N] [...]');
   }
   const shutdown = (): void => void stop().finally(() => process.exit(0));
   process.on('SIGINT', shutdown);

@@ -128,6 +128,8 @@ class Builder {
   private readonly destinations: IndexStore[];
   /** sha256 read in an earlier round, by key, valid while the object keeps its ETag. */
   private readonly stated = new Map<string, { etag: string; sha256?: string }>();
+  /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
+  readonly promoted = new Map<string, Set<string>>();
   readonly result: IndexPagesResult = { written: [], unchanged: 0, conflicts: 0, checksumReads: 0 };
 
   constructor(private readonly req: IndexPagesRequest) {
@@ -145,9 +147,6 @@ class Builder {
     const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
     return project === undefined ? `${dir}index.html` : `${dir}${project}/index.html`;
   }
-
-  /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
-  readonly promoted = new Map<string, Set<string>>();
 
   /** The pages this promotion may change, given the folders and root projects listed. */
   candidates(level: { objects: ListedObject[]; folders: string[] }): Page[] {
@@ -212,7 +211,10 @@ class Builder {
         const page = /^([^/]+)\/index\.html$/.exec(rest);
         if (page) pages.add(page[1]!);
         const project = rest.includes('/') ? undefined : indexedProject(rest);
-        if (project) byProject.set(project, [...(byProject.get(project) ?? []), o]);
+        if (project === undefined) continue;
+        const list = byProject.get(project) ?? [];
+        list.push(o);
+        byProject.set(project, list);
       }
       snap.files.set(folder, byProject);
       snap.pages.set(folder, pages);
@@ -240,22 +242,26 @@ class Builder {
 
   /** sha256 of each listed file, from what the store states about it; HEAD only when not known. */
   async checksums(files: ListedObject[]): Promise<Map<string, PageFile>> {
-    const out = new Map<string, PageFile>();
-    const { client, bucket } = this.req.source;
-    const hashed = this.prefix.split('/').includes('nightly') ? [] : files;
-    await pool(hashed, this.req.concurrency, async (o) => {
-      const known = this.req.known?.get(o.key);
-      const cached = this.stated.get(o.key);
-      let sha256 = known ?? (cached?.etag === o.etag ? cached.sha256 : undefined);
-      if (!known && cached?.etag !== o.etag) {
-        this.result.checksumReads++;
-        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
-        sha256 = statedSha256(head);
-        this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
-      }
-      out.set(o.key, { key: o.key, ...(sha256 ? { sha256 } : {}) });
+    const out = new Map<string, PageFile>(files.map((o) => [o.key, { key: o.key }]));
+    // Nightly pages carry no hashes (PyTorch left them out: nightly files are replaced in place).
+    if (this.prefix.split('/').includes('nightly')) return out;
+    await pool(files, this.req.concurrency, async (o) => {
+      const sha256 = this.req.known?.get(o.key) ?? (await this.readSha256(o));
+      if (sha256) out.set(o.key, { key: o.key, sha256 });
     });
     return out;
+  }
+
+  /** What a file states about itself, read once per ETag (a later round asks again only if it changed). */
+  async readSha256(o: ListedObject): Promise<string | undefined> {
+    const cached = this.stated.get(o.key);
+    if (cached?.etag === o.etag) return cached.sha256;
+    const { client, bucket } = this.req.source;
+    this.result.checksumReads++;
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
+    const sha256 = statedSha256(head);
+    this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
+    return sha256;
   }
 
   /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fakeSha, type CiHistory } from '../github/workflow-runs.js';
 import { startHudServer, type HudData, type HudServer } from './server.js';
 
@@ -71,4 +76,34 @@ test('an injected 5xx answers once, then the grid again', async () => {
   hud.fail(503);
   expect((await fetch(`${hud.url}/api/hud/pytorch/pytorch/release%2F2.6/1`)).status).toBe(503);
   expect((await get('/api/hud/pytorch/pytorch/release%2F2.6/1')).shaGrid).toHaveLength(3);
+});
+
+test('the command line serves a history file', async () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'hud-bin-'));
+  const file = join(dir, 'history.json');
+  writeFileSync(file, JSON.stringify([history]));
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  const tsx = join(here, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [join(here, '..', 'bin.ts'), 'hud', '--history', file], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /HUD: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    });
+    const data = (await (await fetch(`${url}/api/hud/pytorch/pytorch/release%2F2.6/1`)).json()) as HudData;
+    expect(data.shaGrid.map((r) => r.sha)).toEqual(history.commits.map((c) => c.sha));
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
