@@ -83,6 +83,9 @@ test('the release rehearsed through the workflow files: cut, tagged, promoted, p
       ['48', '0'],
       ['0', '48'],
     ]);
+    if (landed('promote-conda')) {
+      expect(of(receipts, 'promote-conda', false).map((r) => r.outputs['copied'])).toEqual(['9']);
+    }
     expect(stages.slice(5, 7).map((s) => s.split(' ')[0])).toEqual(['passed', 'passed']);
 
     if (landed('verify-milestone-fixes') && landed('check-nightlies')) {
