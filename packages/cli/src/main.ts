@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ACTIONS_DIR, listActions, REPO_ROOT, runAction } from './run-action.js';
 
 const USAGE = `usage: release-actions <action> [--input value ...]
-       release-actions rehearse [--dry-run true]
+       release-actions rehearse [--dry-run true] [--out DIR] [--steps true]
        release-actions help <action>
 
 Every input of an action's action.yml is a flag of the same name; defaults are the action's own.
@@ -24,6 +24,12 @@ function help(action?: string): string {
   return `${meta.name}: ${meta.description ?? ''}\n\ninputs:\n${lines.join('\n')}\n\noutputs: ${Object.keys(meta.outputs).join(', ')}`;
 }
 
+function parseBooleanFlag(name: string, value: string): boolean {
+  if (value !== 'true' && value !== 'false')
+    throw new ConfigurationError(`--${name} must be true or false, got "${value}"`);
+  return value === 'true';
+}
+
 /** Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -33,13 +39,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { command, flags } = parseArgs(argv);
     if (command === 'rehearse') {
-      if (flags['workflows'] === 'true') {
-        const { rehearseWorkflows } = await import('./rehearsal/rehearse-workflows.js');
-        const out = flags['out'] ?? join(REPO_ROOT, '.tmp', 'rehearsal');
-        return (await rehearseWorkflows({ dryRun: flags['dry-run'] === 'true', out })).ok ? 0 : 1;
+      const { steps, out, ...rest } = flags;
+      if (steps === 'true') {
+        const { rehearse } = await import('./rehearse.js');
+        return (await rehearse(rest)) ? 0 : 1;
       }
-      const { rehearse } = await import('./rehearse.js');
-      return (await rehearse(flags)) ? 0 : 1;
+      const { rehearseWorkflows } = await import('./rehearsal/rehearse-workflows.js');
+      const dryRun = parseBooleanFlag('dry-run', rest['dry-run'] ?? 'false');
+      const result = await rehearseWorkflows({ dryRun, out: out ?? join(REPO_ROOT, '.tmp', 'rehearsal') });
+      return result.ok ? 0 : 1;
     }
     const { receipt, outputs } = await runAction(command, flags);
     console.log('\noutputs:');

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBoolean } from '@release-actions/core/runtime/inputs';
@@ -7,10 +7,8 @@ import { buildCoreRepo, buildDomainRepo, liveBranches } from '@release-actions/t
 import { startGitHubServer } from '@release-actions/testkit/github/index';
 import { releaseBucketLayout } from '@release-actions/testkit/s3/release-layout';
 import { startS3Server } from '@release-actions/testkit/s3/server';
-import type { SeedObject } from '@release-actions/testkit/s3/seed';
 import { startPyPIServer } from '@release-actions/testkit/pypi/server';
-import { buildWheel } from '@release-actions/testkit/wheels';
-import { parseWheelFilename } from '@release-actions/core/release/artifact-name';
+import { withRealWheels } from './rehearsal/world.js';
 import { listActions, runAction } from './run-action.js';
 
 /**
@@ -234,26 +232,6 @@ export async function rehearse(flags: Record<string, string>): Promise<boolean> 
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     if (!process.env['KEEP_REHEARSAL']) rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Gives the release's wheels real contents (the layout's other objects are opaque bytes). */
-async function withRealWheels(entries: SeedObject[], release: Set<string>, dir: string): Promise<SeedObject[]> {
-  return Promise.all(
-    entries.map(async (entry) => {
-      const wheel = release.has(entry.key) ? parseWheelFilename(entry.key.split('/').pop()!) : undefined;
-      if (!wheel) return entry;
-      const built = await buildWheel({
-        name: wheel.distribution,
-        version: wheel.version,
-        pythonTag: wheel.pythonTag,
-        abiTag: wheel.abiTag,
-        platform: wheel.platformTag,
-        requiresPython: '>=3.9.0',
-        dir,
-      });
-      return { key: entry.key, body: readFileSync(built.path), contentType: entry.contentType };
-    }),
-  );
 }
 
 function describe(inputs: Record<string, string>): string {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../run-action.js';
 
 /**
- * The rehearsal as a user runs it (`release-actions rehearse --workflows true`), judged by its receipts:
+ * The rehearsal as a user runs it (`bash scripts/rehearse`), judged by its receipts:
  * what was cut, tagged, promoted, published and opened. A stage whose workflow calls an action that is
  * not in this checkout must fail and name it; every other stage must pass.
  */
@@ -28,7 +28,7 @@ function rehearse(args: string[]): { status: number; out: string; receipts: Rece
   const env = { ...process.env };
   delete env['NODE_OPTIONS'];
   delete env['GITHUB_ACTIONS'];
-  const r = spawnSync(TSX, [BIN, 'rehearse', '--workflows', 'true', '--out', dir, ...args], {
+  const r = spawnSync(TSX, [BIN, 'rehearse', '--out', dir, ...args], {
     env,
     encoding: 'utf8',
     timeout: 420_000,
@@ -55,9 +55,11 @@ test('the release rehearsed through the workflow files: cut, tagged, promoted, p
   try {
     const stages = stageLines(out);
     expect(stages).toHaveLength(8);
-    const missing = ['check-nightlies', 'verify-milestone-fixes', 'check-docs', 'open-colab-issue'].filter(
-      (a) => !landed(a),
+    // The Colab issue is opened only after the documentation check, so it is named once check-docs exists.
+    const attempted = ['check-nightlies', 'verify-milestone-fixes', 'check-docs'].concat(
+      landed('check-docs') ? ['open-colab-issue'] : [],
     );
+    const missing = attempted.filter((a) => !landed(a));
     for (const action of missing) expect(out).toMatch(new RegExp(`not landed yet: .*${action}`));
     expect(status).toBe(missing.length === 0 ? 0 : 1);
 
@@ -69,7 +71,7 @@ test('the release rehearsed through the workflow files: cut, tagged, promoted, p
       'bump-pr-url': expect.stringMatching(/\/pull\/\d+$/),
     });
     expect(cuts.filter((r) => r.outputs['branch'] === 'release/2.6')).toHaveLength(2);
-    expect(stages[1]).toMatch(/^passed Branch cut/);
+    expect(stages[1]).toMatch(landed('check-nightlies') ? /^passed Branch cut/ : /^FAILED Branch cut/);
 
     // Promotion: every object of the release planned, then copied; the PyPI wheels staged, then published.
     const [planS3, applyS3] = [of(receipts, 'promote-s3', true), of(receipts, 'promote-s3', false)];
@@ -81,6 +83,9 @@ test('the release rehearsed through the workflow files: cut, tagged, promoted, p
       ['48', '0'],
       ['0', '48'],
     ]);
+    if (landed('promote-conda')) {
+      expect(of(receipts, 'promote-conda', false).map((r) => r.outputs['copied'])).toEqual(['9']);
+    }
     expect(stages.slice(5, 7).map((s) => s.split(' ')[0])).toEqual(['passed', 'passed']);
 
     if (landed('verify-milestone-fixes') && landed('check-nightlies')) {

@@ -111,7 +111,7 @@ function describeWorld(world: World): string {
     `Rehearsal workspace: ${world.work}`,
     `git (smart HTTP, token required): ${world.git.url} — pytorch/pytorch, pytorch/vision, pytorch/test-infra`,
     `GitHub stand-in: ${world.github.url} — milestone 2.6.0, nightly runs (pytorch/vision red), pytorch.github.io, googlecolab/colabtools`,
-    `S3 stand-in: ${world.s3.endpoint} — s3://pytorch with ${world.releaseKeys.length} objects of the release over 6 variants`,
+    `S3 stand-in: ${world.s3.endpoint} — s3://pytorch with ${world.bucketObjects} objects, ${world.releaseKeys.length} of them the release's over 6 variants`,
     `PyPI stand-in: ${world.pypi.url} — Trusted Publishing through the runner's OIDC endpoint`,
   ].join('\n');
 }

@@ -1,4 +1,12 @@
-import { RELEASE, RELEASE_TOKEN, cherryPick, landFixes, startCandidateBuilds, type World } from './world.js';
+import {
+  ANACONDA_TOKEN,
+  RELEASE,
+  RELEASE_TOKEN,
+  cherryPick,
+  landFixes,
+  startCandidateBuilds,
+  type World,
+} from './world.js';
 import type { JobRecord, WorkflowRecord } from '../workflow/runner.js';
 import type { Value } from '../workflow/expressions.js';
 import type { LandedPr } from '@release-actions/testkit/git/index';
@@ -151,7 +159,7 @@ export function releaseStages(world: World, dryRun: boolean): Stage[] {
         check([run.outputs['branch'] === 'release/0.21', `expected release/0.21, got ${run.outputs['branch']}`]),
     },
     {
-      title: 'Promotion: the plan, then (approved) S3 with backup and index pages, and the PyPI wheels staged',
+      title: 'Promotion: the plan, then (approved) S3 with backup and index pages, conda, and the PyPI wheels staged',
       workflow: 'release-promote.yml',
       event: 'workflow_call',
       inputs: {
@@ -160,11 +168,18 @@ export function releaseStages(world: World, dryRun: boolean): Stage[] {
         'pypi-packages': pypiPackages,
         'pypi-variants': pypiVariants,
         'pypi-platform-tags': 'linux_x86_64=manylinux_2_28_x86_64',
+        'conda-packages': 'torchaudio=2.6.0',
+        'conda-api-url': world.conda.url,
         ...aws,
         'dry-run': dryRun,
       },
+      secrets: { ANACONDA_TOKEN },
       expect: (run) =>
         check(
+          [
+            dryRun || job(run, 'apply').steps.find((s) => s.id === 'conda')?.outputs['copied'] === '9',
+            'the 9 conda files must be copied',
+          ],
           [
             Number(job(run, 'plan').outputs['promoted-count']) === world.releaseKeys.length,
             'the plan must promote every release object',

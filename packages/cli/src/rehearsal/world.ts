@@ -20,6 +20,8 @@ import {
   type RepoState,
 } from '@release-actions/testkit/github/index';
 import { startPyPIServer, type PyPIServer } from '@release-actions/testkit/pypi/server';
+import { startCondaServer, type CondaFile, type CondaServer } from '@release-actions/testkit/conda/server';
+import { createHash } from 'node:crypto';
 import { releaseBucketLayout } from '@release-actions/testkit/s3/release-layout';
 import type { SeedObject } from '@release-actions/testkit/s3/seed';
 import { startS3Server, type S3Server } from '@release-actions/testkit/s3/server';
@@ -34,6 +36,7 @@ import { buildWheel } from '@release-actions/testkit/wheels';
 
 export const RELEASE = { torch: '2.6.0', torchvision: '0.21.0', torchaudio: '2.6.0' };
 export const RELEASE_TOKEN = 'ghp_release_rehearsal';
+export const ANACONDA_TOKEN = 'anaconda-rehearsal-token';
 export const GITHUB_TOKEN = 'ghs_workflow_rehearsal';
 export const MILESTONE = { number: 51, title: '2.6.0' };
 /** The fixes of the milestone, landed on main after the cut; the first two get cherry-picked. */
@@ -52,8 +55,11 @@ export interface World {
   github: GitHubServer;
   s3: S3Server;
   pypi: PyPIServer;
+  conda: CondaServer;
   /** Objects of the release in the RC bucket. */
   releaseKeys: string[];
+  /** Every object seeded in the RC bucket (the release, nightlies, other versions, decoys). */
+  bucketObjects: number;
   stop(): Promise<void>;
 }
 
@@ -65,7 +71,7 @@ export async function buildWorld(work: string): Promise<World> {
     name: 'pytorch/test-infra',
     version: '2.6.0a0',
   });
-  const git = await startGitHttpServer({ root: gitRoot, token: RELEASE_TOKEN });
+  const git = await startGitHttpServer({ root: gitRoot, token: RELEASE_TOKEN, readTokens: [GITHUB_TOKEN] });
   const github = await startGitHubServer({
     state: {
       tokens: [RELEASE_TOKEN, GITHUB_TOKEN],
@@ -85,6 +91,10 @@ export async function buildWorld(work: string): Promise<World> {
   await s3.seed('pytorch', await withRealWheels(layout.entries, new Set(layout.release), join(work, 'wheels')));
   await s3.seed('pytorch-backup', []);
   const pypi = await startPyPIServer();
+  const conda = await startCondaServer({
+    tokens: { [ANACONDA_TOKEN]: ['pytorch'] },
+    owners: { 'pytorch-test': { torchaudio: { '2.6.0': condaFiles('torchaudio', '2.6.0') } }, pytorch: {} },
+  });
   const world: World = {
     work,
     core,
@@ -94,14 +104,37 @@ export async function buildWorld(work: string): Promise<World> {
     github,
     s3,
     pypi,
+    conda,
     releaseKeys: layout.release,
+    bucketObjects: layout.entries.length,
     stop: async () => {
-      for (const stop of [() => pypi.stop(), () => s3.stop(), () => github.stop(), () => git.stop()]) {
+      for (const stop of [
+        () => conda.stop(),
+        () => pypi.stop(),
+        () => s3.stop(),
+        () => github.stop(),
+        () => git.stop(),
+      ]) {
         await stop().catch(() => undefined);
       }
     },
   };
   return world;
+}
+
+/** A conda package's files on the platforms a domain library still ships to conda. */
+function condaFiles(name: string, version: string): CondaFile[] {
+  return ['linux-64', 'osx-arm64', 'win-64'].flatMap((subdir) =>
+    ['py310', 'py311', 'py312'].map((py) => {
+      const bytes = Buffer.from(`${name} ${version} ${subdir} ${py}`);
+      return {
+        basename: `${subdir}/${name}-${version}-${py}_0.conda`,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        md5: createHash('md5').update(bytes).digest('hex'),
+        size: bytes.length,
+      };
+    }),
+  );
 }
 
 function repoState(repo: GitRepo, extra: Partial<RepoState>): RepoState {

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../run-action.js';
 import { loadWorkflow, type ParsedWorkflow } from './parse.js';
 import {
   broadPermissions,
+  callerProblems,
   concurrencyProblems,
   expressionsInRun,
   isCallable,
@@ -124,5 +125,32 @@ test('each reusable workflow queues per release and never cancels a run in progr
   expect(concurrencyProblems(await parse(BAD))).toEqual([
     'bad: concurrency group deploy is not release-<version>',
     'bad: concurrency must say cancel-in-progress: false',
+  ]);
+});
+
+test('every caller gives the called workflow its inputs and secrets, and at least the permissions its jobs ask for', async () => {
+  const byFile = (file: string): ParsedWorkflow => all.find((w) => w.file === join(WORKFLOWS, file))!;
+  const callers = all.filter((w) => /uses: pytorch\/release-actions\/\.github/.test(readFileSync(w.file, 'utf8')));
+  expect(callers.map((w) => w.stem).sort()).toEqual(['patch-release', 'release', 'release']);
+  expect(callers.flatMap((w) => callerProblems(w, byFile))).toEqual([]);
+
+  const bad = await parse(`on: workflow_dispatch
+permissions: {}
+jobs:
+  rc:
+    permissions:
+      contents: read
+    uses: pytorch/release-actions/.github/workflows/release-candidate.yml@main
+    with:
+      version: 2.6.0
+      dryrun: false
+`);
+  expect(callerProblems(bad, byFile)).toEqual([
+    'bad: job rc -> release-candidate.yml: inputs dryrun is not declared',
+    'bad: job rc -> release-candidate.yml: required inputs release-branch is not given',
+    'bad: job rc -> release-candidate.yml: required secrets RELEASE_TOKEN is not given',
+    'bad: job rc -> release-candidate.yml: job milestone needs issues: read, the caller grants none',
+    'bad: job rc -> release-candidate.yml: job milestone needs pull-requests: read, the caller grants none',
+    'bad: job rc -> release-candidate.yml: job builds needs actions: read, the caller grants none',
   ]);
 });

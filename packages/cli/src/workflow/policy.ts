@@ -120,3 +120,47 @@ export function concurrencyProblems(workflow: ParsedWorkflow): string[] {
     return problems;
   });
 }
+
+const LEVEL = ['none', 'read', 'write'];
+
+function grants(token: TemplateToken | undefined): Record<string, string> {
+  return Object.fromEntries(entries(token).map(([k, v]) => [k, text(v) ?? 'none']));
+}
+
+/**
+ * A job calling one of this repository's reusable workflows gives it what it declares: only inputs and
+ * secrets it takes, every required one, and at least the permissions its jobs ask for (a called
+ * workflow cannot have more than its caller grants). `load` reads a called workflow by file name.
+ */
+export function callerProblems(caller: ParsedWorkflow, load: (file: string) => ParsedWorkflow): string[] {
+  const problems: string[] = [];
+  for (const [job, token] of jobs(caller)) {
+    const uses = text(field(token, 'uses'));
+    const m = uses && new RegExp(`^${THIS_REPOSITORY}/\\.github/workflows/([\\w.-]+)@`).exec(uses);
+    if (!m) continue;
+    const called = load(m[1]!);
+    const at = `${caller.stem}: job ${job} -> ${m[1]}`;
+    for (const kind of ['inputs', 'secrets'] as const) {
+      const declared = entries(field(called.root, 'on', 'workflow_call', kind));
+      const given = entries(field(token, kind === 'inputs' ? 'with' : 'secrets')).map(([k]) => k);
+      for (const name of given) {
+        if (!declared.some(([k]) => k === name)) problems.push(`${at}: ${kind} ${name} is not declared`);
+      }
+      for (const [name, def] of declared) {
+        const required = text(field(def, 'required')) === 'true' && field(def, 'default') === undefined;
+        if (required && !given.includes(name)) problems.push(`${at}: required ${kind} ${name} is not given`);
+      }
+    }
+    const granted = grants(field(token, 'permissions'));
+    for (const [calledJob, calledToken] of jobs(called)) {
+      for (const [scope, level] of Object.entries(grants(field(calledToken, 'permissions')))) {
+        if (LEVEL.indexOf(level) > LEVEL.indexOf(granted[scope] ?? 'none')) {
+          problems.push(
+            `${at}: job ${calledJob} needs ${scope}: ${level}, the caller grants ${granted[scope] ?? 'none'}`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}

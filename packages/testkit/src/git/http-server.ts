@@ -31,6 +31,8 @@ export interface GitHttpServerOptions {
   root: string;
   /** When set, every request must carry this token as the basic-auth password. */
   token?: string;
+  /** Tokens that may fetch but not push (like a GITHUB_TOKEN with `contents: read`): pushes get 403. */
+  readTokens?: string[];
   port?: number;
 }
 
@@ -97,7 +99,14 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
     const record = (status: number): void => {
       requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', status, ...creds });
     };
-    if (opts.token !== undefined && creds.password !== opts.token) {
+    const reader = creds.password !== undefined && (opts.readTokens ?? []).includes(creds.password);
+    if (reader && /git-receive-pack/.test(req.url ?? '')) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' });
+      res.end('Permission to push denied: the token may only read.\n');
+      record(403);
+      return;
+    }
+    if (opts.token !== undefined && creds.password !== opts.token && !reader) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="GitHub"', 'Content-Type': 'text/plain' });
       res.end('Invalid username or token.\n');
       record(401);

@@ -146,3 +146,28 @@ test('repositories are served over smart HTTP with partial-clone filters, and a 
     await server.stop();
   }
 });
+
+test('a read-only token fetches over smart HTTP but its pushes are refused, as GITHUB_TOKEN with contents: read', async () => {
+  const repo = await buildCoreRepo(join(root, 'readonly', 'pytorch.git'), { commits: 2 });
+  const server = await startGitHttpServer({
+    root: join(root, 'readonly'),
+    token: 'ghp_write',
+    readTokens: ['ghs_read'],
+  });
+  const git = (args: string[], cwd = root) =>
+    execFileAsync('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  const header = (token: string): string =>
+    `http.extraheader=AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+  try {
+    const clone = join(root, 'readonly-clone');
+    await git(['-c', header('ghs_read'), 'clone', '-q', `${server.url}/pytorch.git`, clone]);
+    expect((await git(['rev-parse', 'HEAD'], clone)).stdout.trim()).toBe(repo.main);
+    await expect(
+      git(['-c', header('ghs_read'), 'push', 'origin', 'HEAD:refs/heads/release/2.6'], clone),
+    ).rejects.toThrow(/403/);
+    await git(['-c', header('ghp_write'), 'push', 'origin', 'HEAD:refs/heads/release/2.6'], clone);
+    expect(gitIn(repo, ['rev-parse', 'refs/heads/release/2.6'])).toBe(repo.main);
+  } finally {
+    await server.stop();
+  }
+});
