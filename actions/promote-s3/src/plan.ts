@@ -1,4 +1,4 @@
-import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput, ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import { pool } from '@release-actions/core/runtime/pool';
@@ -8,15 +8,15 @@ import {
   type SelectedObject,
   type VariantFilter,
 } from '@release-actions/core/release/selection';
-import { listAll, listLevel, type ListedObject } from '@release-actions/core/s3/client';
-import { compareObjects } from '@release-actions/core/s3/copy';
+import { listAll, listLevel, unquoteEtag, type ListedObject } from '@release-actions/core/s3/client';
+import { compareObjects, headObject } from '@release-actions/core/s3/copy';
 import { planIndexPages, type IndexData } from './index-phase.js';
 
 /**
  * The promotion's plan, one phase after the other: what the source prefixes hold, which of it is the
  * release, what the destinations (and the backup bucket) already hold, then a copy / skip / conflict
- * decision per object for the backups, the promotion and the index pages. Dry-run and real runs build
- * the same plan.
+ * decision per object for the backups (of the release, and of what an overwrite replaces), the
+ * promotion and the index pages. Dry-run and real runs build the same plan.
  */
 
 export interface PrefixPair {
@@ -77,8 +77,9 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
     planBackups(client, opts, candidates, backup),
     planPromotions(client, opts, candidates, destination),
   ]);
+  const undo = await planBackupsOfReplaced(client, opts, promotions, destination);
   const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates, destination) : [];
-  return { plan: { action: 'promote-s3', operations: [...backups, ...promotions, ...pages] }, ignored };
+  return { plan: { action: 'promote-s3', operations: [...backups, ...undo, ...promotions, ...pages] }, ignored };
 }
 
 type Level = { objects: ListedObject[]; folders: string[] };
@@ -192,6 +193,55 @@ async function planPromotions(
   }));
 }
 
+/**
+ * With a backup bucket, each destination object that the promotion replaces (`overwrite: true`) is
+ * first copied as it is to `<backup-prefix><its key>`. Such a backup is an undo and is never replaced:
+ * a different object already there is a conflict.
+ */
+async function planBackupsOfReplaced(
+  client: S3Client,
+  opts: PromotionOptions,
+  promotions: Array<Operation<CopyData>>,
+  destination: Map<string, ListedObject>,
+): Promise<Array<Operation<CopyData>>> {
+  const backupBucket = opts.backupBucket;
+  if (!backupBucket) return [];
+  const replaced = promotions.filter((op) => op.action === 'update');
+  const ops: Array<Operation<CopyData>> = [];
+  await pool(replaced, Math.max(1, opts.concurrency), async ({ data: promoted }) => {
+    const current = destination.get(promoted.dstKey)!;
+    const data: CopyData = {
+      ...promoted,
+      phase: 'backup',
+      srcKey: promoted.dstKey,
+      size: current.size,
+      etag: current.etag,
+      dstBucket: backupBucket,
+      dstKey: `${opts.backupPrefix}${promoted.dstKey}`,
+    };
+    const there = await headObject(client, { bucket: data.dstBucket, key: data.dstKey });
+    const decision = await decide(client, data, there && listedFromHead(data.dstKey, there), false);
+    ops.push({
+      id: `backup replaced ${data.srcKey}`,
+      kind: 'backup-object',
+      target: s3url(data.dstBucket, data.dstKey),
+      bytes: data.size,
+      data,
+      ...decision,
+      ...(decision.action === 'conflict' ? { reason: `${decision.reason}; a backup is never replaced` } : {}),
+    });
+  });
+  return ops.sort(byId);
+}
+
+function listedFromHead(key: string, head: HeadObjectCommandOutput): ListedObject {
+  return { key, size: head.ContentLength ?? 0, etag: unquoteEtag(head.ETag) };
+}
+
+function byId(a: Operation, b: Operation): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 function sourceOf(opts: PromotionOptions, s: SelectedObject) {
   return { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
 }
@@ -222,7 +272,7 @@ async function planCopies(
       ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite)),
     });
   });
-  return ops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ops.sort(byId);
 }
 
 async function decide(

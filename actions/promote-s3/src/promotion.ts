@@ -45,7 +45,12 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
     warnOfConflicts(plan);
     return result;
   }
-  assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+  assertNoConflicts(
+    plan as Plan,
+    opts.overwrite
+      ? 'A backup is never replaced: move it away, or choose another backup-prefix.'
+      : 'Set overwrite: true to replace them, or remove the differing objects.',
+  );
 
   // Backups complete before anything is promoted; promotion before the pages that link to it.
   const copyPhase = { multipartThreshold: opts.multipartThreshold, concurrency: opts.concurrency, onOutcome: record };

@@ -14,7 +14,14 @@ export interface S3ClientOptions {
   retryMode?: 'standard' | 'adaptive';
   /** Sockets kept per host; at least the number of requests run at once. */
   maxSockets?: number;
+  /** A request whose connection stays silent this long fails (and is retried). */
+  idleTimeoutMs?: number;
 }
+
+const CONNECTION_TIMEOUT_MS = 10_000;
+// A silent connection, not a long request, is what fails: a CopyObject of a large object takes
+// minutes, and S3 keeps its connection busy meanwhile.
+const IDLE_TIMEOUT_MS = 120_000;
 
 export interface ListedObject {
   key: string;
@@ -46,9 +53,15 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     requestHandler: {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
-      connectionTimeout: 10_000,
-      requestTimeout: 300_000,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      // `requestTimeout` only logs a warning unless throwOnRequestTimeout is set; the socket
+      // timeout fails the request.
+      socketTimeout: opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     },
+  });
+  client.middlewareStack.add(timeoutNamesHost(opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS), {
+    step: 'build',
+    name: 'timeoutNamesHost',
   });
   client.middlewareStack.addRelativeTo(checksumCoversPayload, {
     relation: 'before',
@@ -56,6 +69,28 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     name: 'checksumCoversPayload',
   });
   return client;
+}
+
+/**
+ * The SDK's timeout errors ("Connection timed out after 300000 ms") name no host; the last one, after
+ * the retries, is replaced by one that does. Placed at the build step: outside the retries, where the
+ * request already knows its host.
+ */
+function timeoutNamesHost(idleTimeoutMs: number) {
+  return <T>(next: (args: { input: object; request: unknown }) => Promise<T>) =>
+    async (args: { input: object; request: unknown }): Promise<T> => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if ((e as { name?: string } | null)?.name !== 'TimeoutError') throw e;
+        const r = args.request as { hostname?: string; port?: number };
+        const host = `${r.hostname ?? 'the S3 endpoint'}${r.port ? `:${r.port}` : ''}`;
+        const limits = `silent for ${idleTimeoutMs / 1000} s, or no connection within ${CONNECTION_TIMEOUT_MS / 1000} s`;
+        throw new Error(`S3 request to ${host} timed out (${limits}): ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    };
 }
 
 /**
