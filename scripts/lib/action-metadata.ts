@@ -4,6 +4,7 @@ import { NoOperationTraceWriter, isMapping, isString } from '@actions/workflow-p
 import { parseAction, convertActionTemplate, getActionSchema } from '@actions/workflow-parser/actions/index';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import type { MappingDefinition } from '@actions/workflow-parser/templates/schema/mapping-definition';
+import { checkActionInputs, type DeclaredInputs } from './action-inputs.js';
 
 export interface ActionInputDoc {
   name: string;
@@ -116,9 +117,19 @@ export function findActionFiles(root: string): string[] {
   return files.sort();
 }
 
-/** Checks every action under root; returns the problems found (empty when all pass). */
+/** The inputs an action.yml declares, with their defaults ('' for none). */
+export function declaredInputs(content: string): DeclaredInputs {
+  const { metadata } = parseActionMetadata('action.yml', content);
+  return new Map((metadata?.inputs ?? []).map((i) => [i.name, i.default ?? '']));
+}
+
+/**
+ * Checks every action under root (its action.yml, and how its sources read the inputs it declares);
+ * returns the problems found (empty when all pass).
+ */
 export function checkActions(root: string): { files: string[]; problems: string[] } {
   const files = findActionFiles(root);
   const problems = files.flatMap((f) => checkActionMetadata(f, readFileSync(path.join(root, f), 'utf8')));
+  problems.push(...checkActionInputs(root, declaredInputs).problems);
   return { files, problems };
 }

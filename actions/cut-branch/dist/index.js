@@ -33615,7 +33615,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3745);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('cut-branch', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3745:
+/***/ 6591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33678,10 +33678,6 @@ function parseIdentity(text) {
         return undefined;
     return { name: m[1], email: m[2] };
 }
-const DEFAULT_IDENTITY = {
-    name: 'github-actions[bot]',
-    email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
 /**
  * The `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` variables for the given settings,
  * numbered after any the environment already carries so that those keep working.
@@ -34760,6 +34756,22 @@ async function pushBranches(git, url, branches, source) {
     }
     core/* info */.pq(`pushed ${creating.map((b) => `${b.name} -> ${b.sha.slice(0, 12)}`).join(', ')}`);
     return after;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
+
+/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
+function githubServerUrl(env = process.env) {
+    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+/**
+ * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
+ * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
+ */
+function githubRemoteUrl(repository, env = process.env) {
+    if (repository === '')
+        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
+    return `${githubServerUrl(env)}/${repository}.git`;
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -40221,32 +40233,45 @@ function createGitHubClient(opts) {
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
+/**
+ * Typed input helpers on top of `core.getInput`. Every failure is a ConfigurationError whose message
+ * is one line naming the input and what was expected, so the run fails before changing anything.
+ */
 function raw(name) {
     return core/* getInput */.V4(name, { trimWhitespace: true });
 }
-function getString(name, fallback = '', opts = {}) {
-    const value = raw(name);
-    if (value === '') {
-        if (opts.required)
-            throw new errors/* ConfigurationError */.j(`input "${name}" is required`);
-        return fallback;
-    }
-    return value;
+/**
+ * No helper takes a fallback: the runner and the CLI pass every input with its action.yml default, so
+ * action.yml is the one place a default lives. An input whose default is empty reads as '' (or []).
+ */
+function getString(name) {
+    return raw(name);
 }
 function getRequired(name) {
-    return getString(name, '', { required: true });
+    const value = raw(name);
+    if (value === '')
+        throw new errors/* ConfigurationError */.j(`input "${name}" is required`);
+    return value;
+}
+/** Reads a value that has no meaning when empty, saying what kind of value was expected. */
+function nonEmpty(name, expected) {
+    const value = raw(name);
+    if (value === '')
+        throw new errors/* ConfigurationError */.j(`input "${name}" is empty; expected ${expected}`);
+    return value;
 }
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
-function getBoolean(name, fallback) {
-    const value = raw(name).toLowerCase();
-    if (value === '')
-        return fallback;
-    if (TRUE.has(value))
+function parseBoolean(name, value) {
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
         return true;
-    if (FALSE.has(value))
+    if (FALSE.has(lower))
         return false;
-    throw new errors/* ConfigurationError */.j(`input "${name}" must be true or false, got "${raw(name)}"`);
+    throw new errors/* ConfigurationError */.j(`input "${name}" must be true or false, got "${value}"`);
+}
+function getBoolean(name) {
+    return parseBoolean(name, nonEmpty(name, 'true or false'));
 }
 /** Items separated by commas and/or newlines; blanks dropped. */
 function splitList(value) {
@@ -40255,9 +40280,8 @@ function splitList(value) {
         .map((s) => s.trim())
         .filter((s) => s !== '');
 }
-function getList(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : splitList(value);
+function getList(name) {
+    return splitList(raw(name));
 }
 /** Lines (or comma-separated items) of `key=value`; the value may be empty, the key may not. */
 function parseKeyValues(name, value) {
@@ -40277,9 +40301,8 @@ function splitLines(value) {
         .map((s) => s.trim())
         .filter((s) => s !== '' && !s.startsWith('#'));
 }
-function getLines(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : splitLines(value);
+function getLines(name) {
+    return splitLines(raw(name));
 }
 /** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
 function parseKeyValueLines(name, value) {
@@ -40292,22 +40315,17 @@ function parseKeyValueLines(name, value) {
         return [key, item.slice(eq + 1).trim()];
     });
 }
-function getKeyValues(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : parseKeyValues(name, value);
+function getKeyValues(name) {
+    return parseKeyValues(name, raw(name));
 }
-function getEnum(name, allowed, fallback) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
+function getEnum(name, allowed) {
+    const value = nonEmpty(name, `one of ${allowed.join(', ')}`);
     if (allowed.includes(value))
         return value;
     throw new ConfigurationError(`input "${name}" must be one of ${allowed.join(', ')}, got "${value}"`);
 }
-function getInt(name, fallback, range = {}) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
+function getInt(name, range = {}) {
+    const value = nonEmpty(name, 'a whole number');
     if (!/^-?\d+$/.test(value)) {
         throw new ConfigurationError(`input "${name}" must be a whole number, got "${value}"`);
     }
@@ -40327,9 +40345,8 @@ function parseDuration(name, value) {
     }
     return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']);
 }
-function getDuration(name, fallbackMs) {
-    const value = raw(name);
-    return value === '' ? fallbackMs : parseDuration(name, value);
+function getDuration(name) {
+    return parseDuration(name, nonEmpty(name, 'a duration such as 90s, 15m, 2h or 1d'));
 }
 const SIZE_UNITS = {
     b: 1,
@@ -40351,16 +40368,15 @@ function parseByteSize(name, value) {
     }
     return Math.round(Number(m[1]) * unit);
 }
-function getByteSize(name, fallback) {
-    const value = raw(name);
-    return value === '' ? fallback : parseByteSize(name, value);
+function getByteSize(name) {
+    return parseByteSize(name, nonEmpty(name, 'a size such as 1000 MB or 5 GiB'));
 }
 /**
- * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * An http(s) URL, or '' when the input is empty (an optional URL). Credentials inside a URL are
  * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
  */
-function getUrl(name, fallback = '') {
-    const value = getString(name, fallback);
+function getUrl(name) {
+    const value = raw(name);
     if (value === '')
         return value;
     let url;
@@ -40483,24 +40499,21 @@ async function ensureBumpPullRequest(client, plan, repository) {
 
 
 
-const DEFAULT_BRANCHES = ['release/{major}.{minor}', 'orig/release/{major}.{minor}'];
+
 const BUMP_BRANCH = 'automated/version-bump-{major}.{minor}';
 async function main(receipt) {
-    const dryRun = getBoolean('dry-run', true);
-    const repository = getString('repository', process.env['GITHUB_REPOSITORY'] ?? '');
+    const dryRun = getBoolean('dry-run');
+    const repository = getString('repository');
     if (repository !== '' && !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
         throw new errors/* ConfigurationError */.j(`input "repository": "${repository}" is not owner/name`);
     }
     const token = getSecret('github-token');
-    const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-    const remoteUrl = getString('remote-url', repository ? `${server}/${repository}.git` : '');
-    if (remoteUrl === '')
-        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
-    const committerText = getString('committer', `${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`);
+    const remoteUrl = getString('remote-url') || githubRemoteUrl(repository);
+    const committerText = getRequired('committer');
     const committer = parseIdentity(committerText);
     if (!committer)
         throw new errors/* ConfigurationError */.j(`input "committer": "${committerText}" is not "Name <email>"`);
-    const bumpMain = getBoolean('bump-main', false);
+    const bumpMain = getBoolean('bump-main');
     if (bumpMain && repository === '')
         throw new errors/* ConfigurationError */.j('input "bump-main" needs "repository" (owner/name) to open the pull request');
     const git = new Git({ config: authConfig(remoteUrl, token) });
@@ -40509,20 +40522,20 @@ async function main(receipt) {
         const cut = await planBranchCut({
             remoteUrl,
             repository,
-            sourceRef: getString('source-ref', 'viable/strict'),
+            sourceRef: getRequired('source-ref'),
             version: getString('version'),
-            branches: getList('branches', DEFAULT_BRANCHES),
-            pinRepositories: getList('pin-repositories', ['pytorch/test-infra']),
+            branches: getList('branches'),
+            pinRepositories: getList('pin-repositories'),
             pins: parseKeyValueLines('pins', getString('pins')),
-            writeVersionTxt: getBoolean('write-version-txt', false),
-            commitMessage: getString('commit-message', '[RELEASE-ONLY CHANGES] Branch Cut for Release {major}.{minor}'),
+            writeVersionTxt: getBoolean('write-version-txt'),
+            commitMessage: getRequired('commit-message'),
             committer,
             workDir: (0,external_node_path_.join)(scratch, 'cut'),
         }, git);
         report(receipt, cut);
         let bump;
         let openPr;
-        const client = () => createGitHubClient({ token, apiUrl: getString('api-url', process.env['GITHUB_API_URL'] ?? '') });
+        const client = () => createGitHubClient({ token, apiUrl: getString('api-url') });
         if (bumpMain) {
             bump = await planVersionBump(git, {
                 remoteUrl,

@@ -4,9 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planBranchCut, pushBranches, type BranchCut } from './branch-cut.js';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
-import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { authConfig, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { githubRemoteUrl } from '@release-actions/core/git/remote';
 import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
-import { getBoolean, getList, getSecret, getString, parseKeyValueLines } from '@release-actions/core/runtime/inputs';
+import {
+  getBoolean,
+  getList,
+  getRequired,
+  getSecret,
+  getString,
+  parseKeyValueLines,
+} from '@release-actions/core/runtime/inputs';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { expandPlaceholders } from '@release-actions/core/release/pins';
@@ -20,26 +28,22 @@ import {
   type VersionBumpPlan,
 } from './version-bump.js';
 
-const DEFAULT_BRANCHES = ['release/{major}.{minor}', 'orig/release/{major}.{minor}'];
 const BUMP_BRANCH = 'automated/version-bump-{major}.{minor}';
 
 type Step = { kind: 'branch'; ref: string; sha: string } | { kind: 'bump-branch' } | { kind: 'bump-pr' };
 
 export async function main(receipt: Receipt): Promise<void> {
-  const dryRun = getBoolean('dry-run', true);
-  const repository = getString('repository', process.env['GITHUB_REPOSITORY'] ?? '');
+  const dryRun = getBoolean('dry-run');
+  const repository = getString('repository');
   if (repository !== '' && !/^[\w.-]+\/[\w.-]+$/.test(repository)) {
     throw new ConfigurationError(`input "repository": "${repository}" is not owner/name`);
   }
   const token = getSecret('github-token');
-  const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-  const remoteUrl = getString('remote-url', repository ? `${server}/${repository}.git` : '');
-  if (remoteUrl === '')
-    throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
-  const committerText = getString('committer', `${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`);
+  const remoteUrl = getString('remote-url') || githubRemoteUrl(repository);
+  const committerText = getRequired('committer');
   const committer = parseIdentity(committerText);
   if (!committer) throw new ConfigurationError(`input "committer": "${committerText}" is not "Name <email>"`);
-  const bumpMain = getBoolean('bump-main', false);
+  const bumpMain = getBoolean('bump-main');
   if (bumpMain && repository === '')
     throw new ConfigurationError('input "bump-main" needs "repository" (owner/name) to open the pull request');
 
@@ -50,13 +54,13 @@ export async function main(receipt: Receipt): Promise<void> {
       {
         remoteUrl,
         repository,
-        sourceRef: getString('source-ref', 'viable/strict'),
+        sourceRef: getRequired('source-ref'),
         version: getString('version'),
-        branches: getList('branches', DEFAULT_BRANCHES),
-        pinRepositories: getList('pin-repositories', ['pytorch/test-infra']),
+        branches: getList('branches'),
+        pinRepositories: getList('pin-repositories'),
         pins: parseKeyValueLines('pins', getString('pins')),
-        writeVersionTxt: getBoolean('write-version-txt', false),
-        commitMessage: getString('commit-message', '[RELEASE-ONLY CHANGES] Branch Cut for Release {major}.{minor}'),
+        writeVersionTxt: getBoolean('write-version-txt'),
+        commitMessage: getRequired('commit-message'),
         committer,
         workDir: join(scratch, 'cut'),
       },
@@ -66,8 +70,7 @@ export async function main(receipt: Receipt): Promise<void> {
 
     let bump: VersionBumpPlan | undefined;
     let openPr: BumpPullRequest | undefined;
-    const client = (): GitHubClient =>
-      createGitHubClient({ token, apiUrl: getString('api-url', process.env['GITHUB_API_URL'] ?? '') });
+    const client = (): GitHubClient => createGitHubClient({ token, apiUrl: getString('api-url') });
     if (bumpMain) {
       bump = await planVersionBump(git, {
         remoteUrl,

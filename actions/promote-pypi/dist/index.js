@@ -62063,32 +62063,45 @@ var errors = __nccwpck_require__(3390);
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
+/**
+ * Typed input helpers on top of `core.getInput`. Every failure is a ConfigurationError whose message
+ * is one line naming the input and what was expected, so the run fails before changing anything.
+ */
 function raw(name) {
     return core/* getInput */.V4(name, { trimWhitespace: true });
 }
-function getString(name, fallback = '', opts = {}) {
-    const value = raw(name);
-    if (value === '') {
-        if (opts.required)
-            throw new errors/* ConfigurationError */.j(`input "${name}" is required`);
-        return fallback;
-    }
-    return value;
+/**
+ * No helper takes a fallback: the runner and the CLI pass every input with its action.yml default, so
+ * action.yml is the one place a default lives. An input whose default is empty reads as '' (or []).
+ */
+function getString(name) {
+    return raw(name);
 }
 function getRequired(name) {
-    return getString(name, '', { required: true });
+    const value = raw(name);
+    if (value === '')
+        throw new errors/* ConfigurationError */.j(`input "${name}" is required`);
+    return value;
+}
+/** Reads a value that has no meaning when empty, saying what kind of value was expected. */
+function nonEmpty(name, expected) {
+    const value = raw(name);
+    if (value === '')
+        throw new errors/* ConfigurationError */.j(`input "${name}" is empty; expected ${expected}`);
+    return value;
 }
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
-function getBoolean(name, fallback) {
-    const value = raw(name).toLowerCase();
-    if (value === '')
-        return fallback;
-    if (TRUE.has(value))
+function parseBoolean(name, value) {
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower))
         return true;
-    if (FALSE.has(value))
+    if (FALSE.has(lower))
         return false;
-    throw new errors/* ConfigurationError */.j(`input "${name}" must be true or false, got "${raw(name)}"`);
+    throw new errors/* ConfigurationError */.j(`input "${name}" must be true or false, got "${value}"`);
+}
+function getBoolean(name) {
+    return parseBoolean(name, nonEmpty(name, 'true or false'));
 }
 /** Items separated by commas and/or newlines; blanks dropped. */
 function splitList(value) {
@@ -62097,9 +62110,8 @@ function splitList(value) {
         .map((s) => s.trim())
         .filter((s) => s !== '');
 }
-function getList(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : splitList(value);
+function getList(name) {
+    return splitList(raw(name));
 }
 /** Lines (or comma-separated items) of `key=value`; the value may be empty, the key may not. */
 function parseKeyValues(name, value) {
@@ -62119,9 +62131,8 @@ function splitLines(value) {
         .map((s) => s.trim())
         .filter((s) => s !== '' && !s.startsWith('#'));
 }
-function getLines(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : splitLines(value);
+function getLines(name) {
+    return splitLines(raw(name));
 }
 /** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
 function parseKeyValueLines(name, value) {
@@ -62134,22 +62145,17 @@ function parseKeyValueLines(name, value) {
         return [key, item.slice(eq + 1).trim()];
     });
 }
-function getKeyValues(name, fallback = []) {
-    const value = raw(name);
-    return value === '' ? fallback : parseKeyValues(name, value);
+function getKeyValues(name) {
+    return parseKeyValues(name, raw(name));
 }
-function getEnum(name, allowed, fallback) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
+function getEnum(name, allowed) {
+    const value = nonEmpty(name, `one of ${allowed.join(', ')}`);
     if (allowed.includes(value))
         return value;
     throw new errors/* ConfigurationError */.j(`input "${name}" must be one of ${allowed.join(', ')}, got "${value}"`);
 }
-function getInt(name, fallback, range = {}) {
-    const value = raw(name);
-    if (value === '')
-        return fallback;
+function getInt(name, range = {}) {
+    const value = nonEmpty(name, 'a whole number');
     if (!/^-?\d+$/.test(value)) {
         throw new ConfigurationError(`input "${name}" must be a whole number, got "${value}"`);
     }
@@ -62169,9 +62175,8 @@ function parseDuration(name, value) {
     }
     return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']);
 }
-function getDuration(name, fallbackMs) {
-    const value = raw(name);
-    return value === '' ? fallbackMs : parseDuration(name, value);
+function getDuration(name) {
+    return parseDuration(name, nonEmpty(name, 'a duration such as 90s, 15m, 2h or 1d'));
 }
 const SIZE_UNITS = {
     b: 1,
@@ -62193,16 +62198,15 @@ function parseByteSize(name, value) {
     }
     return Math.round(Number(m[1]) * unit);
 }
-function getByteSize(name, fallback) {
-    const value = raw(name);
-    return value === '' ? fallback : parseByteSize(name, value);
+function getByteSize(name) {
+    return parseByteSize(name, nonEmpty(name, 'a size such as 1000 MB or 5 GiB'));
 }
 /**
- * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * An http(s) URL, or '' when the input is empty (an optional URL). Credentials inside a URL are
  * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
  */
-function getUrl(name, fallback = '') {
-    const value = getString(name, fallback);
+function getUrl(name) {
+    const value = raw(name);
     if (value === '')
         return value;
     let url;
@@ -63305,7 +63309,6 @@ function artifact_name_matchesRelease(artifact, name, version) {
 
 
 
-const DEFAULT_VARIANTS = 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cpu\nwin_amd64=cpu\nmacosx_*=';
 function parseVariants(input, lines) {
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j(`input "${input}" selects no platform`);
@@ -66542,35 +66545,35 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
 
 
 async function main(receipt) {
-    const packages = parseRequestedPackages('packages', getString('packages')).map((p) => ({
+    const packages = parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
         name: p.name,
         version: p.versionText,
     }));
     const password = getSecret('password');
-    const indexUrl = getUrl('index-url', 'https://pypi.org/');
+    const indexUrl = getUrl('index-url');
     const s3 = createS3Client({
         endpointUrl: getUrl('endpoint-url') || undefined,
         region: getString('region') || undefined,
     });
     const counts = await promoteToPyPI(receipt, {
         packages,
-        bucket: parseBucketName('bucket', getString('bucket', 'pytorch')),
-        sourcePrefix: normalizePrefix(getString('source-prefix', 'whl/test/')),
-        variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants', DEFAULT_VARIANTS))),
+        bucket: parseBucketName('bucket', getRequired('bucket')),
+        sourcePrefix: normalizePrefix(getString('source-prefix')),
+        variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
         rewrite: {
             platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
             excludeFiles: getLines('exclude-files'),
             versionFiles: getLines('version-files'),
         },
-        stagingBucket: parseBucketName('staging-bucket', getString('staging-bucket', 'pytorch-backup')),
-        stagingPrefix: getString('staging-prefix', '{name}-{version}-pypi-staging/'),
-        mode: getEnum('mode', ['stage', 'publish', 'both'], 'both'),
+        stagingBucket: parseBucketName('staging-bucket', getRequired('staging-bucket')),
+        stagingPrefix: getString('staging-prefix'),
+        mode: getEnum('mode', ['stage', 'publish', 'both']),
         expect: {
             requiresPython: getString('expect-requires-python') || undefined,
             requiresDist: getLines('expect-requires-dist'),
-            maxFileSize: getByteSize('max-file-size', 1000 * 1000 * 1000),
+            maxFileSize: getByteSize('max-file-size'),
         },
-        repositoryUrl: getUrl('repository-url', 'https://upload.pypi.org/legacy/'),
+        repositoryUrl: getUrl('repository-url'),
         indexUrl,
         credentials: async () => {
             if (password)
@@ -66579,7 +66582,7 @@ async function main(receipt) {
             core/* setSecret */.Pq(token);
             return { username: '__token__', password: token };
         },
-        dryRun: getBoolean('dry-run', true),
+        dryRun: getBoolean('dry-run'),
         confirm: splitList(getString('confirm')),
         s3,
     }).finally(() => s3.destroy());

@@ -1,55 +1,48 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { applyPlan, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
-import type { ListedObject } from '@release-actions/core/s3/client';
-import { isIndexable, regenerateFolderIndex } from '@release-actions/core/s3/index-pages';
+import { indexedProject, updateIndexPages } from '@release-actions/core/s3/index-pages';
 import type { Candidate } from './plan.js';
 
 /**
- * The promotion's last phase: the PEP 503 pages of the destination folders it touched, planned with
- * the copies and written once they are all done.
+ * The promotion's last phase: the PEP 503 pages its files change, planned with the copies and
+ * written once they are all done, one operation per destination prefix.
  */
 
 export interface IndexData {
   phase: 'index';
   bucket: string;
-  folder: string;
+  /** The destination prefix whose pages are rebuilt: `whl/`. */
+  prefix: string;
   projects: string[];
+  /** Keys promoted under the prefix (copied or already there). */
+  promoted: string[];
 }
 
-/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
-function destinationFolder(c: Candidate): string {
-  return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
-}
-
-/** One operation per destination folder touched, naming the projects whose pages it rewrites. */
-export function planIndexPages(
-  bucket: string,
-  candidates: Candidate[],
-  destination: Map<string, ListedObject>,
-): Array<Operation<IndexData>> {
-  const projectsByFolder = new Map<string, Set<string>>();
+/** One operation per destination prefix receiving pip-installable files: its index pages. */
+export function planIndexPages(bucket: string, candidates: Candidate[]): Array<Operation<IndexData>> {
+  const byPrefix = new Map<string, IndexData>();
   for (const c of candidates) {
-    if (!isIndexable(c.selected.artifact.filename)) continue;
-    const f = destinationFolder(c);
-    const set = projectsByFolder.get(f) ?? new Set<string>();
-    set.add(c.selected.artifact.name);
-    projectsByFolder.set(f, set);
+    const project = indexedProject(c.selected.artifact.filename);
+    if (project === undefined) continue;
+    const prefix = c.pair.destination;
+    const data = byPrefix.get(prefix) ?? { phase: 'index', bucket, prefix, projects: [], promoted: [] };
+    if (!data.projects.includes(project)) data.projects.push(project);
+    data.promoted.push(`${prefix}${c.selected.relative}`);
+    byPrefix.set(prefix, data);
   }
-  return [...projectsByFolder]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([folder, projects]) => ({
-      id: `index ${folder}`,
+  return [...byPrefix.values()]
+    .sort((a, b) => (a.prefix < b.prefix ? -1 : 1))
+    .map((data) => ({
+      id: `index ${data.prefix}`,
       kind: 'write-index',
-      target: `s3://${bucket}/${folder}index.html (+ ${[...projects].sort().join(', ')})`,
-      action: destination.has(`${folder}index.html`) ? 'update' : 'create',
-      reason: 'PEP 503 pages',
-      data: { phase: 'index', bucket, folder, projects: [...projects].sort() },
+      target: `s3://${bucket}/${data.prefix} index pages of ${data.projects.sort().join(', ')}`,
+      action: 'update',
+      reason: 'the pages these files change, rebuilt from the bucket as PyTorch builds them',
+      data: { ...data, promoted: data.promoted.sort() },
     }));
 }
 
 export interface IndexPhaseOptions {
-  /** Keys this run wrote: their links are refreshed. */
-  refreshed: Set<string>;
   /** sha256 (hex) of the promoted copies, as the store computed them while copying. */
   copiedSha256: Map<string, string>;
   acl?: ObjectCannedACL;
@@ -62,24 +55,26 @@ export async function writeIndexPages(
   ops: Array<Operation<IndexData>>,
   opts: IndexPhaseOptions,
 ): Promise<void> {
-  // A folder's pages cost a few requests one after the other (listing, read, write): folders go
-  // eight at a time, and the objects still to hash share the concurrency between them.
-  const folderWidth = Math.min(8, opts.concurrency);
+  // One prefix at a time: the pages of one prefix are written concurrently inside updateIndexPages.
   await applyPlan(
     { action: 'promote-s3', operations: ops },
     async (op) => {
       const d = op.data;
-      const r = await regenerateFolderIndex(client, {
-        bucket: d.bucket,
-        folder: d.folder,
-        projects: d.projects,
-        refreshed: opts.refreshed,
+      const r = await updateIndexPages({
+        source: { client, bucket: d.bucket },
+        prefix: d.prefix,
+        promoted: d.promoted,
         known: opts.copiedSha256,
         acl: opts.acl,
-        concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
+        concurrency: opts.concurrency,
       });
-      return { pages: r.pages.length, hashed: r.hashed };
+      return {
+        written: r.written.length,
+        unchanged: r.unchanged,
+        conflicts: r.conflicts,
+        'checksum-reads': r.checksumReads,
+      };
     },
-    { dryRun: false, concurrency: folderWidth, onOutcome: opts.onOutcome },
+    { dryRun: false, concurrency: 1, onOutcome: opts.onOutcome },
   );
 }

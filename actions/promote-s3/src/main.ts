@@ -31,8 +31,8 @@ const ACLS = [
 const MiB = 1024 * 1024;
 
 function prefixPairs(): PrefixPair[] {
-  const sources = getList('source-prefixes', ['whl/test/', 'libtorch/test/']).map(normalizePrefix);
-  const destinations = getList('destination-prefixes', ['whl/', 'libtorch/']).map(normalizePrefix);
+  const sources = getList('source-prefixes').map(normalizePrefix);
+  const destinations = getList('destination-prefixes').map(normalizePrefix);
   if (sources.length === 0) throw new ConfigurationError('input "source-prefixes" is empty');
   if (sources.length !== destinations.length) {
     throw new ConfigurationError(
@@ -48,7 +48,7 @@ function prefixPairs(): PrefixPair[] {
 }
 
 function backupPrefix(packages: RequestedPackage[]): string {
-  const template = getString('backup-prefix', '{tag}/');
+  const template = getString('backup-prefix');
   const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0]!;
   const expanded = template.replace(/\{(\w+)\}/g, (m, name: string) => {
     if (name === 'tag') return `v${tagOf.versionText}`;
@@ -59,7 +59,7 @@ function backupPrefix(packages: RequestedPackage[]): string {
 
 export async function main(receipt: Receipt): Promise<void> {
   const packages = parseRequestedPackages('packages', getRequired('packages'));
-  const bucket = parseBucketName('bucket', getString('bucket', 'pytorch'));
+  const bucket = parseBucketName('bucket', getRequired('bucket'));
   const pairs = prefixPairs();
   const backupBucketInput = getString('backup-bucket');
   const backupBucket = backupBucketInput === '' ? undefined : parseBucketName('backup-bucket', backupBucketInput);
@@ -67,7 +67,7 @@ export async function main(receipt: Receipt): Promise<void> {
   if (acl !== '' && !(ACLS as readonly string[]).includes(acl)) {
     throw new ConfigurationError(`input "acl" must be empty or one of ${ACLS.join(', ')}, got "${acl}"`);
   }
-  const multipartThreshold = getByteSize('multipart-threshold', 5 * 1024 * MiB);
+  const multipartThreshold = getByteSize('multipart-threshold');
   if (multipartThreshold < 5 * MiB || multipartThreshold > 5 * 1024 * MiB) {
     throw new ConfigurationError(
       'input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)',
@@ -81,11 +81,11 @@ export async function main(receipt: Receipt): Promise<void> {
     backupBucket,
     backupPrefix: backupBucket ? backupPrefix(packages) : '',
     acl: acl === '' ? undefined : (acl as ObjectCannedACL),
-    overwrite: getBoolean('overwrite', false),
-    concurrency: getInt('concurrency', 32, { min: 1, max: 256 }),
+    overwrite: getBoolean('overwrite'),
+    concurrency: getInt('concurrency', { min: 1, max: 256 }),
     multipartThreshold,
-    regenerateIndex: getBoolean('regenerate-index', true),
-    dryRun: getBoolean('dry-run', true),
+    regenerateIndex: getBoolean('regenerate-index'),
+    dryRun: getBoolean('dry-run'),
   };
   const client = createS3Client({
     endpointUrl: getUrl('endpoint-url') || undefined,

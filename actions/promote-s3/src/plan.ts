@@ -78,7 +78,7 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
     planPromotions(client, opts, candidates, destination),
   ]);
   const undo = await planBackupsOfReplaced(client, opts, promotions, destination);
-  const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates, destination) : [];
+  const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates) : [];
   return { plan: { action: 'promote-s3', operations: [...backups, ...undo, ...promotions, ...pages] }, ignored };
 }
 

@@ -61,7 +61,6 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   );
   await timed(receipt, 'index', () =>
     writeIndexPages(client, phase(plan, 'index'), {
-      refreshed: new Set(phase(plan, 'promote').flatMap((op) => (op.action === 'skip' ? [] : [op.data.dstKey]))),
       copiedSha256: promoted.sha256,
       acl: opts.acl,
       concurrency: opts.concurrency,

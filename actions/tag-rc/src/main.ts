@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
-import { authConfig, DEFAULT_IDENTITY, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { authConfig, Git, parseIdentity } from '@release-actions/core/git/runner';
+import { githubRemoteUrl } from '@release-actions/core/git/remote';
 import { getBoolean, getRequired, getSecret, getString } from '@release-actions/core/runtime/inputs';
 import type { Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
@@ -12,22 +13,19 @@ import { parseReleaseVersion, releaseBranch } from '@release-actions/core/releas
 
 export async function main(receipt: Receipt): Promise<void> {
   const version = parseReleaseVersion('version', getRequired('version'));
-  const final = getBoolean('final', false);
-  const rcText = getString('rc', 'next');
+  const final = getBoolean('final');
+  const rcText = getRequired('rc');
   if (final && rcText.toLowerCase() !== 'next')
     throw new ConfigurationError(`input "rc" ("${rcText}") cannot be combined with final: true`);
   const rc = final ? undefined : parseRcInput('rc', rcText);
-  const allowNewCommit = getBoolean('allow-new-commit', false);
+  const allowNewCommit = getBoolean('allow-new-commit');
   if (allowNewCommit && !final) throw new ConfigurationError('input "allow-new-commit" only applies with final: true');
-  const force = getBoolean('force', false);
-  const dryRun = getBoolean('dry-run', true);
-  const branch = getString('branch', releaseBranch(version));
-  const repository = getString('repository', process.env['GITHUB_REPOSITORY'] ?? '');
-  const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-  const remoteUrl = getString('remote-url', repository ? `${server}/${repository}.git` : '');
-  if (remoteUrl === '')
-    throw new ConfigurationError('input "remote-url" is empty and there is no "repository" to derive it from');
-  const taggerText = getString('tagger', `${DEFAULT_IDENTITY.name} <${DEFAULT_IDENTITY.email}>`);
+  const force = getBoolean('force');
+  const dryRun = getBoolean('dry-run');
+  // Empty means the release branch of the version, which action.yml cannot compute.
+  const branch = getString('branch') || releaseBranch(version);
+  const remoteUrl = getString('remote-url') || githubRemoteUrl(getString('repository'));
+  const taggerText = getRequired('tagger');
   const tagger = parseIdentity(taggerText);
   if (!tagger) throw new ConfigurationError(`input "tagger": "${taggerText}" is not "Name <email>"`);
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getBoolean } from '@release-actions/core/runtime/inputs';
+import { parseBoolean } from '@release-actions/core/runtime/inputs';
 import { textTable } from '@release-actions/core/runtime/render';
 import { buildCoreRepo, buildDomainRepo, liveBranches } from '@release-actions/testkit/git/index';
 import { startGitHubServer } from '@release-actions/testkit/github/index';
@@ -41,9 +41,7 @@ interface Step {
 }
 
 export async function rehearse(flags: Record<string, string>): Promise<boolean> {
-  process.env['INPUT_DRY-RUN'] = flags['dry-run'] ?? '';
-  const planOnly = getBoolean('dry-run', false);
-  delete process.env['INPUT_DRY-RUN'];
+  const planOnly = parseBoolean('dry-run', flags['dry-run'] ?? 'false');
 
   const work = mkdtempSync(join(tmpdir(), 'release-rehearsal-'));
   const stops: Array<() => Promise<void>> = [];

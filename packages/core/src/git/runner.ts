@@ -82,11 +82,6 @@ export function parseIdentity(text: string): Identity | undefined {
   return { name: m[1]!, email: m[2]! };
 }
 
-export const DEFAULT_IDENTITY: Identity = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
-
 /**
  * The `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n` variables for the given settings,
  * numbered after any the environment already carries so that those keep working.

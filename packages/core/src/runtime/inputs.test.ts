@@ -8,6 +8,7 @@ import {
   getKeyValues,
   getLines,
   getList,
+  getRequired,
   getString,
   getUrl,
   parseKeyValueLines,
@@ -38,14 +39,27 @@ function errorOf(fn: () => unknown): string {
 
 describe('inputs are read the way runners pass them: INPUT_<NAME>, hyphens kept', () => {
   test('a hyphenated input is read from INPUT_DRY-RUN', () => {
-    withInputs({ 'dry-run': 'false' }, () => expect(getBoolean('dry-run', true)).toBe(false));
+    withInputs({ 'dry-run': 'false' }, () => expect(getBoolean('dry-run')).toBe(false));
   });
-  test('an absent input takes its default', () => {
-    expect(getBoolean('dry-run', true)).toBe(true);
-    expect(getString('bucket', 'pytorch')).toBe('pytorch');
+  test('an input whose action.yml default is empty reads as empty', () => {
+    expect(getString('backup-bucket')).toBe('');
+    expect(getList('include-variants')).toEqual([]);
+    expect(getLines('exclude-files')).toEqual([]);
+    expect(getKeyValues('platform-tags')).toEqual([]);
+    expect(getUrl('endpoint-url')).toBe('');
   });
   test('a required input that is empty names the input', () => {
-    expect(errorOf(() => getString('packages', '', { required: true }))).toBe('input "packages" is required');
+    expect(errorOf(() => getRequired('packages'))).toBe('input "packages" is required');
+  });
+  // The runner always passes action.yml's default, so an empty value here means action.yml lacks one.
+  test.each([
+    [() => getBoolean('dry-run'), 'input "dry-run" is empty; expected true or false'],
+    [() => getInt('concurrency'), 'input "concurrency" is empty; expected a whole number'],
+    [() => getEnum('mode', ['stage', 'both']), 'input "mode" is empty; expected one of stage, both'],
+    [() => getDuration('timeout'), 'input "timeout" is empty; expected a duration such as 90s, 15m, 2h or 1d'],
+    [() => getByteSize('max-file-size'), 'input "max-file-size" is empty; expected a size such as 1000 MB or 5 GiB'],
+  ])('an empty typed input is an error naming it (%#)', (read, message) => {
+    expect(errorOf(read)).toBe(message);
   });
 });
 
@@ -58,13 +72,11 @@ describe('booleans', () => {
     ['FALSE', false],
     ['0', false],
   ])('%s is %s', (value, expected) => {
-    withInputs({ overwrite: value }, () => expect(getBoolean('overwrite', !expected)).toBe(expected));
+    withInputs({ overwrite: value }, () => expect(getBoolean('overwrite')).toBe(expected));
   });
   test('anything else is a one-line error naming the input', () => {
     withInputs({ overwrite: 'maybe' }, () =>
-      expect(errorOf(() => getBoolean('overwrite', false))).toBe(
-        'input "overwrite" must be true or false, got "maybe"',
-      ),
+      expect(errorOf(() => getBoolean('overwrite'))).toBe('input "overwrite" must be true or false, got "maybe"'),
     );
   });
 });
@@ -97,18 +109,18 @@ describe('lists split on commas and newlines', () => {
 describe('enums, numbers, durations and sizes', () => {
   test('an enum outside its set lists the allowed values', () => {
     withInputs({ mode: 'upload' }, () =>
-      expect(errorOf(() => getEnum('mode', ['stage', 'publish', 'both'] as const, 'both'))).toBe(
+      expect(errorOf(() => getEnum('mode', ['stage', 'publish', 'both'] as const))).toBe(
         'input "mode" must be one of stage, publish, both, got "upload"',
       ),
     );
   });
   test('integers are whole and within range', () => {
-    withInputs({ concurrency: '16' }, () => expect(getInt('concurrency', 32, { min: 1, max: 256 })).toBe(16));
+    withInputs({ concurrency: '16' }, () => expect(getInt('concurrency', { min: 1, max: 256 })).toBe(16));
     withInputs({ concurrency: '1.5' }, () =>
-      expect(errorOf(() => getInt('concurrency', 32))).toBe('input "concurrency" must be a whole number, got "1.5"'),
+      expect(errorOf(() => getInt('concurrency'))).toBe('input "concurrency" must be a whole number, got "1.5"'),
     );
     withInputs({ concurrency: '0' }, () =>
-      expect(errorOf(() => getInt('concurrency', 32, { min: 1, max: 256 }))).toBe(
+      expect(errorOf(() => getInt('concurrency', { min: 1, max: 256 }))).toBe(
         'input "concurrency" must be between 1 and 256, got 0',
       ),
     );
@@ -121,12 +133,10 @@ describe('enums, numbers, durations and sizes', () => {
     ['30', 30_000],
     ['250ms', 250],
   ])('duration %s is %d ms', (value, ms) => {
-    withInputs({ timeout: value }, () => expect(getDuration('timeout', 0)).toBe(ms));
+    withInputs({ timeout: value }, () => expect(getDuration('timeout')).toBe(ms));
   });
   test('a bad duration names the input', () => {
-    withInputs({ timeout: 'soon' }, () =>
-      expect(errorOf(() => getDuration('timeout', 0))).toContain('input "timeout"'),
-    );
+    withInputs({ timeout: 'soon' }, () => expect(errorOf(() => getDuration('timeout'))).toContain('input "timeout"'));
   });
   test.each([
     ['5 GiB', 5 * 2 ** 30],
@@ -134,11 +144,11 @@ describe('enums, numbers, durations and sizes', () => {
     ['8MiB', 8 * 2 ** 20],
     ['1024', 1024],
   ])('size %s is %d bytes', (value, bytes) => {
-    withInputs({ 'max-file-size': value }, () => expect(getByteSize('max-file-size', 0)).toBe(bytes));
+    withInputs({ 'max-file-size': value }, () => expect(getByteSize('max-file-size')).toBe(bytes));
   });
   test('a size with an unknown unit names the input', () => {
     withInputs({ 'max-file-size': '5 parsecs' }, () =>
-      expect(errorOf(() => getByteSize('max-file-size', 0))).toBe(
+      expect(errorOf(() => getByteSize('max-file-size'))).toBe(
         'input "max-file-size" must be a size such as 1000 MB or 5 GiB, got "5 parsecs"',
       ),
     );

@@ -6,36 +6,43 @@ import { ConfigurationError } from './errors.js';
  * is one line naming the input and what was expected, so the run fails before changing anything.
  */
 
-export interface InputOptions {
-  required?: boolean;
-}
-
 function raw(name: string): string {
   return core.getInput(name, { trimWhitespace: true });
 }
 
-export function getString(name: string, fallback = '', opts: InputOptions = {}): string {
-  const value = raw(name);
-  if (value === '') {
-    if (opts.required) throw new ConfigurationError(`input "${name}" is required`);
-    return fallback;
-  }
-  return value;
+/**
+ * No helper takes a fallback: the runner and the CLI pass every input with its action.yml default, so
+ * action.yml is the one place a default lives. An input whose default is empty reads as '' (or []).
+ */
+export function getString(name: string): string {
+  return raw(name);
 }
 
 export function getRequired(name: string): string {
-  return getString(name, '', { required: true });
+  const value = raw(name);
+  if (value === '') throw new ConfigurationError(`input "${name}" is required`);
+  return value;
+}
+
+/** Reads a value that has no meaning when empty, saying what kind of value was expected. */
+function nonEmpty(name: string, expected: string): string {
+  const value = raw(name);
+  if (value === '') throw new ConfigurationError(`input "${name}" is empty; expected ${expected}`);
+  return value;
 }
 
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
-export function getBoolean(name: string, fallback: boolean): boolean {
-  const value = raw(name).toLowerCase();
-  if (value === '') return fallback;
-  if (TRUE.has(value)) return true;
-  if (FALSE.has(value)) return false;
-  throw new ConfigurationError(`input "${name}" must be true or false, got "${raw(name)}"`);
+export function parseBoolean(name: string, value: string): boolean {
+  const lower = value.toLowerCase();
+  if (TRUE.has(lower)) return true;
+  if (FALSE.has(lower)) return false;
+  throw new ConfigurationError(`input "${name}" must be true or false, got "${value}"`);
+}
+
+export function getBoolean(name: string): boolean {
+  return parseBoolean(name, nonEmpty(name, 'true or false'));
 }
 
 /** Items separated by commas and/or newlines; blanks dropped. */
@@ -46,9 +53,8 @@ export function splitList(value: string): string[] {
     .filter((s) => s !== '');
 }
 
-export function getList(name: string, fallback: string[] = []): string[] {
-  const value = raw(name);
-  return value === '' ? fallback : splitList(value);
+export function getList(name: string): string[] {
+  return splitList(raw(name));
 }
 
 /** Lines (or comma-separated items) of `key=value`; the value may be empty, the key may not. */
@@ -71,9 +77,8 @@ export function splitLines(value: string): string[] {
     .filter((s) => s !== '' && !s.startsWith('#'));
 }
 
-export function getLines(name: string, fallback: string[] = []): string[] {
-  const value = raw(name);
-  return value === '' ? fallback : splitLines(value);
+export function getLines(name: string): string[] {
+  return splitLines(raw(name));
 }
 
 /** Like parseKeyValues but only newlines separate items, for values that may contain commas. */
@@ -88,21 +93,18 @@ export function parseKeyValueLines(name: string, value: string): Array<[string, 
   });
 }
 
-export function getKeyValues(name: string, fallback: Array<[string, string]> = []): Array<[string, string]> {
-  const value = raw(name);
-  return value === '' ? fallback : parseKeyValues(name, value);
+export function getKeyValues(name: string): Array<[string, string]> {
+  return parseKeyValues(name, raw(name));
 }
 
-export function getEnum<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-  const value = raw(name);
-  if (value === '') return fallback;
+export function getEnum<T extends string>(name: string, allowed: readonly T[]): T {
+  const value = nonEmpty(name, `one of ${allowed.join(', ')}`);
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigurationError(`input "${name}" must be one of ${allowed.join(', ')}, got "${value}"`);
 }
 
-export function getInt(name: string, fallback: number, range: { min?: number; max?: number } = {}): number {
-  const value = raw(name);
-  if (value === '') return fallback;
+export function getInt(name: string, range: { min?: number; max?: number } = {}): number {
+  const value = nonEmpty(name, 'a whole number');
   if (!/^-?\d+$/.test(value)) {
     throw new ConfigurationError(`input "${name}" must be a whole number, got "${value}"`);
   }
@@ -125,9 +127,8 @@ export function parseDuration(name: string, value: string): number {
   return Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!);
 }
 
-export function getDuration(name: string, fallbackMs: number): number {
-  const value = raw(name);
-  return value === '' ? fallbackMs : parseDuration(name, value);
+export function getDuration(name: string): number {
+  return parseDuration(name, nonEmpty(name, 'a duration such as 90s, 15m, 2h or 1d'));
 }
 
 const SIZE_UNITS: Record<string, number> = {
@@ -152,17 +153,16 @@ export function parseByteSize(name: string, value: string): number {
   return Math.round(Number(m[1]) * unit);
 }
 
-export function getByteSize(name: string, fallback: number): number {
-  const value = raw(name);
-  return value === '' ? fallback : parseByteSize(name, value);
+export function getByteSize(name: string): number {
+  return parseByteSize(name, nonEmpty(name, 'a size such as 1000 MB or 5 GiB'));
 }
 
 /**
- * An http(s) URL, or the fallback ('' when the input is optional). Credentials inside a URL are
+ * An http(s) URL, or '' when the input is empty (an optional URL). Credentials inside a URL are
  * refused: they would be printed wherever the URL is, and tokens have inputs of their own.
  */
-export function getUrl(name: string, fallback = ''): string {
-  const value = getString(name, fallback);
+export function getUrl(name: string): string {
+  const value = raw(name);
   if (value === '') return value;
   let url: URL;
   try {

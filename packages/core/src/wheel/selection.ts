@@ -44,8 +44,6 @@ export interface SelectedWheel {
   targetFilename: string;
 }
 
-export const DEFAULT_VARIANTS = 'linux_x86_64=cu126\nmanylinux_2_28_aarch64=cpu\nwin_amd64=cpu\nmacosx_*=';
-
 export function parseVariants(input: string, lines: Array<[string, string]>): VariantRule[] {
   if (lines.length === 0) throw new ConfigurationError(`input "${input}" selects no platform`);
   return lines.map(([platformGlob, label]) => {

@@ -152,6 +152,8 @@ export interface FaultSpec {
   times?: number;
   headers?: Record<string, string>;
   message?: string;
+  /** The request takes effect, but its answer is replaced by the fault's (a response lost on the way back). */
+  lostResponse?: boolean;
 }
 
 export class StateError extends Error {

@@ -19,7 +19,8 @@ import { startS3Server, type S3Server } from './server.js';
 /**
  * The AWS semantics of the stand-in's fast paths: CopyObject copies the file and reuses the stored
  * MD5 and metadata (and computes a SHA-256 when asked), CompleteMultipartUpload joins the parts without hashing them again, and bucket
- * CORS/website configurations are remembered between requests, listings read no metadata files.
+ * CORS/website configurations are remembered between requests, listings read no metadata files; PutObject
+ * honours If-Match and If-None-Match, one write of a key at a time.
  */
 
 process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
@@ -279,5 +280,54 @@ describe('x-amz-copy-source-if-match and -if-none-match, on CopyObject and Uploa
     await expect(partCopy('cond/parts-c.bin', { CopySourceIfNoneMatch: etag })).rejects.toMatchObject({
       name: 'PreconditionFailed',
     });
+  });
+});
+
+describe('conditional PutObject, as S3 answers it', () => {
+  const etagOf = async (key: string): Promise<string> =>
+    (await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: key }))).ETag!;
+  const failure = (e: unknown) => ({
+    name: (e as Error).name,
+    status: (e as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode,
+  });
+
+  test('If-None-Match * creates a missing key and is refused with 412 once the key exists', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/new.html', Body: 'first', IfNoneMatch: '*' }));
+    const second = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/new.html', Body: 'second', IfNoneMatch: '*' }))
+      .catch(failure);
+    expect(second).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect((await body('cond/new.html')).toString()).toBe('first');
+  });
+
+  test('If-Match writes over the ETag it names, is refused with 412 once the key changed, and with 404 when it is gone', async () => {
+    await put('cond/page.html', 'v1', 'text/html', {});
+    const v1 = await etagOf('cond/page.html');
+    expect(v1).toBe(`"${md5('v1')}"`);
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/page.html', Body: 'v2', IfMatch: v1 }));
+    const stale = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/page.html', Body: 'v3', IfMatch: v1 }))
+      .catch(failure);
+    expect(stale).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect((await body('cond/page.html')).toString()).toBe('v2');
+    const missing = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/never.html', Body: 'x', IfMatch: v1 }))
+      .catch(failure);
+    expect(missing).toEqual({ name: 'NoSuchKey', status: 404 });
+  });
+
+  test('of writes racing on one ETag, exactly one is stored', async () => {
+    await put('cond/race.html', 'base', 'text/html', {});
+    const base = await etagOf('cond/race.html');
+    const bodies = Array.from({ length: 8 }, (_, i) => `writer ${i} `.repeat(20_000));
+    const results = await Promise.allSettled(
+      bodies.map((b) => s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/race.html', Body: b, IfMatch: base }))),
+    );
+    const stored = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(stored).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => failure((r as PromiseRejectedResult).reason)),
+    ).toEqual(Array(7).fill({ name: 'PreconditionFailed', status: 412 }));
+    expect((await body('cond/race.html')).toString()).toBe(bodies[stored[0]!]);
   });
 });
