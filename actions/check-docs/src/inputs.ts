@@ -28,6 +28,6 @@ export function readInputs(): Inputs {
     branch,
     apiUrl: getUrl('api-url'),
     token: getSecret('github-token'),
-    failOnMissing: getBoolean('fail-on-missing', false),
+    failOnMissing: getBoolean('fail-on-missing'),
   };
 }

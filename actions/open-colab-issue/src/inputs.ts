@@ -26,6 +26,6 @@ export function readInputs(): Inputs {
     labels: getList('labels'),
     apiUrl: getUrl('api-url'),
     token: getSecret('github-token'),
-    dryRun: getBoolean('dry-run', true),
+    dryRun: getBoolean('dry-run'),
   };
 }

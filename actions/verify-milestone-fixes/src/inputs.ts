@@ -31,7 +31,7 @@ export function readInputs(): Inputs {
   const token = getSecret('github-token');
   const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
   const remoteUrl = getString('remote-url') || `${server}/${repository.owner}/${repository.name}.git`;
-  const mode = getEnum('mode', ['fixes', 'cherry-picks'] as const, 'fixes');
+  const mode = getEnum('mode', ['fixes', 'cherry-picks'] as const);
   return {
     repository,
     remoteUrl,
@@ -45,7 +45,7 @@ export function readInputs(): Inputs {
     failOn: parseFailOn(getList('fail-on')),
     mode,
     tracker: parseTracker(getString('tracker-issue'), mode),
-    dryRun: getBoolean('dry-run', true),
+    dryRun: getBoolean('dry-run'),
   };
 }
 
