@@ -1,6 +1,6 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { applyPlan, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
-import { indexedProject, updateIndexPages } from '@release-actions/core/s3/index-pages';
+import { indexedProject, updateIndexPages, type IndexStore } from '@release-actions/core/s3/index-pages';
 import type { Candidate } from './plan.js';
 
 /**
@@ -45,6 +45,8 @@ export function planIndexPages(bucket: string, candidates: Candidate[]): Array<O
 export interface IndexPhaseOptions {
   /** sha256 (hex) of the promoted copies, as the store computed them while copying. */
   copiedSha256: Map<string, string>;
+  /** A second store the promotion also copies to: its pages are written too. */
+  mirror?: IndexStore;
   acl?: ObjectCannedACL;
   concurrency: number;
   onOutcome: (o: OperationOutcome) => void;
@@ -62,6 +64,7 @@ export async function writeIndexPages(
       const d = op.data;
       const r = await updateIndexPages({
         source: { client, bucket: d.bucket },
+        ...(opts.mirror ? { destinations: [{ client, bucket: d.bucket }, opts.mirror] } : {}),
         prefix: d.prefix,
         promoted: d.promoted,
         known: opts.copiedSha256,

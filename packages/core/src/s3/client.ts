@@ -16,6 +16,8 @@ export interface S3ClientOptions {
   maxSockets?: number;
   /** A request whose connection stays silent this long fails (and is retried). */
   idleTimeoutMs?: number;
+  /** Keys for this endpoint; the SDK's default chain (AWS_* variables, profile, role) when not given. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 const CONNECTION_TIMEOUT_MS = 10_000;
@@ -43,6 +45,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const client = new S3Client({
     region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
     // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
     maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
     retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
@@ -97,13 +100,15 @@ function timeoutNamesHost(idleTimeoutMs: number) {
  * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
  * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
  * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
- * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
+ * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass. A
+ * streamed body (a copy to a mirror) names its sha256, known beforehand, for the same reason: a
+ * stream cannot be hashed before it is sent.
  */
 function checksumCoversPayload<T>(next: (args: { input: object; request: unknown }) => Promise<T>) {
   return (args: { input: object; request: unknown }): Promise<T> => {
     const request = args.request as { headers?: Record<string, string>; body?: unknown };
     const headers = request.headers;
-    if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
+    if (headers && request.body !== undefined && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
       headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     return next(args);
   };

@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   UploadPartCopyCommand,
   type HeadObjectCommandOutput,
   type ObjectCannedACL,
@@ -127,17 +128,19 @@ export async function objectSha256(client: S3Client, ref: ObjectRef, head?: Head
 }
 
 /**
- * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
+ * Whether `dst` (in another store when `dstClient` is given) holds the same bytes as `src` (see the
+ * module comment for the rules). Only the
  * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
  */
 export async function compareObjects(
   client: S3Client,
   src: ObjectRef & ObjectFacts,
   dst: ObjectRef & ObjectFacts,
+  dstClient: S3Client = client,
 ): Promise<{ result: Sameness; how: string }> {
   if (src.size !== dst.size) return { result: 'different', how: `size ${dst.size} != ${src.size}` };
   if (src.etag === dst.etag) return { result: 'same', how: 'size and ETag' };
-  const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
+  const [sh, dh] = await Promise.all([headObject(client, src), headObject(dstClient, dst)]);
   if (!sh || !dh) return { result: 'different', how: 'object vanished while comparing' };
   const checksum = commonChecksum(sh, dh);
   if (checksum) {
@@ -147,7 +150,7 @@ export async function compareObjects(
       : { result: 'different', how: `S3 ${name} checksum differs` };
   }
   if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag)) return { result: 'different', how: 'MD5 ETag differs' };
-  const [a, b] = await Promise.all([streamSha256(client, src), streamSha256(client, dst)]);
+  const [a, b] = await Promise.all([streamSha256(client, src), streamSha256(dstClient, dst)]);
   return a === b
     ? { result: 'same', how: 'sha256 of content' }
     : { result: 'different', how: 'sha256 of content differs' };
@@ -269,14 +272,14 @@ async function copyInParts(
   return streamCopy(client, src, dst, head, opts);
 }
 
-function carriedHeaders(head: HeadObjectCommandOutput, acl?: ObjectCannedACL) {
+function carriedHeaders(head: HeadObjectCommandOutput, acl?: ObjectCannedACL, metadata: Record<string, string> = {}) {
   return {
     ContentType: head.ContentType,
     ContentEncoding: head.ContentEncoding,
     ContentDisposition: head.ContentDisposition,
     ContentLanguage: head.ContentLanguage,
     CacheControl: head.CacheControl,
-    Metadata: head.Metadata,
+    Metadata: { ...head.Metadata, ...metadata },
     ...(acl ? { ACL: acl } : {}),
   };
 }
@@ -359,6 +362,8 @@ async function streamCopy(
   dst: ObjectRef,
   head: HeadObjectCommandOutput,
   opts: CopyOptions,
+  dstClient: S3Client = client,
+  metadata: Record<string, string> = {},
 ): Promise<CopyResult> {
   const partSize = partSizeFor(src.size, 8 * MiB);
   const partMd5s: Buffer[] = [];
@@ -397,7 +402,7 @@ async function streamCopy(
     }
   }
   const upload = new Upload({
-    client,
+    client: dstClient,
     partSize,
     queueSize: 2,
     leavePartsOnError: false,
@@ -405,7 +410,7 @@ async function streamCopy(
       Bucket: dst.bucket,
       Key: dst.key,
       Body: Readable.from(ranges()),
-      ...carriedHeaders(head, opts.acl),
+      ...carriedHeaders(head, opts.acl, metadata),
       ...UPLOAD_CHECKSUM,
     },
   });
@@ -413,6 +418,55 @@ async function streamCopy(
   if (inPart > 0) partMd5s.push(partHash.digest());
   const expectedEtag = partMd5s.length === 1 ? partMd5s[0]!.toString('hex') : multipartEtag(partMd5s);
   return { method: 'stream', expectedEtag };
+}
+
+/**
+ * Copies `src` to another store (a mirror on its own endpoint, with its own credentials), streamed
+ * through this process and never held whole in memory: one GET piped into one PutObject up to the
+ * threshold, ranged GETs into a multipart upload above it. Content type and metadata are kept, and
+ * the object's sha256 (known from the source store's checksum, so nothing is read twice) is written
+ * as `checksum-sha256` metadata in hex and, on a single PUT, given to the store to check the body
+ * against. Every GET is conditional on the source's ETag.
+ */
+export async function copyAcross(
+  srcClient: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dstClient: S3Client,
+  dst: ObjectRef,
+  opts: Pick<CopyOptions, 'acl' | 'multipartThreshold'>,
+  sha256: string,
+): Promise<CopyResult> {
+  const metadata = { [SHA256_METADATA]: sha256 };
+  try {
+    if (src.size > opts.multipartThreshold) {
+      const head = await headObject(srcClient, src);
+      if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+      if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
+      return await streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
+    }
+    const r = await srcClient.send(
+      new GetObjectCommand({ Bucket: src.bucket, Key: src.key, IfMatch: `"${src.etag}"` }),
+    );
+    const put = await dstClient.send(
+      new PutObjectCommand({
+        Bucket: dst.bucket,
+        Key: dst.key,
+        Body: r.Body as Readable,
+        ContentLength: src.size,
+        ...carriedHeaders(r as HeadObjectCommandOutput, opts.acl, metadata),
+        ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+      }),
+    );
+    // A single-part source's ETag is the MD5 of its bytes, and so is the ETag of their single PUT.
+    const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+    const etag = unquoteEtag(put.ETag);
+    if (expectedEtag && etag !== expectedEtag)
+      throw new Error(`verification failed: s3://${dst.bucket}/${dst.key} has ETag ${etag}, the source ${src.etag}`);
+    return { method: 'stream', expectedEtag, etag };
+  } catch (e) {
+    if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed') throw sourceChanged(src);
+    throw e;
+  }
 }
 
 /**
