@@ -1,7 +1,7 @@
 /**
  * Benchmark: promote-s3 against the tools a release engineer would otherwise use.
  *
- *   npx tsx bench/promote-s3/run.ts [--objects 5000] [--concurrency 32]
+ *   npx tsx bench/promote-s3/run.ts [--case large,small] [--objects 5000] [--runs 3] [--latency 0] [--concurrency 32]
  *
  * One local S3 server (testkit, s3rver) holds one identical copy of a release-candidate bucket per
  * tool: `--objects` keys under whl/test/, about 1,500 of them the release of torch 2.6.0, torchvision
@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createS3Client, listAll } from '../../packages/core/src/s3/client.js';
 import { copyObject } from '../../packages/core/src/s3/copy.js';
+import { inputEnv } from '../../packages/testkit/src/action-run.js';
 import { releaseBucketLayout } from '../../packages/testkit/src/s3/release-layout.js';
 import type { SeedObject } from '../../packages/testkit/src/s3/seed.js';
 import { startS3Server } from '../../packages/testkit/src/s3/server.js';
@@ -124,14 +125,23 @@ function check(name: string, r: Timed): void {
   }
 }
 
-async function main(): Promise<void> {
-  Object.assign(process.env, CREDS);
-  // The release, then decoys up to --objects, all under whl/test/ (libtorch is not part of this run).
+/**
+ * The two sizes compared: a large promotion (a whole release among 5,000 keys) and a small one
+ * (about 250 objects promoted out of about 3,000), where startup, listing and per-request overhead
+ * weigh most.
+ */
+const CASES = {
+  large: { objects: OBJECTS, subfolders: SUBFOLDERS, pythons: PYTHONS },
+  small: { objects: 3000, subfolders: SUBFOLDERS.slice(0, 6), pythons: PYTHONS.slice(0, 7) },
+};
+
+function buildCase(c: (typeof CASES)[keyof typeof CASES]) {
+  // The release, then decoys up to `objects`, all under whl/test/ (libtorch is not part of this run).
   const layoutAt = (scale: number) =>
     releaseBucketLayout({
       packages: PACKAGES,
-      subfolders: SUBFOLDERS,
-      pythons: PYTHONS,
+      subfolders: c.subfolders,
+      pythons: c.pythons,
       decoyPythons: 1,
       scale,
       sizes: [2000, 40000],
@@ -139,41 +149,54 @@ async function main(): Promise<void> {
   let scale = 1;
   let layout = layoutAt(scale);
   const underTest = (l: typeof layout) => l.entries.filter((e) => e.key.startsWith('whl/test/'));
-  while (underTest(layout).length < OBJECTS && scale < 1000) {
-    scale += Math.max(1, Math.ceil((OBJECTS - underTest(layout).length) / (SUBFOLDERS.length * 3)));
+  while (underTest(layout).length < c.objects && scale < 1000) {
+    scale += Math.max(1, Math.ceil((c.objects - underTest(layout).length) / (c.subfolders.length * 3)));
     layout = layoutAt(scale);
   }
   const release = new Set(layout.release.filter((k) => k.startsWith('whl/test/')));
   const all = underTest(layout);
   const entries = [
     ...all.filter((e) => release.has(e.key)),
-    ...all.filter((e) => !release.has(e.key)).slice(0, Math.max(0, OBJECTS - release.size)),
+    ...all.filter((e) => !release.has(e.key)).slice(0, Math.max(0, c.objects - release.size)),
   ];
-  const bytes = entries.reduce((n, e) => n + (e.size ?? 0), 0);
+  return { entries, release, bytes: entries.reduce((n, e) => n + (e.size ?? 0), 0) };
+}
 
-  const latencies = (process.argv.includes('--latency') ? process.argv[process.argv.indexOf('--latency') + 1]! : '0,20')
+async function main(): Promise<void> {
+  Object.assign(process.env, CREDS);
+  const chosen = (process.argv.includes('--case') ? process.argv[process.argv.indexOf('--case') + 1]! : 'large,small')
+    .split(',')
+    .map((n) => n as keyof typeof CASES);
+  const latencies = (process.argv.includes('--latency') ? process.argv[process.argv.indexOf('--latency') + 1]! : '0')
     .split(',')
     .map(Number);
   const runs = arg('runs', 3);
   const results: string[] = [];
   const summary: string[] = [];
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  for (const latency of latencies) {
-    const each: ScenarioResult[] = [];
-    for (let r = 0; r < runs; r++) {
-      const one = await scenario(entries, release, bytes, latency, r);
-      each.push(one);
-      results.push(one.text);
+  for (const name of chosen) {
+    const { entries, release, bytes } = buildCase(CASES[name]);
+    for (const latency of latencies) {
+      const each: ScenarioResult[] = [];
+      for (let r = 0; r < runs; r++) {
+        const one = await scenario(entries, release, bytes, latency, r);
+        each.push(one);
+        results.push(`[${name}] ${one.text}`);
+      }
+      const m = (k: keyof ScenarioResult['seconds']): number => median(each.map((e) => e.seconds[k]));
+      const ratios = each.map((e) => (e.seconds.rclone / e.seconds.action).toFixed(2)).join(', ');
+      const rss = Math.max(...each.map((e) => e.rssMiB));
+      summary.push(
+        `${name} (${entries.length} objects, ${release.size} promoted), ${latency} ms per request, median of ${runs}: ` +
+          `promote-s3 ${m('action').toFixed(2)} s (with index ${m('indexed').toFixed(2)} s), ` +
+          `AWS CLI ${m('aws').toFixed(2)} s (${(m('aws') / m('action')).toFixed(2)}x), rclone ${m('rclone').toFixed(2)} s (${(m('rclone') / m('action')).toFixed(2)}x; each run: ${ratios}); ` +
+          `peak RSS ${rss.toFixed(0)} MiB`,
+      );
     }
-    const m = (k: keyof ScenarioResult['seconds']): number => median(each.map((e) => e.seconds[k]));
-    const rss = Math.max(...each.map((e) => e.rssMiB));
-    summary.push(
-      `${latency} ms per request, median of ${runs}: promote-s3 ${m('action').toFixed(2)} s (with index ${m('indexed').toFixed(2)} s), ` +
-        `AWS CLI ${m('aws').toFixed(2)} s (${(m('aws') / m('action')).toFixed(1)}x), rclone ${m('rclone').toFixed(2)} s (${(m('rclone') / m('action')).toFixed(1)}x); ` +
-        `peak RSS ${rss.toFixed(0)} MiB`,
-    );
   }
-  results.push(['summary:', ...summary].join('\n'));
+  results.push(
+    ["summary (ratios: the other tool's time / promote-s3's, above 1 = promote-s3 faster):", ...summary].join('\n'),
+  );
   console.log(`\n${results.join('\n\n')}`);
 }
 
@@ -211,16 +234,16 @@ async function scenario(
   // for that here rather than in whichever tool goes first.
   const warm = entries.slice(0, 400);
   await server.seed('bench-warmup', warm, 32);
-  await listAll(client, 'bench-warmup', 'whl/');
-  for (let i = 0; i < warm.length; i += 16)
+  const listed = await listAll(client, 'bench-warmup', 'whl/');
+  for (let i = 0; i < listed.length; i += 16)
     await Promise.all(
-      warm
+      listed
         .slice(i, i + 16)
-        .map((e) =>
+        .map((o) =>
           copyObject(
             client,
-            { bucket: 'bench-warmup', key: e.key, size: 0, etag: '' },
-            { bucket: 'bench-warmup', key: `warm/${e.key}` },
+            { bucket: 'bench-warmup', key: o.key, size: o.size, etag: o.etag },
+            { bucket: 'bench-warmup', key: `warm/${o.key}` },
             { multipartThreshold: Number.MAX_SAFE_INTEGER },
           ),
         ),
@@ -247,16 +270,20 @@ async function scenario(
   const runAction = async (bucket: string, index: boolean): Promise<Timed & { rssMiB: number; cpuSeconds: number }> => {
     const out = join(work, `out-${bucket}`);
     writeFileSync(out, '');
+    // Every input, with action.yml's defaults for those not given, as the runner passes them.
+    const inputs = inputEnv(join(root, 'actions/promote-s3'), {
+      packages: packagesInput,
+      bucket,
+      'source-prefixes': 'whl/test/',
+      'destination-prefixes': 'whl/',
+      'endpoint-url': server.endpoint,
+      'dry-run': 'false',
+      'regenerate-index': String(index),
+      concurrency: String(CONCURRENCY),
+    });
     const env = cleanEnv({
       ...CREDS,
-      INPUT_PACKAGES: packagesInput,
-      INPUT_BUCKET: bucket,
-      'INPUT_SOURCE-PREFIXES': 'whl/test/',
-      'INPUT_DESTINATION-PREFIXES': 'whl/',
-      'INPUT_ENDPOINT-URL': server.endpoint,
-      'INPUT_DRY-RUN': 'false',
-      'INPUT_REGENERATE-INDEX': String(index),
-      INPUT_CONCURRENCY: String(CONCURRENCY),
+      ...inputs,
       GITHUB_OUTPUT: out,
       RELEASE_ACTIONS_REPORT_DIR: join(work, 'reports'),
     });

@@ -3,8 +3,17 @@ import * as core from '@actions/core';
 import { applyPlan, outcomeOf, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
 import { pool } from '@release-actions/core/runtime/pool';
 import { listAll } from '@release-actions/core/s3/client';
-import { copyObject, verifyCopy, verifyListed, type ObjectRef } from '@release-actions/core/s3/copy';
-import type { CopyData } from './plan.js';
+import {
+  copyAcross,
+  copyObject,
+  headObject,
+  s3Sha256,
+  streamSha256,
+  verifyCopy,
+  verifyListed,
+  type ObjectRef,
+} from '@release-actions/core/s3/copy';
+import type { CopyData, MirrorStore } from './plan.js';
 
 /**
  * Applies one phase of copies (backups, or the promotion itself): server-side copies run through the
@@ -49,10 +58,22 @@ export async function applyCopyPhase(
     opts.onOutcome(o);
   };
   const toList: ToList[] = [];
-  const copyOne = copier(client, opts, result.sha256, toList);
-  // Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time
-  // each, so fewer of them run at once and about as many requests are in flight (and a store without
-  // UploadPartCopy, where they are streamed through this runner, holds a few of them in memory).
+  await applyInTwoWidths(ops, copier(client, opts, result.sha256, toList), opts, record);
+  await verifyByListing(client, toList, result.outcomes);
+  return result;
+}
+
+/**
+ * Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time each,
+ * so fewer of them run at once and about as many requests are in flight (and where they are streamed
+ * through this runner, a few of them are in memory at once).
+ */
+async function applyInTwoWidths(
+  ops: Array<Operation<CopyData>>,
+  copyOne: (op: Operation<CopyData>) => Promise<Record<string, string | number>>,
+  opts: Pick<CopyPhaseOptions, 'multipartThreshold' | 'concurrency'>,
+  record: (o: OperationOutcome) => void,
+): Promise<void> {
   const whole = ops.filter((op) => op.data.size <= opts.multipartThreshold);
   const inParts = ops.filter((op) => op.data.size > opts.multipartThreshold);
   try {
@@ -70,8 +91,48 @@ export async function applyCopyPhase(
     concurrency: Math.max(1, Math.floor(opts.concurrency / PART_CONCURRENCY)),
     onOutcome: record,
   });
-  await verifyByListing(client, toList, result.outcomes);
-  return result;
+}
+
+export interface MirrorPhaseOptions {
+  acl?: ObjectCannedACL;
+  multipartThreshold: number;
+  concurrency: number;
+  /** sha256 (hex) of the primary copies, as the store computed them while copying. */
+  copiedSha256: Map<string, string>;
+  onOutcome: (o: OperationOutcome) => void;
+}
+
+/**
+ * Applies the mirror phase: each object streamed from the primary store to the mirror, its sha256
+ * taken from the primary copy's S3 checksum (answered by the copy, or for an object promoted before,
+ * read with a HEAD; only an object without any is read to hash it).
+ */
+export async function applyMirrorPhase(
+  client: S3Client,
+  mirror: MirrorStore,
+  ops: Array<Operation<CopyData>>,
+  opts: MirrorPhaseOptions,
+): Promise<void> {
+  const primarySha256 = async (d: CopyData): Promise<string> => {
+    const known = opts.copiedSha256.get(d.dstKey);
+    if (known) return known;
+    // The primary copy sits in the same bucket as its source; its user metadata is no proof.
+    const primary = { bucket: d.srcBucket, key: d.dstKey };
+    const head = await headObject(client, primary);
+    return (head && s3Sha256(head)) ?? streamSha256(client, primary);
+  };
+  await applyInTwoWidths(
+    ops,
+    async (op) => {
+      const d = op.data;
+      const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+      const sha256 = await primarySha256(d);
+      const r = await copyAcross(client, src, mirror.client, { bucket: d.dstBucket, key: d.dstKey }, opts, sha256);
+      return { method: r.method, ...(r.etag ? { etag: r.etag } : {}), sha256 };
+    },
+    opts,
+    opts.onOutcome,
+  );
 }
 
 /**

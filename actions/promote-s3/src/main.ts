@@ -6,6 +6,7 @@ import {
   getInt,
   getList,
   getRequired,
+  getSecret,
   getString,
   getUrl,
 } from '@release-actions/core/runtime/inputs';
@@ -16,6 +17,7 @@ import {
   type RequestedPackage,
 } from '@release-actions/core/release/selection';
 import { createS3Client, parseBucketName } from '@release-actions/core/s3/client';
+import type { MirrorStore } from './plan.js';
 import { promote, type PrefixPair } from './promotion.js';
 
 const ACLS = [
@@ -57,6 +59,34 @@ function backupPrefix(packages: RequestedPackage[]): string {
   return normalizePrefix(expanded);
 }
 
+/** The mirror destination, when `mirror-bucket` names one; keys given together or not at all. */
+function mirrorStore(maxSockets: number): MirrorStore | undefined {
+  const endpointUrl = getUrl('mirror-endpoint-url');
+  const region = getString('mirror-region');
+  const accessKeyId = getSecret('mirror-access-key-id');
+  const secretAccessKey = getSecret('mirror-secret-access-key');
+  const name = getString('mirror-bucket');
+  if (name === '') {
+    const set = ['mirror-endpoint-url', 'mirror-region', 'mirror-access-key-id', 'mirror-secret-access-key'].filter(
+      (_, i) => [endpointUrl, region, accessKeyId, secretAccessKey][i] !== '',
+    );
+    if (set.length > 0) throw new ConfigurationError(`input "mirror-bucket" is empty, yet ${set.join(', ')} is set`);
+    return undefined;
+  }
+  const bucket = parseBucketName('mirror-bucket', name);
+  if ((accessKeyId === '') !== (secretAccessKey === ''))
+    throw new ConfigurationError(
+      'inputs "mirror-access-key-id" and "mirror-secret-access-key" are given together, or both left empty for the default credential chain',
+    );
+  const client = createS3Client({
+    endpointUrl: endpointUrl || undefined,
+    region: region || undefined,
+    maxSockets,
+    ...(accessKeyId ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+  });
+  return { client, bucket };
+}
+
 export async function main(receipt: Receipt): Promise<void> {
   const packages = parseRequestedPackages('packages', getRequired('packages'));
   const bucket = parseBucketName('bucket', getRequired('bucket'));
@@ -73,6 +103,7 @@ export async function main(receipt: Receipt): Promise<void> {
       'input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)',
     );
   }
+  const concurrency = getInt('concurrency', { min: 1, max: 256 });
   const options = {
     bucket,
     pairs,
@@ -82,15 +113,16 @@ export async function main(receipt: Receipt): Promise<void> {
     backupPrefix: backupBucket ? backupPrefix(packages) : '',
     acl: acl === '' ? undefined : (acl as ObjectCannedACL),
     overwrite: getBoolean('overwrite'),
-    concurrency: getInt('concurrency', { min: 1, max: 256 }),
+    concurrency,
     multipartThreshold,
     regenerateIndex: getBoolean('regenerate-index'),
     dryRun: getBoolean('dry-run'),
+    mirror: mirrorStore(concurrency * 2),
   };
   const client = createS3Client({
     endpointUrl: getUrl('endpoint-url') || undefined,
     region: getString('region') || undefined,
-    maxSockets: options.concurrency * 2,
+    maxSockets: concurrency * 2,
   });
   try {
     const result = await promote(client, receipt, options);
@@ -99,5 +131,6 @@ export async function main(receipt: Receipt): Promise<void> {
     receipt.setOutput('bytes', result.bytes);
   } finally {
     client.destroy();
+    options.mirror?.client.destroy();
   }
 }

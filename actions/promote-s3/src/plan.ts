@@ -1,4 +1,4 @@
-import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput, ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import { pool } from '@release-actions/core/runtime/pool';
@@ -8,15 +8,15 @@ import {
   type SelectedObject,
   type VariantFilter,
 } from '@release-actions/core/release/selection';
-import { listAll, listLevel, type ListedObject } from '@release-actions/core/s3/client';
-import { compareObjects } from '@release-actions/core/s3/copy';
+import { listAll, listLevel, unquoteEtag, type ListedObject } from '@release-actions/core/s3/client';
+import { compareObjects, headObject } from '@release-actions/core/s3/copy';
 import { planIndexPages, type IndexData } from './index-phase.js';
 
 /**
  * The promotion's plan, one phase after the other: what the source prefixes hold, which of it is the
  * release, what the destinations (and the backup bucket) already hold, then a copy / skip / conflict
- * decision per object for the backups, the promotion and the index pages. Dry-run and real runs build
- * the same plan.
+ * decision per object for the backups (of the release, and of what an overwrite replaces), the
+ * promotion, the mirror and the index pages. Dry-run and real runs build the same plan.
  */
 
 export interface PrefixPair {
@@ -38,10 +38,17 @@ export interface PromotionOptions {
   multipartThreshold: number;
   regenerateIndex: boolean;
   dryRun: boolean;
+  /** A second destination on its own endpoint: every promoted object is also copied there. */
+  mirror?: MirrorStore;
+}
+
+export interface MirrorStore {
+  client: S3Client;
+  bucket: string;
 }
 
 export interface CopyData {
-  phase: 'backup' | 'promote';
+  phase: 'backup' | 'promote' | 'mirror';
   srcBucket: string;
   srcKey: string;
   dstBucket: string;
@@ -72,13 +79,19 @@ export function s3url(bucket: string, key: string): string {
 export async function planPromotion(client: S3Client, opts: PromotionOptions): Promise<PromotionPlan> {
   const { sources, levels } = await listSourcesAndDestinationTops(client, opts);
   const { candidates, ignored } = selectCandidates(sources, opts);
-  const { destination, backup } = await listExisting(client, opts, levels, candidates);
-  const [backups, promotions] = await Promise.all([
+  const [{ destination, backup }, mirrored] = await Promise.all([
+    listExisting(client, opts, levels, candidates),
+    opts.mirror ? listMirror(opts, opts.mirror, candidates) : new Map<string, ListedObject>(),
+  ]);
+  const [backups, promotions, mirrors] = await Promise.all([
     planBackups(client, opts, candidates, backup),
     planPromotions(client, opts, candidates, destination),
+    planMirrors(client, opts, candidates, mirrored),
   ]);
+  const undo = await planBackupsOfReplaced(client, opts, promotions, destination);
   const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates) : [];
-  return { plan: { action: 'promote-s3', operations: [...backups, ...promotions, ...pages] }, ignored };
+  const operations = [...backups, ...undo, ...promotions, ...mirrors, ...pages];
+  return { plan: { action: 'promote-s3', operations }, ignored };
 }
 
 type Level = { objects: ListedObject[]; folders: string[] };
@@ -129,15 +142,9 @@ async function listExisting(
   levels: Map<string, Level>,
   candidates: Candidate[],
 ) {
-  const width = Math.max(1, Math.min(opts.concurrency, 16));
-  const folders = new Set<string>();
-  for (const { pair, selected } of candidates) {
-    if (selected.sub === '') continue;
-    const top = `${pair.destination}${selected.sub.split('/')[0]}/`;
-    if (levels.get(pair.destination)?.folders.includes(top)) folders.add(`${pair.destination}${selected.sub}/`);
-  }
+  const width = listingWidth(opts);
   const [destination, backup] = await Promise.all([
-    listFolders(client, opts.bucket, [...folders], width),
+    listFolders(client, opts.bucket, touchedFolders(levels, candidates), width),
     opts.backupBucket
       ? listFolders(
           client,
@@ -149,6 +156,31 @@ async function listExisting(
   ]);
   for (const level of levels.values()) for (const o of level.objects) destination.set(o.key, o);
   return { destination, backup };
+}
+
+function listingWidth(opts: PromotionOptions): number {
+  return Math.max(1, Math.min(opts.concurrency, 16));
+}
+
+/** The destination sub-folders the candidates land in that exist, as the top levels show. */
+function touchedFolders(levels: Map<string, Level>, candidates: Candidate[]): string[] {
+  const folders = new Set<string>();
+  for (const { pair, selected } of candidates) {
+    if (selected.sub === '') continue;
+    const top = `${pair.destination}${selected.sub.split('/')[0]}/`;
+    if (levels.get(pair.destination)?.folders.includes(top)) folders.add(`${pair.destination}${selected.sub}/`);
+  }
+  return [...folders];
+}
+
+/** What the mirror already holds where the candidates land: its top levels, then the touched folders. */
+async function listMirror(opts: PromotionOptions, mirror: MirrorStore, candidates: Candidate[]) {
+  const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
+  const levelList = await Promise.all(destinations.map((d) => listLevel(mirror.client, mirror.bucket, d)));
+  const levels = new Map(destinations.map((d, i): [string, Level] => [d, levelList[i]!]));
+  const found = await listFolders(mirror.client, mirror.bucket, touchedFolders(levels, candidates), listingWidth(opts));
+  for (const level of levels.values()) for (const o of level.objects) found.set(o.key, o);
+  return found;
 }
 
 /** Every object under each of `folders`, each listed once, recursively. */
@@ -192,6 +224,76 @@ async function planPromotions(
   }));
 }
 
+/**
+ * Each selected object, also copied to the mirror at its destination key, decided against what the
+ * mirror holds with the same rules.
+ */
+async function planMirrors(
+  client: S3Client,
+  opts: PromotionOptions,
+  candidates: Candidate[],
+  existing: Map<string, ListedObject>,
+): Promise<Array<Operation<CopyData>>> {
+  const mirror = opts.mirror;
+  if (!mirror) return [];
+  const copyOf = ({ selected, pair }: Candidate): CopyData => ({
+    phase: 'mirror',
+    ...sourceOf(opts, selected),
+    dstBucket: mirror.bucket,
+    dstKey: `${pair.destination}${selected.relative}`,
+  });
+  return planCopies(client, opts, candidates, existing, copyOf, mirror.client);
+}
+
+/**
+ * With a backup bucket, each destination object that the promotion replaces (`overwrite: true`) is
+ * first copied as it is to `<backup-prefix><its key>`. Such a backup is an undo and is never replaced:
+ * a different object already there is a conflict.
+ */
+async function planBackupsOfReplaced(
+  client: S3Client,
+  opts: PromotionOptions,
+  promotions: Array<Operation<CopyData>>,
+  destination: Map<string, ListedObject>,
+): Promise<Array<Operation<CopyData>>> {
+  const backupBucket = opts.backupBucket;
+  if (!backupBucket) return [];
+  const replaced = promotions.filter((op) => op.action === 'update');
+  const ops: Array<Operation<CopyData>> = [];
+  await pool(replaced, Math.max(1, opts.concurrency), async ({ data: promoted }) => {
+    const current = destination.get(promoted.dstKey)!;
+    const data: CopyData = {
+      ...promoted,
+      phase: 'backup',
+      srcKey: promoted.dstKey,
+      size: current.size,
+      etag: current.etag,
+      dstBucket: backupBucket,
+      dstKey: `${opts.backupPrefix}${promoted.dstKey}`,
+    };
+    const there = await headObject(client, { bucket: data.dstBucket, key: data.dstKey });
+    const decision = await decide(client, data, there && listedFromHead(data.dstKey, there), false);
+    ops.push({
+      id: `backup replaced ${data.srcKey}`,
+      kind: 'backup-object',
+      target: s3url(data.dstBucket, data.dstKey),
+      bytes: data.size,
+      data,
+      ...decision,
+      ...(decision.action === 'conflict' ? { reason: `${decision.reason}; a backup is never replaced` } : {}),
+    });
+  });
+  return ops.sort(byId);
+}
+
+function listedFromHead(key: string, head: HeadObjectCommandOutput): ListedObject {
+  return { key, size: head.ContentLength ?? 0, etag: unquoteEtag(head.ETag) };
+}
+
+function byId(a: Operation, b: Operation): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 function sourceOf(opts: PromotionOptions, s: SelectedObject) {
   return { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
 }
@@ -199,6 +301,7 @@ function sourceOf(opts: PromotionOptions, s: SelectedObject) {
 const KINDS: Record<CopyData['phase'], { verb: string; kind: string }> = {
   backup: { verb: 'backup', kind: 'backup-object' },
   promote: { verb: 'copy', kind: 'copy-object' },
+  mirror: { verb: 'mirror', kind: 'mirror-object' },
 };
 
 /** One operation per candidate, in key order, its action decided against what `existing` holds. */
@@ -208,6 +311,7 @@ async function planCopies(
   candidates: Candidate[],
   existing: Map<string, ListedObject>,
   copyOf: (c: Candidate) => CopyData,
+  dstClient: S3Client = client,
 ): Promise<Array<Operation<CopyData>>> {
   const ops: Array<Operation<CopyData>> = [];
   await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
@@ -219,10 +323,10 @@ async function planCopies(
       target: s3url(data.dstBucket, data.dstKey),
       bytes: data.size,
       data,
-      ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite)),
+      ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient)),
     });
   });
-  return ops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return ops.sort(byId);
 }
 
 async function decide(
@@ -230,12 +334,14 @@ async function decide(
   data: CopyData,
   existing: ListedObject | undefined,
   overwrite: boolean,
+  dstClient: S3Client = client,
 ): Promise<Pick<Operation<CopyData>, 'action' | 'reason'>> {
   if (!existing) return { action: 'create', reason: 'destination missing' };
   const cmp = await compareObjects(
     client,
     { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag },
     { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag },
+    dstClient,
   );
   if (cmp.result === 'same') return { action: 'skip', reason: `already there (${cmp.how})` };
   if (overwrite) return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };

@@ -9,14 +9,14 @@ import {
 } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { logPlan } from '@release-actions/core/runtime/render';
-import { applyCopyPhase } from './apply.js';
+import { applyCopyPhase, applyMirrorPhase } from './apply.js';
 import { writeIndexPages, type IndexData } from './index-phase.js';
 import { planPromotion, type CopyData, type PromotionData, type PromotionOptions } from './plan.js';
 
 /**
  * Promotion of a release candidate's objects from test prefixes to stable ones: the plan (plan.ts),
  * then its phases one after the other, each applied through the worker pool and checked: backups,
- * the promotion, the PEP 503 pages of the folders touched.
+ * the promotion, the mirror, the PEP 503 pages of the folders touched.
  */
 
 export type { PrefixPair, PromotionOptions } from './plan.js';
@@ -45,19 +45,35 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
     warnOfConflicts(plan);
     return result;
   }
-  assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+  assertNoConflicts(
+    plan as Plan,
+    opts.overwrite
+      ? 'A backup is never replaced: move it away, or choose another backup-prefix.'
+      : 'Set overwrite: true to replace them, or remove the differing objects.',
+  );
 
   // Backups complete before anything is promoted; promotion before the pages that link to it.
   const copyPhase = { multipartThreshold: opts.multipartThreshold, concurrency: opts.concurrency, onOutcome: record };
   // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
   await timed(receipt, 'backup', () => applyCopyPhase(client, phase(plan, 'backup'), { ...copyPhase, sha256: false }));
+  // Every promoted copy gets its SHA-256 as the S3 checksum, computed by the store from the bytes it copies.
   const promoted = await timed(receipt, 'promote', () =>
-    applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: opts.regenerateIndex }),
+    applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: true }),
   );
+  const mirror = opts.mirror;
+  if (mirror)
+    await timed(receipt, 'mirror', () =>
+      applyMirrorPhase(client, mirror, phase(plan, 'mirror'), {
+        ...copyPhase,
+        acl: opts.acl,
+        copiedSha256: promoted.sha256,
+      }),
+    );
   await timed(receipt, 'index', () =>
     writeIndexPages(client, phase(plan, 'index'), {
       copiedSha256: promoted.sha256,
       receipt,
+      mirrors: mirror ? [mirror] : [],
       acl: opts.acl,
       concurrency: opts.concurrency,
       onOutcome: record,
@@ -66,7 +82,7 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
   return result;
 }
 
-function phase(plan: Plan<PromotionData>, name: 'backup' | 'promote'): Array<Operation<CopyData>>;
+function phase(plan: Plan<PromotionData>, name: CopyData['phase']): Array<Operation<CopyData>>;
 function phase(plan: Plan<PromotionData>, name: 'index'): Array<Operation<IndexData>>;
 function phase(plan: Plan<PromotionData>, name: PromotionData['phase']): Array<Operation<PromotionData>> {
   return plan.operations.filter((op) => op.data.phase === name);

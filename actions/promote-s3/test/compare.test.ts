@@ -23,15 +23,18 @@ beforeAll(async () => {
     },
   });
   s3 = createS3Client({ endpointUrl: server.endpoint });
-  // Multipart uploads (6 MiB parts) of the same bytes as single/a and single/b, without any marker.
-  for (const [key, seed] of [
-    ['multi/a', 'single/a'],
-    ['multi/b', 'other'],
+  // Multipart uploads (6 MiB parts) of the same bytes as single/a and single/b, without any marker,
+  // and two more whose user metadata claims the same sha256 for different bytes.
+  for (const [key, seed, metadata] of [
+    ['multi/a', 'single/a', undefined],
+    ['multi/b', 'other', undefined],
+    ['multi/claims-a', 'single/a', { 'checksum-sha256': 'f'.repeat(64) }],
+    ['multi/claims-b', 'other', { 'checksum-sha256': 'f'.repeat(64) }],
   ] as const) {
     await new Upload({
       client: s3,
       partSize: 6 * MiB,
-      params: { Bucket: 'cmp', Key: key, Body: seedBody({ key: seed, size: 11 * MiB }) },
+      params: { Bucket: 'cmp', Key: key, Body: seedBody({ key: seed, size: 11 * MiB }), Metadata: metadata },
     }).done();
   }
 });
@@ -68,10 +71,33 @@ describe('whether a destination holds the same bytes as the source', () => {
     });
   });
 
-  test('a stored sha256 on both sides decides when ETags differ', async () => {
+  test('user metadata is no proof: different bytes claiming the same checksum-sha256 are different', async () => {
     expect(await compareObjects(s3, await facts('sha/a'), await facts('sha/b'))).toEqual({
-      result: 'same',
-      how: 'stored sha256',
+      result: 'different',
+      how: 'MD5 ETag differs',
+    });
+    expect(await compareObjects(s3, await facts('multi/claims-a'), await facts('multi/claims-b'))).toEqual({
+      result: 'different',
+      how: 'sha256 of content differs',
+    });
+  });
+
+  test('a full-object checksum S3 computed on both sides decides', async () => {
+    for (const [key, from] of [
+      ['sum/a', 'single/a'],
+      ['sum/b', 'single/b'],
+    ] as const)
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: 'cmp',
+          Key: key,
+          CopySource: copySource('cmp', from),
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    expect(await compareObjects(s3, await facts('sum/a'), await facts('sum/b'))).toEqual({
+      result: 'different',
+      how: 'S3 SHA256 checksum differs',
     });
   });
 });

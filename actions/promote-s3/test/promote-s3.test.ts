@@ -280,6 +280,83 @@ test('a destination holding different content is a conflict that stops the run b
   expect(head.ETag).toBe(`"${await seedDigest({ key: victim, size }, 'md5')}"`);
 });
 
+test('overwrite with a backup-bucket backs up what it replaces first, and never replaces that backup', async () => {
+  const l = releaseBucketLayout({
+    packages: { torch: '2.6.0' },
+    subfolders: ['cpu', 'cu118'],
+    pythons: ['cp310'],
+    decoys: false,
+  });
+  const victim = l.release.find((k) => k.startsWith('whl/test/cu118/torch-'))!;
+  const size = l.entries.find((e) => e.key === victim)!.size!;
+  const replaced: SeedObject = { key: stable(victim), size, contentSeed: 'the wheel users downloaded so far' };
+  const bucket = await freshBucket([...l.entries, replaced]);
+  await server.seed('undo-backup', []);
+  const start = server.requests.length;
+  const inputs = promoteInputs(bucket, {
+    packages: 'torch=2.6.0',
+    overwrite: 'true',
+    'backup-bucket': 'undo-backup',
+    'regenerate-index': 'false',
+  });
+  const r = await promote(inputs);
+  expect(r.error).toBeUndefined();
+  const undo = `v2.6.0/${stable(victim)}`;
+  const backup = await s3.send(new HeadObjectCommand({ Bucket: 'undo-backup', Key: undo }));
+  expect(backup.ETag).toBe(`"${await seedDigest(replaced, 'md5')}"`);
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(victim) }));
+  expect(head.ETag).toBe(`"${await seedDigest({ key: victim, size }, 'md5')}"`);
+  const copies = server.requests.slice(start).filter((q) => q.operation === 'CopyObject');
+  const backedUp = copies.findIndex((q) => q.bucket === 'undo-backup' && q.key === undo);
+  const overwritten = copies.findIndex((q) => q.bucket === bucket && q.key === stable(victim));
+  expect(backedUp).toBeGreaterThanOrEqual(0);
+  expect(backedUp).toBeLessThan(overwritten);
+
+  // Replaced again by something else: the first backup is the undo, and it is kept.
+  await server.seed(bucket, [{ ...replaced, contentSeed: 'yet another wheel' }]);
+  const before = writes();
+  const again = await promote(inputs);
+  expect(again.error).toMatch(
+    /^1 conflict\(s\), nothing was changed: s3:\/\/undo-backup\/v2\.6\.0\/whl\/cu118\/.*a backup is never replaced/,
+  );
+  expect(writes()).toBe(before);
+});
+
+describe('an object replaced between the plan and its copy', () => {
+  const victim = 'whl/test/cu124/torch-2.6.0+cu124-cp311-cp311-linux_x86_64.whl';
+  const entries: SeedObject[] = [
+    { key: victim, size: 13 * MiB, contentType: 'application/zip' },
+    { key: 'whl/test/cpu/torch-2.6.0+cpu-cp311-cp311-linux_x86_64.whl', size: 1000 },
+  ];
+
+  test.each([
+    ['copied whole (CopyObject)', '5 GiB', 'CopyObject'],
+    ['copied in parts (UploadPartCopy)', '6 MiB', 'UploadPartCopy'],
+  ] as const)('%s: is not published, and the run stops naming it', async (_, threshold, operation) => {
+    const bucket = await freshBucket(entries);
+    server.onceBefore(
+      (q) => q.bucket === bucket && q.operation === operation && q.key === stable(victim),
+      () => server.seed(bucket, [{ key: victim, size: 13 * MiB, contentSeed: 'a rebuilt wheel' }]),
+    );
+    const r = await promote(
+      promoteInputs(bucket, {
+        packages: 'torch=2.6.0',
+        'source-prefixes': 'whl/test/',
+        'destination-prefixes': 'whl/',
+        'multipart-threshold': threshold,
+        'regenerate-index': 'false',
+      }),
+    );
+    expect(r.error).toContain(`s3://${bucket}/${victim} changed after the plan was made`);
+    expect(r.error).not.toContain('\n');
+    await expect(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(victim) }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+    const copy = r.receipt!.outcomes.find((o) => o.target === `s3://${bucket}/${stable(victim)}`)!;
+    expect(copy.result).toBe('failed');
+  });
+});
+
 test('throttling (503 SlowDown) is retried with backoff and the promotion completes', async () => {
   const l = releaseBucketLayout({
     packages: { torchaudio: '2.6.0' },
@@ -294,9 +371,10 @@ test('throttling (503 SlowDown) is retried with backoff and the promotion comple
   expect(r.error).toBeUndefined();
   expect(server.requests.filter((q) => q.bucket === bucket && q.injected === 503)).toHaveLength(6);
   expect(await promotedKeys(bucket)).toEqual(l.release.map(stable).sort());
-  // Without index pages to write, no copy asks the store for a SHA-256.
-  const copies = server.requests.filter((q) => q.bucket === bucket && q.operation === 'CopyObject');
-  expect(copies.filter((q) => q.headers['x-amz-checksum-algorithm'] !== undefined)).toEqual([]);
+  // Without index pages to write too, every promoted copy asks the store for its SHA-256.
+  const copies = server.requests.filter((q) => q.bucket === bucket && q.operation === 'CopyObject' && !q.injected);
+  expect(copies.length).toBe(l.release.length);
+  expect(copies.filter((q) => q.headers['x-amz-checksum-algorithm'] !== 'SHA256')).toEqual([]);
 });
 
 test('a server killed half-way, then a re-run: the promotion completes, nothing copied twice', async () => {
@@ -351,11 +429,13 @@ describe('large objects', () => {
   const inputs = (bucket: string) =>
     promoteInputs(bucket, { packages: 'torch=2.6.0, libtorch=2.6.0', 'multipart-threshold': '6 MiB' });
 
+  const large = entries.filter((x) => (x.size ?? 0) > 6 * MiB);
+
+  /** Each large object arrived whole: size, content type, metadata and every byte. */
   async function checkCopies(bucket: string): Promise<void> {
-    for (const e of entries.filter((x) => (x.size ?? 0) > 6 * MiB)) {
+    for (const e of large) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
       expect(head.ContentLength).toBe(13 * MiB);
-      expect(head.ETag).toMatch(/-3"$/);
       expect(head.ContentType).toBe('application/zip');
       expect(head.Metadata?.['flavor']).toBe('big');
       const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
@@ -367,41 +447,57 @@ describe('large objects', () => {
     }
   }
 
-  test('objects above multipart-threshold are copied with UploadPartCopy, verified, and skipped on a re-run', async () => {
+  /** The requests of one operation sent for `keys` since `start`. */
+  function sent(start: number, operation: S3Operation, keys: string[]) {
+    return server.requests.slice(start).filter((q) => q.operation === operation && keys.includes(q.key));
+  }
+
+  test('objects above multipart-threshold are copied in parts server-side, verified, and skipped on a re-run', async () => {
     const bucket = await freshBucket(entries);
-    const parts = server.count('UploadPartCopy');
+    const start = server.requests.length;
     const r = await promote(inputs(bucket));
     expect(r.error).toBeUndefined();
-    expect(server.count('UploadPartCopy') - parts).toBe(6);
+    const destinations = large.map((e) => stable(e.key));
+    // Server-side: parts copied from the source, no byte through the runner, no whole-object copy.
+    expect(sent(start, 'UploadPartCopy', destinations).length).toBeGreaterThanOrEqual(2 * large.length);
+    expect(sent(start, 'CopyObject', destinations)).toEqual([]);
+    expect(
+      sent(
+        start,
+        'GetObject',
+        large.map((e) => e.key),
+      ),
+    ).toEqual([]);
     await checkCopies(bucket);
+    const rerun = server.requests.length;
     const again = await promote(inputs(bucket));
     expect(again.outputs['skipped-count']).toBe('3');
-    expect(server.count('UploadPartCopy') - parts).toBe(6);
+    expect(sent(rerun, 'UploadPartCopy', destinations)).toEqual([]);
   });
 
   test('where UploadPartCopy is NotImplemented, large objects are streamed (ranged GET -> multipart upload)', async () => {
     const bucket = await freshBucket(entries);
     server.uploadPartCopy = 'not-implemented';
     try {
-      const uploads = server.count('UploadPart');
+      const start = server.requests.length;
       const r = await promote(inputs(bucket));
       expect(r.error).toBeUndefined();
-      expect(server.count('UploadPart') - uploads).toBe(4); // 8 MiB parts: 2 per 13 MiB object
-      const ranged = server.requests.filter(
-        (q) => q.bucket === bucket && q.operation === 'GetObject' && q.headers['range'],
+      // Streamed through the runner a range at a time, never a whole object in one request.
+      const ranged = sent(
+        start,
+        'GetObject',
+        large.map((e) => e.key),
       );
-      expect(ranged.length).toBe(4);
-      for (const e of entries.filter((x) => (x.size ?? 0) > 6 * MiB)) {
-        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
-        expect(head.ETag).toMatch(/-2"$/);
-        expect(head.Metadata?.['flavor']).toBe('big');
-        const body = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: stable(e.key) }));
-        expect(
-          createHash('sha256')
-            .update(await body.Body!.transformToByteArray())
-            .digest('hex'),
-        ).toBe(await seedDigest(e));
-      }
+      expect(ranged.length).toBeGreaterThanOrEqual(2 * large.length);
+      expect(ranged.every((q) => /^bytes=\d+-\d+$/.test(String(q.headers['range'])))).toBe(true);
+      expect(
+        sent(
+          start,
+          'UploadPart',
+          large.map((e) => stable(e.key)),
+        ).length,
+      ).toBeGreaterThanOrEqual(2 * large.length);
+      await checkCopies(bucket);
       const again = await promote(inputs(bucket));
       expect(again.outputs['skipped-count']).toBe('3');
     } finally {

@@ -14,7 +14,16 @@ export interface S3ClientOptions {
   retryMode?: 'standard' | 'adaptive';
   /** Sockets kept per host; at least the number of requests run at once. */
   maxSockets?: number;
+  /** A request whose connection stays silent this long fails (and is retried). */
+  idleTimeoutMs?: number;
+  /** Keys for this endpoint; the SDK's default chain (AWS_* variables, profile, role) when not given. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
+
+const CONNECTION_TIMEOUT_MS = 10_000;
+// A silent connection, not a long request, is what fails: a CopyObject of a large object takes
+// minutes, and S3 keeps its connection busy meanwhile.
+const IDLE_TIMEOUT_MS = 120_000;
 
 export interface ListedObject {
   key: string;
@@ -36,6 +45,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   const client = new S3Client({
     region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
     // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
     maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
     retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
@@ -46,9 +56,15 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     requestHandler: {
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
-      connectionTimeout: 10_000,
-      requestTimeout: 300_000,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      // `requestTimeout` only logs a warning unless throwOnRequestTimeout is set; the socket
+      // timeout fails the request.
+      socketTimeout: opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
     },
+  });
+  client.middlewareStack.add(timeoutNamesHost(opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS), {
+    step: 'build',
+    name: 'timeoutNamesHost',
   });
   client.middlewareStack.addRelativeTo(checksumCoversPayload, {
     relation: 'before',
@@ -59,16 +75,40 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
 }
 
 /**
+ * The SDK's timeout errors ("Connection timed out after 300000 ms") name no host; the last one, after
+ * the retries, is replaced by one that does. Placed at the build step: outside the retries, where the
+ * request already knows its host.
+ */
+function timeoutNamesHost(idleTimeoutMs: number) {
+  return <T>(next: (args: { input: object; request: unknown }) => Promise<T>) =>
+    async (args: { input: object; request: unknown }): Promise<T> => {
+      try {
+        return await next(args);
+      } catch (e) {
+        if ((e as { name?: string } | null)?.name !== 'TimeoutError') throw e;
+        const r = args.request as { hostname?: string; port?: number };
+        const host = `${r.hostname ?? 'the S3 endpoint'}${r.port ? `:${r.port}` : ''}`;
+        const limits = `silent for ${idleTimeoutMs / 1000} s, or no connection within ${CONNECTION_TIMEOUT_MS / 1000} s`;
+        throw new Error(`S3 request to ${host} timed out (${limits}): ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+    };
+}
+
+/**
  * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
  * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
  * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
- * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
+ * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass. A
+ * streamed body (a copy to a mirror) names its sha256, known beforehand, for the same reason: a
+ * stream cannot be hashed before it is sent.
  */
 function checksumCoversPayload<T>(next: (args: { input: object; request: unknown }) => Promise<T>) {
   return (args: { input: object; request: unknown }): Promise<T> => {
     const request = args.request as { headers?: Record<string, string>; body?: unknown };
     const headers = request.headers;
-    if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
+    if (headers && request.body !== undefined && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
       headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     return next(args);
   };

@@ -5,6 +5,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   UploadPartCopyCommand,
   type HeadObjectCommandOutput,
   type ObjectCannedACL,
@@ -14,27 +15,27 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pool } from '../runtime/pool.js';
-import { copySource, isNotFound, s3ErrorCode, unquoteEtag, UPLOAD_CHECKSUM } from './client.js';
+import { copySource, isNotFound, s3ErrorCode, s3HttpStatus, unquoteEtag, UPLOAD_CHECKSUM } from './client.js';
 
 /**
  * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
  * large objects and a streaming path for stores without UploadPartCopy, and the content comparison
- * that makes promotion idempotent.
+ * that makes promotion idempotent. Every copy is conditional on the source's ETag as the plan saw
+ * it (x-amz-copy-source-if-match): an object replaced since is never copied.
  *
- * What "same content" can be decided from, cheapest first:
+ * Same content means the same size and the same content-derived value computed by S3, cheapest first:
  * - sizes differ: different.
  * - equal ETags: same. A single-part ETag is the MD5 of the content; a multipart ETag
  *   (`md5(part md5s)-N`) is equal only for the same bytes cut into the same parts.
- * - two single-part ETags that differ: different, unless both objects store the same sha256.
- * - a multipart ETag on either side (CopyObject of a multipart object makes a single-part copy with a
- *   new ETag; a multipart copy makes a `-N` ETag): the destination's `source-etag` metadata, which the
- *   multipart and streaming copies here write, naming the source ETag they copied; else a stored
- *   sha256 on both (`x-amz-meta-checksum-sha256`, or the S3 full-object ChecksumSHA256); else the
- *   sha256 of both bodies, streamed.
+ * - a full-object checksum S3 computed on both sides with the same algorithm (HEAD, ChecksumMode):
+ *   equal is the same, different is different.
+ * - two single-part ETags that differ: different.
+ * - otherwise (a multipart ETag on either side): the sha256 of both bodies, streamed.
+ * User metadata (`checksum-sha256`, `source-etag`) is written by whoever writes the object, so it
+ * never decides.
  */
 
 export const SHA256_METADATA = 'checksum-sha256';
-export const SOURCE_ETAG_METADATA = 'source-etag';
 const MiB = 1024 * 1024;
 
 export interface ObjectRef {
@@ -62,11 +63,34 @@ export async function headObject(client: S3Client, ref: ObjectRef): Promise<Head
   }
 }
 
-/** sha256 hex the object states about itself: our metadata, or S3's full-object SHA256 checksum. */
+/**
+ * sha256 hex the object states about itself: S3's full-object SHA256 checksum, else our
+ * `checksum-sha256` metadata (a hint for readers such as index pages, never proof of content).
+ */
 export function storedSha256(head: HeadObjectCommandOutput): string | undefined {
+  const s3 = s3Sha256(head);
+  if (s3) return s3;
   const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
-  if (meta && /^[0-9a-f]{64}$/.test(meta)) return meta;
+  return meta && /^[0-9a-f]{64}$/.test(meta) ? meta : undefined;
+}
+
+/** The sha256 (hex) S3 computed over the whole object, when it has one. */
+export function s3Sha256(head: HeadObjectCommandOutput): string | undefined {
   return (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT' ? sha256Hex(head.ChecksumSHA256) : undefined;
+}
+
+const CHECKSUMS = ['ChecksumCRC64NVME', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256'] as const;
+
+/** The first full-object checksum S3 computed for both objects with the same algorithm, if any. */
+function commonChecksum(a: HeadObjectCommandOutput, b: HeadObjectCommandOutput) {
+  const whole = (h: HeadObjectCommandOutput): boolean => (h.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT';
+  if (!whole(a) || !whole(b)) return undefined;
+  for (const name of CHECKSUMS) {
+    const [x, y] = [a[name], b[name]];
+    // A composite checksum (`...-N`) depends on how the object was cut into parts.
+    if (x && y && !x.includes('-') && !y.includes('-')) return { name, same: x === y };
+  }
+  return undefined;
 }
 
 /** An S3 full-object ChecksumSHA256 (base64) as hex; a composite one (`...-N`, per part) is not. */
@@ -104,25 +128,29 @@ export async function objectSha256(client: S3Client, ref: ObjectRef, head?: Head
 }
 
 /**
- * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
+ * Whether `dst` (in another store when `dstClient` is given) holds the same bytes as `src` (see the
+ * module comment for the rules). Only the
  * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
  */
 export async function compareObjects(
   client: S3Client,
   src: ObjectRef & ObjectFacts,
   dst: ObjectRef & ObjectFacts,
+  dstClient: S3Client = client,
 ): Promise<{ result: Sameness; how: string }> {
   if (src.size !== dst.size) return { result: 'different', how: `size ${dst.size} != ${src.size}` };
   if (src.etag === dst.etag) return { result: 'same', how: 'size and ETag' };
-  const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
+  const [sh, dh] = await Promise.all([headObject(client, src), headObject(dstClient, dst)]);
   if (!sh || !dh) return { result: 'different', how: 'object vanished while comparing' };
-  const marker = unquoteEtag(dh.Metadata?.[SOURCE_ETAG_METADATA]);
-  if (marker && marker === src.etag) return { result: 'same', how: 'size and source-etag' };
-  const [ss, ds] = [storedSha256(sh), storedSha256(dh)];
-  if (ss && ds)
-    return ss === ds ? { result: 'same', how: 'stored sha256' } : { result: 'different', how: 'stored sha256 differs' };
+  const checksum = commonChecksum(sh, dh);
+  if (checksum) {
+    const name = checksum.name.replace('Checksum', '');
+    return checksum.same
+      ? { result: 'same', how: `size and S3 ${name} checksum` }
+      : { result: 'different', how: `S3 ${name} checksum differs` };
+  }
   if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag)) return { result: 'different', how: 'MD5 ETag differs' };
-  const [a, b] = await Promise.all([ss ?? streamSha256(client, src), ds ?? streamSha256(client, dst)]);
+  const [a, b] = await Promise.all([streamSha256(client, src), streamSha256(dstClient, dst)]);
   return a === b
     ? { result: 'same', how: 'sha256 of content' }
     : { result: 'different', how: 'sha256 of content differs' };
@@ -174,33 +202,64 @@ export async function copyObject(
   dst: ObjectRef,
   opts: CopyOptions,
 ): Promise<CopyResult> {
-  if (src.size <= opts.multipartThreshold) {
-    const r = await client.send(
-      new CopyObjectCommand({
-        Bucket: dst.bucket,
-        Key: dst.key,
-        CopySource: copySource(src.bucket, src.key),
-        MetadataDirective: 'COPY',
-        // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
-        // (the index pages) would read the object back to hash it.
-        ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
-        ...(opts.acl ? { ACL: opts.acl } : {}),
-      }),
-    );
-    const etag = unquoteEtag(r.CopyObjectResult?.ETag);
-    const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
-    // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
-    // new single-part ETag that cannot be predicted.
-    const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
-    if (expectedEtag && etag !== expectedEtag) {
-      throw new Error(
-        `verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`,
-      );
-    }
-    return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
+  try {
+    return src.size <= opts.multipartThreshold
+      ? await copyWhole(client, src, dst, opts)
+      : await copyInParts(client, src, dst, opts);
+  } catch (e) {
+    if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed') throw sourceChanged(src);
+    throw e;
   }
+}
+
+function sourceChanged(src: ObjectRef & ObjectFacts): Error {
+  return new Error(
+    `s3://${src.bucket}/${src.key} changed after the plan was made (its ETag is no longer ${src.etag}): ` +
+      'it was not copied; run again to plan from what is there now',
+  );
+}
+
+async function copyWhole(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  opts: CopyOptions,
+): Promise<CopyResult> {
+  const r = await client.send(
+    new CopyObjectCommand({
+      Bucket: dst.bucket,
+      Key: dst.key,
+      CopySource: copySource(src.bucket, src.key),
+      CopySourceIfMatch: `"${src.etag}"`,
+      MetadataDirective: 'COPY',
+      // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
+      // (the index pages) would read the object back to hash it.
+      ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+      ...(opts.acl ? { ACL: opts.acl } : {}),
+    }),
+  );
+  const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+  const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
+  // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
+  // new single-part ETag that cannot be predicted.
+  const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+  if (expectedEtag && etag !== expectedEtag) {
+    throw new Error(
+      `verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`,
+    );
+  }
+  return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
+}
+
+async function copyInParts(
+  client: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dst: ObjectRef,
+  opts: CopyOptions,
+): Promise<CopyResult> {
   const head = await headObject(client, src);
   if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+  if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
   if (!noPartCopy.has(client)) {
     try {
       return await multipartCopy(client, src, dst, head, opts);
@@ -213,14 +272,14 @@ export async function copyObject(
   return streamCopy(client, src, dst, head, opts);
 }
 
-function carriedHeaders(head: HeadObjectCommandOutput, src: ObjectFacts, acl?: ObjectCannedACL) {
+function carriedHeaders(head: HeadObjectCommandOutput, acl?: ObjectCannedACL, metadata: Record<string, string> = {}) {
   return {
     ContentType: head.ContentType,
     ContentEncoding: head.ContentEncoding,
     ContentDisposition: head.ContentDisposition,
     ContentLanguage: head.ContentLanguage,
     CacheControl: head.CacheControl,
-    Metadata: { ...(head.Metadata ?? {}), [SOURCE_ETAG_METADATA]: src.etag },
+    Metadata: { ...head.Metadata, ...metadata },
     ...(acl ? { ACL: acl } : {}),
   };
 }
@@ -240,7 +299,7 @@ async function multipartCopy(
   const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
   const count = Math.max(1, Math.ceil(src.size / partSize));
   const { UploadId } = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }),
+    new CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, opts.acl) }),
   );
   try {
     const etags: string[] = new Array<string>(count);
@@ -275,10 +334,20 @@ async function multipartCopy(
       expectedEtag: md5s.every((b) => b.length === 16) ? multipartEtag(md5s) : undefined,
     };
   } catch (e) {
-    await client
-      .send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
-      .catch(() => undefined);
+    await abortUpload(client, dst, UploadId, e);
     throw e;
+  }
+}
+
+/** Aborts a multipart upload after `cause`; an abort that fails too is added to the cause's message. */
+async function abortUpload(client: S3Client, dst: ObjectRef, uploadId: string | undefined, cause: unknown) {
+  try {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId }));
+  } catch (abortError) {
+    if (cause instanceof Error)
+      cause.message += `; aborting the upload ${uploadId} to s3://${dst.bucket}/${dst.key} failed too (${
+        abortError instanceof Error ? abortError.message : String(abortError)
+      }): its parts stay until it is aborted or a lifecycle rule removes them`;
   }
 }
 
@@ -293,6 +362,8 @@ async function streamCopy(
   dst: ObjectRef,
   head: HeadObjectCommandOutput,
   opts: CopyOptions,
+  dstClient: S3Client = client,
+  metadata: Record<string, string> = {},
 ): Promise<CopyResult> {
   const partSize = partSizeFor(src.size, 8 * MiB);
   const partMd5s: Buffer[] = [];
@@ -331,7 +402,7 @@ async function streamCopy(
     }
   }
   const upload = new Upload({
-    client,
+    client: dstClient,
     partSize,
     queueSize: 2,
     leavePartsOnError: false,
@@ -339,7 +410,7 @@ async function streamCopy(
       Bucket: dst.bucket,
       Key: dst.key,
       Body: Readable.from(ranges()),
-      ...carriedHeaders(head, src, opts.acl),
+      ...carriedHeaders(head, opts.acl, metadata),
       ...UPLOAD_CHECKSUM,
     },
   });
@@ -347,6 +418,55 @@ async function streamCopy(
   if (inPart > 0) partMd5s.push(partHash.digest());
   const expectedEtag = partMd5s.length === 1 ? partMd5s[0]!.toString('hex') : multipartEtag(partMd5s);
   return { method: 'stream', expectedEtag };
+}
+
+/**
+ * Copies `src` to another store (a mirror on its own endpoint, with its own credentials), streamed
+ * through this process and never held whole in memory: one GET piped into one PutObject up to the
+ * threshold, ranged GETs into a multipart upload above it. Content type and metadata are kept, and
+ * the object's sha256 (known from the source store's checksum, so nothing is read twice) is written
+ * as `checksum-sha256` metadata in hex and, on a single PUT, given to the store to check the body
+ * against. Every GET is conditional on the source's ETag.
+ */
+export async function copyAcross(
+  srcClient: S3Client,
+  src: ObjectRef & ObjectFacts,
+  dstClient: S3Client,
+  dst: ObjectRef,
+  opts: Pick<CopyOptions, 'acl' | 'multipartThreshold'>,
+  sha256: string,
+): Promise<CopyResult> {
+  const metadata = { [SHA256_METADATA]: sha256 };
+  try {
+    if (src.size > opts.multipartThreshold) {
+      const head = await headObject(srcClient, src);
+      if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+      if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
+      return await streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
+    }
+    const r = await srcClient.send(
+      new GetObjectCommand({ Bucket: src.bucket, Key: src.key, IfMatch: `"${src.etag}"` }),
+    );
+    const put = await dstClient.send(
+      new PutObjectCommand({
+        Bucket: dst.bucket,
+        Key: dst.key,
+        Body: r.Body as Readable,
+        ContentLength: src.size,
+        ...carriedHeaders(r as HeadObjectCommandOutput, opts.acl, metadata),
+        ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+      }),
+    );
+    // A single-part source's ETag is the MD5 of its bytes, and so is the ETag of their single PUT.
+    const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+    const etag = unquoteEtag(put.ETag);
+    if (expectedEtag && etag !== expectedEtag)
+      throw new Error(`verification failed: s3://${dst.bucket}/${dst.key} has ETag ${etag}, the source ${src.etag}`);
+    return { method: 'stream', expectedEtag, etag };
+  } catch (e) {
+    if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed') throw sourceChanged(src);
+    throw e;
+  }
 }
 
 /**

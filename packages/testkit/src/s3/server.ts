@@ -76,6 +76,8 @@ export interface S3Server {
   failNext(n: number, opts?: { status?: number; code?: string; match?: RequestMatcher }): void;
   /** Stop the server (dropping open connections) once `n` matching requests have been answered. */
   stopAfter(n: number, match?: RequestMatcher): void;
+  /** Runs `fn` once, before the first matching request reaches the store: changes between a plan and its writes. */
+  onceBefore(match: RequestMatcher, fn: () => Promise<void>): void;
   /** The canned ACL last sent with a write of this key (x-amz-acl), if any. */
   aclOf(bucket: string, key: string): string | undefined;
   /** Adds objects (creating the bucket), writing straight to the store, not through HTTP. */
@@ -126,6 +128,7 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
   const acls = new Map<string, string>();
   const faults: Array<{ left: number; status: number; code: string; match: RequestMatcher }> = [];
   let stopRule: { left: number; match: RequestMatcher } | undefined;
+  const hooks: Array<{ match: RequestMatcher; fn: () => Promise<void> }> = [];
   const sockets = new Set<Socket>();
 
   const api: S3Server = {
@@ -142,6 +145,9 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
     },
     stopAfter(n, match = () => true) {
       stopRule = { left: n, match };
+    },
+    onceBefore(match, fn) {
+      hooks.push({ match, fn });
     },
     aclOf: (bucket, key) => acls.get(`${bucket}/${key}`),
     async seed(bucket, objects, concurrency = 16) {
@@ -227,7 +233,14 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
         if (--rule.left === 0) void stopServer();
       });
     }
-    handle(req, res);
+    const hook = hooks.findIndex((h) => h.match(record));
+    if (hook === -1) return void handle(req, res);
+    const { fn } = hooks.splice(hook, 1)[0]!;
+    req.pause();
+    fn().then(
+      () => handle(req, res),
+      (e: unknown) => sendError(res, 500, 'InternalError', `testkit hook failed: ${String(e)}`),
+    );
   };
   server.keepAliveTimeout = 30_000;
   server.on('connection', (s) => {

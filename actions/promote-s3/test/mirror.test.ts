@@ -1,0 +1,191 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, listAll } from '@release-actions/core/s3/client';
+import { runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import {
+  releaseBucketLayout,
+  seedDigest,
+  startS3Server,
+  type S3Operation,
+  type S3Server,
+  type SeedObject,
+} from '@release-actions/testkit/s3/index';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/main.js';
+
+/**
+ * A mirror destination (Cloudflare R2 at PyTorch) on a second S3 stand-in with its own endpoint and
+ * keys: every promoted object is also streamed there, with its sha256 as metadata, under the same plan.
+ */
+
+process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
+process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
+
+const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MiB = 1024 * 1024;
+const WRITES: S3Operation[] = ['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy'];
+
+let primary: S3Server;
+let mirror: S3Server;
+let s3: S3Client;
+let r2: S3Client;
+let buckets = 0;
+
+beforeAll(async () => {
+  [primary, mirror] = await Promise.all([startS3Server(), startS3Server()]);
+  s3 = createS3Client({ endpointUrl: primary.endpoint });
+  r2 = createS3Client({ endpointUrl: mirror.endpoint });
+});
+
+afterAll(async () => {
+  s3.destroy();
+  r2.destroy();
+  await Promise.all([primary.stop(), mirror.stop()]);
+});
+
+const big: SeedObject = {
+  key: 'whl/test/cu124/torchvision-0.21.0+cu124-cp312-cp312-linux_x86_64.whl',
+  size: 13 * MiB,
+  contentType: 'application/zip',
+};
+
+function layout() {
+  const l = releaseBucketLayout({
+    packages: { torchvision: '0.21.0' },
+    subfolders: ['cpu', 'cu124'],
+    pythons: ['cp310', 'cp311'],
+    decoys: true,
+  });
+  return { entries: [...l.entries, big], release: [...l.release, big.key] };
+}
+
+const stable = (key: string): string => key.replace(/^whl\/test\//, 'whl/').replace(/^libtorch\/test\//, 'libtorch/');
+const writes = (on: S3Server): number => WRITES.reduce((n, op) => n + on.count(op), 0);
+
+async function seeded(): Promise<{ bucket: string; mirrorBucket: string; l: ReturnType<typeof layout> }> {
+  const l = layout();
+  const bucket = `rc-${++buckets}`;
+  const mirrorBucket = `downloads-${buckets}`;
+  await primary.seed(bucket, l.entries);
+  await mirror.seed(mirrorBucket, []);
+  return { bucket, mirrorBucket, l };
+}
+
+function promote(bucket: string, mirrorBucket: string, extra: Record<string, string> = {}): Promise<ActionResult> {
+  return runActionMain('promote-s3', actionDir, main, {
+    packages: 'torchvision=0.21.0',
+    bucket,
+    'endpoint-url': primary.endpoint,
+    'multipart-threshold': '6 MiB',
+    'regenerate-index': 'false',
+    'dry-run': 'false',
+    'mirror-endpoint-url': mirror.endpoint,
+    'mirror-bucket': mirrorBucket,
+    'mirror-access-key-id': 'S3RVER',
+    'mirror-secret-access-key': 'mirror secret',
+    ...extra,
+  });
+}
+
+async function mirrored(bucket: string): Promise<string[]> {
+  return (await listAll(r2, bucket, '')).map((o) => o.key).sort();
+}
+
+test('a dry run plans a mirror copy per promoted object and writes to neither store', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const before = [writes(primary), writes(mirror)];
+  const r = await promote(bucket, mirrorBucket, { 'dry-run': 'true' });
+  expect(r.error).toBeUndefined();
+  const planned = r.receipt!.outcomes.filter((o) => o.kind === 'mirror-object');
+  expect(planned.map((o) => o.target).sort()).toEqual(l.release.map((k) => `s3://${mirrorBucket}/${stable(k)}`).sort());
+  expect(planned.every((o) => o.action === 'create' && o.result === 'planned')).toBe(true);
+  expect([writes(primary), writes(mirror)]).toEqual(before);
+});
+
+describe('applied, then run again', () => {
+  let bucket: string;
+  let mirrorBucket: string;
+  let l: ReturnType<typeof layout>;
+  let first: ActionResult;
+  let start: { primary: number; mirror: number };
+
+  beforeAll(async () => {
+    ({ bucket, mirrorBucket, l } = await seeded());
+    start = { primary: primary.requests.length, mirror: mirror.requests.length };
+    first = await promote(bucket, mirrorBucket);
+  });
+
+  test('every promoted object is in the mirror: same bytes, content type, and its sha256 as metadata', async () => {
+    expect(first.error).toBeUndefined();
+    expect(await mirrored(mirrorBucket)).toEqual(l.release.map(stable).sort());
+    for (const e of [big, l.entries.find((x) => x.key.includes('cu124') && x.key !== big.key)!]) {
+      const o = await r2.send(new GetObjectCommand({ Bucket: mirrorBucket, Key: stable(e.key) }));
+      const sha256 = await seedDigest(e);
+      expect(o.Metadata?.['checksum-sha256']).toBe(sha256);
+      expect(o.ContentType).toBe(e.contentType ?? 'binary/octet-stream');
+      const { createHash } = await import('node:crypto');
+      expect(
+        createHash('sha256')
+          .update(await o.Body!.transformToByteArray())
+          .digest('hex'),
+      ).toBe(sha256);
+    }
+  });
+
+  test('each primary copy has its sha256 as the S3 checksum, and the mirror took it from there', async () => {
+    for (const key of l.release.filter((k) => k !== big.key)) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(key), ChecksumMode: 'ENABLED' }));
+      const entry = l.entries.find((e) => e.key === key)!;
+      expect(head.ChecksumSHA256).toBe(Buffer.from(await seedDigest(entry), 'hex').toString('base64'));
+    }
+    // Nothing read twice: each object below the threshold is read once, by its mirror copy. (A copy
+    // in parts has no full-object SHA-256 on S3: such an object is read once more, to hash it.)
+    const reads = primary.requests
+      .slice(start.primary)
+      .filter((q) => q.bucket === bucket && q.operation === 'GetObject' && q.key !== stable(big.key))
+      .filter((q) => !q.headers['range']);
+    expect(reads.map((q) => q.key).sort()).toEqual(l.release.filter((k) => k !== big.key).sort());
+  });
+
+  test('the mirror gets streamed writes (PutObject, multipart above the threshold), no copy between stores', () => {
+    const sent = mirror.requests.slice(start.mirror);
+    expect(sent.filter((q) => q.operation === 'CopyObject' || q.operation === 'UploadPartCopy')).toEqual([]);
+    expect(sent.filter((q) => q.operation === 'PutObject')).toHaveLength(l.release.length - 1);
+    expect(sent.filter((q) => q.operation === 'UploadPart' && q.key === stable(big.key)).length).toBeGreaterThan(1);
+    // Its own keys, not the primary's.
+    expect(sent.every((q) => String(q.headers['authorization'] ?? '').includes('Credential=S3RVER/'))).toBe(true);
+  });
+
+  test('a re-run plans every mirror copy as a skip and writes nothing', async () => {
+    const before = [writes(primary), writes(mirror)];
+    const again = await promote(bucket, mirrorBucket);
+    expect(again.error).toBeUndefined();
+    const mirrors = again.receipt!.outcomes.filter((o) => o.kind === 'mirror-object');
+    expect(mirrors).toHaveLength(l.release.length);
+    expect(mirrors.every((o) => o.result === 'skipped')).toBe(true);
+    expect([writes(primary), writes(mirror)]).toEqual(before);
+  });
+});
+
+test('a mirror object with other content is a conflict that stops the run before any write, to either store', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const victim = l.release.find((k) => k.includes('/cpu/'))!;
+  const size = l.entries.find((e) => e.key === victim)!.size!;
+  await mirror.seed(mirrorBucket, [{ key: stable(victim), size, contentSeed: 'something else' }]);
+  const before = [writes(primary), writes(mirror)];
+  const r = await promote(bucket, mirrorBucket);
+  expect(r.error).toMatch(
+    new RegExp(
+      `^1 conflict\\(s\\), nothing was changed: s3://${mirrorBucket}/${stable(victim).replace(/[.+]/g, '\\$&')}`,
+    ),
+  );
+  expect([writes(primary), writes(mirror)]).toEqual(before);
+});
+
+test('mirror inputs: the keys go together, and no mirror setting without a mirror-bucket', async () => {
+  const { bucket, mirrorBucket } = await seeded();
+  const lone = await promote(bucket, mirrorBucket, { 'mirror-secret-access-key': '' });
+  expect(lone.error).toMatch(/^inputs "mirror-access-key-id" and "mirror-secret-access-key" are given together/);
+  const stray = await promote(bucket, '', {});
+  expect(stray.error).toMatch(/^input "mirror-bucket" is empty, yet mirror-endpoint-url, mirror-access-key-id/);
+});
