@@ -39851,7 +39851,7 @@ function readSettings(now) {
         hudUrl: getUrl('hud-url'),
         maxAgeMs: getDuration('max-age'),
         failureThreshold: getInt('failure-threshold', { min: 1, max: HISTORY_COMMITS }),
-        ignoreJobs: getList('ignore-jobs'),
+        ignoreJobs: getLines('ignore-jobs'),
         waitMs: getDuration('wait'),
         pollIntervalMs: getDuration('poll-interval'),
         matrix,
@@ -39865,7 +39865,11 @@ function readSettings(now) {
 ;// CONCATENATED MODULE: ./src/verdict.ts
 
 
+
+
 const PASSING = new Set(['success', 'skipped']);
+/** Jobs listings of one commit read at once (each repository is checked side by side as well). */
+const JOB_LISTINGS_AT_ONCE = 4;
 const passes = (conclusion) => PASSING.has(conclusion);
 /** `test (default, 1, 3, linux.2xlarge)` -> `test (default)`: shards of a job are one job. */
 function stripShard(name) {
@@ -39928,11 +39932,10 @@ async function streakOf(commits, from, workflow, key, ignore) {
     }
     return { consecutive, firstBad, capped: true };
 }
-async function judge(target, commits, opts, historyLimit) {
-    const verdict = { target, workflows: [], failures: [], jobs: [], failing: new Set(), notes: [] };
-    const base = { repo: `${target.owner}/${target.repo}`, ref: target.ref };
-    const standalone = (workflow, conclusion, url, since) => ({
-        ...base,
+function standalone(target, workflow, conclusion, url, since) {
+    return {
+        repo: `${target.owner}/${target.repo}`,
+        ref: target.ref,
         workflow,
         job: '',
         conclusion,
@@ -39943,68 +39946,76 @@ async function judge(target, commits, opts, historyLimit) {
         firstBad: '',
         firstBadUrl: '',
         counts: true,
-    });
-    if (commits.length === 0) {
-        verdict.notes.push(`${target.owner}/${target.repo} has no workflow runs for ${target.ref}`);
-        const wanted = opts.workflows.length ? opts.workflows.map((p) => p.source) : ['(any workflow)'];
-        for (const w of wanted) {
-            verdict.failures.push(standalone(w, 'missing', '', ''));
-            verdict.workflows.push({ workflow: w, status: 'missing', jobs: 0, failing: 0, url: '' });
-        }
-        return verdict;
+    };
+}
+function noRuns(verdict, opts) {
+    const { target } = verdict;
+    verdict.notes.push(`${target.owner}/${target.repo} has no workflow runs for ${target.ref}`);
+    const wanted = opts.workflows.length ? opts.workflows.map((p) => p.source) : ['(any workflow)'];
+    for (const w of wanted) {
+        verdict.failures.push(standalone(target, w, 'missing', '', ''));
+        verdict.workflows.push({ workflow: w, status: 'missing', jobs: 0, failing: 0, url: '' });
     }
+    return verdict;
+}
+/** One run's jobs on the judged commit (`commits[at]`): its status row, and a failure per failing job. */
+async function judgeRun(verdict, run, commits, at, opts) {
+    const jobs = (await jobsOf(run)).filter((j) => !isIgnored(j, opts.ignoreJobs));
+    verdict.jobs.push(...jobs);
+    const groups = new Map();
+    for (const j of jobs)
+        groups.set(jobKey(j), [...(groups.get(jobKey(j)) ?? []), j]);
+    let failing = 0;
+    for (const [key, members] of groups) {
+        const bad = members.find((j) => !passes(j.conclusion));
+        if (!bad)
+            continue;
+        const streak = await streakOf(commits, at, run.workflow, key, opts.ignoreJobs);
+        // a job that never finished fails whatever its history
+        const counts = bad.conclusion === PENDING || streak.consecutive >= opts.failureThreshold;
+        if (counts) {
+            failing++;
+            verdict.failing.add(key);
+        }
+        verdict.failures.push({
+            ...standalone(verdict.target, run.workflow, bad.conclusion, bad.url, streak.firstBad.time),
+            job: key.slice(run.workflow.length + 3),
+            consecutive: streak.consecutive,
+            capped: streak.capped && commits.length >= HISTORY_COMMITS,
+            firstBad: streak.firstBad.sha,
+            firstBadUrl: streak.firstBad.url,
+            counts,
+        });
+    }
+    const status = !run.finished ? 'pending' : failing > 0 ? 'failure' : 'success';
+    verdict.workflows.push({ workflow: run.workflow, status, jobs: groups.size, failing, url: run.url });
+}
+/** Judges a ref from its commits (newest first, at most HISTORY_COMMITS), or answers 'pending'. */
+async function judge(target, commits, opts) {
+    const verdict = { target, workflows: [], failures: [], jobs: [], failing: new Set(), notes: [] };
+    if (commits.length === 0)
+        return noRuns(verdict, opts);
     const commit = pickCommit(commits, opts);
     if (commit === 'pending')
         return 'pending';
     verdict.commit = commit;
     const at = commits.indexOf(commit);
-    if (at > 0)
-        verdict.notes.push(`${commits
-            .slice(0, at)
-            .map((c) => c.sha.slice(0, 12))
-            .join(', ')}: runs still in progress; judged ${commit.sha.slice(0, 12)}, the newest commit whose runs finished`);
+    if (at > 0) {
+        const newer = commits.slice(0, at).map((c) => c.sha.slice(0, 12));
+        verdict.notes.push(`${newer.join(', ')}: runs still in progress; judged ${commit.sha.slice(0, 12)}, the newest commit whose runs finished`);
+    }
     if (opts.now - Date.parse(commit.time) > opts.maxAgeMs) {
-        verdict.failures.push(standalone('(newest run)', 'stale', commit.url, commit.time));
+        verdict.failures.push(standalone(target, '(newest run)', 'stale', commit.url, commit.time));
     }
-    for (const run of requiredRuns(commit, opts.workflows)) {
-        const jobs = (await jobsOf(run)).filter((j) => !isIgnored(j, opts.ignoreJobs));
-        verdict.jobs.push(...jobs);
-        const groups = new Map();
-        for (const j of jobs)
-            groups.set(jobKey(j), [...(groups.get(jobKey(j)) ?? []), j]);
-        let failing = 0;
-        for (const [key, members] of groups) {
-            const bad = members.find((j) => !passes(j.conclusion));
-            if (!bad)
-                continue;
-            const streak = await streakOf(commits, at, run.workflow, key, opts.ignoreJobs);
-            const unfinished = bad.conclusion === PENDING;
-            const counts = unfinished || streak.consecutive >= opts.failureThreshold;
-            if (counts) {
-                failing++;
-                verdict.failing.add(key);
-            }
-            verdict.failures.push({
-                ...base,
-                workflow: run.workflow,
-                job: key.slice(run.workflow.length + 3),
-                conclusion: bad.conclusion,
-                url: bad.url,
-                since: streak.firstBad.time,
-                consecutive: streak.consecutive,
-                capped: streak.capped && commits.length >= historyLimit,
-                firstBad: streak.firstBad.sha,
-                firstBadUrl: streak.firstBad.url,
-                counts,
-            });
-        }
-        const status = !run.finished ? 'pending' : failing > 0 ? 'failure' : 'success';
-        verdict.workflows.push({ workflow: run.workflow, status, jobs: groups.size, failing, url: run.url });
-    }
+    const runs = requiredRuns(commit, opts.workflows);
+    // the listings of one commit's runs are independent: read them side by side
+    await pool(runs, JOB_LISTINGS_AT_ONCE, async (run) => void (await run.jobs()));
+    for (const run of runs)
+        await judgeRun(verdict, run, commits, at, opts);
     for (const p of opts.workflows) {
         if (commit.runs.some((r) => matchesWorkflow(p, r)))
             continue;
-        verdict.failures.push(standalone(p.source, 'missing', commit.url, ''));
+        verdict.failures.push(standalone(target, p.source, 'missing', commit.url, ''));
         verdict.workflows.push({ workflow: p.source, status: 'missing', jobs: 0, failing: 0, url: '' });
     }
     return verdict;
@@ -40085,7 +40096,7 @@ function streak(f) {
 function failuresTable(receipt, failures) {
     if (failures.length === 0)
         return;
-    receipt.addTable('Not green', ['repository', 'workflow', 'job', 'conclusion', 'failing commits', 'first bad commit', 'since'], failures.map((f) => [
+    receipt.addTable('Failing', ['repository', 'workflow', 'job', 'conclusion', 'failing commits', 'first bad commit', 'since'], failures.map((f) => [
         `${f.repo}@${f.ref}`,
         f.workflow,
         f.url ? { text: f.job || f.conclusion, href: f.url } : f.job,
@@ -40156,7 +40167,7 @@ async function judgeAll(source, s, clock) {
                 failureThreshold: s.failureThreshold,
                 now: clock.now(),
                 unfinished: s.waitMs === 0 ? 'fall-back' : waiting ? 'wait' : 'judge',
-            }, HISTORY_COMMITS);
+            });
             if (verdict !== 'pending')
                 done.set(target, verdict);
         });

@@ -62037,7 +62037,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9898);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4439);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-pypi', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9898:
+/***/ 4439:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62060,6 +62060,42 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(7550);
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/http.ts
+/** Requests to an index: every one bounded in time, and a timeout named after the host that was silent. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+class HttpTimeoutError extends Error {
+    name = 'HttpTimeoutError';
+}
+function timeoutMessage(url, method, timeoutMs) {
+    return `${url.host} did not answer ${method} ${url.pathname} within ${timeoutMs / 1000} s`;
+}
+/** `fetch` that gives up after `timeoutMs` (the body included) with an HttpTimeoutError naming the host. */
+async function fetchWithTimeout(url, init = {}, timeoutMs = DEFAULT_TIMEOUT_MS) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+        const res = await fetch(url, { ...init, signal });
+        return { status: res.status, ok: res.ok, text: await res.text() };
+    }
+    catch (e) {
+        if (signal.aborted)
+            throw new HttpTimeoutError(timeoutMessage(new URL(url), init.method ?? 'GET', timeoutMs));
+        throw e;
+    }
+}
+/** Waits for `promise` at most `timeoutMs`, for requests made by a library that takes no timeout. */
+async function withTimeout(promise, timeoutMs, what) {
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new HttpTimeoutError(what())), timeoutMs);
+    });
+    try {
+        return await Promise.race([promise, expired]);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
 const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
@@ -62084,6 +62120,7 @@ async function withRetry(fn, opts = {}) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/json-api.ts
 
+
 class RetryableHttpError extends Error {
 }
 function joinUrl(base, path) {
@@ -62095,9 +62132,11 @@ async function releaseFiles(indexUrl, name, version, retry = {}) {
     return withRetry(async () => {
         let res;
         try {
-            res = await fetch(url, { headers: { accept: 'application/json' } });
+            res = await fetchWithTimeout(url, { headers: { accept: 'application/json' } }, retry.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         }
         catch (e) {
+            if (e instanceof HttpTimeoutError)
+                throw new RetryableHttpError(e.message);
             throw new RetryableHttpError(`GET ${url}: ${e instanceof Error ? e.message : String(e)}`);
         }
         if (res.status === 404)
@@ -62106,7 +62145,7 @@ async function releaseFiles(indexUrl, name, version, retry = {}) {
             throw new RetryableHttpError(`GET ${url}: HTTP ${res.status}`);
         if (!res.ok)
             throw new Error(`GET ${url}: HTTP ${res.status}`);
-        const body = (await res.json());
+        const body = JSON.parse(res.text);
         return new Map((body.urls ?? []).map((u) => [
             u.filename,
             { filename: u.filename, sha256: u.digests?.sha256 ?? '', size: u.size ?? -1 },
@@ -62117,32 +62156,93 @@ async function releaseFiles(indexUrl, name, version, retry = {}) {
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/trusted-publishing.ts
 
 
+
+const KNOWN_INDEXES = [
+    { index: 'pypi.org', upload: 'upload.pypi.org', audience: 'pypi' },
+    { index: 'test.pypi.org', upload: 'test.pypi.org', audience: 'testpypi' },
+];
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+function parseHttpUrl(input, value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not a URL`);
+    }
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+        return url;
+    throw new errors/* ConfigurationError */.j(`input "${input}" must be an https URL (http only on loopback), got "${value}"`);
+}
+/** `index-host=upload-host`, as the `index-pair` input names a pair PyPI's defaults do not cover. */
+function parseIndexPair(input, value) {
+    if (value.trim() === '')
+        return undefined;
+    const m = /^\s*([^\s=/]+)\s*=\s*([^\s=/]+)\s*$/.exec(value);
+    if (!m)
+        throw new errors/* ConfigurationError */.j(`input "${input}" expects index-host=upload-host, got "${value}"`);
+    return [m[1].toLowerCase(), m[2].toLowerCase()];
+}
+/**
+ * The pair `index-url` and `repository-url` form: PyPI's own pairs, a loopback host (a local
+ * stand-in) with itself, or the one the user named. Both
+ * URLs must be https (http only on loopback, for local stand-ins); anything else is refused in one
+ * line naming both inputs, before any request is made.
+ */
+function pairIndexWithUpload(indexUrl, repositoryUrl, named) {
+    const index = parseHttpUrl('index-url', indexUrl).host;
+    const upload = parseHttpUrl('repository-url', repositoryUrl).host;
+    const known = KNOWN_INDEXES.find((p) => p.index === index);
+    if (named) {
+        if (named[0] === index && named[1] === upload)
+            return { index, upload, audience: known?.audience };
+        throw new errors/* ConfigurationError */.j(`inputs "index-url" (${index}) and "repository-url" (${upload}) are not the pair "index-pair" names (${named[0]} with ${named[1]})`);
+    }
+    if (known?.upload === upload)
+        return known;
+    // A local stand-in serves both on one port; a token minted there never leaves the machine.
+    if (index === upload && LOOPBACK.has(new URL(indexUrl).hostname))
+        return { index, upload };
+    const pairs = [
+        ...KNOWN_INDEXES.map((p) => `${p.index} with ${p.index === p.upload ? 'itself' : p.upload}`),
+        'a loopback host with itself',
+    ].join(', ');
+    throw new errors/* ConfigurationError */.j(`inputs "index-url" (${index}) and "repository-url" (${upload}) do not belong together: ${known ? `${index} uploads to ${known.upload}` : `the known pairs are ${pairs}`}; name another pair with "index-pair" (index-host=upload-host)`);
+}
 const TRUSTED_PUBLISHING_HELP = 'PyPI Trusted Publishing needs the job to have "permissions: id-token: write" and to be a top-level job of the workflow registered as the trusted publisher on PyPI; it does not work from inside a reusable workflow (a PyPI limitation): call this action from a job of the top-level workflow, or pass an API token as "password"';
+/** The audience PyPI and TestPyPI expect is known; another index is asked, and may not claim theirs. */
+async function audienceFor(opts, timeoutMs) {
+    if (opts.pair.audience)
+        return opts.pair.audience;
+    const res = await fetchWithTimeout(joinUrl(opts.indexUrl, '_/oidc/audience'), {}, timeoutMs);
+    if (!res.ok)
+        throw new errors/* ConfigurationError */.j(`the index does not offer Trusted Publishing (GET _/oidc/audience: HTTP ${res.status})`);
+    const { audience } = JSON.parse(res.text);
+    if (!audience)
+        throw new errors/* ConfigurationError */.j('the index answered no OIDC audience');
+    const owner = KNOWN_INDEXES.find((p) => p.audience === audience);
+    if (owner)
+        throw new errors/* ConfigurationError */.j(`${opts.pair.index} answered the OIDC audience "${audience}", which is ${owner.index}'s; no identity token is requested for it`);
+    return audience;
+}
 /** Mints a short-lived PyPI API token from the runner's OIDC identity. */
 async function mintTrustedPublishingToken(opts) {
     const env = opts.env ?? process.env;
-    if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const tokenUrl = env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+    if (!tokenUrl || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
         throw new errors/* ConfigurationError */.j(`no "password" was given and no OIDC token is available. ${TRUSTED_PUBLISHING_HELP}`);
     }
-    const audienceRes = await fetch(joinUrl(opts.indexUrl, '_/oidc/audience'));
-    if (!audienceRes.ok)
-        throw new errors/* ConfigurationError */.j(`the index does not offer Trusted Publishing (GET _/oidc/audience: HTTP ${audienceRes.status})`);
-    const { audience } = (await audienceRes.json());
-    if (!audience)
-        throw new errors/* ConfigurationError */.j('the index answered no OIDC audience');
+    const audience = await audienceFor(opts, timeoutMs);
     let idToken;
     try {
-        idToken = await opts.getIdToken(audience);
+        idToken = await withTimeout(opts.getIdToken(audience), timeoutMs, () => `${new URL(tokenUrl).host} did not give the runner's OIDC token within ${timeoutMs / 1000} s`);
     }
     catch (e) {
         throw new errors/* ConfigurationError */.j(`could not get the runner's OIDC token: ${e instanceof Error ? e.message : String(e)}. ${TRUSTED_PUBLISHING_HELP}`);
     }
-    const mint = await fetch(joinUrl(opts.indexUrl, '_/oidc/mint-token'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: idToken }),
-    });
-    const body = (await mint.json().catch(() => ({})));
+    const mint = await fetchWithTimeout(joinUrl(opts.indexUrl, '_/oidc/mint-token'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: idToken }) }, timeoutMs);
+    const body = parseJson(mint.text);
     if (!mint.ok || !body.token) {
         const why = (body.errors ?? []).map((e) => `${e.code ?? ''}: ${e.description ?? ''}`).join('; ') ||
             body.message ||
@@ -62150,6 +62250,14 @@ async function mintTrustedPublishingToken(opts) {
         throw new errors/* ConfigurationError */.j(`PyPI refused to mint an upload token (${why}). ${TRUSTED_PUBLISHING_HELP}`);
     }
     return body.token;
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return {};
+    }
 }
 
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
@@ -62163,6 +62271,10 @@ var external_node_https_ = __nccwpck_require__(4708);
 
 
 
+const CONNECTION_TIMEOUT_MS = 10_000;
+// A silent connection, not a long request, is what fails: a CopyObject of a large object takes
+// minutes, and S3 keeps its connection busy meanwhile.
+const IDLE_TIMEOUT_MS = 120_000;
 /**
  * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
  * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
@@ -62175,6 +62287,7 @@ function createS3Client(opts = {}) {
     const client = new dist_cjs.S3Client({
         region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
         ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
         retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
@@ -62185,9 +62298,15 @@ function createS3Client(opts = {}) {
         requestHandler: {
             httpAgent: new external_node_http_.Agent(agentOptions),
             httpsAgent: new external_node_https_.Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 300_000,
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            // `requestTimeout` only logs a warning unless throwOnRequestTimeout is set; the socket
+            // timeout fails the request.
+            socketTimeout: opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
         },
+    });
+    client.middlewareStack.add(timeoutNamesHost(opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS), {
+        step: 'build',
+        name: 'timeoutNamesHost',
     });
     client.middlewareStack.addRelativeTo(checksumCoversPayload, {
         relation: 'before',
@@ -62197,16 +62316,40 @@ function createS3Client(opts = {}) {
     return client;
 }
 /**
+ * The SDK's timeout errors ("Connection timed out after 300000 ms") name no host; the last one, after
+ * the retries, is replaced by one that does. Placed at the build step: outside the retries, where the
+ * request already knows its host.
+ */
+function timeoutNamesHost(idleTimeoutMs) {
+    return (next) => async (args) => {
+        try {
+            return await next(args);
+        }
+        catch (e) {
+            if (e?.name !== 'TimeoutError')
+                throw e;
+            const r = args.request;
+            const host = `${r.hostname ?? 'the S3 endpoint'}${r.port ? `:${r.port}` : ''}`;
+            const limits = `silent for ${idleTimeoutMs / 1000} s, or no connection within ${CONNECTION_TIMEOUT_MS / 1000} s`;
+            throw new Error(`S3 request to ${host} timed out (${limits}): ${e.message}`, {
+                cause: e,
+            });
+        }
+    };
+}
+/**
  * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
  * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
  * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
- * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
+ * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass. A
+ * streamed body (a copy to a mirror) names its sha256, known beforehand, for the same reason: a
+ * stream cannot be hashed before it is sent.
  */
 function checksumCoversPayload(next) {
     return (args) => {
         const request = args.request;
         const headers = request.headers;
-        if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
+        if (headers && request.body !== undefined && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
             headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
         return next(args);
     };
@@ -63245,22 +63388,70 @@ function renamePlatform(platformTag, renames) {
 
 
 
+/**
+ * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`)
+ * or a list (`python=cp311,cp312,cp313`).
+ */
 function parseVariants(input, lines) {
     if (lines.length === 0)
         throw new errors/* ConfigurationError */.j(`input "${input}" selects no platform`);
-    return lines.map(([platformGlob, label]) => {
+    return lines.map(([platformGlob, value]) => {
+        const words = value.split(/\s+/).filter(Boolean);
+        const pythonWord = words.find((w) => w.startsWith('python='));
+        const rest = words.filter((w) => w !== pythonWord);
+        if (rest.length > 1) {
+            throw new errors/* ConfigurationError */.j(`input "${input}": "${platformGlob}=${value}" should be platform=label, then optionally python=cp311-cp313 or python=cp311,cp312`);
+        }
+        let label = rest[0] ?? '';
         if (label.startsWith('+'))
             label = label.slice(1);
         if (label !== '' && !/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(label)) {
             throw new errors/* ConfigurationError */.j(`input "${input}": "${label}" is not a local version label (such as cu126 or cpu)`);
         }
-        return { platformGlob, label };
+        const pythons = pythonWord === undefined ? undefined : parsePythonSet(input, pythonWord.slice('python='.length));
+        return { platformGlob, label, ...(pythons ? { pythons } : {}) };
     });
+}
+const PYTHON_TAG = /^([a-z]+)(\d)(\d+)$/;
+/** `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313. */
+function parsePythonSet(input, text) {
+    const bad = () => new errors/* ConfigurationError */.j(`input "${input}": "python=${text}" should be a range such as cp311-cp313 or a list such as cp311,cp312,cp313`);
+    const range = /^([a-z]+\d+)-([a-z]+\d+)$/.exec(text);
+    if (range) {
+        const [from, to] = [PYTHON_TAG.exec(range[1]), PYTHON_TAG.exec(range[2])];
+        if (!from || !to || from[1] !== to[1] || from[2] !== to[2] || Number(from[3]) > Number(to[3]))
+            throw bad();
+        const tags = [];
+        for (let minor = Number(from[3]); minor <= Number(to[3]); minor++)
+            tags.push(`${from[1]}${from[2]}${minor}`);
+        return tags;
+    }
+    const tags = text.split(',').map((t) => t.trim());
+    if (tags.length === 0 || tags.some((t) => !PYTHON_TAG.test(t)))
+        throw bad();
+    return tags;
+}
+/**
+ * Wheels of Pythons that must never reach PyPI (pre-releases such as cp315, cp315t), matched against
+ * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`).
+ */
+function excludePythonTags(objects, tags) {
+    const kept = [];
+    const excluded = [];
+    for (const o of objects) {
+        const w = parseWheelFilename(o.key);
+        const tag = w && tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t));
+        if (tag)
+            excluded.push({ ...o, tag });
+        else
+            kept.push(o);
+    }
+    return { kept, excluded };
 }
 function platformMatches(glob, platformTag) {
     return glob.test(platformTag) || platformTag.split('.').some((t) => glob.test(t));
 }
-const ruleText = (r) => `${r.platformGlob}=${r.label}`;
+const ruleText = (r) => `${r.platformGlob}=${r.label}${r.pythons ? ` python=${r.pythons.join(',')}` : ''}`;
 function selectWheels(objects, packages, variants, platformTags = []) {
     const compiled = variants.map((r) => ({ rule: r, re: globToRegExp(r.platformGlob) }));
     const selected = [];
@@ -63273,7 +63464,9 @@ function selectWheels(objects, packages, variants, platformTags = []) {
         const byTarget = new Map();
         const pythonsByRule = new Map();
         for (const { rule, re } of compiled) {
-            const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) && (w.local ?? '') === rule.label);
+            const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) &&
+                (w.local ?? '') === rule.label &&
+                (!rule.pythons || rule.pythons.includes(w.pythonTag)));
             if (chosen.length === 0) {
                 const labels = [
                     ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
@@ -63316,10 +63509,12 @@ function selectWheels(objects, packages, variants, platformTags = []) {
                 }
             }
         }
-        // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1).
-        const pythons = new Set([...pythonsByRule.values()].flatMap((tags) => [...tags]));
+        // A Python that one platform ships and another lacks is a partial release (torchaudio 0.12.1),
+        // unless the line states the platform's own Python set: then that set must be there in full.
+        const common = [...pythonsByRule].filter(([rule]) => !rule.pythons);
+        const pythons = new Set(common.flatMap(([, tags]) => [...tags]));
         for (const [rule, tags] of pythonsByRule) {
-            const lacking = [...pythons].filter((t) => !tags.has(t)).sort();
+            const lacking = [...(rule.pythons ?? pythons)].filter((t) => !tags.has(t)).sort();
             if (lacking.length) {
                 problems.push(`${pkg.name} ${pkg.version} has no ${lacking.join(', ')} wheel for "${ruleText(rule)}"`);
             }
@@ -63352,7 +63547,18 @@ function selectionMatrix(selected) {
 
 
 
+
+
+function parsePythonTagList(input, value) {
+    const tags = splitList(value);
+    const bad = tags.find((t) => !/^[a-z]+\d+[a-z]*$/.test(t));
+    if (bad !== undefined)
+        throw new errors/* ConfigurationError */.j(`input "${input}" expects Python tags such as cp315, cp315t; got "${bad}"`);
+    return tags;
+}
 function readInputs() {
+    const repositoryUrl = getUrl('repository-url');
+    const indexUrl = getUrl('index-url');
     return {
         packages: parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
             name: p.name,
@@ -63361,6 +63567,7 @@ function readInputs() {
         bucket: parseBucketName('bucket', getRequired('bucket')),
         sourcePrefix: normalizePrefix(getString('source-prefix')),
         variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
+        excludePythonTags: parsePythonTagList('exclude-python-tags', getString('exclude-python-tags')),
         rewrite: {
             platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
             excludeFiles: getLines('exclude-files'),
@@ -63374,8 +63581,9 @@ function readInputs() {
             requiresDist: getLines('expect-requires-dist'),
             maxFileSize: getByteSize('max-file-size'),
         },
-        repositoryUrl: getUrl('repository-url'),
-        indexUrl: getUrl('index-url'),
+        repositoryUrl,
+        indexUrl,
+        indexPair: pairIndexWithUpload(indexUrl, repositoryUrl, parseIndexPair('index-pair', getString('index-pair'))),
         dryRun: getBoolean('dry-run'),
         confirm: splitList(getString('confirm')),
         password: getSecret('password'),
@@ -63391,6 +63599,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/upload.ts
+
 
 
 
@@ -63467,6 +63676,8 @@ function uploadFields(file) {
 function upload_quote(s) {
     return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
 }
+/** How long an upload may go without a byte moving either way before it is given up. */
+const UPLOAD_IDLE_TIMEOUT_MS = 30 * 60_000;
 /** Streams the multipart form: fields from memory, the wheel from disk. */
 async function postUpload(repositoryUrl, auth, file, opts = {}) {
     const url = new URL(repositoryUrl);
@@ -63479,6 +63690,7 @@ async function postUpload(repositoryUrl, auth, file, opts = {}) {
         `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${upload_quote(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8');
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
     const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
+    const timeoutMs = opts.timeoutMs ?? UPLOAD_IDLE_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
         const req = send(url, {
             method: 'POST',
@@ -63488,7 +63700,7 @@ async function postUpload(repositoryUrl, auth, file, opts = {}) {
                 authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
                 'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
             },
-            timeout: opts.timeoutMs ?? 30 * 60_000,
+            timeout: timeoutMs,
         });
         req.on('response', (res) => {
             const parts = [];
@@ -63500,7 +63712,7 @@ async function postUpload(repositoryUrl, auth, file, opts = {}) {
             }));
             res.on('error', reject);
         });
-        req.on('timeout', () => req.destroy(new Error('upload timed out')));
+        req.on('timeout', () => req.destroy(new HttpTimeoutError(timeoutMessage(url, 'POST', timeoutMs))));
         req.on('error', reject);
         req.write(head);
         const body = (0,external_node_fs_.createReadStream)(file.path, { highWaterMark: 1 << 20 });
@@ -63508,6 +63720,10 @@ async function postUpload(repositoryUrl, auth, file, opts = {}) {
         body.on('end', () => req.end(tail));
         body.pipe(req, { end: false });
     });
+}
+/** PyPI's answer to a file name already taken (by this very file, if an earlier response was lost). */
+function isFileExists(r) {
+    return r.status === 400 && /file already exists/i.test(uploadError(r));
 }
 /** The one-line reason an index gave, without HTML. */
 function uploadError(r) {
@@ -65255,7 +65471,10 @@ async function fileDigests(path) {
 /** Step 1, select: the wheels of each release in the bucket, one variant per platform. */
 async function selectForPyPI(receipt, opts) {
     const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
-    const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
+    const { kept, excluded } = excludePythonTags(listing, opts.excludePythonTags);
+    if (excluded.length)
+        receipt.addTable('Wheels left out by exclude-python-tags (never published)', ['source', 'tag'], excluded.map((o) => [o.key, o.tag]));
+    const selected = selectWheels(kept, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
     const platforms = [...new Set(selected.map((s) => s.platform))].sort();
     receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
     receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
@@ -65335,55 +65554,70 @@ async function onIndexAlready(opts, op, sha256) {
         return true;
     throw new errors/* ConfigurationError */.j(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
 }
+const LANDED_EARLIER = 'by an earlier attempt whose response was lost (the index lists it with the same sha256)';
+/**
+ * Sends the wheel, retrying what may pass on a second try. An attempt whose response was lost may
+ * have landed: before sending again the index is asked, and "File already exists" is answered by
+ * the JSON API, where the same sha256 means this very file is there.
+ */
+async function sendWithRetry(opts, credentials, op, file) {
+    const sha256 = file.digests.sha256;
+    return withRetry(async (attempt) => {
+        if (attempt > 1 && (await onIndexAlready(opts, op, sha256)))
+            return LANDED_EARLIER;
+        const res = await postUpload(opts.repositoryUrl, credentials, file);
+        if (res.status >= 200 && res.status < 300)
+            return undefined;
+        const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
+        if (isFileExists(res)) {
+            if (await listedEventually(opts, op, sha256))
+                return LANDED_EARLIER;
+            throw new errors/* ConfigurationError */.j(`${message}, and ${opts.indexUrl} JSON API does not list it`);
+        }
+        if (res.status >= 500 || res.status === 429)
+            throw new Error(message);
+        throw new errors/* ConfigurationError */.j(message);
+    }, {
+        attempts: 4,
+        sleep: opts.sleep ?? retry_sleep,
+        retryable: (e) => !(e instanceof errors/* ConfigurationError */.j),
+        onRetry: (e) => core/* warning */.$e(`${e instanceof Error ? e.message : String(e)}; retrying`),
+    });
+}
 async function uploadWheel(opts, credentials, op, facts, work) {
-    const sleep = opts.sleep ?? retry_sleep;
     const sha256 = facts.digests.sha256;
     const path = (0,external_node_path_.join)(work, op.data.filename);
+    let landed;
     await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
     try {
         const d = await fileDigests(path);
         if (d.sha256 !== sha256)
             throw new errors/* ConfigurationError */.j(`s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`);
-        const file = {
+        landed = await sendWithRetry(opts, credentials, op, {
             path,
             filename: op.data.filename,
             pythonTag: facts.pythonTag,
             metadata: facts.metadata,
             digests: d,
-        };
-        await withRetry(async (attempt) => {
-            // After a dropped connection the upload may have landed: ask the index before sending again.
-            if (attempt > 1 && (await onIndexAlready(opts, op, sha256)))
-                return;
-            const res = await postUpload(opts.repositoryUrl, credentials, file);
-            if (res.status >= 200 && res.status < 300)
-                return;
-            const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
-            if (res.status >= 500 || res.status === 429)
-                throw new Error(message);
-            throw new errors/* ConfigurationError */.j(message);
-        }, {
-            attempts: 4,
-            sleep,
-            retryable: (e) => !(e instanceof errors/* ConfigurationError */.j),
-            onRetry: (e) => core/* warning */.$e(`${e instanceof Error ? e.message : String(e)}; retrying`),
         });
     }
     finally {
         (0,external_node_fs_.rmSync)(path, { force: true });
     }
-    await waitUntilListed(opts, op, sha256);
-    return { sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
+    if (!(await listedEventually(opts, op, sha256)))
+        throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+    const { size, blake2_256 } = facts.digests;
+    return { sha256, size, blake2_256, ...(landed ? { landed } : {}) };
 }
-/** After an upload the JSON API must list the file with the right sha256 (it may take a moment). */
-async function waitUntilListed(opts, op, sha256) {
+/** Whether the JSON API lists the file with this sha256 within a few tries (it may lag an upload). */
+async function listedEventually(opts, op, sha256) {
     const sleep = opts.sleep ?? retry_sleep;
     const attempts = opts.verifyAttempts ?? 10;
     for (let i = 1;; i++) {
         if (await onIndexAlready(opts, op, sha256))
-            return;
+            return true;
         if (i >= attempts)
-            throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+            return false;
         await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
     }
 }
@@ -65396,6 +65630,903 @@ async function upload(receipt, opts, plan, staged, work) {
         skipped: outcomes.filter((o) => o.result === 'skipped').length,
     };
 }
+
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/trove-classifiers.ts
+/**
+ * The classifiers PyPI accepts: `sorted_classifiers` of pypa/trove-classifiers
+ * (src/trove_classifiers/__init__.py), the list PyPI validates uploads against. Deprecated classifiers
+ * are not in it: PyPI refuses them too. Replace the list (and the source below) when PyPI's changes.
+ */
+const TROVE_CLASSIFIERS_SOURCE = 'pypa/trove-classifiers@0045e0852ca66c5ec2e251e0309f702b15fe2697';
+const TROVE_CLASSIFIERS = new Set([
+    'Development Status :: 1 - Planning',
+    'Development Status :: 2 - Pre-Alpha',
+    'Development Status :: 3 - Alpha',
+    'Development Status :: 4 - Beta',
+    'Development Status :: 5 - Production/Stable',
+    'Development Status :: 6 - Mature',
+    'Development Status :: 7 - Inactive',
+    'Environment :: Console',
+    'Environment :: Console :: Curses',
+    'Environment :: Console :: Framebuffer',
+    'Environment :: Console :: Newt',
+    'Environment :: Console :: svgalib',
+    'Environment :: GPU',
+    'Environment :: GPU :: NVIDIA CUDA',
+    'Environment :: GPU :: NVIDIA CUDA :: 1.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 1.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 2.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 2.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 2.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 2.3',
+    'Environment :: GPU :: NVIDIA CUDA :: 3.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 3.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 3.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 4.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 4.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 4.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 5.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 5.5',
+    'Environment :: GPU :: NVIDIA CUDA :: 6.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 6.5',
+    'Environment :: GPU :: NVIDIA CUDA :: 7.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 7.5',
+    'Environment :: GPU :: NVIDIA CUDA :: 8.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 9.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 9.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 9.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 10.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 10.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 10.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 11',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.3',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.4',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.5',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.6',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.7',
+    'Environment :: GPU :: NVIDIA CUDA :: 11.8',
+    'Environment :: GPU :: NVIDIA CUDA :: 12',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.0',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.1',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.2',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.3',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.4',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.5',
+    'Environment :: GPU :: NVIDIA CUDA :: 12 :: 12.6',
+    'Environment :: GPU :: NVIDIA CUDA :: 13',
+    "Environment :: Handhelds/PDA's",
+    'Environment :: MacOS X',
+    'Environment :: MacOS X :: Aqua',
+    'Environment :: MacOS X :: Carbon',
+    'Environment :: MacOS X :: Cocoa',
+    'Environment :: No Input/Output (Daemon)',
+    'Environment :: OpenStack',
+    'Environment :: Other Environment',
+    'Environment :: Plugins',
+    'Environment :: Web Environment',
+    'Environment :: Web Environment :: Buffet',
+    'Environment :: Web Environment :: Mozilla',
+    'Environment :: Web Environment :: ToscaWidgets',
+    'Environment :: WebAssembly',
+    'Environment :: WebAssembly :: Emscripten',
+    'Environment :: WebAssembly :: WASI',
+    'Environment :: Win32 (MS Windows)',
+    'Environment :: X11 Applications',
+    'Environment :: X11 Applications :: GTK',
+    'Environment :: X11 Applications :: Gnome',
+    'Environment :: X11 Applications :: KDE',
+    'Environment :: X11 Applications :: Qt',
+    'Framework :: AWS CDK',
+    'Framework :: AWS CDK :: 1',
+    'Framework :: AWS CDK :: 2',
+    'Framework :: AiiDA',
+    'Framework :: Ansible',
+    'Framework :: AnyIO',
+    'Framework :: Apache Airflow',
+    'Framework :: Apache Airflow :: Provider',
+    'Framework :: AsyncIO',
+    'Framework :: BEAT',
+    'Framework :: BFG',
+    'Framework :: Bob',
+    'Framework :: Bottle',
+    'Framework :: Buildout',
+    'Framework :: Buildout :: Extension',
+    'Framework :: Buildout :: Recipe',
+    'Framework :: CastleCMS',
+    'Framework :: CastleCMS :: Theme',
+    'Framework :: Celery',
+    'Framework :: Chandler',
+    'Framework :: CherryPy',
+    'Framework :: CubicWeb',
+    'Framework :: Dash',
+    'Framework :: Datasette',
+    'Framework :: Django',
+    'Framework :: Django :: 1',
+    'Framework :: Django :: 1.4',
+    'Framework :: Django :: 1.5',
+    'Framework :: Django :: 1.6',
+    'Framework :: Django :: 1.7',
+    'Framework :: Django :: 1.8',
+    'Framework :: Django :: 1.9',
+    'Framework :: Django :: 1.10',
+    'Framework :: Django :: 1.11',
+    'Framework :: Django :: 2',
+    'Framework :: Django :: 2.0',
+    'Framework :: Django :: 2.1',
+    'Framework :: Django :: 2.2',
+    'Framework :: Django :: 3',
+    'Framework :: Django :: 3.0',
+    'Framework :: Django :: 3.1',
+    'Framework :: Django :: 3.2',
+    'Framework :: Django :: 4',
+    'Framework :: Django :: 4.0',
+    'Framework :: Django :: 4.1',
+    'Framework :: Django :: 4.2',
+    'Framework :: Django :: 5',
+    'Framework :: Django :: 5.0',
+    'Framework :: Django :: 5.1',
+    'Framework :: Django :: 5.2',
+    'Framework :: Django :: 6',
+    'Framework :: Django :: 6.0',
+    'Framework :: Django CMS',
+    'Framework :: Django CMS :: 3.4',
+    'Framework :: Django CMS :: 3.5',
+    'Framework :: Django CMS :: 3.6',
+    'Framework :: Django CMS :: 3.7',
+    'Framework :: Django CMS :: 3.8',
+    'Framework :: Django CMS :: 3.9',
+    'Framework :: Django CMS :: 3.10',
+    'Framework :: Django CMS :: 3.11',
+    'Framework :: Django CMS :: 4.0',
+    'Framework :: Django CMS :: 4.1',
+    'Framework :: Django CMS :: 5.0',
+    'Framework :: Django CMS :: 5.1',
+    'Framework :: FastAPI',
+    'Framework :: Flake8',
+    'Framework :: Flask',
+    'Framework :: Hatch',
+    'Framework :: Hypothesis',
+    'Framework :: IDLE',
+    'Framework :: IPython',
+    'Framework :: InvenTree',
+    'Framework :: Jupyter',
+    'Framework :: Jupyter :: JupyterLab',
+    'Framework :: Jupyter :: JupyterLab :: 1',
+    'Framework :: Jupyter :: JupyterLab :: 2',
+    'Framework :: Jupyter :: JupyterLab :: 3',
+    'Framework :: Jupyter :: JupyterLab :: 4',
+    'Framework :: Jupyter :: JupyterLab :: Extensions',
+    'Framework :: Jupyter :: JupyterLab :: Extensions :: Mime Renderers',
+    'Framework :: Jupyter :: JupyterLab :: Extensions :: Prebuilt',
+    'Framework :: Jupyter :: JupyterLab :: Extensions :: Themes',
+    'Framework :: Kedro',
+    'Framework :: Lektor',
+    'Framework :: Masonite',
+    'Framework :: Matplotlib',
+    'Framework :: MkDocs',
+    'Framework :: Nengo',
+    'Framework :: Odoo',
+    'Framework :: Odoo :: 8.0',
+    'Framework :: Odoo :: 9.0',
+    'Framework :: Odoo :: 10.0',
+    'Framework :: Odoo :: 11.0',
+    'Framework :: Odoo :: 12.0',
+    'Framework :: Odoo :: 13.0',
+    'Framework :: Odoo :: 14.0',
+    'Framework :: Odoo :: 15.0',
+    'Framework :: Odoo :: 16.0',
+    'Framework :: Odoo :: 17.0',
+    'Framework :: Odoo :: 18.0',
+    'Framework :: Odoo :: 19.0',
+    'Framework :: OpenTelemetry',
+    'Framework :: OpenTelemetry :: Distros',
+    'Framework :: OpenTelemetry :: Exporters',
+    'Framework :: OpenTelemetry :: Instrumentations',
+    'Framework :: Opps',
+    'Framework :: Paste',
+    'Framework :: Pelican',
+    'Framework :: Pelican :: Plugins',
+    'Framework :: Pelican :: Themes',
+    'Framework :: Plone',
+    'Framework :: Plone :: 3.2',
+    'Framework :: Plone :: 3.3',
+    'Framework :: Plone :: 4.0',
+    'Framework :: Plone :: 4.1',
+    'Framework :: Plone :: 4.2',
+    'Framework :: Plone :: 4.3',
+    'Framework :: Plone :: 5.0',
+    'Framework :: Plone :: 5.1',
+    'Framework :: Plone :: 5.2',
+    'Framework :: Plone :: 5.3',
+    'Framework :: Plone :: 6.0',
+    'Framework :: Plone :: 6.1',
+    'Framework :: Plone :: 6.2',
+    'Framework :: Plone :: Addon',
+    'Framework :: Plone :: Core',
+    'Framework :: Plone :: Distribution',
+    'Framework :: Plone :: Theme',
+    'Framework :: PySimpleGUI',
+    'Framework :: PySimpleGUI :: 4',
+    'Framework :: PySimpleGUI :: 5',
+    'Framework :: Pycsou',
+    'Framework :: Pydantic',
+    'Framework :: Pydantic :: 1',
+    'Framework :: Pydantic :: 2',
+    'Framework :: Pylons',
+    'Framework :: Pyodide',
+    'Framework :: Pyramid',
+    'Framework :: Pytest',
+    'Framework :: Review Board',
+    'Framework :: Robot Framework',
+    'Framework :: Robot Framework :: Library',
+    'Framework :: Robot Framework :: Tool',
+    'Framework :: Scrapy',
+    'Framework :: Setuptools Plugin',
+    'Framework :: Sphinx',
+    'Framework :: Sphinx :: Domain',
+    'Framework :: Sphinx :: Extension',
+    'Framework :: Sphinx :: Theme',
+    'Framework :: Trac',
+    'Framework :: Trio',
+    'Framework :: Tryton',
+    'Framework :: TurboGears',
+    'Framework :: TurboGears :: Applications',
+    'Framework :: TurboGears :: Widgets',
+    'Framework :: Twisted',
+    'Framework :: Wagtail',
+    'Framework :: Wagtail :: 1',
+    'Framework :: Wagtail :: 2',
+    'Framework :: Wagtail :: 3',
+    'Framework :: Wagtail :: 4',
+    'Framework :: Wagtail :: 5',
+    'Framework :: Wagtail :: 6',
+    'Framework :: Wagtail :: 7',
+    'Framework :: ZODB',
+    'Framework :: Zope',
+    'Framework :: Zope2',
+    'Framework :: Zope3',
+    'Framework :: Zope :: 2',
+    'Framework :: Zope :: 3',
+    'Framework :: Zope :: 4',
+    'Framework :: Zope :: 5',
+    'Framework :: Zope :: 6',
+    'Framework :: aiohttp',
+    'Framework :: cocotb',
+    'Framework :: napari',
+    'Framework :: tox',
+    'Intended Audience :: Customer Service',
+    'Intended Audience :: Developers',
+    'Intended Audience :: Education',
+    'Intended Audience :: End Users/Desktop',
+    'Intended Audience :: Financial and Insurance Industry',
+    'Intended Audience :: Healthcare Industry',
+    'Intended Audience :: Information Technology',
+    'Intended Audience :: Legal Industry',
+    'Intended Audience :: Manufacturing',
+    'Intended Audience :: Other Audience',
+    'Intended Audience :: Religion',
+    'Intended Audience :: Science/Research',
+    'Intended Audience :: System Administrators',
+    'Intended Audience :: Telecommunications Industry',
+    'License :: Aladdin Free Public License (AFPL)',
+    'License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication',
+    'License :: CeCILL-B Free Software License Agreement (CECILL-B)',
+    'License :: CeCILL-C Free Software License Agreement (CECILL-C)',
+    'License :: DFSG approved',
+    'License :: Eiffel Forum License (EFL)',
+    'License :: Free For Educational Use',
+    'License :: Free For Home Use',
+    'License :: Free To Use But Restricted',
+    'License :: Free for non-commercial use',
+    'License :: Freely Distributable',
+    'License :: Freeware',
+    'License :: GUST Font License 1.0',
+    'License :: GUST Font License 2006-09-30',
+    'License :: Netscape Public License (NPL)',
+    'License :: Nokia Open Source License (NOKOS)',
+    'License :: OSI Approved',
+    'License :: OSI Approved :: Academic Free License (AFL)',
+    'License :: OSI Approved :: Apache Software License',
+    'License :: OSI Approved :: Apple Public Source License',
+    'License :: OSI Approved :: Artistic License',
+    'License :: OSI Approved :: Attribution Assurance License',
+    'License :: OSI Approved :: BSD License',
+    'License :: OSI Approved :: Blue Oak Model License (BlueOak-1.0.0)',
+    'License :: OSI Approved :: Boost Software License 1.0 (BSL-1.0)',
+    'License :: OSI Approved :: CEA CNRS Inria Logiciel Libre License, version 2.1 (CeCILL-2.1)',
+    'License :: OSI Approved :: CMU License (MIT-CMU)',
+    'License :: OSI Approved :: Common Development and Distribution License 1.0 (CDDL-1.0)',
+    'License :: OSI Approved :: Common Public License',
+    'License :: OSI Approved :: Eclipse Public License 1.0 (EPL-1.0)',
+    'License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)',
+    'License :: OSI Approved :: Educational Community License, Version 2.0 (ECL-2.0)',
+    'License :: OSI Approved :: Eiffel Forum License',
+    'License :: OSI Approved :: European Union Public Licence 1.0 (EUPL 1.0)',
+    'License :: OSI Approved :: European Union Public Licence 1.1 (EUPL 1.1)',
+    'License :: OSI Approved :: European Union Public Licence 1.2 (EUPL 1.2)',
+    'License :: OSI Approved :: GNU Affero General Public License v3',
+    'License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)',
+    'License :: OSI Approved :: GNU Free Documentation License (FDL)',
+    'License :: OSI Approved :: GNU General Public License (GPL)',
+    'License :: OSI Approved :: GNU General Public License v2 (GPLv2)',
+    'License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)',
+    'License :: OSI Approved :: GNU General Public License v3 (GPLv3)',
+    'License :: OSI Approved :: GNU General Public License v3 or later (GPLv3+)',
+    'License :: OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)',
+    'License :: OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)',
+    'License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)',
+    'License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)',
+    'License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)',
+    'License :: OSI Approved :: Historical Permission Notice and Disclaimer (HPND)',
+    'License :: OSI Approved :: IBM Public License',
+    'License :: OSI Approved :: ISC License (ISCL)',
+    'License :: OSI Approved :: MIT License',
+    'License :: OSI Approved :: MIT No Attribution License (MIT-0)',
+    'License :: OSI Approved :: MirOS License (MirOS)',
+    'License :: OSI Approved :: Motosoto License',
+    'License :: OSI Approved :: Mozilla Public License 1.0 (MPL)',
+    'License :: OSI Approved :: Mozilla Public License 1.1 (MPL 1.1)',
+    'License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)',
+    'License :: OSI Approved :: Mulan Permissive Software License v2 (MulanPSL-2.0)',
+    'License :: OSI Approved :: NASA Open Source Agreement v1.3 (NASA-1.3)',
+    'License :: OSI Approved :: Nethack General Public License',
+    'License :: OSI Approved :: Nokia Open Source License',
+    'License :: OSI Approved :: Open Group Test Suite License',
+    'License :: OSI Approved :: Open Software License 3.0 (OSL-3.0)',
+    'License :: OSI Approved :: PostgreSQL License',
+    'License :: OSI Approved :: Python License (CNRI Python License)',
+    'License :: OSI Approved :: Python Software Foundation License',
+    'License :: OSI Approved :: Qt Public License (QPL)',
+    'License :: OSI Approved :: Ricoh Source Code Public License',
+    'License :: OSI Approved :: SIL Open Font License 1.1 (OFL-1.1)',
+    'License :: OSI Approved :: Sleepycat License',
+    'License :: OSI Approved :: Sun Public License',
+    'License :: OSI Approved :: The Unlicense (Unlicense)',
+    'License :: OSI Approved :: Universal Permissive License (UPL)',
+    'License :: OSI Approved :: University of Illinois/NCSA Open Source License',
+    'License :: OSI Approved :: Vovida Software License 1.0',
+    'License :: OSI Approved :: W3C License',
+    'License :: OSI Approved :: Zero-Clause BSD (0BSD)',
+    'License :: OSI Approved :: Zope Public License',
+    'License :: OSI Approved :: zlib/libpng License',
+    'License :: Other/Proprietary License',
+    'License :: Public Domain',
+    'License :: Repoze Public License',
+    'Natural Language :: Afrikaans',
+    'Natural Language :: Arabic',
+    'Natural Language :: Armenian',
+    'Natural Language :: Basque',
+    'Natural Language :: Bengali',
+    'Natural Language :: Bosnian',
+    'Natural Language :: Bulgarian',
+    'Natural Language :: Cantonese',
+    'Natural Language :: Catalan',
+    'Natural Language :: Catalan (Valencian)',
+    'Natural Language :: Chinese (Simplified)',
+    'Natural Language :: Chinese (Traditional)',
+    'Natural Language :: Croatian',
+    'Natural Language :: Czech',
+    'Natural Language :: Danish',
+    'Natural Language :: Dutch',
+    'Natural Language :: English',
+    'Natural Language :: Esperanto',
+    'Natural Language :: Estonian',
+    'Natural Language :: Finnish',
+    'Natural Language :: French',
+    'Natural Language :: Galician',
+    'Natural Language :: Georgian',
+    'Natural Language :: German',
+    'Natural Language :: Greek',
+    'Natural Language :: Hebrew',
+    'Natural Language :: Hindi',
+    'Natural Language :: Hungarian',
+    'Natural Language :: Icelandic',
+    'Natural Language :: Indonesian',
+    'Natural Language :: Irish',
+    'Natural Language :: Italian',
+    'Natural Language :: Japanese',
+    'Natural Language :: Javanese',
+    'Natural Language :: Korean',
+    'Natural Language :: Latin',
+    'Natural Language :: Latvian',
+    'Natural Language :: Lithuanian',
+    'Natural Language :: Macedonian',
+    'Natural Language :: Malay',
+    'Natural Language :: Marathi',
+    'Natural Language :: Nepali',
+    'Natural Language :: Norwegian',
+    'Natural Language :: Panjabi',
+    'Natural Language :: Persian',
+    'Natural Language :: Polish',
+    'Natural Language :: Portuguese',
+    'Natural Language :: Portuguese (Brazilian)',
+    'Natural Language :: Romanian',
+    'Natural Language :: Russian',
+    'Natural Language :: Serbian',
+    'Natural Language :: Slovak',
+    'Natural Language :: Slovenian',
+    'Natural Language :: Spanish',
+    'Natural Language :: Swedish',
+    'Natural Language :: Tamil',
+    'Natural Language :: Telugu',
+    'Natural Language :: Thai',
+    'Natural Language :: Tibetan',
+    'Natural Language :: Turkish',
+    'Natural Language :: Ukrainian',
+    'Natural Language :: Urdu',
+    'Natural Language :: Vietnamese',
+    'Natural Language :: Yiddish',
+    'Operating System :: Android',
+    'Operating System :: BeOS',
+    'Operating System :: MacOS',
+    'Operating System :: MacOS :: MacOS 9',
+    'Operating System :: MacOS :: MacOS X',
+    'Operating System :: Microsoft',
+    'Operating System :: Microsoft :: MS-DOS',
+    'Operating System :: Microsoft :: Windows',
+    'Operating System :: Microsoft :: Windows :: Windows 3.1 or Earlier',
+    'Operating System :: Microsoft :: Windows :: Windows 7',
+    'Operating System :: Microsoft :: Windows :: Windows 8',
+    'Operating System :: Microsoft :: Windows :: Windows 8.1',
+    'Operating System :: Microsoft :: Windows :: Windows 10',
+    'Operating System :: Microsoft :: Windows :: Windows 11',
+    'Operating System :: Microsoft :: Windows :: Windows 95/98/2000',
+    'Operating System :: Microsoft :: Windows :: Windows CE',
+    'Operating System :: Microsoft :: Windows :: Windows NT/2000',
+    'Operating System :: Microsoft :: Windows :: Windows Server 2003',
+    'Operating System :: Microsoft :: Windows :: Windows Server 2008',
+    'Operating System :: Microsoft :: Windows :: Windows Vista',
+    'Operating System :: Microsoft :: Windows :: Windows XP',
+    'Operating System :: OS Independent',
+    'Operating System :: OS/2',
+    'Operating System :: Other OS',
+    'Operating System :: PDA Systems',
+    'Operating System :: POSIX',
+    'Operating System :: POSIX :: AIX',
+    'Operating System :: POSIX :: BSD',
+    'Operating System :: POSIX :: BSD :: BSD/OS',
+    'Operating System :: POSIX :: BSD :: FreeBSD',
+    'Operating System :: POSIX :: BSD :: NetBSD',
+    'Operating System :: POSIX :: BSD :: OpenBSD',
+    'Operating System :: POSIX :: GNU Hurd',
+    'Operating System :: POSIX :: HP-UX',
+    'Operating System :: POSIX :: IRIX',
+    'Operating System :: POSIX :: Linux',
+    'Operating System :: POSIX :: Other',
+    'Operating System :: POSIX :: SCO',
+    'Operating System :: POSIX :: SunOS/Solaris',
+    'Operating System :: PalmOS',
+    'Operating System :: RISC OS',
+    'Operating System :: Unix',
+    'Operating System :: iOS',
+    'Programming Language :: APL',
+    'Programming Language :: ASP',
+    'Programming Language :: Ada',
+    'Programming Language :: Assembly',
+    'Programming Language :: Awk',
+    'Programming Language :: Basic',
+    'Programming Language :: C',
+    'Programming Language :: C#',
+    'Programming Language :: C++',
+    'Programming Language :: Cold Fusion',
+    'Programming Language :: Cython',
+    'Programming Language :: D',
+    'Programming Language :: Delphi/Kylix',
+    'Programming Language :: Dylan',
+    'Programming Language :: Eiffel',
+    'Programming Language :: Emacs-Lisp',
+    'Programming Language :: Erlang',
+    'Programming Language :: Euler',
+    'Programming Language :: Euphoria',
+    'Programming Language :: F#',
+    'Programming Language :: Forth',
+    'Programming Language :: Fortran',
+    'Programming Language :: Go',
+    'Programming Language :: Haskell',
+    'Programming Language :: Hy',
+    'Programming Language :: Java',
+    'Programming Language :: JavaScript',
+    'Programming Language :: Kotlin',
+    'Programming Language :: Lisp',
+    'Programming Language :: Logo',
+    'Programming Language :: Lua',
+    'Programming Language :: ML',
+    'Programming Language :: Modula',
+    'Programming Language :: OCaml',
+    'Programming Language :: Object Pascal',
+    'Programming Language :: Objective C',
+    'Programming Language :: Other',
+    'Programming Language :: Other Scripting Engines',
+    'Programming Language :: PHP',
+    'Programming Language :: PL/SQL',
+    'Programming Language :: PROGRESS',
+    'Programming Language :: Pascal',
+    'Programming Language :: Perl',
+    'Programming Language :: Pike',
+    'Programming Language :: Pliant',
+    'Programming Language :: Prolog',
+    'Programming Language :: Python',
+    'Programming Language :: Python :: 2',
+    'Programming Language :: Python :: 2 :: Only',
+    'Programming Language :: Python :: 2.3',
+    'Programming Language :: Python :: 2.4',
+    'Programming Language :: Python :: 2.5',
+    'Programming Language :: Python :: 2.6',
+    'Programming Language :: Python :: 2.7',
+    'Programming Language :: Python :: 3',
+    'Programming Language :: Python :: 3 :: Only',
+    'Programming Language :: Python :: 3.0',
+    'Programming Language :: Python :: 3.1',
+    'Programming Language :: Python :: 3.2',
+    'Programming Language :: Python :: 3.3',
+    'Programming Language :: Python :: 3.4',
+    'Programming Language :: Python :: 3.5',
+    'Programming Language :: Python :: 3.6',
+    'Programming Language :: Python :: 3.7',
+    'Programming Language :: Python :: 3.8',
+    'Programming Language :: Python :: 3.9',
+    'Programming Language :: Python :: 3.10',
+    'Programming Language :: Python :: 3.11',
+    'Programming Language :: Python :: 3.12',
+    'Programming Language :: Python :: 3.13',
+    'Programming Language :: Python :: 3.14',
+    'Programming Language :: Python :: 3.15',
+    'Programming Language :: Python :: Free Threading',
+    'Programming Language :: Python :: Free Threading :: 1 - Unstable',
+    'Programming Language :: Python :: Free Threading :: 2 - Beta',
+    'Programming Language :: Python :: Free Threading :: 3 - Stable',
+    'Programming Language :: Python :: Free Threading :: 4 - Resilient',
+    'Programming Language :: Python :: Implementation',
+    'Programming Language :: Python :: Implementation :: CPython',
+    'Programming Language :: Python :: Implementation :: GraalPy',
+    'Programming Language :: Python :: Implementation :: IronPython',
+    'Programming Language :: Python :: Implementation :: Jython',
+    'Programming Language :: Python :: Implementation :: MicroPython',
+    'Programming Language :: Python :: Implementation :: PyPy',
+    'Programming Language :: Python :: Implementation :: Stackless',
+    'Programming Language :: R',
+    'Programming Language :: REBOL',
+    'Programming Language :: Rexx',
+    'Programming Language :: Ruby',
+    'Programming Language :: Rust',
+    'Programming Language :: SQL',
+    'Programming Language :: Scheme',
+    'Programming Language :: Simula',
+    'Programming Language :: Smalltalk',
+    'Programming Language :: Tcl',
+    'Programming Language :: Unix Shell',
+    'Programming Language :: Visual Basic',
+    'Programming Language :: XBasic',
+    'Programming Language :: YACC',
+    'Programming Language :: Zig',
+    'Programming Language :: Zope',
+    'Topic :: Adaptive Technologies',
+    'Topic :: Artistic Software',
+    'Topic :: Communications',
+    'Topic :: Communications :: BBS',
+    'Topic :: Communications :: Chat',
+    'Topic :: Communications :: Chat :: ICQ',
+    'Topic :: Communications :: Chat :: Internet Relay Chat',
+    'Topic :: Communications :: Chat :: Unix Talk',
+    'Topic :: Communications :: Conferencing',
+    'Topic :: Communications :: Email',
+    'Topic :: Communications :: Email :: Address Book',
+    'Topic :: Communications :: Email :: Email Clients (MUA)',
+    'Topic :: Communications :: Email :: Filters',
+    'Topic :: Communications :: Email :: Mail Transport Agents',
+    'Topic :: Communications :: Email :: Mailing List Servers',
+    'Topic :: Communications :: Email :: Post-Office',
+    'Topic :: Communications :: Email :: Post-Office :: IMAP',
+    'Topic :: Communications :: Email :: Post-Office :: POP3',
+    'Topic :: Communications :: FIDO',
+    'Topic :: Communications :: Fax',
+    'Topic :: Communications :: File Sharing',
+    'Topic :: Communications :: File Sharing :: Gnutella',
+    'Topic :: Communications :: File Sharing :: Napster',
+    'Topic :: Communications :: Ham Radio',
+    'Topic :: Communications :: Internet Phone',
+    'Topic :: Communications :: Telephony',
+    'Topic :: Communications :: Usenet News',
+    'Topic :: Database',
+    'Topic :: Database :: Database Engines/Servers',
+    'Topic :: Database :: Front-Ends',
+    'Topic :: Desktop Environment',
+    'Topic :: Desktop Environment :: File Managers',
+    'Topic :: Desktop Environment :: GNUstep',
+    'Topic :: Desktop Environment :: Gnome',
+    'Topic :: Desktop Environment :: K Desktop Environment (KDE)',
+    'Topic :: Desktop Environment :: K Desktop Environment (KDE) :: Themes',
+    'Topic :: Desktop Environment :: PicoGUI',
+    'Topic :: Desktop Environment :: PicoGUI :: Applications',
+    'Topic :: Desktop Environment :: PicoGUI :: Themes',
+    'Topic :: Desktop Environment :: Screen Savers',
+    'Topic :: Desktop Environment :: Window Managers',
+    'Topic :: Desktop Environment :: Window Managers :: Afterstep',
+    'Topic :: Desktop Environment :: Window Managers :: Afterstep :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Applets',
+    'Topic :: Desktop Environment :: Window Managers :: Blackbox',
+    'Topic :: Desktop Environment :: Window Managers :: Blackbox :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: CTWM',
+    'Topic :: Desktop Environment :: Window Managers :: CTWM :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Enlightenment',
+    'Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Epplets',
+    'Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR15',
+    'Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR16',
+    'Topic :: Desktop Environment :: Window Managers :: Enlightenment :: Themes DR17',
+    'Topic :: Desktop Environment :: Window Managers :: FVWM',
+    'Topic :: Desktop Environment :: Window Managers :: FVWM :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Fluxbox',
+    'Topic :: Desktop Environment :: Window Managers :: Fluxbox :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: IceWM',
+    'Topic :: Desktop Environment :: Window Managers :: IceWM :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: MetaCity',
+    'Topic :: Desktop Environment :: Window Managers :: MetaCity :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Oroborus',
+    'Topic :: Desktop Environment :: Window Managers :: Oroborus :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Sawfish',
+    'Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes 0.30',
+    'Topic :: Desktop Environment :: Window Managers :: Sawfish :: Themes pre-0.30',
+    'Topic :: Desktop Environment :: Window Managers :: Waimea',
+    'Topic :: Desktop Environment :: Window Managers :: Waimea :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: Window Maker',
+    'Topic :: Desktop Environment :: Window Managers :: Window Maker :: Applets',
+    'Topic :: Desktop Environment :: Window Managers :: Window Maker :: Themes',
+    'Topic :: Desktop Environment :: Window Managers :: XFCE',
+    'Topic :: Desktop Environment :: Window Managers :: XFCE :: Themes',
+    'Topic :: Documentation',
+    'Topic :: Documentation :: Sphinx',
+    'Topic :: Education',
+    'Topic :: Education :: Computer Aided Instruction (CAI)',
+    'Topic :: Education :: Testing',
+    'Topic :: File Formats',
+    'Topic :: File Formats :: JSON',
+    'Topic :: File Formats :: JSON :: JSON Schema',
+    'Topic :: Games/Entertainment',
+    'Topic :: Games/Entertainment :: Arcade',
+    'Topic :: Games/Entertainment :: Board Games',
+    'Topic :: Games/Entertainment :: First Person Shooters',
+    'Topic :: Games/Entertainment :: Fortune Cookies',
+    'Topic :: Games/Entertainment :: Multi-User Dungeons (MUD)',
+    'Topic :: Games/Entertainment :: Puzzle Games',
+    'Topic :: Games/Entertainment :: Real Time Strategy',
+    'Topic :: Games/Entertainment :: Role-Playing',
+    'Topic :: Games/Entertainment :: Side-Scrolling/Arcade Games',
+    'Topic :: Games/Entertainment :: Simulation',
+    'Topic :: Games/Entertainment :: Turn Based Strategy',
+    'Topic :: Home Automation',
+    'Topic :: Internet',
+    'Topic :: Internet :: File Transfer Protocol (FTP)',
+    'Topic :: Internet :: Finger',
+    'Topic :: Internet :: Log Analysis',
+    'Topic :: Internet :: Name Service (DNS)',
+    'Topic :: Internet :: Proxy Servers',
+    'Topic :: Internet :: WAP',
+    'Topic :: Internet :: WWW/HTTP',
+    'Topic :: Internet :: WWW/HTTP :: Browsers',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: CGI Tools/Libraries',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Content Management System',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Message Boards',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: News/Diary',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Page Counters',
+    'Topic :: Internet :: WWW/HTTP :: Dynamic Content :: Wiki',
+    'Topic :: Internet :: WWW/HTTP :: HTTP Servers',
+    'Topic :: Internet :: WWW/HTTP :: Indexing/Search',
+    'Topic :: Internet :: WWW/HTTP :: Session',
+    'Topic :: Internet :: WWW/HTTP :: Site Management',
+    'Topic :: Internet :: WWW/HTTP :: Site Management :: Link Checking',
+    'Topic :: Internet :: WWW/HTTP :: WSGI',
+    'Topic :: Internet :: WWW/HTTP :: WSGI :: Application',
+    'Topic :: Internet :: WWW/HTTP :: WSGI :: Middleware',
+    'Topic :: Internet :: WWW/HTTP :: WSGI :: Server',
+    'Topic :: Internet :: XMPP',
+    'Topic :: Internet :: Z39.50',
+    'Topic :: Multimedia',
+    'Topic :: Multimedia :: Graphics',
+    'Topic :: Multimedia :: Graphics :: 3D Modeling',
+    'Topic :: Multimedia :: Graphics :: 3D Rendering',
+    'Topic :: Multimedia :: Graphics :: Capture',
+    'Topic :: Multimedia :: Graphics :: Capture :: Digital Camera',
+    'Topic :: Multimedia :: Graphics :: Capture :: Scanners',
+    'Topic :: Multimedia :: Graphics :: Capture :: Screen Capture',
+    'Topic :: Multimedia :: Graphics :: Editors',
+    'Topic :: Multimedia :: Graphics :: Editors :: Raster-Based',
+    'Topic :: Multimedia :: Graphics :: Editors :: Vector-Based',
+    'Topic :: Multimedia :: Graphics :: Graphics Conversion',
+    'Topic :: Multimedia :: Graphics :: Presentation',
+    'Topic :: Multimedia :: Graphics :: Viewers',
+    'Topic :: Multimedia :: Sound/Audio',
+    'Topic :: Multimedia :: Sound/Audio :: Analysis',
+    'Topic :: Multimedia :: Sound/Audio :: CD Audio',
+    'Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Playing',
+    'Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Ripping',
+    'Topic :: Multimedia :: Sound/Audio :: CD Audio :: CD Writing',
+    'Topic :: Multimedia :: Sound/Audio :: Capture/Recording',
+    'Topic :: Multimedia :: Sound/Audio :: Conversion',
+    'Topic :: Multimedia :: Sound/Audio :: Editors',
+    'Topic :: Multimedia :: Sound/Audio :: MIDI',
+    'Topic :: Multimedia :: Sound/Audio :: Mixers',
+    'Topic :: Multimedia :: Sound/Audio :: Players',
+    'Topic :: Multimedia :: Sound/Audio :: Players :: MP3',
+    'Topic :: Multimedia :: Sound/Audio :: Sound Synthesis',
+    'Topic :: Multimedia :: Sound/Audio :: Speech',
+    'Topic :: Multimedia :: Video',
+    'Topic :: Multimedia :: Video :: Capture',
+    'Topic :: Multimedia :: Video :: Conversion',
+    'Topic :: Multimedia :: Video :: Display',
+    'Topic :: Multimedia :: Video :: Non-Linear Editor',
+    'Topic :: Office/Business',
+    'Topic :: Office/Business :: Financial',
+    'Topic :: Office/Business :: Financial :: Accounting',
+    'Topic :: Office/Business :: Financial :: Investment',
+    'Topic :: Office/Business :: Financial :: Point-Of-Sale',
+    'Topic :: Office/Business :: Financial :: Spreadsheet',
+    'Topic :: Office/Business :: Groupware',
+    'Topic :: Office/Business :: News/Diary',
+    'Topic :: Office/Business :: Office Suites',
+    'Topic :: Office/Business :: Scheduling',
+    'Topic :: Other/Nonlisted Topic',
+    'Topic :: Printing',
+    'Topic :: Religion',
+    'Topic :: Scientific/Engineering',
+    'Topic :: Scientific/Engineering :: Artificial Intelligence',
+    'Topic :: Scientific/Engineering :: Artificial Life',
+    'Topic :: Scientific/Engineering :: Astronomy',
+    'Topic :: Scientific/Engineering :: Atmospheric Science',
+    'Topic :: Scientific/Engineering :: Bio-Informatics',
+    'Topic :: Scientific/Engineering :: Chemistry',
+    'Topic :: Scientific/Engineering :: Data Acquisition (DAQ)',
+    'Topic :: Scientific/Engineering :: Electronic Design Automation (EDA)',
+    'Topic :: Scientific/Engineering :: GIS',
+    'Topic :: Scientific/Engineering :: Human Machine Interfaces',
+    'Topic :: Scientific/Engineering :: Hydrology',
+    'Topic :: Scientific/Engineering :: Image Processing',
+    'Topic :: Scientific/Engineering :: Image Recognition',
+    'Topic :: Scientific/Engineering :: Information Analysis',
+    'Topic :: Scientific/Engineering :: Instrument Drivers',
+    'Topic :: Scientific/Engineering :: Instrument Drivers :: IVI Conformant',
+    'Topic :: Scientific/Engineering :: Interface Engine/Protocol Translator',
+    'Topic :: Scientific/Engineering :: Mathematics',
+    'Topic :: Scientific/Engineering :: Medical Science Apps.',
+    'Topic :: Scientific/Engineering :: Oceanography',
+    'Topic :: Scientific/Engineering :: Physics',
+    'Topic :: Scientific/Engineering :: Quantum Computing',
+    'Topic :: Scientific/Engineering :: Visualization',
+    'Topic :: Security',
+    'Topic :: Security :: Cryptography',
+    'Topic :: Sociology',
+    'Topic :: Sociology :: Genealogy',
+    'Topic :: Sociology :: History',
+    'Topic :: Software Development',
+    'Topic :: Software Development :: Assemblers',
+    'Topic :: Software Development :: Bug Tracking',
+    'Topic :: Software Development :: Build Tools',
+    'Topic :: Software Development :: Code Generators',
+    'Topic :: Software Development :: Compilers',
+    'Topic :: Software Development :: Debuggers',
+    'Topic :: Software Development :: Disassemblers',
+    'Topic :: Software Development :: Documentation',
+    'Topic :: Software Development :: Embedded Systems',
+    'Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN)',
+    'Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: CANopen',
+    'Topic :: Software Development :: Embedded Systems :: Controller Area Network (CAN) :: J1939',
+    'Topic :: Software Development :: Internationalization',
+    'Topic :: Software Development :: Interpreters',
+    'Topic :: Software Development :: Libraries',
+    'Topic :: Software Development :: Libraries :: Application Frameworks',
+    'Topic :: Software Development :: Libraries :: Java Libraries',
+    'Topic :: Software Development :: Libraries :: PHP Classes',
+    'Topic :: Software Development :: Libraries :: Perl Modules',
+    'Topic :: Software Development :: Libraries :: Pike Modules',
+    'Topic :: Software Development :: Libraries :: Python Modules',
+    'Topic :: Software Development :: Libraries :: Ruby Modules',
+    'Topic :: Software Development :: Libraries :: Tcl Extensions',
+    'Topic :: Software Development :: Libraries :: pygame',
+    'Topic :: Software Development :: Localization',
+    'Topic :: Software Development :: Object Brokering',
+    'Topic :: Software Development :: Object Brokering :: CORBA',
+    'Topic :: Software Development :: Pre-processors',
+    'Topic :: Software Development :: Quality Assurance',
+    'Topic :: Software Development :: Testing',
+    'Topic :: Software Development :: Testing :: Acceptance',
+    'Topic :: Software Development :: Testing :: BDD',
+    'Topic :: Software Development :: Testing :: Mocking',
+    'Topic :: Software Development :: Testing :: Traffic Generation',
+    'Topic :: Software Development :: Testing :: Unit',
+    'Topic :: Software Development :: User Interfaces',
+    'Topic :: Software Development :: Version Control',
+    'Topic :: Software Development :: Version Control :: Bazaar',
+    'Topic :: Software Development :: Version Control :: CVS',
+    'Topic :: Software Development :: Version Control :: Git',
+    'Topic :: Software Development :: Version Control :: Mercurial',
+    'Topic :: Software Development :: Version Control :: RCS',
+    'Topic :: Software Development :: Version Control :: SCCS',
+    'Topic :: Software Development :: Widget Sets',
+    'Topic :: System',
+    'Topic :: System :: Archiving',
+    'Topic :: System :: Archiving :: Backup',
+    'Topic :: System :: Archiving :: Compression',
+    'Topic :: System :: Archiving :: Mirroring',
+    'Topic :: System :: Archiving :: Packaging',
+    'Topic :: System :: Benchmark',
+    'Topic :: System :: Boot',
+    'Topic :: System :: Boot :: Init',
+    'Topic :: System :: Clustering',
+    'Topic :: System :: Console Fonts',
+    'Topic :: System :: Distributed Computing',
+    'Topic :: System :: Emulators',
+    'Topic :: System :: Filesystems',
+    'Topic :: System :: Hardware',
+    'Topic :: System :: Hardware :: Hardware Drivers',
+    'Topic :: System :: Hardware :: Mainframes',
+    'Topic :: System :: Hardware :: Symmetric Multi-processing',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB)',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Audio/Video (AV)',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Communications Device Class (CDC)',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Diagnostic Device',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Hub',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Human Interface Device (HID)',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Mass Storage',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Miscellaneous',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Printer',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Smart Card',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Vendor',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Video (UVC)',
+    'Topic :: System :: Hardware :: Universal Serial Bus (USB) :: Wireless Controller',
+    'Topic :: System :: Installation/Setup',
+    'Topic :: System :: Logging',
+    'Topic :: System :: Monitoring',
+    'Topic :: System :: Networking',
+    'Topic :: System :: Networking :: Firewalls',
+    'Topic :: System :: Networking :: Monitoring',
+    'Topic :: System :: Networking :: Monitoring :: Hardware Watchdog',
+    'Topic :: System :: Networking :: Time Synchronization',
+    'Topic :: System :: Operating System',
+    'Topic :: System :: Operating System Kernels',
+    'Topic :: System :: Operating System Kernels :: BSD',
+    'Topic :: System :: Operating System Kernels :: GNU Hurd',
+    'Topic :: System :: Operating System Kernels :: Linux',
+    'Topic :: System :: Power (UPS)',
+    'Topic :: System :: Recovery Tools',
+    'Topic :: System :: Shells',
+    'Topic :: System :: Software Distribution',
+    'Topic :: System :: System Shells',
+    'Topic :: System :: Systems Administration',
+    'Topic :: System :: Systems Administration :: Authentication/Directory',
+    'Topic :: System :: Systems Administration :: Authentication/Directory :: LDAP',
+    'Topic :: System :: Systems Administration :: Authentication/Directory :: NIS',
+    'Topic :: Terminals',
+    'Topic :: Terminals :: Serial',
+    'Topic :: Terminals :: Telnet',
+    'Topic :: Terminals :: Terminal Emulators/X Terminals',
+    'Topic :: Text Editors',
+    'Topic :: Text Editors :: Documentation',
+    'Topic :: Text Editors :: Emacs',
+    'Topic :: Text Editors :: Integrated Development Environments (IDE)',
+    'Topic :: Text Editors :: Text Processing',
+    'Topic :: Text Editors :: Word Processors',
+    'Topic :: Text Processing',
+    'Topic :: Text Processing :: Filters',
+    'Topic :: Text Processing :: Fonts',
+    'Topic :: Text Processing :: General',
+    'Topic :: Text Processing :: Indexing',
+    'Topic :: Text Processing :: Linguistic',
+    'Topic :: Text Processing :: Markup',
+    'Topic :: Text Processing :: Markup :: HTML',
+    'Topic :: Text Processing :: Markup :: LaTeX',
+    'Topic :: Text Processing :: Markup :: Markdown',
+    'Topic :: Text Processing :: Markup :: SGML',
+    'Topic :: Text Processing :: Markup :: VRML',
+    'Topic :: Text Processing :: Markup :: XML',
+    'Topic :: Text Processing :: Markup :: reStructuredText',
+    'Topic :: Utilities',
+    'Typing :: Stubs Only',
+    'Typing :: Typed',
+]);
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
@@ -66096,15 +67227,27 @@ function distInfoOf(entries, wheel, file) {
     const folder = matching[0];
     return { folder, distribution: folder.slice(0, folder.indexOf('-')) };
 }
-/** METADATA: `Version:` becomes the public version; it must be the file name's version first. */
-function metadataEditor(ctx) {
+/**
+ * METADATA: `Version:` becomes the public version (it must be the file name's version first), and
+ * classifiers the index would reject are removed.
+ */
+function metadataEditor(ctx, result) {
     return (data) => {
         let seen;
         const r = replaceHeader(data.toString('utf8'), 'Version', (old) => ((seen = old), ctx.publicVersion));
         if (r.count !== 1 || seen !== ctx.source.version) {
             throw new errors/* ConfigurationError */.j(`${ctx.file}: METADATA Version is ${seen ?? 'missing'}, the file name says ${ctx.source.version}`);
         }
-        return Buffer.from(r.text, 'utf8');
+        const allowed = ctx.allowedClassifiers;
+        if (!allowed)
+            return Buffer.from(r.text, 'utf8');
+        const kept = replaceHeader(r.text, 'Classifier', (c) => {
+            if (allowed.has(c))
+                return c;
+            result.removedClassifiers.push(c);
+            return [];
+        });
+        return Buffer.from(kept.text, 'utf8');
     };
 }
 /** WHEEL: the platform of every `Tag:` line renamed as the file name's is, duplicates dropped. */
@@ -66150,7 +67293,7 @@ function planEntry(entry, ctx, result) {
     if (!listed || !listed.hash)
         throw new errors/* ConfigurationError */.j(`${ctx.file}: ${entry.name} is not listed with a hash in RECORD`);
     if (inDistInfo && local === 'METADATA')
-        return { kind: 'edited', edit: metadataEditor(ctx) };
+        return { kind: 'edited', edit: metadataEditor(ctx, result) };
     if (inDistInfo && local === 'WHEEL')
         return { kind: 'edited', edit: wheelFileEditor(ctx) };
     if (!inDistInfo && ctx.isVersionFile(entry.name) !== undefined)
@@ -66255,6 +67398,7 @@ async function readContext(reader, opts, file) {
         sourceRecord,
         isExcluded: compileGlobs(opts.excludeFiles ?? []),
         isVersionFile: compileGlobs(opts.versionFiles ?? []),
+        allowedClassifiers: opts.allowedClassifiers,
     };
 }
 function targetFilename(ctx) {
@@ -66298,6 +67442,7 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
             changed: [],
             excluded: [],
             versionFiles: [],
+            removedClassifiers: [],
         };
         const rows = [];
         for await (const { entry, raw } of reader.sequential()) {
@@ -66361,6 +67506,7 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
+
 /**
  * Step 2, stage: each chosen wheel rewritten for PyPI into the staging prefix, streamed from S3 to
  * S3. A wheel already staged from the same source object is skipped, so a re-run does what is left.
@@ -66389,22 +67535,38 @@ async function checkVersionFiles(opts, selected) {
         throw new errors/* ConfigurationError */.j(`input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`);
     }
 }
+/**
+ * The classifiers of a wheel's METADATA that PyPI would reject (not on its list, such as a Python
+ * newer than the list knows), read by a few ranged GETs so the plan can say what the rewrite removes.
+ */
+async function rejectedClassifiers(opts, w) {
+    const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, w.key, w.size), () => s3Stream(opts.s3, opts.bucket, w.key));
+    const metadata = source.entries.find((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
+    if (!metadata)
+        return [];
+    const headers = parseHeaders((await source.read(metadata)).toString('utf8'));
+    return [...new Set(headerValues(headers, 'Classifier').filter((c) => !TROVE_CLASSIFIERS.has(c)))];
+}
 async function stageOperation(opts, w) {
     const key = stagingKeyFor(opts, w);
     const existing = await head(opts.s3, opts.stagingBucket, key);
     const sameSource = existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key && existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
+    const removedClassifiers = sameSource ? [] : await rejectedClassifiers(opts, w);
+    const removal = removedClassifiers.length
+        ? `; classifiers PyPI would reject removed: ${removedClassifiers.join(', ')}`
+        : '';
     return {
         id: `stage ${w.key}`,
         kind: 'stage-wheel',
         target: `s3://${opts.stagingBucket}/${key}`,
         action: !existing ? 'create' : sameSource ? 'skip' : 'update',
         reason: !existing
-            ? `rewrite of ${w.key}`
+            ? `rewrite of ${w.key}${removal}`
             : sameSource
                 ? 'already staged from the same source object'
-                : 'staged from another source object; restaged',
+                : `staged from another source object; restaged${removal}`,
         bytes: w.size,
-        data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
+        data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag, removedClassifiers },
     };
 }
 async function planStaging(opts, selected) {
@@ -66434,7 +67596,12 @@ async function stageWheel(opts, op) {
     uploaded.catch(() => undefined);
     let r;
     try {
-        r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename, hashOutput: false });
+        r = await rewriteWheel(source, body, {
+            ...opts.rewrite,
+            allowedClassifiers: TROVE_CLASSIFIERS,
+            sourceFilename: op.data.filename,
+            hashOutput: false,
+        });
         const max = opts.expect.maxFileSize;
         if (max !== undefined && r.size > max) {
             throw new errors/* ConfigurationError */.j(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
@@ -66450,12 +67617,20 @@ async function stageWheel(opts, op) {
     const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
     if (check?.ContentLength !== r.size)
         throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-    return { size: r.size, excluded: r.excluded.length, versionFiles: r.versionFiles.join(' ') };
+    return {
+        size: r.size,
+        excluded: r.excluded.length,
+        versionFiles: r.versionFiles.join(' '),
+        removedClassifiers: [...new Set(r.removedClassifiers)].join('; '),
+    };
 }
 /** Plans and (unless dry-run) runs the staging; returns the plan and how many wheels were staged or skipped. */
 async function stage(receipt, opts, selected) {
     await checkVersionFiles(opts, selected);
     const plan = await planStaging(opts, selected);
+    const removals = plan.operations.flatMap((op) => op.data.removedClassifiers.map((c) => [op.data.filename, c]));
+    if (removals.length)
+        receipt.addTable('Classifiers PyPI would reject, removed during the rewrite', ['wheel', 'classifier'], removals);
     const outcomes = await (0,run/* executePlan */.v)(receipt, plan, (op) => stageWheel(opts, op), { dryRun: opts.dryRun });
     return {
         plan: plan,
@@ -66724,6 +67899,7 @@ async function main(receipt) {
                 return { username: '__token__', password };
             const token = await mintTrustedPublishingToken({
                 indexUrl: inputs.indexUrl,
+                pair: inputs.indexPair,
                 getIdToken: (audience) => core/* getIDToken */.V9(audience),
             });
             core/* setSecret */.Pq(token);

@@ -62059,7 +62059,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(7550);
+var core = __nccwpck_require__(7550);
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
@@ -62068,7 +62068,7 @@ var lib_core = __nccwpck_require__(7550);
  * is one line naming the input and what was expected, so the run fails before changing anything.
  */
 function raw(name) {
-    return lib_core/* getInput */.V4(name, { trimWhitespace: true });
+    return core/* getInput */.V4(name, { trimWhitespace: true });
 }
 /**
  * No helper takes a fallback: the runner and the CLI pass every input with its action.yml default, so
@@ -62227,7 +62227,7 @@ function getUrl(name) {
 function getSecret(name) {
     const value = raw(name);
     if (value !== '')
-        core.setSecret(value);
+        core/* setSecret */.Pq(value);
     return value;
 }
 
@@ -62823,6 +62823,10 @@ var external_node_https_ = __nccwpck_require__(4708);
 
 
 
+const CONNECTION_TIMEOUT_MS = 10_000;
+// A silent connection, not a long request, is what fails: a CopyObject of a large object takes
+// minutes, and S3 keeps its connection busy meanwhile.
+const IDLE_TIMEOUT_MS = 120_000;
 /**
  * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
  * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
@@ -62835,6 +62839,7 @@ function createS3Client(opts = {}) {
     const client = new dist_cjs.S3Client({
         region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
         ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
         // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
         maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
         retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
@@ -62845,9 +62850,15 @@ function createS3Client(opts = {}) {
         requestHandler: {
             httpAgent: new external_node_http_.Agent(agentOptions),
             httpsAgent: new external_node_https_.Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 300_000,
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            // `requestTimeout` only logs a warning unless throwOnRequestTimeout is set; the socket
+            // timeout fails the request.
+            socketTimeout: opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
         },
+    });
+    client.middlewareStack.add(timeoutNamesHost(opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS), {
+        step: 'build',
+        name: 'timeoutNamesHost',
     });
     client.middlewareStack.addRelativeTo(checksumCoversPayload, {
         relation: 'before',
@@ -62857,16 +62868,40 @@ function createS3Client(opts = {}) {
     return client;
 }
 /**
+ * The SDK's timeout errors ("Connection timed out after 300000 ms") name no host; the last one, after
+ * the retries, is replaced by one that does. Placed at the build step: outside the retries, where the
+ * request already knows its host.
+ */
+function timeoutNamesHost(idleTimeoutMs) {
+    return (next) => async (args) => {
+        try {
+            return await next(args);
+        }
+        catch (e) {
+            if (e?.name !== 'TimeoutError')
+                throw e;
+            const r = args.request;
+            const host = `${r.hostname ?? 'the S3 endpoint'}${r.port ? `:${r.port}` : ''}`;
+            const limits = `silent for ${idleTimeoutMs / 1000} s, or no connection within ${CONNECTION_TIMEOUT_MS / 1000} s`;
+            throw new Error(`S3 request to ${host} timed out (${limits}): ${e.message}`, {
+                cause: e,
+            });
+        }
+    };
+}
+/**
  * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
  * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
  * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
- * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
+ * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass. A
+ * streamed body (a copy to a mirror) names its sha256, known beforehand, for the same reason: a
+ * stream cannot be hashed before it is sent.
  */
 function checksumCoversPayload(next) {
     return (args) => {
         const request = args.request;
         const headers = request.headers;
-        if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
+        if (headers && request.body !== undefined && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
             headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
         return next(args);
     };
@@ -63062,21 +63097,21 @@ var external_node_stream_ = __nccwpck_require__(7075);
 /**
  * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
  * large objects and a streaming path for stores without UploadPartCopy, and the content comparison
- * that makes promotion idempotent.
+ * that makes promotion idempotent. Every copy is conditional on the source's ETag as the plan saw
+ * it (x-amz-copy-source-if-match): an object replaced since is never copied.
  *
- * What "same content" can be decided from, cheapest first:
+ * Same content means the same size and the same content-derived value computed by S3, cheapest first:
  * - sizes differ: different.
  * - equal ETags: same. A single-part ETag is the MD5 of the content; a multipart ETag
  *   (`md5(part md5s)-N`) is equal only for the same bytes cut into the same parts.
- * - two single-part ETags that differ: different, unless both objects store the same sha256.
- * - a multipart ETag on either side (CopyObject of a multipart object makes a single-part copy with a
- *   new ETag; a multipart copy makes a `-N` ETag): the destination's `source-etag` metadata, which the
- *   multipart and streaming copies here write, naming the source ETag they copied; else a stored
- *   sha256 on both (`x-amz-meta-checksum-sha256`, or the S3 full-object ChecksumSHA256); else the
- *   sha256 of both bodies, streamed.
+ * - a full-object checksum S3 computed on both sides with the same algorithm (HEAD, ChecksumMode):
+ *   equal is the same, different is different.
+ * - two single-part ETags that differ: different.
+ * - otherwise (a multipart ETag on either side): the sha256 of both bodies, streamed.
+ * User metadata (`checksum-sha256`, `source-etag`) is written by whoever writes the object, so it
+ * never decides.
  */
 const SHA256_METADATA = 'checksum-sha256';
-const SOURCE_ETAG_METADATA = 'source-etag';
 const MiB = 1024 * 1024;
 function isMultipartEtag(etag) {
     return /-\d+$/.test(etag);
@@ -63091,12 +63126,34 @@ async function headObject(client, ref) {
         throw e;
     }
 }
-/** sha256 hex the object states about itself: our metadata, or S3's full-object SHA256 checksum. */
+/**
+ * sha256 hex the object states about itself: S3's full-object SHA256 checksum, else our
+ * `checksum-sha256` metadata (a hint for readers such as index pages, never proof of content).
+ */
 function storedSha256(head) {
+    const s3 = s3Sha256(head);
+    if (s3)
+        return s3;
     const meta = head.Metadata?.[SHA256_METADATA]?.toLowerCase();
-    if (meta && /^[0-9a-f]{64}$/.test(meta))
-        return meta;
+    return meta && /^[0-9a-f]{64}$/.test(meta) ? meta : undefined;
+}
+/** The sha256 (hex) S3 computed over the whole object, when it has one. */
+function s3Sha256(head) {
     return (head.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT' ? sha256Hex(head.ChecksumSHA256) : undefined;
+}
+const CHECKSUMS = ['ChecksumCRC64NVME', 'ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256'];
+/** The first full-object checksum S3 computed for both objects with the same algorithm, if any. */
+function commonChecksum(a, b) {
+    const whole = (h) => (h.ChecksumType ?? 'FULL_OBJECT') === 'FULL_OBJECT';
+    if (!whole(a) || !whole(b))
+        return undefined;
+    for (const name of CHECKSUMS) {
+        const [x, y] = [a[name], b[name]];
+        // A composite checksum (`...-N`) depends on how the object was cut into parts.
+        if (x && y && !x.includes('-') && !y.includes('-'))
+            return { name, same: x === y };
+    }
+    return undefined;
 }
 /** An S3 full-object ChecksumSHA256 (base64) as hex; a composite one (`...-N`, per part) is not. */
 function sha256Hex(checksum) {
@@ -63134,26 +63191,28 @@ async function objectSha256(client, ref, head) {
     return hash.digest('hex');
 }
 /**
- * Whether `dst` holds the same bytes as `src` (see the module comment for the rules). Only the
+ * Whether `dst` (in another store when `dstClient` is given) holds the same bytes as `src` (see the
+ * module comment for the rules). Only the
  * uncommon cases cost more than the listing: HEADs, and a streamed read when nothing else decides.
  */
-async function compareObjects(client, src, dst) {
+async function compareObjects(client, src, dst, dstClient = client) {
     if (src.size !== dst.size)
         return { result: 'different', how: `size ${dst.size} != ${src.size}` };
     if (src.etag === dst.etag)
         return { result: 'same', how: 'size and ETag' };
-    const [sh, dh] = await Promise.all([headObject(client, src), headObject(client, dst)]);
+    const [sh, dh] = await Promise.all([headObject(client, src), headObject(dstClient, dst)]);
     if (!sh || !dh)
         return { result: 'different', how: 'object vanished while comparing' };
-    const marker = unquoteEtag(dh.Metadata?.[SOURCE_ETAG_METADATA]);
-    if (marker && marker === src.etag)
-        return { result: 'same', how: 'size and source-etag' };
-    const [ss, ds] = [storedSha256(sh), storedSha256(dh)];
-    if (ss && ds)
-        return ss === ds ? { result: 'same', how: 'stored sha256' } : { result: 'different', how: 'stored sha256 differs' };
+    const checksum = commonChecksum(sh, dh);
+    if (checksum) {
+        const name = checksum.name.replace('Checksum', '');
+        return checksum.same
+            ? { result: 'same', how: `size and S3 ${name} checksum` }
+            : { result: 'different', how: `S3 ${name} checksum differs` };
+    }
     if (!isMultipartEtag(src.etag) && !isMultipartEtag(dst.etag))
         return { result: 'different', how: 'MD5 ETag differs' };
-    const [a, b] = await Promise.all([ss ?? streamSha256(client, src), ds ?? streamSha256(client, dst)]);
+    const [a, b] = await Promise.all([streamSha256(client, src), streamSha256(dstClient, dst)]);
     return a === b
         ? { result: 'same', how: 'sha256 of content' }
         : { result: 'different', how: 'sha256 of content differs' };
@@ -63171,30 +63230,49 @@ function partSizeFor(size, wanted) {
  * three 8 MiB parts in memory: callers run such copies a few at a time.
  */
 async function copyObject(client, src, dst, opts) {
-    if (src.size <= opts.multipartThreshold) {
-        const r = await client.send(new dist_cjs.CopyObjectCommand({
-            Bucket: dst.bucket,
-            Key: dst.key,
-            CopySource: copySource(src.bucket, src.key),
-            MetadataDirective: 'COPY',
-            // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
-            // (the index pages) would read the object back to hash it.
-            ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' } : {}),
-            ...(opts.acl ? { ACL: opts.acl } : {}),
-        }));
-        const etag = unquoteEtag(r.CopyObjectResult?.ETag);
-        const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
-        // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
-        // new single-part ETag that cannot be predicted.
-        const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
-        if (expectedEtag && etag !== expectedEtag) {
-            throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
-        }
-        return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
+    try {
+        return src.size <= opts.multipartThreshold
+            ? await copyWhole(client, src, dst, opts)
+            : await copyInParts(client, src, dst, opts);
     }
+    catch (e) {
+        if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed')
+            throw sourceChanged(src);
+        throw e;
+    }
+}
+function sourceChanged(src) {
+    return new Error(`s3://${src.bucket}/${src.key} changed after the plan was made (its ETag is no longer ${src.etag}): ` +
+        'it was not copied; run again to plan from what is there now');
+}
+async function copyWhole(client, src, dst, opts) {
+    const r = await client.send(new dist_cjs.CopyObjectCommand({
+        Bucket: dst.bucket,
+        Key: dst.key,
+        CopySource: copySource(src.bucket, src.key),
+        CopySourceIfMatch: `"${src.etag}"`,
+        MetadataDirective: 'COPY',
+        // S3 computes the copy's SHA-256 from the bytes it copies, where otherwise whoever needs it
+        // (the index pages) would read the object back to hash it.
+        ...(opts.sha256 ? { ChecksumAlgorithm: 'SHA256' } : {}),
+        ...(opts.acl ? { ACL: opts.acl } : {}),
+    }));
+    const etag = unquoteEtag(r.CopyObjectResult?.ETag);
+    const sha256 = sha256Hex(r.CopyObjectResult?.ChecksumSHA256);
+    // A single-part source keeps its ETag (the MD5 of the content); a multipart source's copy gets a
+    // new single-part ETag that cannot be predicted.
+    const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+    if (expectedEtag && etag !== expectedEtag) {
+        throw new Error(`verification failed: the copy to s3://${dst.bucket}/${dst.key} has ETag ${etag || '(none)'}, the source ${src.etag}`);
+    }
+    return { method: 'copy-object', expectedEtag, etag, ...(sha256 ? { sha256 } : {}) };
+}
+async function copyInParts(client, src, dst, opts) {
     const head = await headObject(client, src);
     if (!head)
         throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+    if (unquoteEtag(head.ETag) !== src.etag)
+        throw sourceChanged(src);
     if (!noPartCopy.has(client)) {
         try {
             return await multipartCopy(client, src, dst, head, opts);
@@ -63208,14 +63286,14 @@ async function copyObject(client, src, dst, opts) {
     }
     return streamCopy(client, src, dst, head, opts);
 }
-function carriedHeaders(head, src, acl) {
+function carriedHeaders(head, acl, metadata = {}) {
     return {
         ContentType: head.ContentType,
         ContentEncoding: head.ContentEncoding,
         ContentDisposition: head.ContentDisposition,
         ContentLanguage: head.ContentLanguage,
         CacheControl: head.CacheControl,
-        Metadata: { ...(head.Metadata ?? {}), [SOURCE_ETAG_METADATA]: src.etag },
+        Metadata: { ...head.Metadata, ...metadata },
         ...(acl ? { ACL: acl } : {}),
     };
 }
@@ -63226,7 +63304,7 @@ async function multipartCopy(client, src, dst, head, opts) {
     // Parts of at most 512 MiB copy in parallel; a lowered threshold lowers them too.
     const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
     const count = Math.max(1, Math.ceil(src.size / partSize));
-    const { UploadId } = await client.send(new dist_cjs.CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, src, opts.acl) }));
+    const { UploadId } = await client.send(new dist_cjs.CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, opts.acl) }));
     try {
         const etags = new Array(count);
         const parts = Array.from({ length: count }, (_, i) => i);
@@ -63257,10 +63335,18 @@ async function multipartCopy(client, src, dst, head, opts) {
         };
     }
     catch (e) {
-        await client
-            .send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
-            .catch(() => undefined);
+        await abortUpload(client, dst, UploadId, e);
         throw e;
+    }
+}
+/** Aborts a multipart upload after `cause`; an abort that fails too is added to the cause's message. */
+async function abortUpload(client, dst, uploadId, cause) {
+    try {
+        await client.send(new dist_cjs.AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId: uploadId }));
+    }
+    catch (abortError) {
+        if (cause instanceof Error)
+            cause.message += `; aborting the upload ${uploadId} to s3://${dst.bucket}/${dst.key} failed too (${abortError instanceof Error ? abortError.message : String(abortError)}): its parts stay until it is aborted or a lifecycle rule removes them`;
     }
 }
 /**
@@ -63268,7 +63354,7 @@ async function multipartCopy(client, src, dst, head, opts) {
  * stays near (queueSize + 1) x partSize per copy; the streamed bytes are hashed on the way so the
  * destination's multipart ETag can be checked.
  */
-async function streamCopy(client, src, dst, head, opts) {
+async function streamCopy(client, src, dst, head, opts, dstClient = client, metadata = {}) {
     const partSize = partSizeFor(src.size, 8 * MiB);
     const partMd5s = [];
     let partHash = (0,external_node_crypto_.createHash)('md5');
@@ -63304,7 +63390,7 @@ async function streamCopy(client, src, dst, head, opts) {
         }
     }
     const upload = new lib_storage_dist_cjs/* Upload */._({
-        client,
+        client: dstClient,
         partSize,
         queueSize: 2,
         leavePartsOnError: false,
@@ -63312,7 +63398,7 @@ async function streamCopy(client, src, dst, head, opts) {
             Bucket: dst.bucket,
             Key: dst.key,
             Body: external_node_stream_.Readable.from(ranges()),
-            ...carriedHeaders(head, src, opts.acl),
+            ...carriedHeaders(head, opts.acl, metadata),
             ...UPLOAD_CHECKSUM,
         },
     });
@@ -63321,6 +63407,47 @@ async function streamCopy(client, src, dst, head, opts) {
         partMd5s.push(partHash.digest());
     const expectedEtag = partMd5s.length === 1 ? partMd5s[0].toString('hex') : multipartEtag(partMd5s);
     return { method: 'stream', expectedEtag };
+}
+/**
+ * Copies `src` to another store (a mirror on its own endpoint, with its own credentials), streamed
+ * through this process and never held whole in memory: one GET piped into one PutObject up to the
+ * threshold, ranged GETs into a multipart upload above it. Content type and metadata are kept, and
+ * the object's sha256 (known from the source store's checksum, so nothing is read twice) is written
+ * as `checksum-sha256` metadata in hex and, on a single PUT, given to the store to check the body
+ * against. Every GET is conditional on the source's ETag.
+ */
+async function copyAcross(srcClient, src, dstClient, dst, opts, sha256) {
+    const metadata = { [SHA256_METADATA]: sha256 };
+    try {
+        if (src.size > opts.multipartThreshold) {
+            const head = await headObject(srcClient, src);
+            if (!head)
+                throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
+            if (unquoteEtag(head.ETag) !== src.etag)
+                throw sourceChanged(src);
+            return await streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
+        }
+        const r = await srcClient.send(new dist_cjs.GetObjectCommand({ Bucket: src.bucket, Key: src.key, IfMatch: `"${src.etag}"` }));
+        const put = await dstClient.send(new dist_cjs.PutObjectCommand({
+            Bucket: dst.bucket,
+            Key: dst.key,
+            Body: r.Body,
+            ContentLength: src.size,
+            ...carriedHeaders(r, opts.acl, metadata),
+            ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+        }));
+        // A single-part source's ETag is the MD5 of its bytes, and so is the ETag of their single PUT.
+        const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
+        const etag = unquoteEtag(put.ETag);
+        if (expectedEtag && etag !== expectedEtag)
+            throw new Error(`verification failed: s3://${dst.bucket}/${dst.key} has ETag ${etag}, the source ${src.etag}`);
+        return { method: 'stream', expectedEtag, etag };
+    }
+    catch (e) {
+        if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed')
+            throw sourceChanged(src);
+        throw e;
+    }
 }
 /**
  * Checks the destination after a copy: size always; the ETag when it can be predicted; for a copy
@@ -63387,10 +63514,16 @@ async function applyCopyPhase(client, ops, opts) {
         opts.onOutcome(o);
     };
     const toList = [];
-    const copyOne = copier(client, opts, result.sha256, toList);
-    // Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time
-    // each, so fewer of them run at once and about as many requests are in flight (and a store without
-    // UploadPartCopy, where they are streamed through this runner, holds a few of them in memory).
+    await applyInTwoWidths(ops, copier(client, opts, result.sha256, toList), opts, record);
+    await verifyByListing(client, toList, result.outcomes);
+    return result;
+}
+/**
+ * Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time each,
+ * so fewer of them run at once and about as many requests are in flight (and where they are streamed
+ * through this runner, a few of them are in memory at once).
+ */
+async function applyInTwoWidths(ops, copyOne, opts, record) {
     const whole = ops.filter((op) => op.data.size <= opts.multipartThreshold);
     const inParts = ops.filter((op) => op.data.size > opts.multipartThreshold);
     try {
@@ -63410,8 +63543,29 @@ async function applyCopyPhase(client, ops, opts) {
         concurrency: Math.max(1, Math.floor(opts.concurrency / PART_CONCURRENCY)),
         onOutcome: record,
     });
-    await verifyByListing(client, toList, result.outcomes);
-    return result;
+}
+/**
+ * Applies the mirror phase: each object streamed from the primary store to the mirror, its sha256
+ * taken from the primary copy's S3 checksum (answered by the copy, or for an object promoted before,
+ * read with a HEAD; only an object without any is read to hash it).
+ */
+async function applyMirrorPhase(client, mirror, ops, opts) {
+    const primarySha256 = async (d) => {
+        const known = opts.copiedSha256.get(d.dstKey);
+        if (known)
+            return known;
+        // The primary copy sits in the same bucket as its source; its user metadata is no proof.
+        const primary = { bucket: d.srcBucket, key: d.dstKey };
+        const head = await headObject(client, primary);
+        return (head && s3Sha256(head)) ?? streamSha256(client, primary);
+    };
+    await applyInTwoWidths(ops, async (op) => {
+        const d = op.data;
+        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+        const sha256 = await primarySha256(d);
+        const r = await copyAcross(client, src, mirror.client, { bucket: d.dstBucket, key: d.dstKey }, opts, sha256);
+        return { method: r.method, ...(r.etag ? { etag: r.etag } : {}), sha256 };
+    }, opts, opts.onOutcome);
 }
 /**
  * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
@@ -63430,7 +63584,7 @@ function copier(client, opts, sha256, toList) {
             sha256: opts.sha256,
             onFallback: () => {
                 if (!fellBack)
-                    lib_core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
+                    core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
                 fellBack = true;
             },
         });
@@ -63569,6 +63723,8 @@ class Builder {
     destinations;
     /** sha256 read in an earlier round, by key, valid while the object keeps its ETag. */
     stated = new Map();
+    /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
+    promoted = new Map();
     result = { written: [], unchanged: 0, conflicts: 0, checksumReads: 0 };
     constructor(req) {
         this.req = req;
@@ -63586,8 +63742,6 @@ class Builder {
         const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
         return project === undefined ? `${dir}index.html` : `${dir}${project}/index.html`;
     }
-    /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
-    promoted = new Map();
     /** The pages this promotion may change, given the folders and root projects listed. */
     candidates(level) {
         const promoted = this.promoted;
@@ -63653,8 +63807,11 @@ class Builder {
                 if (page)
                     pages.add(page[1]);
                 const project = rest.includes('/') ? undefined : indexedProject(rest);
-                if (project)
-                    byProject.set(project, [...(byProject.get(project) ?? []), o]);
+                if (project === undefined)
+                    continue;
+                const list = byProject.get(project) ?? [];
+                list.push(o);
+                byProject.set(project, list);
             }
             snap.files.set(folder, byProject);
             snap.pages.set(folder, pages);
@@ -63680,22 +63837,28 @@ class Builder {
     }
     /** sha256 of each listed file, from what the store states about it; HEAD only when not known. */
     async checksums(files) {
-        const out = new Map();
-        const { client, bucket } = this.req.source;
-        const hashed = this.prefix.split('/').includes('nightly') ? [] : files;
-        await pool(hashed, this.req.concurrency, async (o) => {
-            const known = this.req.known?.get(o.key);
-            const cached = this.stated.get(o.key);
-            let sha256 = known ?? (cached?.etag === o.etag ? cached.sha256 : undefined);
-            if (!known && cached?.etag !== o.etag) {
-                this.result.checksumReads++;
-                const head = await client.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
-                sha256 = statedSha256(head);
-                this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
-            }
-            out.set(o.key, { key: o.key, ...(sha256 ? { sha256 } : {}) });
+        const out = new Map(files.map((o) => [o.key, { key: o.key }]));
+        // Nightly pages carry no hashes (PyTorch left them out: nightly files are replaced in place).
+        if (this.prefix.split('/').includes('nightly'))
+            return out;
+        await pool(files, this.req.concurrency, async (o) => {
+            const sha256 = this.req.known?.get(o.key) ?? (await this.readSha256(o));
+            if (sha256)
+                out.set(o.key, { key: o.key, sha256 });
         });
         return out;
+    }
+    /** What a file states about itself, read once per ETag (a later round asks again only if it changed). */
+    async readSha256(o) {
+        const cached = this.stated.get(o.key);
+        if (cached?.etag === o.etag)
+            return cached.sha256;
+        const { client, bucket } = this.req.source;
+        this.result.checksumReads++;
+        const head = await client.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
+        const sha256 = statedSha256(head);
+        this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
+        return sha256;
     }
     /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */
     async metadataChecksums(snap, files) {
@@ -63847,7 +64010,7 @@ async function updateIndexPages(req) {
 ;// CONCATENATED MODULE: ./src/index-phase.ts
 
 
-/** One operation per destination prefix receiving pip-installable files: its index pages. */
+/** One operation per destination prefix receiving pip-installable files. */
 function planIndexPages(bucket, candidates) {
     const byPrefix = new Map();
     for (const c of candidates) {
@@ -63873,17 +64036,20 @@ function planIndexPages(bucket, candidates) {
     }));
 }
 async function writeIndexPages(client, ops, opts) {
-    // One prefix at a time: the pages of one prefix are written concurrently inside updateIndexPages.
     await applyPlan({ action: 'promote-s3', operations: ops }, async (op) => {
         const d = op.data;
+        const source = { client, bucket: d.bucket };
         const r = await updateIndexPages({
-            source: { client, bucket: d.bucket },
+            source,
+            destinations: [source, ...(opts.mirrors ?? [])],
             prefix: d.prefix,
             promoted: d.promoted,
             known: opts.copiedSha256,
             acl: opts.acl,
             concurrency: opts.concurrency,
         });
+        if (r.written.length > 0)
+            opts.receipt.addTable(`Index pages written under s3://${d.bucket}/${d.prefix}`, ['bucket', 'page', 'new'], r.written.map((w) => [w.bucket, w.key, w.created ? 'yes' : 'no']));
         return {
             written: r.written.length,
             unchanged: r.unchanged,
@@ -63906,13 +64072,19 @@ function s3url(bucket, key) {
 async function planPromotion(client, opts) {
     const { sources, levels } = await listSourcesAndDestinationTops(client, opts);
     const { candidates, ignored } = selectCandidates(sources, opts);
-    const { destination, backup } = await listExisting(client, opts, levels, candidates);
-    const [backups, promotions] = await Promise.all([
+    const [{ destination, backup }, mirrored] = await Promise.all([
+        listExisting(client, opts, levels, candidates),
+        opts.mirror ? listMirror(opts, opts.mirror, candidates) : new Map(),
+    ]);
+    const [backups, promotions, mirrors] = await Promise.all([
         planBackups(client, opts, candidates, backup),
         planPromotions(client, opts, candidates, destination),
+        planMirrors(client, opts, candidates, mirrored),
     ]);
+    const undo = await planBackupsOfReplaced(client, opts, promotions, destination);
     const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates) : [];
-    return { plan: { action: 'promote-s3', operations: [...backups, ...promotions, ...pages] }, ignored };
+    const operations = [...backups, ...undo, ...promotions, ...mirrors, ...pages];
+    return { plan: { action: 'promote-s3', operations }, ignored };
 }
 /**
  * One listing per source prefix, and one level of each destination prefix alongside it: the level
@@ -63950,17 +64122,9 @@ function selectCandidates(sources, opts) {
  * promoted for the first time costs nothing.
  */
 async function listExisting(client, opts, levels, candidates) {
-    const width = Math.max(1, Math.min(opts.concurrency, 16));
-    const folders = new Set();
-    for (const { pair, selected } of candidates) {
-        if (selected.sub === '')
-            continue;
-        const top = `${pair.destination}${selected.sub.split('/')[0]}/`;
-        if (levels.get(pair.destination)?.folders.includes(top))
-            folders.add(`${pair.destination}${selected.sub}/`);
-    }
+    const width = listingWidth(opts);
     const [destination, backup] = await Promise.all([
-        listFolders(client, opts.bucket, [...folders], width),
+        listFolders(client, opts.bucket, touchedFolders(levels, candidates), width),
         opts.backupBucket
             ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`), width)
             : Promise.resolve(new Map()),
@@ -63969,6 +64133,32 @@ async function listExisting(client, opts, levels, candidates) {
         for (const o of level.objects)
             destination.set(o.key, o);
     return { destination, backup };
+}
+function listingWidth(opts) {
+    return Math.max(1, Math.min(opts.concurrency, 16));
+}
+/** The destination sub-folders the candidates land in that exist, as the top levels show. */
+function touchedFolders(levels, candidates) {
+    const folders = new Set();
+    for (const { pair, selected } of candidates) {
+        if (selected.sub === '')
+            continue;
+        const top = `${pair.destination}${selected.sub.split('/')[0]}/`;
+        if (levels.get(pair.destination)?.folders.includes(top))
+            folders.add(`${pair.destination}${selected.sub}/`);
+    }
+    return [...folders];
+}
+/** What the mirror already holds where the candidates land: its top levels, then the touched folders. */
+async function listMirror(opts, mirror, candidates) {
+    const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
+    const levelList = await Promise.all(destinations.map((d) => listLevel(mirror.client, mirror.bucket, d)));
+    const levels = new Map(destinations.map((d, i) => [d, levelList[i]]));
+    const found = await listFolders(mirror.client, mirror.bucket, touchedFolders(levels, candidates), listingWidth(opts));
+    for (const level of levels.values())
+        for (const o of level.objects)
+            found.set(o.key, o);
+    return found;
 }
 /** Every object under each of `folders`, each listed once, recursively. */
 async function listFolders(client, bucket, folders, width) {
@@ -64000,15 +64190,74 @@ async function planPromotions(client, opts, candidates, existing) {
         dstKey: `${pair.destination}${selected.relative}`,
     }));
 }
+/**
+ * Each selected object, also copied to the mirror at its destination key, decided against what the
+ * mirror holds with the same rules.
+ */
+async function planMirrors(client, opts, candidates, existing) {
+    const mirror = opts.mirror;
+    if (!mirror)
+        return [];
+    const copyOf = ({ selected, pair }) => ({
+        phase: 'mirror',
+        ...sourceOf(opts, selected),
+        dstBucket: mirror.bucket,
+        dstKey: `${pair.destination}${selected.relative}`,
+    });
+    return planCopies(client, opts, candidates, existing, copyOf, mirror.client);
+}
+/**
+ * With a backup bucket, each destination object that the promotion replaces (`overwrite: true`) is
+ * first copied as it is to `<backup-prefix><its key>`. Such a backup is an undo and is never replaced:
+ * a different object already there is a conflict.
+ */
+async function planBackupsOfReplaced(client, opts, promotions, destination) {
+    const backupBucket = opts.backupBucket;
+    if (!backupBucket)
+        return [];
+    const replaced = promotions.filter((op) => op.action === 'update');
+    const ops = [];
+    await pool(replaced, Math.max(1, opts.concurrency), async ({ data: promoted }) => {
+        const current = destination.get(promoted.dstKey);
+        const data = {
+            ...promoted,
+            phase: 'backup',
+            srcKey: promoted.dstKey,
+            size: current.size,
+            etag: current.etag,
+            dstBucket: backupBucket,
+            dstKey: `${opts.backupPrefix}${promoted.dstKey}`,
+        };
+        const there = await headObject(client, { bucket: data.dstBucket, key: data.dstKey });
+        const decision = await decide(client, data, there && listedFromHead(data.dstKey, there), false);
+        ops.push({
+            id: `backup replaced ${data.srcKey}`,
+            kind: 'backup-object',
+            target: s3url(data.dstBucket, data.dstKey),
+            bytes: data.size,
+            data,
+            ...decision,
+            ...(decision.action === 'conflict' ? { reason: `${decision.reason}; a backup is never replaced` } : {}),
+        });
+    });
+    return ops.sort(byId);
+}
+function listedFromHead(key, head) {
+    return { key, size: head.ContentLength ?? 0, etag: unquoteEtag(head.ETag) };
+}
+function byId(a, b) {
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
 function sourceOf(opts, s) {
     return { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
 }
 const KINDS = {
     backup: { verb: 'backup', kind: 'backup-object' },
     promote: { verb: 'copy', kind: 'copy-object' },
+    mirror: { verb: 'mirror', kind: 'mirror-object' },
 };
 /** One operation per candidate, in key order, its action decided against what `existing` holds. */
-async function planCopies(client, opts, candidates, existing, copyOf) {
+async function planCopies(client, opts, candidates, existing, copyOf, dstClient = client) {
     const ops = [];
     await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
         const data = copyOf(c);
@@ -64019,15 +64268,15 @@ async function planCopies(client, opts, candidates, existing, copyOf) {
             target: s3url(data.dstBucket, data.dstKey),
             bytes: data.size,
             data,
-            ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite)),
+            ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient)),
         });
     });
-    return ops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return ops.sort(byId);
 }
-async function decide(client, data, existing, overwrite) {
+async function decide(client, data, existing, overwrite, dstClient = client) {
     if (!existing)
         return { action: 'create', reason: 'destination missing' };
-    const cmp = await compareObjects(client, { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag }, { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag });
+    const cmp = await compareObjects(client, { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag }, { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag }, dstClient);
     if (cmp.result === 'same')
         return { action: 'skip', reason: `already there (${cmp.how})` };
     if (overwrite)
@@ -64058,14 +64307,26 @@ async function promote(client, receipt, opts) {
         warnOfConflicts(plan);
         return result;
     }
-    assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+    assertNoConflicts(plan, opts.overwrite
+        ? 'A backup is never replaced: move it away, or choose another backup-prefix.'
+        : 'Set overwrite: true to replace them, or remove the differing objects.');
     // Backups complete before anything is promoted; promotion before the pages that link to it.
     const copyPhase = { multipartThreshold: opts.multipartThreshold, concurrency: opts.concurrency, onOutcome: record };
     // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
     await timed(receipt, 'backup', () => applyCopyPhase(client, phase(plan, 'backup'), { ...copyPhase, sha256: false }));
-    const promoted = await timed(receipt, 'promote', () => applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: opts.regenerateIndex }));
+    // Every promoted copy gets its SHA-256 as the S3 checksum, computed by the store from the bytes it copies.
+    const promoted = await timed(receipt, 'promote', () => applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: true }));
+    const mirror = opts.mirror;
+    if (mirror)
+        await timed(receipt, 'mirror', () => applyMirrorPhase(client, mirror, phase(plan, 'mirror'), {
+            ...copyPhase,
+            acl: opts.acl,
+            copiedSha256: promoted.sha256,
+        }));
     await timed(receipt, 'index', () => writeIndexPages(client, phase(plan, 'index'), {
         copiedSha256: promoted.sha256,
+        receipt,
+        mirrors: mirror ? [mirror] : [],
         acl: opts.acl,
         concurrency: opts.concurrency,
         onOutcome: record,
@@ -64132,7 +64393,7 @@ function resultOf(plan, ignored) {
 function warnOfConflicts(plan) {
     const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
     if (conflicts > 0)
-        lib_core/* warning */.$e(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
+        core/* warning */.$e(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -64176,6 +64437,30 @@ function backupPrefix(packages) {
     });
     return normalizePrefix(expanded);
 }
+/** The mirror destination, when `mirror-bucket` names one; keys given together or not at all. */
+function mirrorStore(maxSockets) {
+    const endpointUrl = getUrl('mirror-endpoint-url');
+    const region = getString('mirror-region');
+    const accessKeyId = getSecret('mirror-access-key-id');
+    const secretAccessKey = getSecret('mirror-secret-access-key');
+    const name = getString('mirror-bucket');
+    if (name === '') {
+        const set = ['mirror-endpoint-url', 'mirror-region', 'mirror-access-key-id', 'mirror-secret-access-key'].filter((_, i) => [endpointUrl, region, accessKeyId, secretAccessKey][i] !== '');
+        if (set.length > 0)
+            throw new errors/* ConfigurationError */.j(`input "mirror-bucket" is empty, yet ${set.join(', ')} is set`);
+        return undefined;
+    }
+    const bucket = parseBucketName('mirror-bucket', name);
+    if ((accessKeyId === '') !== (secretAccessKey === ''))
+        throw new errors/* ConfigurationError */.j('inputs "mirror-access-key-id" and "mirror-secret-access-key" are given together, or both left empty for the default credential chain');
+    const client = createS3Client({
+        endpointUrl: endpointUrl || undefined,
+        region: region || undefined,
+        maxSockets,
+        ...(accessKeyId ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+    });
+    return { client, bucket };
+}
 async function main(receipt) {
     const packages = parseRequestedPackages('packages', getRequired('packages'));
     const bucket = parseBucketName('bucket', getRequired('bucket'));
@@ -64190,6 +64475,7 @@ async function main(receipt) {
     if (multipartThreshold < 5 * main_MiB || multipartThreshold > 5 * 1024 * main_MiB) {
         throw new errors/* ConfigurationError */.j('input "multipart-threshold" must be between 5 MiB and 5 GiB (the limits of S3 part and copy sizes)');
     }
+    const concurrency = getInt('concurrency', { min: 1, max: 256 });
     const options = {
         bucket,
         pairs,
@@ -64199,15 +64485,16 @@ async function main(receipt) {
         backupPrefix: backupBucket ? backupPrefix(packages) : '',
         acl: acl === '' ? undefined : acl,
         overwrite: getBoolean('overwrite'),
-        concurrency: getInt('concurrency', { min: 1, max: 256 }),
+        concurrency,
         multipartThreshold,
         regenerateIndex: getBoolean('regenerate-index'),
         dryRun: getBoolean('dry-run'),
+        mirror: mirrorStore(concurrency * 2),
     };
     const client = createS3Client({
         endpointUrl: getUrl('endpoint-url') || undefined,
         region: getString('region') || undefined,
-        maxSockets: options.concurrency * 2,
+        maxSockets: concurrency * 2,
     });
     try {
         const result = await promote(client, receipt, options);
@@ -64217,6 +64504,7 @@ async function main(receipt) {
     }
     finally {
         client.destroy();
+        options.mirror?.client.destroy();
     }
 }
 
@@ -64776,11 +65064,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -67487,7 +67776,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -33614,8 +33614,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9490);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4506);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7312);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('verify-milestone-fixes', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4506:
+/***/ 7312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39999,6 +39999,22 @@ function push(map, key, value) {
         map.set(key, [value]);
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
+
+/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
+function githubServerUrl(env = process.env) {
+    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+/**
+ * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
+ * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
+ */
+function githubRemoteUrl(repository, env = process.env) {
+    if (repository === '')
+        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
+    return `${githubServerUrl(env)}/${repository}.git`;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
@@ -40173,12 +40189,12 @@ function getSecret(name) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 const FAIL_ON = ['missing', 'open', 'reverts', 'none'];
 function readInputs() {
     const repository = parseRepository(getString('repository'));
     const token = getSecret('github-token');
-    const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-    const remoteUrl = getString('remote-url') || `${server}/${repository.owner}/${repository.name}.git`;
+    const remoteUrl = getString('remote-url') || githubRemoteUrl(`${repository.owner}/${repository.name}`);
     const mode = getEnum('mode', ['fixes', 'cherry-picks']);
     return {
         repository,
@@ -40443,6 +40459,7 @@ async function readPullsTo(reader, repo, branch) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 
+
 class CheckFailed extends Error {
     name = 'CheckFailed';
 }
@@ -40534,10 +40551,186 @@ function failOn(wanted, counts) {
     throw new CheckFailed(`${found.map((k) => `${counts[k]} ${words[k]}`).join(', ')} (fail-on: ${[...wanted].join(',')}); see the job summary`);
 }
 function serverOf(inputs) {
-    const server = (process.env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-    return `${server}/${inputs.repository.owner}/${inputs.repository.name}`;
+    return `${githubServerUrl()}/${inputs.repository.owner}/${inputs.repository.name}`;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/repository.ts
+
+/** `owner/name` as GitHub spells repository names; anything else is the input's mistake. */
+function repository_parseRepository(input, value) {
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(value.trim());
+    if (!m || m[2] === '.' || m[2] === '..') {
+        throw new ConfigurationError(`input "${input}": "${value}" is not a repository; expected owner/name such as pytorch/pytorch`);
+    }
+    return { owner: m[1], repo: m[2] };
+}
+function repository_fullName(ref) {
+    return `${ref.owner}/${ref.repo}`;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/issues.ts
+/**
+ * Issues found by their exact title, created once, and edited in place: what makes "open the Colab
+ * issue" or "open the release tracker" safe to run again.
+ *
+ * Finding an issue by title uses two reads, because neither is enough alone:
+ * - the search API (`repo:o/r is:issue in:title "..."`) covers the whole history, open and closed, in one
+ *   or a few requests, where listing every issue of pytorch/pytorch would take over a thousand; but its
+ *   terms match words, not strings (results are filtered here to the exact title), and its index lags
+ *   behind writes by seconds to minutes;
+ * - so the newest issues are also listed (one page, newest first), which is where an issue that this or a
+ *   previous run created moments ago is, before search can see it.
+ */
+
+
+/** How many of the newest issues are read to cover the search index's lag. */
+const NEWEST_WINDOW = 100;
+/** GitHub refuses longer search queries. */
+const MAX_QUERY_LENGTH = 256;
+/** A create whose answer was lost is looked up and tried again at most this many times. */
+const CREATE_ATTEMPTS = 3;
+function toIssueRef(i) {
+    return {
+        number: i.number,
+        url: i.html_url,
+        title: i.title,
+        body: i.body ?? '',
+        state: i.state === 'closed' ? 'closed' : 'open',
+        labels: i.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+        createdAt: i.created_at,
+    };
+}
+/** GitHub trims titles it stores; two titles are the same when they are equal after that. */
+function sameTitle(a, b) {
+    return a.trim() === b.trim();
+}
+function statusOf(e) {
+    const status = e.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * A 403 or 404 from a repository the token cannot reach, as one line that says which token is needed
+ * (GitHub answers 404 rather than 403 for what a token may not even see). Anything else is returned as is.
+ */
+function explainAccessError(e, repo, need) {
+    const status = statusOf(e);
+    if (status !== 403 && status !== 404)
+        return e;
+    const message = e.response?.data?.message ?? '';
+    return new ConfigurationError(`GitHub answered ${status}${message ? ` (${message})` : ''} for ${fullName(repo)}: github-token needs ${need}`);
+}
+/** A search query for a phrase in titles, cut at a word boundary to fit GitHub's query length limit. */
+function titleQuery(repo, phrase, qualifiers = '') {
+    const head = `repo:${repository_fullName(repo)} is:issue ${qualifiers ? `${qualifiers} ` : ''}in:title `;
+    const words = phrase.replace(/"/g, ' ').split(/\s+/).filter(Boolean);
+    while (words.length > 1 && head.length + words.join(' ').length + 2 > MAX_QUERY_LENGTH)
+        words.pop();
+    return `${head}"${words.join(' ')}"`;
+}
+/** Issues (never pull requests) whose title contains `phrase` as words, newest first. */
+async function searchIssueTitles(client, repo, phrase, opts = {}) {
+    const q = titleQuery(repo, phrase, opts.state ? `is:${opts.state}` : '');
+    const limit = opts.limit ?? 1000;
+    const perPage = Math.min(100, limit);
+    const found = [];
+    // paged by hand: Octokit's paginator takes the first key after total_count for the items, and newer
+    // search answers carry other keys (search_type) that may come first
+    for (let page = 1; found.length < limit; page++) {
+        const { data } = await client.rest.search.issuesAndPullRequests({
+            q,
+            sort: 'created',
+            order: 'desc',
+            per_page: perPage,
+            page,
+        });
+        for (const item of data.items)
+            if (!item.pull_request)
+                found.push(toIssueRef(item));
+        if (data.items.length < perPage || page * perPage >= Math.min(data.total_count, 1000))
+            break;
+    }
+    return found.slice(0, limit);
+}
+async function newestIssues(client, repo) {
+    const { data } = await client.rest.issues.listForRepo({
+        ...repo,
+        state: 'all',
+        sort: 'created',
+        direction: 'desc',
+        per_page: NEWEST_WINDOW,
+    });
+    return data.filter((i) => !i.pull_request).map(toIssueRef);
+}
+/** Every issue, open or closed, whose title is exactly `title`, oldest first. */
+async function findIssuesByTitle(client, repo, title) {
+    const [searched, newest] = await Promise.all([searchIssueTitles(client, repo, title), newestIssues(client, repo)]);
+    const byNumber = new Map();
+    for (const issue of [...searched, ...newest])
+        if (sameTitle(issue.title, title))
+            byNumber.set(issue.number, issue);
+    return [...byNumber.values()].sort((a, b) => a.number - b.number);
+}
+/** The issue with exactly this title (the oldest, if several), open or closed. */
+async function findIssueByTitle(client, repo, title) {
+    return (await findIssuesByTitle(client, repo, title))[0];
+}
+function isLostAnswer(e) {
+    const status = statusOf(e);
+    // no status: the connection failed; 5xx: GitHub may have created the issue and failed to say so
+    return status === undefined || status >= 500;
+}
+/**
+ * Opens the issue unless one with the same title exists. The create is never retried blindly: after
+ * an answer that may have been lost (a 5xx or a dropped connection), the issue is looked up first.
+ */
+async function createIssueOnce(client, repo, issue) {
+    const existing = await findIssueByTitle(client, repo, issue.title);
+    if (existing)
+        return { issue: existing, created: false };
+    for (let attempt = 1;; attempt++) {
+        try {
+            const { data } = await client.rest.issues.create({
+                ...repo,
+                title: issue.title,
+                body: issue.body,
+                ...(issue.labels?.length ? { labels: issue.labels } : {}),
+                // the client's own retry would repeat a create whose answer was lost
+                request: { retries: 0 },
+            });
+            return { issue: await verifiedIssue(client, repo, data.number, issue), created: true };
+        }
+        catch (e) {
+            if (!isLostAnswer(e) || attempt >= CREATE_ATTEMPTS)
+                throw e;
+            const landed = await findIssueByTitle(client, repo, issue.title);
+            if (landed)
+                return { issue: landed, created: true };
+        }
+    }
+}
+/** Replaces an issue's body; the issue is read back to check that the body is the one sent. */
+async function editIssueBody(client, repo, number, body) {
+    await client.rest.issues.update({ ...repo, issue_number: number, body });
+    return verifiedIssue(client, repo, number, { body });
+}
+async function verifiedIssue(client, repo, number, want) {
+    const { data } = await client.rest.issues.get({ ...repo, issue_number: number });
+    const issue = toIssueRef(data);
+    if (want.title !== undefined && !sameTitle(issue.title, want.title))
+        throw new Error(`${repository_fullName(repo)}#${number} reads back with title "${issue.title}", not "${want.title}"`);
+    if (want.body !== undefined && issue.body !== want.body)
+        throw new Error(`${repository_fullName(repo)}#${number} reads back with a body other than the one sent`);
+    return issue;
+}
+/** What a run does about an issue that should read `wanted`: open it, rewrite its body, or nothing. */
+function issueAction(existing, wanted) {
+    if (!existing)
+        return 'create';
+    return existing.body === wanted.body ? 'skip' : 'update';
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
+var run = __nccwpck_require__(7685);
 ;// CONCATENATED MODULE: ./src/cherry-picks.ts
 
 const PICK_WORDS = /\bcherry[- ]?pick(?:ed)?(?:\s+(?:of|from))?:?\s+#(\d+)\b/gi;
@@ -40560,7 +40753,8 @@ function trackCherryPicks(items, pulls, repository, milestone) {
         .map((pr) => ({ pr, picks: picksOf(pr, repository) }))
         .filter((row) => row.pr.milestone === milestone || row.picks.some((n) => inMilestone.has(n)) || row.pr.state === 'open')
         .sort((a, b) => a.pr.number - b.pr.number);
-    const named = new Set(rows.flatMap((r) => [r.pr.number, ...r.picks]));
+    // A cherry-pick closed unmerged was given up: its item still needs one.
+    const named = new Set(rows.filter((r) => r.pr.state !== 'closed').flatMap((r) => [r.pr.number, ...r.picks]));
     const merged = new Set(rows.filter((r) => r.pr.state === 'merged').flatMap((r) => [r.pr.number, ...r.picks]));
     return {
         rows,
@@ -40606,12 +40800,98 @@ function trackerTitle(milestoneTitle) {
 ;// CONCATENATED MODULE: ./src/cherry-picks-run.ts
 
 
+
+
+
+
 /** `mode: cherry-picks`: the patch milestone against the pull requests to the release branch. */
-async function runCherryPicks(_receipt, _client, reader, inputs, milestone, items) {
-    const pulls = await readPullsTo(reader, inputs.repository, inputs.releaseBranch);
+async function runCherryPicks(receipt, client, reader, inputs, milestone, items) {
     const repository = `${inputs.repository.owner}/${inputs.repository.name}`;
+    // The tracker's title is checked before anything is read, so a wrong milestone fails at once.
+    const title = inputs.tracker === undefined ? undefined : trackerTitleOf(milestone);
+    const pulls = await readPullsTo(reader, inputs.repository, inputs.releaseBranch);
     const status = trackCherryPicks(items, pulls, repository, milestone.number);
-    return { ...status, milestone };
+    if (inputs.tracker === undefined)
+        return { ...status, milestone };
+    const section = trackerSection(status, inputs.releaseBranch, milestone.title);
+    const trackerUrl = await keepTracker(receipt, client, inputs, title, section);
+    return { ...status, milestone, ...(trackerUrl ? { trackerUrl } : {}) };
+}
+function trackerTitleOf(milestone) {
+    const title = trackerTitle(milestone.title);
+    if (!title) {
+        throw new errors/* ConfigurationError */.j(`input "tracker-issue": milestone "${milestone.title}" is not a release version such as 2.6.1, so the tracker has no title`);
+    }
+    return title;
+}
+/**
+ * One tracker issue, found by number or by its title (open or closed), created once, and its
+ * cherry-pick section rewritten in place; the rest of its body, written by hand, is kept.
+ */
+async function keepTracker(receipt, client, inputs, title, section) {
+    const repo = { owner: inputs.repository.owner, repo: inputs.repository.name };
+    const existing = inputs.tracker === 'create'
+        ? await findIssueByTitle(client, repo, title)
+        : await issueByNumber(client, repo, inputs.tracker);
+    const body = withSection(existing?.body ?? `Cherry-picks to \`${inputs.releaseBranch}\` for this patch release.`, section);
+    const action = issueAction(existing, { title, body });
+    const target = existing ? `${existing.url}` : `new issue "${title}"`;
+    const plan = {
+        action: 'verify-milestone-fixes',
+        operations: [
+            {
+                id: `tracker ${title}`,
+                kind: action === 'create' ? 'open-issue' : 'edit-issue',
+                target,
+                action,
+                reason: action === 'skip'
+                    ? 'the cherry-pick section is up to date'
+                    : action === 'create'
+                        ? `no issue titled "${title}", open or closed`
+                        : 'rewrite the cherry-pick section',
+                data: { ...(existing ? { number: existing.number } : {}), title, body },
+            },
+        ],
+    };
+    if (action !== 'skip') {
+        receipt.addTable(`Tracker issue body ${inputs.dryRun ? 'that would be written' : 'written'}`, ['line'], body.split('\n').map((line) => [line]));
+        core/* startGroup */.Oh(`Tracker issue body (${title})`);
+        core/* info */.pq(body);
+        core/* endGroup */.N4();
+    }
+    let url = existing?.url;
+    await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
+        const step = op.data;
+        const issue = step.number === undefined
+            ? (await createIssueOnce(client, repo, { title: step.title, body: step.body, labels: ['release tracker'] }))
+                .issue
+            : await editIssueBody(client, repo, step.number, step.body);
+        url = issue.url;
+        return { url: issue.url, number: issue.number };
+    }, { dryRun: inputs.dryRun });
+    return url;
+}
+async function issueByNumber(client, repo, number) {
+    try {
+        const { data } = await client.rest.issues.get({ ...repo, issue_number: number });
+        if (data.pull_request)
+            throw new errors/* ConfigurationError */.j(`input "tracker-issue": #${number} is a pull request, not an issue`);
+        return {
+            number: data.number,
+            url: data.html_url,
+            title: data.title,
+            body: data.body ?? '',
+            state: data.state === 'closed' ? 'closed' : 'open',
+            labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+            createdAt: data.created_at,
+        };
+    }
+    catch (e) {
+        if (e.status === 404) {
+            throw new errors/* ConfigurationError */.j(`input "tracker-issue": ${repo.owner}/${repo.repo} has no issue #${number}`);
+        }
+        throw e;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -40693,21 +40973,119 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 9490:
+/***/ 7685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  v: () => (/* binding */ executePlan),
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: executePlan
-
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 11 modules
-var lib_core = __nccwpck_require__(5919);
+var core = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
+/**
+ * The one worker pool: plan operations, listings, part copies and index pages all run through it.
+ *
+ * At most `width` items are in flight, taken in order. After the first failure no new item starts and
+ * the items already started run to their end, so that what a run did is exactly what it reports: every
+ * item settles as done, failed or not run.
+ */
+/** Runs `fn` over `items` and reports every item's outcome; never throws. */
+async function settleAll(items, width, fn) {
+    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
+    let next = 0;
+    const worker = async () => {
+        while (run.firstError === undefined && next < items.length) {
+            const i = next++;
+            const item = items[i];
+            try {
+                await fn(item);
+                run.settled[i] = { item, result: 'done' };
+            }
+            catch (error) {
+                run.firstError ??= { error };
+                run.settled[i] = { item, result: 'failed', error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return run;
+}
+/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
+async function pool(items, width, fn) {
+    const { firstError } = await settleAll(items, width, fn);
+    if (firstError)
+        throw firstError.error;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
+
+
+function countBy(plan, action) {
+    return plan.operations.filter((op) => op.action === action).length;
+}
+/** Throws one ConfigurationError naming the conflicts; used before anything is written. */
+function assertNoConflicts(plan, hint = '') {
+    const conflicts = plan.operations.filter((op) => op.action === 'conflict');
+    if (conflicts.length === 0)
+        return;
+    const shown = conflicts
+        .slice(0, 5)
+        .map((op) => `${op.target}${op.reason ? ` (${op.reason})` : ''}`)
+        .join('; ');
+    const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
+    throw new errors/* ConfigurationError */.j(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
+}
+/** The outcome of `op` with the given result, as applyPlan records it. */
+function outcomeOf(op, result, extra = {}) {
+    const { id, kind, target, action, reason, bytes } = op;
+    return { id, kind, target, action, reason, bytes, result, ...extra };
+}
+/**
+ * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
+ * `create`/`update` operations run in the worker pool (pool.ts). After the first failure no new
+ * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
+ * shows exactly what was done and a re-run picks up the rest.
+ */
+async function applyPlan(plan, execute, opts) {
+    const outcomes = [];
+    const record = (o) => {
+        outcomes.push(o);
+        opts.onOutcome?.(o);
+    };
+    if (opts.dryRun) {
+        for (const op of plan.operations)
+            record(outcomeOf(op, op.action === 'skip' ? 'skipped' : 'planned'));
+        return outcomes;
+    }
+    assertNoConflicts(plan);
+    const pending = plan.operations.filter((op) => op.action === 'create' || op.action === 'update');
+    for (const op of plan.operations)
+        if (op.action === 'skip')
+            record(outcomeOf(op, 'skipped'));
+    const { settled, firstError } = await settleAll(pending, opts.concurrency ?? 1, async (op) => {
+        try {
+            const verified = (await execute(op)) ?? undefined;
+            record(outcomeOf(op, 'done', verified ? { verified } : {}));
+        }
+        catch (e) {
+            record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+            throw e;
+        }
+    });
+    for (const s of settled)
+        if (s.result === 'not-run')
+            record(outcomeOf(s.item, 'not-run'));
+    if (firstError)
+        throw firstError.error;
+    return outcomes;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -40750,14 +41128,14 @@ class Receipt {
     }
     setOutput(name, value) {
         this.outputs[name] = String(value);
-        lib_core/* setOutput */.uH(name, String(value));
+        core/* setOutput */.uH(name, String(value));
     }
     addTable(title, header, rows) {
         this.tables.push({ title, header, rows });
     }
     note(text) {
         this.notes.push(text);
-        lib_core/* info */.pq(text);
+        core/* info */.pq(text);
     }
     toJSON() {
         return {
@@ -40821,21 +41199,21 @@ function planSummaryLine(plan) {
     return `${plan.action}: ${plan.operations.length} operation(s)${parts.length ? ` (${parts.join(', ')})` : ''}`;
 }
 /** Prints the plan to the log; dry-run and real runs print it identically. */
-function render_logPlan(plan, dryRun) {
-    core.info(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
+function logPlan(plan, dryRun) {
+    core/* info */.pq(`${dryRun ? 'DRY RUN: nothing will be changed. ' : ''}${planSummaryLine(plan)}`);
     // Before anything runs there are no results yet: the log shows what will be done and why.
     const rows = plan.operations.map((op) => [op.action, op.kind, op.target, op.reason ?? '']);
     if (rows.length > 0)
-        core.info(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
+        core/* info */.pq(textTable(['action', 'kind', 'target', 'detail'], rows, 100));
 }
 function logTable(t) {
-    lib_core/* info */.pq(`\n${t.title}\n${textTable(t.header, t.rows)}`);
+    core/* info */.pq(`\n${t.title}\n${textTable(t.header, t.rows)}`);
 }
 /** Writes the job summary; skipped quietly where there is no summary file (a laptop run). */
 async function writeSummary(receipt, reportPath) {
     if (!process.env['GITHUB_STEP_SUMMARY'])
         return;
-    const s = lib_core/* summary */.z;
+    const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
     s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
     if (receipt.error)
@@ -40904,13 +41282,13 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            lib_core/* debug */.Yz(e.stack);
-        lib_core/* setFailed */.C1(receipt.error);
+            core/* debug */.Yz(e.stack);
+        core/* setFailed */.C1(receipt.error);
     }
     finally {
         receipt.finishedAt = new Date().toISOString();
         const path = writeReceipt(receipt);
-        lib_core/* setOutput */.uH('report', path);
+        core/* setOutput */.uH('report', path);
         receipt.outputs['report'] = path;
         for (const t of receipt.tables)
             logTable(t);
@@ -40918,7 +41296,7 @@ async function run(action, main) {
             await writeSummary(receipt, path);
         }
         catch (e) {
-            lib_core/* warning */.$e(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
+            core/* warning */.$e(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
         }
     }
     return receipt;
@@ -41178,17 +41556,19 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
+  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -42930,13 +43310,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
