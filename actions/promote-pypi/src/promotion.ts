@@ -30,7 +30,8 @@ import {
   type FileDigests,
   type RandomAccess,
 } from '@release-actions/core/wheel/zip';
-import { globToRegExp } from '@release-actions/core/wheel/metadata';
+import { globToRegExp } from '@release-actions/core/runtime/glob';
+import { expandTemplate } from '@release-actions/core/runtime/template';
 
 /**
  * promote-pypi: select one variant per platform from the release's wheels in S3, rewrite them for
@@ -91,11 +92,7 @@ export const STAGED_SOURCE_KEY = 'source-key';
 export const STAGED_SOURCE_ETAG = 'source-etag';
 
 export function stagingPrefixFor(template: string, name: string, version: string): string {
-  const p = template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    if (k === 'name') return name;
-    if (k === 'version') return version;
-    throw new ConfigurationError(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
-  });
+  const p = expandTemplate('staging-prefix', template, { name, version });
   return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
 

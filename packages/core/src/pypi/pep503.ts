@@ -1,3 +1,5 @@
+import { escapeHtml, unescapeHtml } from '../runtime/html.js';
+
 /**
  * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
  * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
@@ -10,19 +12,6 @@ export interface IndexLink {
   /** The link as written: `/whl/cu124/torch-2.6.0%2Bcu124-...whl#sha256=...`. */
   href: string;
   sha256?: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function unescapeHtml(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 /** A URL path for an S3 key: each segment percent-encoded (so `+` becomes `%2B`), slashes kept. */
