@@ -551,11 +551,12 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       const body = await readBody(req);
       if (method !== 'GET' && body !== undefined) record.body = body;
       const fault = faults.find((f) => (f.times ?? 1) > 0 && faultMatches(f, method, shownUrl));
+      const sendFault = (f: FaultSpec): void =>
+        send(f.status, errorBody(f.status, f.message ?? defaultFaultMessage(f)), f.headers ?? {});
       if (fault) {
         if (fault.times !== undefined) fault.times -= 1;
         else fault.times = 0;
-        send(fault.status, errorBody(fault.status, fault.message ?? defaultFaultMessage(fault)), fault.headers ?? {});
-        return;
+        if (!fault.afterHandling) return sendFault(fault);
       }
       const token = tokenOf(req.headers.authorization);
       if (!acceptedToken(token)) throw new HttpError(401, 'Bad credentials');
@@ -595,6 +596,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         if (invalid.length) throw new HttpError(422, `Invalid request.\n\n${invalid.join('\n')}`);
       }
       const handled = await route(op, reqUrl, body);
+      if (fault?.afterHandling) return sendFault(fault);
       respond(op, handled.status, handled.body, handled.link ? { link: handled.link } : {});
     } catch (e) {
       if (e instanceof HttpError) {

@@ -152,6 +152,11 @@ export interface FaultSpec {
   times?: number;
   headers?: Record<string, string>;
   message?: string;
+  /**
+   * Perform the request first, then answer with this status: a response lost after the server acted,
+   * the case a retried create must survive.
+   */
+  afterHandling?: boolean;
 }
 
 export class StateError extends Error {
