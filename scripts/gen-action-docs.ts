@@ -32,8 +32,9 @@ for (const file of findActionFiles(root)) {
   if (metadata === undefined) problems.push(...errors);
   else docs.set(name, renderActionDocs(metadata));
   const readme = path.join(root, path.dirname(file), 'README.md');
-  const replaces = existsSync(readme) ? replacesOf(readFileSync(readme, 'utf8')) : undefined;
-  rows.push({ dir: name, name: metadata?.name ?? name, replaces });
+  // An action still without a README is listed without the column; one with a README must fill it.
+  const replaces = existsSync(readme) ? replacesOf(readFileSync(readme, 'utf8')) : '';
+  rows.push({ dir: name, name: metadata?.name ?? name, replaces, hasReadme: existsSync(readme) });
 }
 
 /** The root README with its Actions table regenerated, or the problems that keep it from being right. */

@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { downloadObject, uploadFile } from '../../actions/promote-pypi/src/promotion.js';
+import { downloadObject, uploadFile } from '../../actions/promote-pypi/src/s3-objects.js';
 import { createS3Client } from '../../packages/core/src/s3/client.js';
 import { validateWheel } from '../../packages/core/src/wheel/validate.js';
 import { buildWheel } from '../../packages/testkit/src/wheels.js';

@@ -62,6 +62,8 @@ export interface ActionRow {
   name: string;
   /** What the action replaces, from its README's `<!-- replaces: ... -->` line; undefined when missing. */
   replaces?: string;
+  /** Whether actions/<dir>/README.md exists (the link goes to the folder otherwise). */
+  hasReadme?: boolean;
 }
 
 const REPLACES = /<!--\s*replaces:\s*([\s\S]*?)\s*-->/;
@@ -76,7 +78,8 @@ export function replacesOf(readme: string): string | undefined {
 export function renderActionsTable(rows: ActionRow[]): string {
   const lines = ['| Action | What it does | Replaces |', '| --- | --- | --- |'];
   for (const r of rows) {
-    lines.push(`| [\`${r.dir}\`](actions/${r.dir}/README.md) | ${cell(r.name)} | ${cell(r.replaces ?? '')} |`);
+    const link = r.hasReadme === false ? `actions/${r.dir}` : `actions/${r.dir}/README.md`;
+    lines.push(`| [\`${r.dir}\`](${link}) | ${cell(r.name)} | ${cell(r.replaces ?? '')} |`);
   }
   return lines.join('\n') + '\n';
 }

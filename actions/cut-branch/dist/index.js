@@ -33614,7 +33614,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
 
 
@@ -40401,8 +40401,8 @@ function getSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 3 modules
-var run = __nccwpck_require__(3986);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
+var run = __nccwpck_require__(7685);
 ;// CONCATENATED MODULE: ./src/version-bump.ts
 
 
@@ -40672,7 +40672,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 3986:
+/***/ 7685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40686,7 +40686,44 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
+/**
+ * The one worker pool: plan operations, listings, part copies and index pages all run through it.
+ *
+ * At most `width` items are in flight, taken in order. After the first failure no new item starts and
+ * the items already started run to their end, so that what a run did is exactly what it reports: every
+ * item settles as done, failed or not run.
+ */
+/** Runs `fn` over `items` and reports every item's outcome; never throws. */
+async function settleAll(items, width, fn) {
+    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
+    let next = 0;
+    const worker = async () => {
+        while (run.firstError === undefined && next < items.length) {
+            const i = next++;
+            const item = items[i];
+            try {
+                await fn(item);
+                run.settled[i] = { item, result: 'done' };
+            }
+            catch (error) {
+                run.firstError ??= { error };
+                run.settled[i] = { item, result: 'failed', error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return run;
+}
+/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
+async function pool(items, width, fn) {
+    const { firstError } = await settleAll(items, width, fn);
+    if (firstError)
+        throw firstError.error;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
+
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -40703,13 +40740,14 @@ function assertNoConflicts(plan, hint = '') {
     const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
     throw new errors/* ConfigurationError */.j(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
 }
+/** The outcome of `op` with the given result, as applyPlan records it. */
 function outcomeOf(op, result, extra = {}) {
     const { id, kind, target, action, reason, bytes } = op;
     return { id, kind, target, action, reason, bytes, result, ...extra };
 }
 /**
  * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
- * `create`/`update` operations run with bounded concurrency. After the first failure no new
+ * `create`/`update` operations run in the worker pool (pool.ts). After the first failure no new
  * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
  * shows exactly what was done and a re-run picks up the rest.
  */
@@ -40729,27 +40767,21 @@ async function applyPlan(plan, execute, opts) {
     for (const op of plan.operations)
         if (op.action === 'skip')
             record(outcomeOf(op, 'skipped'));
-    let next = 0;
-    let firstError;
-    const worker = async () => {
-        while (firstError === undefined && next < pending.length) {
-            const op = pending[next++];
-            try {
-                const verified = (await execute(op)) ?? undefined;
-                record(outcomeOf(op, 'done', verified ? { verified } : {}));
-            }
-            catch (e) {
-                firstError ??= e;
-                record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
-            }
+    const { settled, firstError } = await settleAll(pending, opts.concurrency ?? 1, async (op) => {
+        try {
+            const verified = (await execute(op)) ?? undefined;
+            record(outcomeOf(op, 'done', verified ? { verified } : {}));
         }
-    };
-    const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    for (const op of pending.slice(next))
-        record(outcomeOf(op, 'not-run'));
-    if (firstError !== undefined)
-        throw firstError;
+        catch (e) {
+            record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+            throw e;
+        }
+    });
+    for (const s of settled)
+        if (s.result === 'not-run')
+            record(outcomeOf(s.item, 'not-run'));
+    if (firstError)
+        throw firstError.error;
     return outcomes;
 }
 
@@ -40764,6 +40796,9 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 
+function cellText(c) {
+    return typeof c === 'object' ? c.text : String(c);
+}
 /**
  * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
  * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
@@ -40832,10 +40867,11 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
 
 
+
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
 const MAX_ROWS = 300;
 function textTable(header, rows, maxRows = MAX_ROWS) {
-    const shown = rows.slice(0, maxRows).map((r) => r.map(String));
+    const shown = rows.slice(0, maxRows).map((r) => r.map(cellText));
     const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
     const line = (cells) => cells
         .map((c, i) => c.padEnd(widths[i]))
@@ -40887,7 +40923,7 @@ async function writeSummary(receipt, reportPath) {
         s.addHeading(escapeHtml(t.title), 3);
         s.addTable([
             t.header.map((h) => ({ data: escapeHtml(h), header: true })),
-            ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+            ...cap(t.rows).map((r) => r.map(cellHtml)),
         ]);
         if (t.rows.length > MAX_ROWS)
             s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
@@ -40912,6 +40948,14 @@ async function writeSummary(receipt, reportPath) {
 }
 function cap(rows) {
     return rows.slice(0, MAX_ROWS);
+}
+/** Links become anchors when they point at http(s); anything else shows as its text. */
+function cellHtml(c) {
+    if (typeof c !== 'object')
+        return escapeHtml(String(c));
+    if (!/^https?:\/\//i.test(c.href))
+        return escapeHtml(c.text);
+    return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
 function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -62036,8 +62036,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3986);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6106);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9898);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-pypi', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6106:
+/***/ 9898:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62060,6 +62060,231 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(7550);
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
+const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+    return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+}
+async function withRetry(fn, opts = {}) {
+    const { attempts = 5, baseMs = 500, maxMs = 20_000, retryable = () => true, random = Math.random } = opts;
+    const wait = opts.sleep ?? retry_sleep;
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await fn(attempt);
+        }
+        catch (e) {
+            if (attempt >= attempts || !retryable(e))
+                throw e;
+            const delay = backoffDelay(attempt, baseMs, maxMs, random);
+            opts.onRetry?.(e, attempt, delay);
+            await wait(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/json-api.ts
+
+class RetryableHttpError extends Error {
+}
+function joinUrl(base, path) {
+    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+/** Files of one release, by file name; empty when the project or the version does not exist yet. */
+async function releaseFiles(indexUrl, name, version, retry = {}) {
+    const url = joinUrl(indexUrl, `pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`);
+    return withRetry(async () => {
+        let res;
+        try {
+            res = await fetch(url, { headers: { accept: 'application/json' } });
+        }
+        catch (e) {
+            throw new RetryableHttpError(`GET ${url}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (res.status === 404)
+            return new Map();
+        if (res.status >= 500 || res.status === 429)
+            throw new RetryableHttpError(`GET ${url}: HTTP ${res.status}`);
+        if (!res.ok)
+            throw new Error(`GET ${url}: HTTP ${res.status}`);
+        const body = (await res.json());
+        return new Map((body.urls ?? []).map((u) => [
+            u.filename,
+            { filename: u.filename, sha256: u.digests?.sha256 ?? '', size: u.size ?? -1 },
+        ]));
+    }, { attempts: 5, ...retry, retryable: (e) => e instanceof RetryableHttpError });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/trusted-publishing.ts
+
+
+const TRUSTED_PUBLISHING_HELP = 'PyPI Trusted Publishing needs the job to have "permissions: id-token: write" and to be a top-level job of the workflow registered as the trusted publisher on PyPI; it does not work from inside a reusable workflow (a PyPI limitation): call this action from a job of the top-level workflow, or pass an API token as "password"';
+/** Mints a short-lived PyPI API token from the runner's OIDC identity. */
+async function mintTrustedPublishingToken(opts) {
+    const env = opts.env ?? process.env;
+    if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
+        throw new errors/* ConfigurationError */.j(`no "password" was given and no OIDC token is available. ${TRUSTED_PUBLISHING_HELP}`);
+    }
+    const audienceRes = await fetch(joinUrl(opts.indexUrl, '_/oidc/audience'));
+    if (!audienceRes.ok)
+        throw new errors/* ConfigurationError */.j(`the index does not offer Trusted Publishing (GET _/oidc/audience: HTTP ${audienceRes.status})`);
+    const { audience } = (await audienceRes.json());
+    if (!audience)
+        throw new errors/* ConfigurationError */.j('the index answered no OIDC audience');
+    let idToken;
+    try {
+        idToken = await opts.getIdToken(audience);
+    }
+    catch (e) {
+        throw new errors/* ConfigurationError */.j(`could not get the runner's OIDC token: ${e instanceof Error ? e.message : String(e)}. ${TRUSTED_PUBLISHING_HELP}`);
+    }
+    const mint = await fetch(joinUrl(opts.indexUrl, '_/oidc/mint-token'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: idToken }),
+    });
+    const body = (await mint.json().catch(() => ({})));
+    if (!mint.ok || !body.token) {
+        const why = (body.errors ?? []).map((e) => `${e.code ?? ''}: ${e.description ?? ''}`).join('; ') ||
+            body.message ||
+            `HTTP ${mint.status}`;
+        throw new errors/* ConfigurationError */.j(`PyPI refused to mint an upload token (${why}). ${TRUSTED_PUBLISHING_HELP}`);
+    }
+    return body.token;
+}
+
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(9232);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ../../packages/core/src/s3/client.ts
+
+
+
+
+/**
+ * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
+ * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
+ * only when an operation requires them: the SDK's default CRC32 trailers (aws-chunked bodies) are
+ * refused by several S3-compatible stores.
+ */
+function createS3Client(opts = {}) {
+    const maxSockets = Math.max(16, opts.maxSockets ?? 64);
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
+    const client = new dist_cjs.S3Client({
+        region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
+        ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+        // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
+        maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
+        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
+        // Resolve each command's middleware stack once, not on every send: thousands of copies.
+        cacheMiddleware: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        requestHandler: {
+            httpAgent: new external_node_http_.Agent(agentOptions),
+            httpsAgent: new external_node_https_.Agent(agentOptions),
+            connectionTimeout: 10_000,
+            requestTimeout: 300_000,
+        },
+    });
+    client.middlewareStack.addRelativeTo(checksumCoversPayload, {
+        relation: 'before',
+        toMiddleware: 'httpSigningMiddleware',
+        name: 'checksumCoversPayload',
+    });
+    return client;
+}
+/**
+ * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
+ * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
+ * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
+ * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
+ */
+function checksumCoversPayload(next) {
+    return (args) => {
+        const request = args.request;
+        const headers = request.headers;
+        if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
+            headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+        return next(args);
+    };
+}
+/** What every upload of ours passes, so that S3 checks the bytes it stores (see checksumCoversPayload). */
+const client_UPLOAD_CHECKSUM = { ChecksumAlgorithm: 'CRC32' };
+function unquoteEtag(etag) {
+    return (etag ?? '').replace(/"/g, '');
+}
+function toListed(o) {
+    return { key: o.Key, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
+}
+/**
+ * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
+ * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
+ */
+async function listAll(client, bucket, prefix, opts = {}) {
+    return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+/** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
+async function listLevel(client, bucket, prefix) {
+    return listPages(client, bucket, prefix, '/');
+}
+async function listPages(client, bucket, prefix, delimiter) {
+    const objects = [];
+    const folders = [];
+    let token;
+    do {
+        const page = await client.send(new dist_cjs.ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: 1000,
+            ...(delimiter ? { Delimiter: delimiter } : {}),
+        }));
+        for (const o of page.Contents ?? [])
+            if (o.Key !== undefined)
+                objects.push(toListed(o));
+        for (const p of page.CommonPrefixes ?? [])
+            if (p.Prefix !== undefined)
+                folders.push(p.Prefix);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { objects, folders };
+}
+/**
+ * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
+ * The SDK sends CopySource verbatim, and S3 percent-decodes it and reads a literal `+` as a space,
+ * so `torch-2.6.0+cu124-...whl` must travel as `torch-2.6.0%2Bcu124-...whl`.
+ */
+function copySource(bucket, key) {
+    return `${bucket}/${key.split('/').map(encodeRfc3986).join('/')}`;
+}
+function encodeRfc3986(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+/** S3 error name, whichever way the SDK surfaced it. */
+function s3ErrorCode(e) {
+    if (typeof e !== 'object' || e === null)
+        return undefined;
+    const err = e;
+    return err.Code ?? err.name;
+}
+function s3HttpStatus(e) {
+    return e?.$metadata?.httpStatusCode;
+}
+function isNotFound(e) {
+    const code = s3ErrorCode(e);
+    return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
+}
+/** S3's bucket naming rules (lower case, 3-63 characters), checked before any request is made. */
+function parseBucketName(input, value) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
 
@@ -62231,576 +62456,6 @@ function getSecret(name) {
     return value;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
-const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-    return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
-}
-async function withRetry(fn, opts = {}) {
-    const { attempts = 5, baseMs = 500, maxMs = 20_000, retryable = () => true, random = Math.random } = opts;
-    const wait = opts.sleep ?? retry_sleep;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await fn(attempt);
-        }
-        catch (e) {
-            if (attempt >= attempts || !retryable(e))
-                throw e;
-            const delay = backoffDelay(attempt, baseMs, maxMs, random);
-            opts.onRetry?.(e, attempt, delay);
-            await wait(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pypi/json-api.ts
-
-
-class RetryableHttpError extends Error {
-}
-function joinUrl(base, path) {
-    return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
-/** Files of one release, by file name; empty when the project or the version does not exist yet. */
-async function releaseFiles(indexUrl, name, version, retry = {}) {
-    const url = joinUrl(indexUrl, `pypi/${encodeURIComponent(name)}/${encodeURIComponent(version)}/json`);
-    return withRetry(async () => {
-        let res;
-        try {
-            res = await fetch(url, { headers: { accept: 'application/json' } });
-        }
-        catch (e) {
-            throw new RetryableHttpError(`GET ${url}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        if (res.status === 404)
-            return new Map();
-        if (res.status >= 500 || res.status === 429)
-            throw new RetryableHttpError(`GET ${url}: HTTP ${res.status}`);
-        if (!res.ok)
-            throw new Error(`GET ${url}: HTTP ${res.status}`);
-        const body = (await res.json());
-        return new Map((body.urls ?? []).map((u) => [
-            u.filename,
-            { filename: u.filename, sha256: u.digests?.sha256 ?? '', size: u.size ?? -1 },
-        ]));
-    }, { attempts: 5, ...retry, retryable: (e) => e instanceof RetryableHttpError });
-}
-const TRUSTED_PUBLISHING_HELP = 'PyPI Trusted Publishing needs the job to have "permissions: id-token: write" and to be a top-level job of the workflow registered as the trusted publisher on PyPI; it does not work from inside a reusable workflow (a PyPI limitation): call this action from a job of the top-level workflow, or pass an API token as "password"';
-/** Mints a short-lived PyPI API token from the runner's OIDC identity. */
-async function mintTrustedPublishingToken(opts) {
-    const env = opts.env ?? process.env;
-    if (!env['ACTIONS_ID_TOKEN_REQUEST_URL'] || !env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
-        throw new errors/* ConfigurationError */.j(`no "password" was given and no OIDC token is available. ${TRUSTED_PUBLISHING_HELP}`);
-    }
-    const audienceRes = await fetch(joinUrl(opts.indexUrl, '_/oidc/audience'));
-    if (!audienceRes.ok)
-        throw new errors/* ConfigurationError */.j(`the index does not offer Trusted Publishing (GET _/oidc/audience: HTTP ${audienceRes.status})`);
-    const { audience } = (await audienceRes.json());
-    if (!audience)
-        throw new errors/* ConfigurationError */.j('the index answered no OIDC audience');
-    let idToken;
-    try {
-        idToken = await opts.getIdToken(audience);
-    }
-    catch (e) {
-        throw new errors/* ConfigurationError */.j(`could not get the runner's OIDC token: ${e instanceof Error ? e.message : String(e)}. ${TRUSTED_PUBLISHING_HELP}`);
-    }
-    const mint = await fetch(joinUrl(opts.indexUrl, '_/oidc/mint-token'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token: idToken }),
-    });
-    const body = (await mint.json().catch(() => ({})));
-    if (!mint.ok || !body.token) {
-        const why = (body.errors ?? []).map((e) => `${e.code ?? ''}: ${e.description ?? ''}`).join('; ') ||
-            body.message ||
-            `HTTP ${mint.status}`;
-        throw new errors/* ConfigurationError */.j(`PyPI refused to mint an upload token (${why}). ${TRUSTED_PUBLISHING_HELP}`);
-    }
-    return body.token;
-}
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(9232);
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
-var lib_storage_dist_cjs = __nccwpck_require__(9131);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ../../packages/core/src/wheel/metadata.ts
-
-/** RECORD is CSV as Python's csv module writes it: fields quoted only when they must be. */
-function parseRecord(text) {
-    const rows = [];
-    let field = '';
-    let fields = [];
-    let quoted = false;
-    let i = 0;
-    const endRow = () => {
-        fields.push(field);
-        field = '';
-        if (fields.length > 1 || fields[0] !== '') {
-            rows.push({ path: fields[0] ?? '', hash: fields[1] ?? '', size: fields[2] ?? '' });
-        }
-        fields = [];
-    };
-    while (i < text.length) {
-        const c = text[i];
-        const next = text[i + 1];
-        i++;
-        if (quoted) {
-            if (c === '"' && next === '"') {
-                field += '"';
-                i++;
-            }
-            else if (c === '"') {
-                quoted = false;
-            }
-            else {
-                field += c;
-            }
-        }
-        else if (c === '"') {
-            quoted = true;
-        }
-        else if (c === ',') {
-            fields.push(field);
-            field = '';
-        }
-        else if (c === '\r' || c === '\n') {
-            if (c === '\r' && next === '\n')
-                i++;
-            endRow();
-        }
-        else {
-            field += c;
-        }
-    }
-    if (field !== '' || fields.length > 0)
-        endRow();
-    return rows;
-}
-function csvField(s) {
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-/** Lines end with `\n`, as the `wheel` tool writes them (it opens RECORD with `newline=''`... and `\n`). */
-function formatRecord(rows) {
-    return rows.map((r) => [r.path, r.hash, r.size].map(csvField).join(',') + '\n').join('');
-}
-/** `sha256=` + URL-safe base64 of the digest without `=` padding (PEP 376/427). */
-function recordHash(sha256) {
-    return `sha256=${sha256.toString('base64url')}`;
-}
-function sha256Record(data) {
-    return recordHash((0,external_node_crypto_.createHash)('sha256').update(data).digest());
-}
-/** Email-style headers up to the first blank line; continuation lines start with blanks. */
-function parseHeaders(text) {
-    const fields = [];
-    const lines = text.split(/\r?\n/);
-    let i = 0;
-    for (; i < lines.length; i++) {
-        const line = lines[i];
-        if (line === '') {
-            i++;
-            break;
-        }
-        if (/^[ \t]/.test(line) && fields.length > 0) {
-            const last = fields[fields.length - 1];
-            last[1] += `\n${line}`;
-            continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-    }
-    return { fields, body: lines.slice(i).join('\n') };
-}
-function headerValues(h, name) {
-    const lower = name.toLowerCase();
-    return h.fields.filter(([k]) => k.toLowerCase() === lower).map(([, v]) => v);
-}
-function headerValue(h, name) {
-    return headerValues(h, name)[0];
-}
-/**
- * Replaces the values of the headers called `name` in the header section only (the long description
- * below the blank line is left alone), keeping line endings as they were. Returns the new text and
- * how many headers were replaced.
- */
-function replaceHeader(text, name, value) {
-    const lines = text.split('\n');
-    const lower = name.toLowerCase();
-    const out = [];
-    let count = 0;
-    let inHeaders = true;
-    for (const line of lines) {
-        const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
-        const eol = line.endsWith('\r') ? '\r' : '';
-        if (inHeaders && bare === '')
-            inHeaders = false;
-        const colon = bare.indexOf(':');
-        if (inHeaders && colon > 0 && bare.slice(0, colon).toLowerCase() === lower) {
-            const replaced = value(bare.slice(colon + 1).trim());
-            for (const v of Array.isArray(replaced) ? replaced : [replaced])
-                out.push(`${bare.slice(0, colon)}: ${v}${eol}`);
-            count++;
-        }
-        else {
-            out.push(line);
-        }
-    }
-    return { text: out.join('\n'), count };
-}
-/** Removes lines that became exact duplicates (Tag lines after a platform rename), keeping the first. */
-function dedupeHeaderLines(text, name) {
-    const seen = new Set();
-    const lower = name.toLowerCase();
-    return text
-        .split('\n')
-        .filter((line) => {
-        const colon = line.indexOf(':');
-        if (colon <= 0 || line.slice(0, colon).toLowerCase() !== lower)
-            return true;
-        const key = line.trim();
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    })
-        .join('\n');
-}
-/**
- * Path globs over wheel entries: `*` and `?` stay within one path segment, `**` crosses segments
- * (`caffe2/**` is everything under caffe2/, `**` + `/x.py` is x.py in any folder), other characters
- * match literally.
- */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            i++;
-            if (glob[i + 1] === '/') {
-                i++;
-                re += '(?:.*/)?';
-            }
-            else {
-                re += '.*';
-            }
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}$`);
-}
-function compileGlobs(globs) {
-    const compiled = globs.map((g) => [g, globToRegExp(g)]);
-    return (path) => compiled.find(([, re]) => re.test(path))?.[0];
-}
-/** `cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64` -> every single `py-abi-plat` tag. */
-function expandTags(pythonTag, abiTag, platformTag) {
-    const out = [];
-    for (const py of pythonTag.split('.'))
-        for (const abi of abiTag.split('.'))
-            for (const plat of platformTag.split('.'))
-                out.push(`${py}-${abi}-${plat}`);
-    return out;
-}
-/**
- * Applies `from=to` platform renames to a platform tag set (`linux_x86_64`, or a compressed set such
- * as `manylinux_2_17_aarch64.manylinux2014_aarch64`). Each tag named in a rule's `from` (itself a tag
- * or a set) becomes the rule's `to` tags; duplicates that result are dropped, order kept. The same
- * function maps a WHEEL `Tag:` line's single platform, so file name and WHEEL always agree.
- */
-function renamePlatform(platformTag, renames) {
-    const out = [];
-    for (const tag of platformTag.split('.')) {
-        const rule = renames.find(([from]) => from.split('.').includes(tag));
-        for (const t of rule ? rule[1].split('.') : [tag])
-            if (!out.includes(t))
-                out.push(t);
-    }
-    return out.join('.');
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/pypi/upload.ts
-
-
-
-
-
-
-// twine's metadata_dictionary(): scalar fields are always sent ('' when absent), list fields once per value.
-const FIELDS = [
-    ['metadata_version', 'Metadata-Version', false],
-    ['summary', 'Summary', false],
-    ['home_page', 'Home-page', false],
-    ['author', 'Author', false],
-    ['author_email', 'Author-email', false],
-    ['maintainer', 'Maintainer', false],
-    ['maintainer_email', 'Maintainer-email', false],
-    ['license', 'License', false],
-    ['description', 'Description', false],
-    ['keywords', 'Keywords', false],
-    ['platform', 'Platform', true],
-    ['classifiers', 'Classifier', true],
-    ['download_url', 'Download-URL', false],
-    ['supported_platform', 'Supported-Platform', true],
-    ['comment', '', false],
-    ['sha256_digest', '', false],
-    ['provides', 'Provides', true],
-    ['requires', 'Requires', true],
-    ['obsoletes', 'Obsoletes', true],
-    ['project_urls', 'Project-URL', true],
-    ['provides_dist', 'Provides-Dist', true],
-    ['obsoletes_dist', 'Obsoletes-Dist', true],
-    ['requires_dist', 'Requires-Dist', true],
-    ['requires_external', 'Requires-External', true],
-    ['requires_python', 'Requires-Python', false],
-    ['provides_extras', 'Provides-Extra', true],
-    ['description_content_type', 'Description-Content-Type', false],
-    ['dynamic', 'Dynamic', true],
-];
-function description(h, body) {
-    const header = headerValue(h, 'Description');
-    if (header === undefined)
-        return body;
-    // Continuation lines of a Description header are indented with 8 spaces and a `|`.
-    return header
-        .split('\n')
-        .map((l, i) => (i === 0 ? l : l.replace(/^ {8}\|?/, '')))
-        .join('\n');
-}
-/** The form fields twine would send for this wheel, in twine's order, `content` excluded. */
-function uploadFields(file) {
-    const h = file.metadata.headers;
-    const fields = [
-        ['name', file.metadata.name.replace(/[^A-Za-z0-9.]+/g, '-')],
-        ['version', file.metadata.version],
-        ['filetype', 'bdist_wheel'],
-        ['pyversion', file.pythonTag],
-    ];
-    for (const [field, header, list] of FIELDS) {
-        if (field === 'sha256_digest')
-            fields.push([field, file.digests.sha256]);
-        else if (field === 'comment')
-            fields.push([field, '']);
-        else if (field === 'description')
-            fields.push([field, description(h, h.body)]);
-        else if (list)
-            for (const v of headerValues(h, header))
-                fields.push([field, v]);
-        else
-            fields.push([field, headerValue(h, header) ?? '']);
-    }
-    fields.push(['md5_digest', file.digests.md5], ['blake2_256_digest', file.digests.blake2_256]);
-    fields.push([':action', 'file_upload'], ['protocol_version', '1']);
-    return fields;
-}
-function quote(s) {
-    return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
-}
-/** Streams the multipart form: fields from memory, the wheel from disk. */
-async function postUpload(repositoryUrl, auth, file, opts = {}) {
-    const url = new URL(repositoryUrl);
-    if (url.username || url.password)
-        throw new errors/* ConfigurationError */.j('input "repository-url" must not contain credentials; use "password"');
-    const boundary = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    const head = Buffer.from(uploadFields(file)
-        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(k)}"\r\n\r\n${v}\r\n`)
-        .join('') +
-        `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${quote(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8');
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-    const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
-    return new Promise((resolve, reject) => {
-        const req = send(url, {
-            method: 'POST',
-            headers: {
-                'content-type': `multipart/form-data; boundary=${boundary}`,
-                'content-length': head.length + file.digests.size + tail.length,
-                authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-                'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
-            },
-            timeout: opts.timeoutMs ?? 30 * 60_000,
-        });
-        req.on('response', (res) => {
-            const parts = [];
-            res.on('data', (c) => parts.length < 64 && parts.push(c));
-            res.on('end', () => resolve({
-                status: res.statusCode ?? 0,
-                reason: res.statusMessage ?? '',
-                body: Buffer.concat(parts).toString('utf8').slice(0, 4000),
-            }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(new Error('upload timed out')));
-        req.on('error', reject);
-        req.write(head);
-        const body = (0,external_node_fs_.createReadStream)(file.path, { highWaterMark: 1 << 20 });
-        body.on('error', (e) => req.destroy(e));
-        body.on('end', () => req.end(tail));
-        body.pipe(req, { end: false });
-    });
-}
-/** The one-line reason an index gave, without HTML. */
-function uploadError(r) {
-    const text = r.reason && r.reason !== 'Bad Request'
-        ? r.reason
-        : r.body
-            .replace(/<[^>]+>/g, ' ')
-            .replace(/\s+/g, ' ')
-            .trim();
-    return `${r.status} ${text}`.slice(0, 500);
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 3 modules
-var run = __nccwpck_require__(3986);
-;// CONCATENATED MODULE: ../../packages/core/src/s3/client.ts
-
-
-
-
-/**
- * The one way actions make an S3 client. Credentials come from the SDK's default chain (the AWS_*
- * variables that aws-actions/configure-aws-credentials exports). Checksums are computed and validated
- * only when an operation requires them: the SDK's default CRC32 trailers (aws-chunked bodies) are
- * refused by several S3-compatible stores.
- */
-function createS3Client(opts = {}) {
-    const maxSockets = Math.max(16, opts.maxSockets ?? 64);
-    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
-    const client = new dist_cjs.S3Client({
-        region: opts.region || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
-        ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
-        // AWS_MAX_ATTEMPTS, when set, wins over the default, as in every AWS tool.
-        maxAttempts: opts.maxAttempts ?? (Number(process.env['AWS_MAX_ATTEMPTS']) || 8),
-        retryMode: opts.retryMode ?? (process.env['AWS_RETRY_MODE'] === 'standard' ? 'standard' : 'adaptive'),
-        // Resolve each command's middleware stack once, not on every send: thousands of copies.
-        cacheMiddleware: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        requestHandler: {
-            httpAgent: new external_node_http_.Agent(agentOptions),
-            httpsAgent: new external_node_https_.Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 300_000,
-        },
-    });
-    client.middlewareStack.addRelativeTo(checksumCoversPayload, {
-        relation: 'before',
-        toMiddleware: 'httpSigningMiddleware',
-        name: 'checksumCoversPayload',
-    });
-    return client;
-}
-/**
- * Uploads name their checksum (`ChecksumAlgorithm: CRC32`, see UPLOAD_CHECKSUM), which S3 verifies
- * against the body it receives. Such a request is signed with `UNSIGNED-PAYLOAD` (allowed by SigV4
- * for S3, and what the AWS CLI sends), instead of the SDK hashing every part with sha256 on the
- * event loop as well: a 2.5 GB wheel costs one CRC32 pass rather than a CRC32 and a sha256 pass.
- */
-function checksumCoversPayload(next) {
-    return (args) => {
-        const request = args.request;
-        const headers = request.headers;
-        if (headers && ArrayBuffer.isView(request.body) && Object.keys(headers).some((h) => /^x-amz-checksum-/i.test(h)))
-            headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-        return next(args);
-    };
-}
-/** What every upload of ours passes, so that S3 checks the bytes it stores (see checksumCoversPayload). */
-const client_UPLOAD_CHECKSUM = { ChecksumAlgorithm: 'CRC32' };
-function unquoteEtag(etag) {
-    return (etag ?? '').replace(/"/g, '');
-}
-function toListed(o) {
-    return { key: o.Key, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
-}
-/**
- * Every object under `prefix`, in key order: ListObjectsV2, 1,000 keys per page. Called once per
- * prefix, so a 5,000-object prefix costs five requests rather than one listing per package.
- */
-async function listAll(client, bucket, prefix, opts = {}) {
-    return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
-}
-/** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
-async function listLevel(client, bucket, prefix) {
-    return listPages(client, bucket, prefix, '/');
-}
-async function listPages(client, bucket, prefix, delimiter) {
-    const objects = [];
-    const folders = [];
-    let token;
-    do {
-        const page = await client.send(new dist_cjs.ListObjectsV2Command({
-            Bucket: bucket,
-            Prefix: prefix,
-            ContinuationToken: token,
-            MaxKeys: 1000,
-            ...(delimiter ? { Delimiter: delimiter } : {}),
-        }));
-        for (const o of page.Contents ?? [])
-            if (o.Key !== undefined)
-                objects.push(toListed(o));
-        for (const p of page.CommonPrefixes ?? [])
-            if (p.Prefix !== undefined)
-                folders.push(p.Prefix);
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return { objects, folders };
-}
-/**
- * The `x-amz-copy-source` value for an object: `bucket/key` percent-encoded per path segment.
- * The SDK sends CopySource verbatim, and S3 percent-decodes it and reads a literal `+` as a space,
- * so `torch-2.6.0+cu124-...whl` must travel as `torch-2.6.0%2Bcu124-...whl`.
- */
-function copySource(bucket, key) {
-    return `${bucket}/${key.split('/').map(encodeRfc3986).join('/')}`;
-}
-function encodeRfc3986(s) {
-    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-/** S3 error name, whichever way the SDK surfaced it. */
-function s3ErrorCode(e) {
-    if (typeof e !== 'object' || e === null)
-        return undefined;
-    const err = e;
-    return err.Code ?? err.name;
-}
-function s3HttpStatus(e) {
-    return e?.$metadata?.httpStatusCode;
-}
-function isNotFound(e) {
-    const code = s3ErrorCode(e);
-    return code === 'NotFound' || code === 'NoSuchKey' || s3HttpStatus(e) === 404;
-}
-/** S3's bucket naming rules (lower case, 3-63 characters), checked before any request is made. */
-function parseBucketName(input, value) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
-    }
-    return value;
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
@@ -62872,7 +62527,7 @@ function tryParseVersion(s) {
         ...(local !== undefined && { local }),
     };
 }
-function version_quote(s) {
+function quote(s) {
     return JSON.stringify(s);
 }
 /** A PEP 440 version from input `input`; anything else is a one-line ConfigurationError naming it. */
@@ -62881,9 +62536,9 @@ function parseVersion(input, s) {
     if (v)
         return v;
     if (s.trim() === '') {
-        throw new ConfigurationError(`input ${version_quote(input)} is empty; expected a version such as 2.6.0`);
+        throw new ConfigurationError(`input ${quote(input)} is empty; expected a version such as 2.6.0`);
     }
-    throw new ConfigurationError(`input ${version_quote(input)}: ${version_quote(s)} is not a version; expected a PEP 440 version such as 2.6.0, 2.6.0rc3 or 2.6.0+cu124`);
+    throw new ConfigurationError(`input ${quote(input)}: ${quote(s)} is not a version; expected a PEP 440 version such as 2.6.0, 2.6.0rc3 or 2.6.0+cu124`);
 }
 function finalReleaseProblem(v) {
     if (v.release.length !== 3)
@@ -62908,23 +62563,23 @@ function parseReleaseVersion(input, s) {
     const v = tryParseVersion(s);
     if (!v) {
         if (s.trim() === '') {
-            throw new errors/* ConfigurationError */.j(`input ${version_quote(input)} is empty; expected MAJOR.MINOR.PATCH such as 2.6.0`);
+            throw new errors/* ConfigurationError */.j(`input ${quote(input)} is empty; expected MAJOR.MINOR.PATCH such as 2.6.0`);
         }
-        throw new errors/* ConfigurationError */.j(`input ${version_quote(input)}: ${version_quote(s)} is not a version; expected MAJOR.MINOR.PATCH such as 2.6.0`);
+        throw new errors/* ConfigurationError */.j(`input ${quote(input)}: ${quote(s)} is not a version; expected MAJOR.MINOR.PATCH such as 2.6.0`);
     }
     const problem = finalReleaseProblem(v);
     if (problem === undefined)
         return v;
     const example = v.release.length <= 3 ? [v.major, v.minor, v.patch].join('.') : v.release.slice(0, 3).join('.');
     const why = problem === '' ? '' : ` (${problem})`;
-    throw new errors/* ConfigurationError */.j(`input ${version_quote(input)}: ${version_quote(s.trim())} is not a full release version${why}; expected MAJOR.MINOR.PATCH such as ${example}`);
+    throw new errors/* ConfigurationError */.j(`input ${quote(input)}: ${quote(s.trim())} is not a full release version${why}; expected MAJOR.MINOR.PATCH such as ${example}`);
 }
 function toVersion(v) {
     if (typeof v !== 'string')
         return v;
     const parsed = tryParseVersion(v);
     if (!parsed)
-        throw new errors/* ConfigurationError */.j(`${version_quote(v)} is not a PEP 440 version`);
+        throw new errors/* ConfigurationError */.j(`${quote(v)} is not a PEP 440 version`);
     return parsed;
 }
 /** The normalised PEP 440 form without the local label: `v2.6.0-RC3+cu124` -> `2.6.0rc3`. */
@@ -63034,7 +62689,7 @@ function parseReleaseBranch(s) {
 function finalOf(v, what) {
     const x = toVersion(v);
     if (finalReleaseProblem(x) !== undefined) {
-        throw new ConfigurationError(`${what} needs a final MAJOR.MINOR.PATCH version, got ${version_quote(formatVersion(x))}`);
+        throw new ConfigurationError(`${what} needs a final MAJOR.MINOR.PATCH version, got ${quote(formatVersion(x))}`);
     }
     return x;
 }
@@ -63083,7 +62738,7 @@ function parseVersionTxt(content, source = 'version.txt') {
         throw new ConfigurationError(`${source} holds no version`);
     const v = tryParseVersion(line);
     if (!v) {
-        throw new ConfigurationError(`${source}: ${version_quote(line)} is not a version; expected a PEP 440 version such as 2.6.0a0`);
+        throw new ConfigurationError(`${source}: ${quote(line)} is not a version; expected a PEP 440 version such as 2.6.0a0`);
     }
     return v;
 }
@@ -63305,6 +62960,287 @@ function artifact_name_matchesRelease(artifact, name, version) {
     return compareVersions({ ...artifact.parsed, local: undefined }, wanted) === 0;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/release/selection.ts
+
+
+
+
+/**
+ * `packages` input: `name=version` pairs (comma or newline separated). Versions must be final
+ * releases; a bare version (`2.6`, `v2.6.0-rc1`) is an error naming the input.
+ */
+function parseRequestedPackages(input, value) {
+    if (value.trim() === '')
+        throw new errors/* ConfigurationError */.j(`input "${input}" is required: name=version pairs such as torch=2.6.0`);
+    for (const item of value.split(/[,\n]/).map((s) => s.trim())) {
+        if (item !== '' && !item.includes('=')) {
+            throw new errors/* ConfigurationError */.j(`input "${input}" expects name=version pairs such as torch=2.6.0, got "${item}"`);
+        }
+    }
+    const seen = new Map();
+    for (const [spelled, versionText] of parseKeyValues(input, value)) {
+        if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(spelled)) {
+            throw new errors/* ConfigurationError */.j(`input "${input}": "${spelled}" is not a package name`);
+        }
+        const version = parseReleaseVersion(`${input}: ${spelled}`, versionText);
+        const name = normalizeName(spelled);
+        if (seen.has(name))
+            throw new errors/* ConfigurationError */.j(`input "${input}" names ${spelled} twice`);
+        seen.set(name, { name, spelled, version, versionText: formatVersion(version) });
+    }
+    return [...seen.values()];
+}
+/** `prefix/` with exactly one trailing slash ('' stays the bucket root). */
+function normalizePrefix(prefix) {
+    const p = prefix.trim().replace(/^\/+/, '');
+    return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+function variantOf(o) {
+    const out = o.sub === '' ? [] : [o.sub];
+    if (o.artifact.local)
+        out.push(o.artifact.local);
+    return out;
+}
+function passesVariants(o, filter) {
+    const v = variantOf(o);
+    if (filter.include.length > 0 && !v.some((x) => filter.include.includes(x)))
+        return false;
+    return !v.some((x) => filter.exclude.includes(x));
+}
+function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
+    const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
+    for (const o of objects) {
+        if (!o.key.startsWith(prefix) || o.key.endsWith('/'))
+            continue;
+        const relative = o.key.slice(prefix.length);
+        const slash = relative.indexOf('/');
+        const sub = slash < 0 ? '' : relative.slice(0, slash);
+        const filename = relative.slice(relative.lastIndexOf('/') + 1);
+        if (filename === 'index.html' || filename === '')
+            continue; // index pages are regenerated, not promoted
+        const artifact = parseArtifactName(filename);
+        if (!artifact) {
+            selection.ignored.push(o.key);
+            continue;
+        }
+        const pkg = packages.find((p) => matchesRelease(artifact, p.name, p.version));
+        if (!pkg) {
+            selection.otherCount++;
+            continue;
+        }
+        if (!passesVariants({ sub, artifact }, filter)) {
+            selection.filteredOut.push(o.key);
+            continue;
+        }
+        selection.selected.push({ ...o, relative, sub, artifact, package: pkg.name });
+    }
+    return selection;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/metadata.ts
+
+/** RECORD is CSV as Python's csv module writes it: fields quoted only when they must be. */
+function parseRecord(text) {
+    const rows = [];
+    let field = '';
+    let fields = [];
+    let quoted = false;
+    let i = 0;
+    const endRow = () => {
+        fields.push(field);
+        field = '';
+        if (fields.length > 1 || fields[0] !== '') {
+            rows.push({ path: fields[0] ?? '', hash: fields[1] ?? '', size: fields[2] ?? '' });
+        }
+        fields = [];
+    };
+    while (i < text.length) {
+        const c = text[i];
+        const next = text[i + 1];
+        i++;
+        if (quoted) {
+            if (c === '"' && next === '"') {
+                field += '"';
+                i++;
+            }
+            else if (c === '"') {
+                quoted = false;
+            }
+            else {
+                field += c;
+            }
+        }
+        else if (c === '"') {
+            quoted = true;
+        }
+        else if (c === ',') {
+            fields.push(field);
+            field = '';
+        }
+        else if (c === '\r' || c === '\n') {
+            if (c === '\r' && next === '\n')
+                i++;
+            endRow();
+        }
+        else {
+            field += c;
+        }
+    }
+    if (field !== '' || fields.length > 0)
+        endRow();
+    return rows;
+}
+function csvField(s) {
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+/** Lines end with `\n`, as the `wheel` tool writes them (it opens RECORD with `newline=''`... and `\n`). */
+function formatRecord(rows) {
+    return rows.map((r) => [r.path, r.hash, r.size].map(csvField).join(',') + '\n').join('');
+}
+/** `sha256=` + URL-safe base64 of the digest without `=` padding (PEP 376/427). */
+function recordHash(sha256) {
+    return `sha256=${sha256.toString('base64url')}`;
+}
+function sha256Record(data) {
+    return recordHash((0,external_node_crypto_.createHash)('sha256').update(data).digest());
+}
+/** Email-style headers up to the first blank line; continuation lines start with blanks. */
+function parseHeaders(text) {
+    const fields = [];
+    const lines = text.split(/\r?\n/);
+    let i = 0;
+    for (; i < lines.length; i++) {
+        const line = lines[i];
+        if (line === '') {
+            i++;
+            break;
+        }
+        if (/^[ \t]/.test(line) && fields.length > 0) {
+            const last = fields[fields.length - 1];
+            last[1] += `\n${line}`;
+            continue;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        fields.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+    }
+    return { fields, body: lines.slice(i).join('\n') };
+}
+function headerValues(h, name) {
+    const lower = name.toLowerCase();
+    return h.fields.filter(([k]) => k.toLowerCase() === lower).map(([, v]) => v);
+}
+function headerValue(h, name) {
+    return headerValues(h, name)[0];
+}
+/**
+ * Replaces the values of the headers called `name` in the header section only (the long description
+ * below the blank line is left alone), keeping line endings as they were. Returns the new text and
+ * how many headers were replaced.
+ */
+function replaceHeader(text, name, value) {
+    const lines = text.split('\n');
+    const lower = name.toLowerCase();
+    const out = [];
+    let count = 0;
+    let inHeaders = true;
+    for (const line of lines) {
+        const bare = line.endsWith('\r') ? line.slice(0, -1) : line;
+        const eol = line.endsWith('\r') ? '\r' : '';
+        if (inHeaders && bare === '')
+            inHeaders = false;
+        const colon = bare.indexOf(':');
+        if (inHeaders && colon > 0 && bare.slice(0, colon).toLowerCase() === lower) {
+            const replaced = value(bare.slice(colon + 1).trim());
+            for (const v of Array.isArray(replaced) ? replaced : [replaced])
+                out.push(`${bare.slice(0, colon)}: ${v}${eol}`);
+            count++;
+        }
+        else {
+            out.push(line);
+        }
+    }
+    return { text: out.join('\n'), count };
+}
+/** Removes lines that became exact duplicates (Tag lines after a platform rename), keeping the first. */
+function dedupeHeaderLines(text, name) {
+    const seen = new Set();
+    const lower = name.toLowerCase();
+    return text
+        .split('\n')
+        .filter((line) => {
+        const colon = line.indexOf(':');
+        if (colon <= 0 || line.slice(0, colon).toLowerCase() !== lower)
+            return true;
+        const key = line.trim();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    })
+        .join('\n');
+}
+/**
+ * Path globs over wheel entries: `*` and `?` stay within one path segment, `**` crosses segments
+ * (`caffe2/**` is everything under caffe2/, `**` + `/x.py` is x.py in any folder), other characters
+ * match literally.
+ */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+function compileGlobs(globs) {
+    const compiled = globs.map((g) => [g, globToRegExp(g)]);
+    return (path) => compiled.find(([, re]) => re.test(path))?.[0];
+}
+/** `cp311-cp311-manylinux_2_17_aarch64.manylinux2014_aarch64` -> every single `py-abi-plat` tag. */
+function expandTags(pythonTag, abiTag, platformTag) {
+    const out = [];
+    for (const py of pythonTag.split('.'))
+        for (const abi of abiTag.split('.'))
+            for (const plat of platformTag.split('.'))
+                out.push(`${py}-${abi}-${plat}`);
+    return out;
+}
+/**
+ * Applies `from=to` platform renames to a platform tag set (`linux_x86_64`, or a compressed set such
+ * as `manylinux_2_17_aarch64.manylinux2014_aarch64`). Each tag named in a rule's `from` (itself a tag
+ * or a set) becomes the rule's `to` tags; duplicates that result are dropped, order kept. The same
+ * function maps a WHEEL `Tag:` line's single platform, so file name and WHEEL always agree.
+ */
+function renamePlatform(platformTag, renames) {
+    const out = [];
+    for (const tag of platformTag.split('.')) {
+        const rule = renames.find(([from]) => from.split('.').includes(tag));
+        for (const t of rule ? rule[1].split('.') : [tag])
+            if (!out.includes(t))
+                out.push(t);
+    }
+    return out.join('.');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel/selection.ts
 
 
@@ -63411,10 +63347,183 @@ function selectionMatrix(selected) {
     return out;
 }
 
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+function readInputs() {
+    return {
+        packages: parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
+            name: p.name,
+            version: p.versionText,
+        })),
+        bucket: parseBucketName('bucket', getRequired('bucket')),
+        sourcePrefix: normalizePrefix(getString('source-prefix')),
+        variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
+        rewrite: {
+            platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
+            excludeFiles: getLines('exclude-files'),
+            versionFiles: getLines('version-files'),
+        },
+        stagingBucket: parseBucketName('staging-bucket', getRequired('staging-bucket')),
+        stagingPrefix: getString('staging-prefix'),
+        mode: getEnum('mode', ['stage', 'publish', 'both']),
+        expect: {
+            requiresPython: getString('expect-requires-python') || undefined,
+            requiresDist: getLines('expect-requires-dist'),
+            maxFileSize: getByteSize('max-file-size'),
+        },
+        repositoryUrl: getUrl('repository-url'),
+        indexUrl: getUrl('index-url'),
+        dryRun: getBoolean('dry-run'),
+        confirm: splitList(getString('confirm')),
+        password: getSecret('password'),
+        endpointUrl: getUrl('endpoint-url') || undefined,
+        region: getString('region') || undefined,
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ../../packages/core/src/pypi/upload.ts
+
+
+
+
+
+
+// twine's metadata_dictionary(): scalar fields are always sent ('' when absent), list fields once per value.
+const FIELDS = [
+    ['metadata_version', 'Metadata-Version', false],
+    ['summary', 'Summary', false],
+    ['home_page', 'Home-page', false],
+    ['author', 'Author', false],
+    ['author_email', 'Author-email', false],
+    ['maintainer', 'Maintainer', false],
+    ['maintainer_email', 'Maintainer-email', false],
+    ['license', 'License', false],
+    ['description', 'Description', false],
+    ['keywords', 'Keywords', false],
+    ['platform', 'Platform', true],
+    ['classifiers', 'Classifier', true],
+    ['download_url', 'Download-URL', false],
+    ['supported_platform', 'Supported-Platform', true],
+    ['comment', '', false],
+    ['sha256_digest', '', false],
+    ['provides', 'Provides', true],
+    ['requires', 'Requires', true],
+    ['obsoletes', 'Obsoletes', true],
+    ['project_urls', 'Project-URL', true],
+    ['provides_dist', 'Provides-Dist', true],
+    ['obsoletes_dist', 'Obsoletes-Dist', true],
+    ['requires_dist', 'Requires-Dist', true],
+    ['requires_external', 'Requires-External', true],
+    ['requires_python', 'Requires-Python', false],
+    ['provides_extras', 'Provides-Extra', true],
+    ['description_content_type', 'Description-Content-Type', false],
+    ['dynamic', 'Dynamic', true],
+];
+function description(h, body) {
+    const header = headerValue(h, 'Description');
+    if (header === undefined)
+        return body;
+    // Continuation lines of a Description header are indented with 8 spaces and a `|`.
+    return header
+        .split('\n')
+        .map((l, i) => (i === 0 ? l : l.replace(/^ {8}\|?/, '')))
+        .join('\n');
+}
+/** The form fields twine would send for this wheel, in twine's order, `content` excluded. */
+function uploadFields(file) {
+    const h = file.metadata.headers;
+    const fields = [
+        ['name', file.metadata.name.replace(/[^A-Za-z0-9.]+/g, '-')],
+        ['version', file.metadata.version],
+        ['filetype', 'bdist_wheel'],
+        ['pyversion', file.pythonTag],
+    ];
+    for (const [field, header, list] of FIELDS) {
+        if (field === 'sha256_digest')
+            fields.push([field, file.digests.sha256]);
+        else if (field === 'comment')
+            fields.push([field, '']);
+        else if (field === 'description')
+            fields.push([field, description(h, h.body)]);
+        else if (list)
+            for (const v of headerValues(h, header))
+                fields.push([field, v]);
+        else
+            fields.push([field, headerValue(h, header) ?? '']);
+    }
+    fields.push(['md5_digest', file.digests.md5], ['blake2_256_digest', file.digests.blake2_256]);
+    fields.push([':action', 'file_upload'], ['protocol_version', '1']);
+    return fields;
+}
+function upload_quote(s) {
+    return s.replace(/"/g, '%22').replace(/\r?\n/g, ' ');
+}
+/** Streams the multipart form: fields from memory, the wheel from disk. */
+async function postUpload(repositoryUrl, auth, file, opts = {}) {
+    const url = new URL(repositoryUrl);
+    if (url.username || url.password)
+        throw new errors/* ConfigurationError */.j('input "repository-url" must not contain credentials; use "password"');
+    const boundary = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    const head = Buffer.from(uploadFields(file)
+        .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${upload_quote(k)}"\r\n\r\n${v}\r\n`)
+        .join('') +
+        `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${upload_quote(file.filename)}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8');
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
+    return new Promise((resolve, reject) => {
+        const req = send(url, {
+            method: 'POST',
+            headers: {
+                'content-type': `multipart/form-data; boundary=${boundary}`,
+                'content-length': head.length + file.digests.size + tail.length,
+                authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+                'user-agent': opts.userAgent ?? 'release-actions/promote-pypi',
+            },
+            timeout: opts.timeoutMs ?? 30 * 60_000,
+        });
+        req.on('response', (res) => {
+            const parts = [];
+            res.on('data', (c) => parts.length < 64 && parts.push(c));
+            res.on('end', () => resolve({
+                status: res.statusCode ?? 0,
+                reason: res.statusMessage ?? '',
+                body: Buffer.concat(parts).toString('utf8').slice(0, 4000),
+            }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error('upload timed out')));
+        req.on('error', reject);
+        req.write(head);
+        const body = (0,external_node_fs_.createReadStream)(file.path, { highWaterMark: 1 << 20 });
+        body.on('error', (e) => req.destroy(e));
+        body.on('end', () => req.end(tail));
+        body.pipe(req, { end: false });
+    });
+}
+/** The one-line reason an index gave, without HTML. */
+function uploadError(r) {
+    const text = r.reason && r.reason !== 'Bad Request'
+        ? r.reason
+        : r.body
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+    return `${r.status} ${text}`.slice(0, 500);
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
+var run = __nccwpck_require__(7685);
+// EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
+var lib_storage_dist_cjs = __nccwpck_require__(9131);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@noble+hashes@2.4.0/node_modules/@noble/hashes/utils.js
 /**
  * Checks if something is Uint8Array. Be careful: nodejs Buffer will return true.
@@ -65030,12 +65139,267 @@ class _BLAKE2s extends _BLAKE2 {
  */
 const blake2s = /* @__PURE__ */ (/* unused pure expression or super */ null && (createHasher((opts) => new _BLAKE2s(opts))));
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip.ts
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/digests.ts
+
+
+/** Hashes bytes as they go, for the digests PyPI asks for. */
+class Digests {
+    md5 = (0,external_node_crypto_.createHash)('md5');
+    sha256 = (0,external_node_crypto_.createHash)('sha256');
+    // BLAKE2b with a 32-byte digest (what PyPI calls blake2_256) is not a truncated BLAKE2b-512, and
+    // Node's OpenSSL binding cannot set the digest length, hence a JavaScript implementation.
+    blake2 = blake2b.create({ dkLen: 32 });
+    size = 0;
+    update(chunk) {
+        this.size += chunk.length;
+        this.md5.update(chunk);
+        this.sha256.update(chunk);
+        this.blake2.update(chunk);
+    }
+    digest() {
+        return {
+            md5: this.md5.digest('hex'),
+            sha256: this.sha256.digest('hex'),
+            blake2_256: Buffer.from(this.blake2.digest()).toString('hex'),
+            size: this.size,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/s3-objects.ts
 
 
 
+
+
+
+/** The object reads and writes promote-pypi makes: wheels in S3 read by range or whole, files staged. */
+async function head(s3, bucket, key) {
+    try {
+        return await s3.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }));
+    }
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
+}
+/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
+function s3Access(s3, bucket, key, size) {
+    const get = async (start, length) => {
+        const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
+        return res.Body;
+    };
+    return {
+        size,
+        async read(position, length) {
+            if (length === 0)
+                return Buffer.alloc(0);
+            const parts = [];
+            for await (const c of await get(position, length))
+                parts.push(c);
+            const b = Buffer.concat(parts);
+            if (b.length !== length)
+                throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
+            return b;
+        },
+        range: (position, length) => ({
+            async *[Symbol.asyncIterator]() {
+                if (length > 0)
+                    for await (const c of await get(position, length))
+                        yield c;
+            },
+        }),
+    };
+}
+/** The whole object, front to back. */
+async function* s3Stream(s3, bucket, key) {
+    const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
+    for await (const c of res.Body)
+        yield c;
+}
+/** Streams an object to a file. */
+async function downloadObject(s3, bucket, key, path) {
+    const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
+    await (0,promises_namespaceObject.pipeline)(res.Body, (0,external_node_fs_.createWriteStream)(path, { highWaterMark: 1 << 20 }));
+}
+/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
+async function uploadFile(s3, bucket, key, path, metadata = {}) {
+    await new Upload({
+        client: s3,
+        params: {
+            Bucket: bucket,
+            Key: key,
+            Body: createReadStream(path, { highWaterMark: 1 << 20 }),
+            Metadata: metadata,
+            ContentType: 'application/zip',
+            ...UPLOAD_CHECKSUM,
+        },
+        partSize: 16 << 20,
+        queueSize: 4,
+    }).done();
+}
+async function fileDigests(path) {
+    const d = new Digests();
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
+        d.update(chunk);
+    return d.digest();
+}
+
+;// CONCATENATED MODULE: ./src/select.ts
+
+
+
+/** Step 1, select: the wheels of each release in the bucket, one variant per platform. */
+async function selectForPyPI(receipt, opts) {
+    const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
+    const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
+    const platforms = [...new Set(selected.map((s) => s.platform))].sort();
+    receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
+    receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
+    return selected;
+}
+function stagingPrefixFor(template, name, version) {
+    const p = template.replace(/\{(\w+)\}/g, (m, k) => {
+        if (k === 'name')
+            return name;
+        if (k === 'version')
+            return version;
+        throw new errors/* ConfigurationError */.j(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
+    });
+    return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+/** Where a chosen wheel is staged. */
+function stagingKeyFor(opts, w) {
+    return `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
+}
+
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+
+
+
+
+
+function uploadOperation(opts, w, there, mine) {
+    const d = mine?.digests;
+    const action = !there || !d ? 'create' : there.sha256 === d.sha256 ? 'skip' : 'conflict';
+    const stagingKey = stagingKeyFor(opts, w);
+    return {
+        id: `upload ${w.targetFilename}`,
+        kind: 'upload-wheel',
+        target: `${opts.repositoryUrl} ${w.targetFilename}`,
+        action,
+        reason: action === 'skip'
+            ? 'already on the index with the same sha256'
+            : action === 'conflict'
+                ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${d.sha256}); a PyPI file name can never be reused`
+                : d
+                    ? `from s3://${opts.stagingBucket}/${stagingKey}`
+                    : 'after staging',
+        bytes: d?.size,
+        data: { stagingKey, filename: w.targetFilename, package: w.package, version: w.version, sha256: d?.sha256 },
+    };
+}
+async function planUploads(opts, selected, staged) {
+    const sleep = opts.sleep ?? retry_sleep;
+    const onIndex = new Map();
+    for (const p of opts.packages)
+        onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
+    const operations = selected.map((w) => uploadOperation(opts, w, onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename), staged.get(w.targetFilename)));
+    return { action: 'promote-pypi', operations };
+}
+/** A conflict or a staged wheel that failed validation stops the publication before any upload. */
+function refuseConflictsAndInvalid(receipt, opts, plan, staged) {
+    const invalid = plan.operations.filter((o) => o.action !== 'skip' && staged.get(o.data.filename)?.problems);
+    const conflicts = plan.operations.filter((o) => o.action === 'conflict');
+    if (!conflicts.length && !invalid.length)
+        return;
+    receipt.setPlan(plan, opts.dryRun);
+    if (conflicts.length)
+        throw new errors/* ConfigurationError */.j(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
+    throw new errors/* ConfigurationError */.j(`nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${staged.get(o.data.filename).problems}`).join(' | ')}`);
+}
+/** Whether the index lists the file with this sha256; a different sha256 stops the run. */
+async function onIndexAlready(opts, op, sha256) {
+    const there = (await releaseFiles(opts.indexUrl, op.data.package, op.data.version, { sleep: opts.sleep ?? retry_sleep })).get(op.data.filename);
+    if (!there)
+        return false;
+    if (there.sha256 === sha256)
+        return true;
+    throw new errors/* ConfigurationError */.j(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
+}
+async function uploadWheel(opts, credentials, op, facts, work) {
+    const sleep = opts.sleep ?? retry_sleep;
+    const sha256 = facts.digests.sha256;
+    const path = (0,external_node_path_.join)(work, op.data.filename);
+    await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
+    try {
+        const d = await fileDigests(path);
+        if (d.sha256 !== sha256)
+            throw new errors/* ConfigurationError */.j(`s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`);
+        const file = {
+            path,
+            filename: op.data.filename,
+            pythonTag: facts.pythonTag,
+            metadata: facts.metadata,
+            digests: d,
+        };
+        await withRetry(async (attempt) => {
+            // After a dropped connection the upload may have landed: ask the index before sending again.
+            if (attempt > 1 && (await onIndexAlready(opts, op, sha256)))
+                return;
+            const res = await postUpload(opts.repositoryUrl, credentials, file);
+            if (res.status >= 200 && res.status < 300)
+                return;
+            const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
+            if (res.status >= 500 || res.status === 429)
+                throw new Error(message);
+            throw new errors/* ConfigurationError */.j(message);
+        }, {
+            attempts: 4,
+            sleep,
+            retryable: (e) => !(e instanceof errors/* ConfigurationError */.j),
+            onRetry: (e) => core/* warning */.$e(`${e instanceof Error ? e.message : String(e)}; retrying`),
+        });
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(path, { force: true });
+    }
+    await waitUntilListed(opts, op, sha256);
+    return { sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
+}
+/** After an upload the JSON API must list the file with the right sha256 (it may take a moment). */
+async function waitUntilListed(opts, op, sha256) {
+    const sleep = opts.sleep ?? retry_sleep;
+    const attempts = opts.verifyAttempts ?? 10;
+    for (let i = 1;; i++) {
+        if (await onIndexAlready(opts, op, sha256))
+            return;
+        if (i >= attempts)
+            throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
+        await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
+    }
+}
+/** Uploads what the plan says to (dry-run: records the plan only); returns uploaded and skipped counts. */
+async function upload(receipt, opts, plan, staged, work) {
+    const credentials = opts.dryRun ? undefined : await opts.credentials();
+    const outcomes = await (0,run/* executePlan */.v)(receipt, plan, (op) => uploadWheel(opts, credentials, op, staged.get(op.data.filename), work), { dryRun: opts.dryRun });
+    return {
+        uploaded: outcomes.filter((o) => o.result === 'done').length,
+        skipped: outcomes.filter((o) => o.result === 'skipped').length,
+    };
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip-format.ts
 
 class ZipFormatError extends Error {
     name = 'ZipFormatError';
@@ -65050,6 +65414,7 @@ const U16_MAX = 0xffff;
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_DATA_DESCRIPTOR = 0x8;
 const FLAG_UTF8 = 0x800;
+/** Reads and writes move at most this many bytes at a time. */
 const CHUNK = 1 << 20;
 // zlib.crc32 exists from Node 20.15 / 22.2; the table is the fallback for older runtimes.
 const nativeCrc = external_node_zlib_.crc32;
@@ -65071,6 +65436,133 @@ function crc32(data, previous = 0) {
         c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
     return ~c >>> 0;
 }
+/** Where an entry's compressed bytes start, from its local header (whose extra field may differ). */
+function dataOffsetFrom(entry, localHeader) {
+    if (localHeader.readUInt32LE(0) !== SIG_LOCAL)
+        throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+    return entry.localHeaderOffset + 30 + localHeader.readUInt16LE(26) + localHeader.readUInt16LE(28);
+}
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip-inflate.ts
+
+
+
+
+/**
+ * An entry's compressed bytes made into its content, streaming with bounded buffering, and the
+ * check of that content against the CRC-32 and size the central directory gives.
+ */
+/** Verifies uncompressed data against the central directory's CRC-32 and size. */
+class EntryCheck {
+    entry;
+    crc = 0;
+    size = 0;
+    constructor(entry) {
+        this.entry = entry;
+    }
+    update(chunk) {
+        this.crc = crc32(chunk, this.crc);
+        this.size += chunk.length;
+    }
+    finish() {
+        if (this.size !== this.entry.uncompressedSize) {
+            throw new ZipFormatError(`${this.entry.name}: ${this.size} bytes, the directory says ${this.entry.uncompressedSize}`);
+        }
+        if (this.crc >>> 0 !== this.entry.crc32 >>> 0)
+            throw new ZipFormatError(`${this.entry.name}: CRC-32 mismatch`);
+    }
+}
+function checkMethod(entry) {
+    if (entry.method !== 0 && entry.method !== 8)
+        throw new ZipFormatError(`${entry.name}: compression method ${entry.method} is not supported`);
+}
+function formatError(entry, e) {
+    if (e instanceof ZipFormatError)
+        return e;
+    const message = typeof e?.message === 'string' ? e.message : String(e);
+    return new ZipFormatError(`${entry.name}: ${message}`);
+}
+/** Turns compressed chunks into uncompressed ones. */
+async function* inflateChunks(entry, raw) {
+    checkMethod(entry);
+    if (entry.method === 0) {
+        yield* raw;
+        return;
+    }
+    const inflater = external_node_zlib_.createInflateRaw();
+    const fed = (0,promises_namespaceObject.pipeline)(raw, inflater);
+    fed.catch(() => undefined);
+    try {
+        for await (const chunk of inflater)
+            yield chunk;
+        await fed;
+    }
+    catch (e) {
+        throw formatError(entry, e);
+    }
+    finally {
+        inflater.destroy();
+    }
+}
+/**
+ * Passes the compressed chunks through unchanged (to be copied as they are) and gives their
+ * uncompressed content to `onData` on the way, so an entry is checked without being recompressed.
+ */
+async function* inflateAlongside(entry, raw, onData) {
+    checkMethod(entry);
+    if (entry.method === 0) {
+        for await (const chunk of raw) {
+            onData(chunk);
+            yield chunk;
+        }
+        return;
+    }
+    const inflater = external_node_zlib_.createInflateRaw();
+    const consumed = (async () => {
+        for await (const chunk of inflater)
+            onData(chunk);
+    })();
+    consumed.catch(() => undefined);
+    try {
+        for await (const chunk of raw) {
+            yield chunk;
+            // A corrupt stream ends the inflater with an error that `consumed` carries; never wait on it for a drain.
+            if (!inflater.write(chunk))
+                await Promise.race([(0,external_node_events_.once)(inflater, 'drain'), consumed]);
+        }
+        inflater.end();
+        await consumed;
+    }
+    catch (e) {
+        throw formatError(entry, e);
+    }
+    finally {
+        inflater.destroy();
+    }
+}
+/** Uncompresses and checks a whole small entry from its compressed bytes. */
+async function readWhole(entry, raw, limit = 64 << 20) {
+    if (entry.uncompressedSize > limit) {
+        throw new ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
+    }
+    const check = new EntryCheck(entry);
+    const parts = [];
+    for await (const chunk of inflateChunks(entry, raw)) {
+        check.update(chunk);
+        parts.push(chunk);
+    }
+    check.finish();
+    return Buffer.concat(parts);
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip-reader.ts
+
+
+
 function readU64(buf, at) {
     const v = buf.readBigUInt64LE(at);
     if (v > BigInt(Number.MAX_SAFE_INTEGER))
@@ -65102,11 +65594,18 @@ async function* readRange(fh, position, length) {
         yield bytesRead === n ? buf : buf.subarray(0, bytesRead);
     }
 }
+function fileAccess(fh, size) {
+    return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
+}
 function decodeName(raw, flags) {
     // Names without the UTF-8 flag are CP437 in theory; wheels are written by Python's zipfile, which
     // sets the flag for any non-ASCII name, so latin1 is only reached for plain ASCII.
     return flags & FLAG_UTF8 ? raw.toString('utf8') : raw.toString('latin1');
 }
+function inStoredOrder(entries) {
+    return [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+}
+/** A zip file on disk, read by random access. */
 class ZipReader {
     path;
     fh;
@@ -65122,7 +65621,7 @@ class ZipReader {
         const fh = await (0,promises_.open)(path, 'r');
         try {
             const { size } = await fh.stat();
-            const entries = await readCentralDirectory(fh, size);
+            const entries = await readCentralDirectoryFrom(fileAccess(fh, size));
             return new ZipReader(path, fh, size, entries);
         }
         catch (e) {
@@ -65135,11 +65634,7 @@ class ZipReader {
     }
     /** Where an entry's compressed bytes start: after its local header, whose extra field may differ. */
     async dataOffset(entry) {
-        const header = await readAt(this.fh, entry.localHeaderOffset, 30);
-        if (header.readUInt32LE(0) !== SIG_LOCAL) {
-            throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
-        }
-        return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+        return dataOffsetFrom(entry, await readAt(this.fh, entry.localHeaderOffset, 30));
     }
     /** The entry's bytes as stored in the archive (compressed), in chunks. */
     async *raw(entry) {
@@ -65158,100 +65653,39 @@ class ZipReader {
     }
     /** The whole uncompressed entry; only for small entries (metadata files). */
     async read(entry, limit = 64 << 20) {
-        if (entry.uncompressedSize > limit) {
-            throw new ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
-        }
-        const parts = [];
-        for await (const chunk of this.data(entry))
-            parts.push(chunk);
-        return Buffer.concat(parts);
+        return readWhole(entry, this.raw(entry), limit);
     }
-}
-/** Verifies uncompressed data against the central directory's CRC-32 and size. */
-class EntryCheck {
-    entry;
-    crc = 0;
-    size = 0;
-    constructor(entry) {
-        this.entry = entry;
-    }
-    update(chunk) {
-        this.crc = crc32(chunk, this.crc);
-        this.size += chunk.length;
-    }
-    finish() {
-        if (this.size !== this.entry.uncompressedSize) {
-            throw new ZipFormatError(`${this.entry.name}: ${this.size} bytes, the directory says ${this.entry.uncompressedSize}`);
-        }
-        if (this.crc >>> 0 !== this.entry.crc32 >>> 0)
-            throw new ZipFormatError(`${this.entry.name}: CRC-32 mismatch`);
-    }
-}
-/** Turns compressed chunks into uncompressed ones, with bounded buffering. */
-async function* inflateChunks(entry, raw) {
-    if (entry.method === 0) {
-        yield* raw;
-        return;
-    }
-    if (entry.method !== 8)
-        throw new ZipFormatError(`${entry.name}: compression method ${entry.method} is not supported`);
-    const inflater = external_node_zlib_.createInflateRaw();
-    const out = [];
-    let error;
-    let ended = false;
-    let wake;
-    const notify = () => {
-        const w = wake;
-        wake = undefined;
-        w?.();
-    };
-    inflater.on('data', (d) => {
-        out.push(d);
-        notify();
-    });
-    inflater.on('error', (e) => {
-        error = e;
-        notify();
-    });
-    inflater.on('end', () => {
-        ended = true;
-        notify();
-    });
-    const wait = () => new Promise((resolve) => (wake = resolve));
-    const feed = (async () => {
-        for await (const chunk of raw) {
-            if (error)
-                return;
-            if (!inflater.write(chunk))
-                await new Promise((resolve) => inflater.once('drain', resolve));
-        }
-        inflater.end();
-    })();
-    feed.catch((e) => {
-        error ??= e;
-        notify();
-    });
-    while (true) {
-        while (out.length > 0)
-            yield out.shift();
-        if (error) {
-            inflater.destroy();
-            throw new ZipFormatError(`${entry.name}: ${error.message}`);
-        }
-        if (ended)
-            break;
-        await wait();
-    }
-    await feed;
-}
-function fileAccess(fh, size) {
-    return { size, read: (p, l) => readAt(fh, p, l), range: (p, l) => readRange(fh, p, l) };
-}
-async function readCentralDirectory(fh, size) {
-    return readCentralDirectoryFrom(fileAccess(fh, size));
 }
 /** The archive's entries, from its end records and central directory (a few reads at the end). */
 async function readCentralDirectoryFrom(src) {
+    const { count, cdOffset, cdSize } = await readEndRecords(src);
+    const entries = [];
+    let pending = Buffer.alloc(0);
+    let at = 0;
+    for await (const chunk of src.range(cdOffset, cdSize)) {
+        pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
+        at = 0;
+        while (pending.length - at >= 46) {
+            if (pending.readUInt32LE(at) !== SIG_CENTRAL)
+                throw new ZipFormatError('bad central directory header');
+            const nameLen = pending.readUInt16LE(at + 28);
+            const extraLen = pending.readUInt16LE(at + 30);
+            const commentLen = pending.readUInt16LE(at + 32);
+            const total = 46 + nameLen + extraLen + commentLen;
+            if (pending.length - at < total)
+                break;
+            entries.push(parseCentral(pending.subarray(at, at + total), nameLen, extraLen, commentLen));
+            at += total;
+        }
+    }
+    if (at !== pending.length)
+        throw new ZipFormatError('truncated central directory');
+    if (entries.length !== count)
+        throw new ZipFormatError(`central directory has ${entries.length} entries, expected ${count}`);
+    return entries;
+}
+/** Where the central directory is and how many entries it holds, zip64 records included. */
+async function readEndRecords(src) {
     const size = src.size;
     if (size < 22)
         throw new ZipFormatError('not a zip file (too small)');
@@ -65284,30 +65718,7 @@ async function readCentralDirectoryFrom(src) {
     }
     if (cdOffset + cdSize > size)
         throw new ZipFormatError('central directory lies outside the file');
-    const entries = [];
-    let pending = Buffer.alloc(0);
-    let at = 0;
-    for await (const chunk of src.range(cdOffset, cdSize)) {
-        pending = pending.length === at ? chunk : Buffer.concat([pending.subarray(at), chunk]);
-        at = 0;
-        while (pending.length - at >= 46) {
-            if (pending.readUInt32LE(at) !== SIG_CENTRAL)
-                throw new ZipFormatError('bad central directory header');
-            const nameLen = pending.readUInt16LE(at + 28);
-            const extraLen = pending.readUInt16LE(at + 30);
-            const commentLen = pending.readUInt16LE(at + 32);
-            const total = 46 + nameLen + extraLen + commentLen;
-            if (pending.length - at < total)
-                break;
-            entries.push(parseCentral(pending.subarray(at, at + total), nameLen, extraLen, commentLen));
-            at += total;
-        }
-    }
-    if (at !== pending.length)
-        throw new ZipFormatError('truncated central directory');
-    if (entries.length !== count)
-        throw new ZipFormatError(`central directory has ${entries.length} entries, expected ${count}`);
-    return entries;
+    return { count, cdOffset, cdSize };
 }
 function parseCentral(h, nameLen, extraLen, commentLen) {
     const flags = h.readUInt16LE(8);
@@ -65353,6 +65764,101 @@ function parseCentral(h, nameLen, extraLen, commentLen) {
         isDirectory: name.endsWith('/'),
     };
 }
+/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
+class ByteReader {
+    position;
+    it;
+    buf = Buffer.alloc(0);
+    constructor(source, position = 0) {
+        this.position = position;
+        this.it = source[Symbol.asyncIterator]();
+    }
+    async more() {
+        const next = await this.it.next();
+        if (next.done)
+            throw new ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
+        this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
+    }
+    async read(n) {
+        while (this.buf.length < n)
+            await this.more();
+        const out = this.buf.subarray(0, n);
+        this.buf = this.buf.subarray(n);
+        this.position += n;
+        return out;
+    }
+    /** Yields exactly `n` bytes in chunks as they arrive. */
+    async *take(n) {
+        let left = n;
+        while (left > 0) {
+            if (this.buf.length === 0)
+                await this.more();
+            const k = Math.min(left, this.buf.length);
+            const out = this.buf.subarray(0, k);
+            this.buf = this.buf.subarray(k);
+            this.position += k;
+            left -= k;
+            yield out;
+        }
+    }
+    async skipTo(position) {
+        if (position < this.position)
+            throw new ZipFormatError(`entries overlap at ${position}`);
+        for await (const _ of this.take(position - this.position))
+            void _;
+    }
+}
+/**
+ * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
+ * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
+ * whatever is left is skipped.
+ */
+async function* sequentialEntries(entries, stream) {
+    const reader = new ByteReader(stream);
+    for (const entry of inStoredOrder(entries)) {
+        await reader.skipTo(entry.localHeaderOffset);
+        const header = await reader.read(30);
+        if (header.readUInt32LE(0) !== SIG_LOCAL)
+            throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
+        if (entry.flags & FLAG_ENCRYPTED)
+            throw new ZipFormatError(`${entry.name} is encrypted`);
+        await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
+        const end = reader.position + entry.compressedSize;
+        yield { entry, raw: reader.take(entry.compressedSize) };
+        await reader.skipTo(end);
+    }
+}
+function fileZipSource(reader) {
+    return {
+        entries: reader.entries,
+        read: (entry, limit) => reader.read(entry, limit),
+        async *sequential() {
+            for (const entry of inStoredOrder(reader.entries))
+                yield { entry, raw: reader.raw(entry) };
+        },
+        close: () => reader.close(),
+    };
+}
+/**
+ * A zip that is not on disk (an object in S3): the central directory and small entries come from
+ * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
+ */
+async function remoteZipSource(access, stream) {
+    const entries = await readCentralDirectoryFrom(access);
+    return {
+        entries,
+        async read(entry, limit) {
+            const at = dataOffsetFrom(entry, await access.read(entry.localHeaderOffset, 30));
+            return readWhole(entry, access.range(at, entry.compressedSize), limit);
+        },
+        sequential: () => sequentialEntries(entries, stream()),
+        close: async () => undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/wheel/zip-writer.ts
+
+
 /** 1980-01-01 00:00, the earliest time a zip can hold; used for entries with no source time. */
 const DOS_EPOCH = { dosTime: 0, dosDate: (0 << 9) | (1 << 5) | 1 };
 /**
@@ -65557,139 +66063,9 @@ class ZipWriter {
         await this.write(end);
     }
 }
-/** Hashes bytes as they go, for the digests PyPI asks for. */
-class Digests {
-    md5 = (0,external_node_crypto_.createHash)('md5');
-    sha256 = (0,external_node_crypto_.createHash)('sha256');
-    // BLAKE2b with a 32-byte digest (what PyPI calls blake2_256) is not a truncated BLAKE2b-512, and
-    // Node's OpenSSL binding cannot set the digest length, hence a JavaScript implementation.
-    blake2 = blake2b.create({ dkLen: 32 });
-    size = 0;
-    update(chunk) {
-        this.size += chunk.length;
-        this.md5.update(chunk);
-        this.sha256.update(chunk);
-        this.blake2.update(chunk);
-    }
-    digest() {
-        return {
-            md5: this.md5.digest('hex'),
-            sha256: this.sha256.digest('hex'),
-            blake2_256: Buffer.from(this.blake2.digest()).toString('hex'),
-            size: this.size,
-        };
-    }
-}
-/** Exact reads over a stream of chunks, for reading an archive front to back in one pass. */
-class ByteReader {
-    position;
-    it;
-    buf = Buffer.alloc(0);
-    constructor(source, position = 0) {
-        this.position = position;
-        this.it = source[Symbol.asyncIterator]();
-    }
-    async more() {
-        const next = await this.it.next();
-        if (next.done)
-            throw new ZipFormatError(`unexpected end of stream at ${this.position + this.buf.length}`);
-        this.buf = this.buf.length ? Buffer.concat([this.buf, next.value]) : next.value;
-    }
-    async read(n) {
-        while (this.buf.length < n)
-            await this.more();
-        const out = this.buf.subarray(0, n);
-        this.buf = this.buf.subarray(n);
-        this.position += n;
-        return out;
-    }
-    /** Yields exactly `n` bytes in chunks as they arrive. */
-    async *take(n) {
-        let left = n;
-        while (left > 0) {
-            if (this.buf.length === 0)
-                await this.more();
-            const k = Math.min(left, this.buf.length);
-            const out = this.buf.subarray(0, k);
-            this.buf = this.buf.subarray(k);
-            this.position += k;
-            left -= k;
-            yield out;
-        }
-    }
-    async skipTo(position) {
-        if (position < this.position)
-            throw new ZipFormatError(`entries overlap at ${position}`);
-        for await (const _ of this.take(position - this.position))
-            void _;
-    }
-}
-/**
- * Entries in the order they are stored, read from one front-to-back stream of the archive (one GET
- * of an object in S3). Each entry's compressed bytes must be consumed before asking for the next;
- * whatever is left is skipped.
- */
-async function* sequentialEntries(entries, stream) {
-    const reader = new ByteReader(stream);
-    for (const entry of [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset)) {
-        await reader.skipTo(entry.localHeaderOffset);
-        const header = await reader.read(30);
-        if (header.readUInt32LE(0) !== SIG_LOCAL)
-            throw new ZipFormatError(`no local header for ${entry.name} at ${entry.localHeaderOffset}`);
-        if (entry.flags & FLAG_ENCRYPTED)
-            throw new ZipFormatError(`${entry.name} is encrypted`);
-        await reader.read(header.readUInt16LE(26) + header.readUInt16LE(28));
-        const end = reader.position + entry.compressedSize;
-        yield { entry, raw: reader.take(entry.compressedSize) };
-        await reader.skipTo(end);
-    }
-}
-/** Uncompresses and checks a whole small entry from its compressed bytes. */
-async function readWhole(entry, raw, limit = 64 << 20) {
-    if (entry.uncompressedSize > limit) {
-        throw new ZipFormatError(`${entry.name} is ${entry.uncompressedSize} bytes, more than ${limit} allowed here`);
-    }
-    const check = new EntryCheck(entry);
-    const parts = [];
-    for await (const chunk of inflateChunks(entry, raw)) {
-        check.update(chunk);
-        parts.push(chunk);
-    }
-    check.finish();
-    return Buffer.concat(parts);
-}
-function fileZipSource(reader) {
-    return {
-        entries: reader.entries,
-        read: (entry, limit) => reader.read(entry, limit),
-        async *sequential() {
-            for (const entry of [...reader.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset))
-                yield { entry, raw: reader.raw(entry) };
-        },
-        close: () => reader.close(),
-    };
-}
-/**
- * A zip that is not on disk (an object in S3): the central directory and small entries come from
- * ranged reads, everything else from one front-to-back stream, so nothing is written locally.
- */
-async function remoteZipSource(access, stream) {
-    const entries = await readCentralDirectoryFrom(access);
-    return {
-        entries,
-        async read(entry, limit) {
-            const header = await access.read(entry.localHeaderOffset, 30);
-            if (header.readUInt32LE(0) !== SIG_LOCAL)
-                throw new ZipFormatError(`no local header for ${entry.name}`);
-            const at = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-            return readWhole(entry, access.range(at, entry.compressedSize), limit);
-        },
-        sequential: () => sequentialEntries(entries, stream()),
-        close: async () => undefined,
-    };
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel/rewrite.ts
+
 
 
 
@@ -65720,34 +66096,177 @@ function distInfoOf(entries, wheel, file) {
     const folder = matching[0];
     return { folder, distribution: folder.slice(0, folder.indexOf('-')) };
 }
-/** Copies the compressed bytes through, feeding the uncompressed content to `onData` on the way. */
-async function* passThroughInflating(entry, raw, onData) {
-    if (entry.method === 0) {
-        for await (const chunk of raw) {
-            onData(chunk);
-            yield chunk;
+/** METADATA: `Version:` becomes the public version; it must be the file name's version first. */
+function metadataEditor(ctx) {
+    return (data) => {
+        let seen;
+        const r = replaceHeader(data.toString('utf8'), 'Version', (old) => ((seen = old), ctx.publicVersion));
+        if (r.count !== 1 || seen !== ctx.source.version) {
+            throw new errors/* ConfigurationError */.j(`${ctx.file}: METADATA Version is ${seen ?? 'missing'}, the file name says ${ctx.source.version}`);
         }
-        return;
+        return Buffer.from(r.text, 'utf8');
+    };
+}
+/** WHEEL: the platform of every `Tag:` line renamed as the file name's is, duplicates dropped. */
+function wheelFileEditor(ctx) {
+    return (data) => {
+        const text = data.toString('utf8');
+        const r = replaceHeader(text, 'Tag', (tag) => {
+            const parts = tag.split('-');
+            if (parts.length !== 3)
+                return tag;
+            return `${parts[0]}-${parts[1]}-${renamePlatform(parts[2], ctx.renames)}`;
+        });
+        const renamed = ctx.renames.length ? dedupeHeaderLines(r.text, 'Tag') : r.text;
+        return renamed === text ? undefined : Buffer.from(renamed, 'utf8');
+    };
+}
+/** A version file: the full local version replaced by the public one; its RECORD hash checked first. */
+function versionFileEditor(ctx) {
+    return (data, entry) => {
+        if (sha256Record(data) !== ctx.sourceRecord.get(entry.name)?.hash)
+            throw new errors/* ConfigurationError */.j(`${ctx.file}: ${entry.name} does not match its RECORD hash`);
+        const { version } = ctx.source;
+        const text = data.toString('utf8');
+        if (!text.includes(version) || version === ctx.publicVersion)
+            return undefined;
+        return Buffer.from(text.split(version).join(ctx.publicVersion), 'utf8');
+    };
+}
+function planEntry(entry, ctx, result) {
+    const inDistInfo = entry.name.startsWith(`${ctx.folder}/`);
+    const local = inDistInfo ? entry.name.slice(ctx.folder.length + 1) : '';
+    if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local)))
+        return { kind: 'dropped' };
+    const pattern = ctx.isExcluded(entry.name);
+    if (pattern !== undefined) {
+        if (inDistInfo)
+            throw new errors/* ConfigurationError */.j(`input "exclude-files": "${pattern}" would drop ${entry.name}, which a wheel needs`);
+        return { kind: 'excluded' };
     }
-    if (entry.method !== 8)
-        throw new ZipFormatError(`${entry.name}: compression method ${entry.method} is not supported`);
-    const inflater = external_node_zlib_.createInflateRaw();
-    inflater.on('data', onData);
-    const ended = (0,external_node_events_.once)(inflater, 'end');
-    ended.catch(() => undefined);
-    try {
-        for await (const chunk of raw) {
-            yield chunk;
-            if (!inflater.write(chunk))
-                await (0,external_node_events_.once)(inflater, 'drain');
-        }
-        inflater.end();
-        await ended;
+    if (entry.isDirectory)
+        return { kind: 'directory' };
+    const listed = ctx.sourceRecord.get(entry.name);
+    if (!listed || !listed.hash)
+        throw new errors/* ConfigurationError */.j(`${ctx.file}: ${entry.name} is not listed with a hash in RECORD`);
+    if (inDistInfo && local === 'METADATA')
+        return { kind: 'edited', edit: metadataEditor(ctx) };
+    if (inDistInfo && local === 'WHEEL')
+        return { kind: 'edited', edit: wheelFileEditor(ctx) };
+    if (!inDistInfo && ctx.isVersionFile(entry.name) !== undefined)
+        return { kind: 'edited', edit: versionFileEditor(ctx), onChange: (name) => result.versionFiles.push(name) };
+    return { kind: 'copied' };
+}
+/** Entries under the `.dist-info` and `.data` folders move to the public version's folders. */
+function renamer(ctx, distribution) {
+    const dataFolder = `${distribution}-${ctx.source.version}.data`;
+    const newDataFolder = `${distribution}-${ctx.publicVersion}.data`;
+    return (name) => {
+        const top = name.split('/')[0];
+        if (top === ctx.folder)
+            return ctx.newFolder + name.slice(ctx.folder.length);
+        if (top === dataFolder)
+            return newDataFolder + name.slice(dataFolder.length);
+        return name;
+    };
+}
+/** What an entry keeps whatever happens to its content: times and attributes. */
+function attributesOf(entry) {
+    return {
+        dosTime: entry.dosTime,
+        dosDate: entry.dosDate,
+        versionMadeBy: entry.versionMadeBy,
+        externalAttributes: entry.externalAttributes,
+        internalAttributes: entry.internalAttributes,
+    };
+}
+/** An entry copied as its compressed bytes: the same method, CRC and sizes. */
+function copiedHeader(entry, name) {
+    return {
+        ...attributesOf(entry),
+        name,
+        method: entry.method,
+        crc32: entry.crc32,
+        compressedSize: entry.compressedSize,
+        uncompressedSize: entry.uncompressedSize,
+    };
+}
+/** A small entry's compressed bytes held in memory, so they can be read and still copied as they are. */
+async function buffered(entry, raw, file) {
+    const chunks = [];
+    let n = 0;
+    for await (const c of raw) {
+        n += c.length;
+        if (n > SMALL_FILE_LIMIT)
+            throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} is too large to edit`);
+        chunks.push(c);
     }
-    catch (e) {
-        inflater.destroy();
-        throw new ZipFormatError(`${entry.name}: ${e instanceof Error ? e.message : String(e)}`);
+    return {
+        async *[Symbol.asyncIterator]() {
+            yield* chunks;
+        },
+    };
+}
+/** Copies the compressed bytes while checking the content against the source's RECORD and CRC. */
+async function copyVerified(writer, entry, name, raw, ctx) {
+    const listed = ctx.sourceRecord.get(entry.name);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const check = new EntryCheck(entry);
+    await writer.addRaw({ ...copiedHeader(entry, name), flags: entry.flags }, inflateAlongside(entry, raw, (chunk) => {
+        hash.update(chunk);
+        check.update(chunk);
+    }));
+    check.finish();
+    const actual = recordHash(hash.digest());
+    if (actual !== listed.hash || (listed.size !== '' && Number(listed.size) !== entry.uncompressedSize)) {
+        throw new errors/* ConfigurationError */.j(`${ctx.file}: ${entry.name} does not match its RECORD entry (${listed.hash}, ${listed.size} bytes)`);
     }
+    return { path: name, hash: actual, size: String(entry.uncompressedSize) };
+}
+/** Edits a small entry; an entry its editor leaves alone is copied as it was. */
+async function writeEdited(writer, entry, name, raw, plan, ctx, result) {
+    const held = await buffered(entry, raw, ctx.file);
+    const edited = plan.edit(await readWhole(entry, held, SMALL_FILE_LIMIT), entry);
+    if (!edited) {
+        result.copiedRaw++;
+        return copyVerified(writer, entry, name, held, ctx);
+    }
+    await writer.addBuffer(name, edited, attributesOf(entry));
+    result.changed.push(name);
+    plan.onChange?.(name);
+    return { path: name, hash: sha256Record(edited), size: String(edited.length) };
+}
+async function readContext(reader, opts, file) {
+    const source = parseWheelFilename(file);
+    if (!source)
+        throw new errors/* ConfigurationError */.j(`${file} is not a wheel file name`);
+    const { folder, distribution } = distInfoOf(reader.entries, source, file);
+    const recordEntry = reader.entries.find((e) => e.name === `${folder}/RECORD`);
+    if (!recordEntry)
+        throw new errors/* ConfigurationError */.j(`${file}: ${folder}/RECORD is missing`);
+    const sourceRecord = new Map(parseRecord((await reader.read(recordEntry)).toString('utf8')).map((r) => [r.path, r]));
+    return {
+        file,
+        source,
+        publicVersion: source.publicVersion,
+        renames: opts.platformTags ?? [],
+        folder,
+        newFolder: `${distribution}-${source.publicVersion}.dist-info`,
+        sourceRecord,
+        isExcluded: compileGlobs(opts.excludeFiles ?? []),
+        isVersionFile: compileGlobs(opts.versionFiles ?? []),
+    };
+}
+function targetFilename(ctx) {
+    const { source } = ctx;
+    return formatWheelFilename({
+        distribution: source.distribution,
+        version: ctx.publicVersion,
+        build: source.build,
+        pythonTag: source.pythonTag,
+        abiTag: source.abiTag,
+        platformTag: renamePlatform(source.platformTag, ctx.renames),
+    });
 }
 /**
  * Rewrites the wheel at `sourcePath` (a local file, or a ZipSource such as an object in S3 read in one
@@ -65755,39 +66274,12 @@ async function* passThroughInflating(entry, raw, onData) {
  */
 async function rewriteWheel(sourcePath, out, opts = {}) {
     const file = opts.sourceFilename ?? (typeof sourcePath === 'string' ? (0,external_node_path_.basename)(sourcePath) : '');
-    const source = parseWheelFilename(file);
-    if (!source)
+    if (!parseWheelFilename(file))
         throw new errors/* ConfigurationError */.j(`${file} is not a wheel file name`);
-    const publicVersion = source.publicVersion;
-    const renames = opts.platformTags ?? [];
-    const excluded = compileGlobs(opts.excludeFiles ?? []);
-    const isVersionFile = compileGlobs(opts.versionFiles ?? []);
-    const filename = formatWheelFilename({
-        distribution: source.distribution,
-        version: publicVersion,
-        build: source.build,
-        pythonTag: source.pythonTag,
-        abiTag: source.abiTag,
-        platformTag: renamePlatform(source.platformTag, renames),
-    });
     const reader = typeof sourcePath === 'string' ? fileZipSource(await ZipReader.open(sourcePath)) : sourcePath;
     try {
-        const { folder, distribution } = distInfoOf(reader.entries, source, file);
-        const newFolder = `${distribution}-${publicVersion}.dist-info`;
-        const dataFolder = `${distribution}-${source.version}.data`;
-        const newDataFolder = `${distribution}-${publicVersion}.data`;
-        const rename = (name) => {
-            const top = name.split('/')[0];
-            if (top === folder)
-                return newFolder + name.slice(folder.length);
-            if (top === dataFolder)
-                return newDataFolder + name.slice(dataFolder.length);
-            return name;
-        };
-        const recordEntry = reader.entries.find((e) => e.name === `${folder}/RECORD`);
-        if (!recordEntry)
-            throw new errors/* ConfigurationError */.j(`${file}: ${folder}/RECORD is missing`);
-        const sourceRecord = new Map(parseRecord((await reader.read(recordEntry)).toString('utf8')).map((r) => [r.path, r]));
+        const ctx = await readContext(reader, opts, file);
+        const rename = renamer(ctx, ctx.newFolder.slice(0, ctx.newFolder.indexOf('-')));
         const sha = (0,external_node_crypto_.createHash)('sha256');
         const hashOutput = opts.hashOutput ?? true;
         let size = 0;
@@ -65796,131 +66288,42 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
                 sha.update(chunk);
             size += chunk.length;
         });
+        const result = {
+            source: ctx.source,
+            filename: targetFilename(ctx),
+            sha256: '',
+            size: 0,
+            entries: 0,
+            copiedRaw: 0,
+            changed: [],
+            excluded: [],
+            versionFiles: [],
+        };
         const rows = [];
-        const result = { changed: [], excluded: [], versionFiles: [], copiedRaw: 0 };
         for await (const { entry, raw } of reader.sequential()) {
-            const inDistInfo = entry.name.startsWith(`${folder}/`);
-            const local = inDistInfo ? entry.name.slice(folder.length + 1) : '';
-            if (inDistInfo && (local === 'RECORD' || SIGNATURES.has(local)))
-                continue;
-            const pattern = excluded(entry.name);
-            if (pattern !== undefined) {
-                if (inDistInfo)
-                    throw new errors/* ConfigurationError */.j(`input "exclude-files": "${pattern}" would drop ${entry.name}, which a wheel needs`);
-                result.excluded.push(entry.name);
-                continue;
-            }
+            const plan = planEntry(entry, ctx, result);
             const name = rename(entry.name);
-            const attrs = {
-                dosTime: entry.dosTime,
-                dosDate: entry.dosDate,
-                versionMadeBy: entry.versionMadeBy,
-                externalAttributes: entry.externalAttributes,
-                internalAttributes: entry.internalAttributes,
-            };
-            if (entry.isDirectory) {
-                await writer.addRaw({
-                    ...attrs,
-                    name,
-                    method: entry.method,
-                    crc32: entry.crc32,
-                    compressedSize: entry.compressedSize,
-                    uncompressedSize: entry.uncompressedSize,
-                }, raw);
-                continue;
+            switch (plan.kind) {
+                case 'dropped':
+                    break;
+                case 'excluded':
+                    result.excluded.push(entry.name);
+                    break;
+                case 'directory':
+                    await writer.addRaw(copiedHeader(entry, name), raw);
+                    break;
+                case 'edited':
+                    rows.push(await writeEdited(writer, entry, name, raw, plan, ctx, result));
+                    break;
+                case 'copied':
+                    rows.push(await copyVerified(writer, entry, name, raw, ctx));
+                    result.copiedRaw++;
+                    break;
             }
-            const listed = sourceRecord.get(entry.name);
-            if (!listed || !listed.hash)
-                throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} is not listed with a hash in RECORD`);
-            let edited;
-            let rawBytes = raw;
-            const special = inDistInfo ? local === 'METADATA' || local === 'WHEEL' : isVersionFile(entry.name) !== undefined;
-            if (special) {
-                // Small files read before deciding: keep their compressed bytes to copy them if unchanged.
-                const chunks = [];
-                let n = 0;
-                for await (const c of raw) {
-                    n += c.length;
-                    if (n > SMALL_FILE_LIMIT)
-                        throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} is too large to edit`);
-                    chunks.push(c);
-                }
-                rawBytes = {
-                    async *[Symbol.asyncIterator]() {
-                        yield* chunks;
-                    },
-                };
-            }
-            if (inDistInfo && local === 'METADATA') {
-                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
-                let seen;
-                const r = replaceHeader(text, 'Version', (old) => ((seen = old), publicVersion));
-                if (r.count !== 1 || seen !== source.version) {
-                    throw new errors/* ConfigurationError */.j(`${file}: METADATA Version is ${seen ?? 'missing'}, the file name says ${source.version}`);
-                }
-                edited = Buffer.from(r.text, 'utf8');
-            }
-            else if (inDistInfo && local === 'WHEEL') {
-                const text = (await readWhole(entry, rawBytes, SMALL_FILE_LIMIT)).toString('utf8');
-                const r = replaceHeader(text, 'Tag', (tag) => {
-                    const parts = tag.split('-');
-                    if (parts.length !== 3)
-                        return tag;
-                    return `${parts[0]}-${parts[1]}-${renamePlatform(parts[2], renames)}`;
-                });
-                const renamed = renames.length ? dedupeHeaderLines(r.text, 'Tag') : r.text;
-                if (renamed !== text)
-                    edited = Buffer.from(renamed, 'utf8');
-            }
-            else if (isVersionFile(entry.name) !== undefined) {
-                const data = await readWhole(entry, rawBytes, SMALL_FILE_LIMIT);
-                const text = data.toString('utf8');
-                if (text.includes(source.version) && source.version !== publicVersion) {
-                    edited = Buffer.from(text.split(source.version).join(publicVersion), 'utf8');
-                    result.versionFiles.push(name);
-                }
-                if (sha256Record(data) !== listed.hash)
-                    throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} does not match its RECORD hash`);
-            }
-            if (edited) {
-                await writer.addBuffer(name, edited, attrs);
-                rows.push({ path: name, hash: sha256Record(edited), size: String(edited.length) });
-                result.changed.push(name);
-                continue;
-            }
-            const hash = (0,external_node_crypto_.createHash)('sha256');
-            const check = new EntryCheck(entry);
-            await writer.addRaw({
-                ...attrs,
-                name,
-                method: entry.method,
-                crc32: entry.crc32,
-                compressedSize: entry.compressedSize,
-                uncompressedSize: entry.uncompressedSize,
-                flags: entry.flags,
-            }, passThroughInflating(entry, rawBytes, (chunk) => {
-                hash.update(chunk);
-                check.update(chunk);
-            }));
-            check.finish();
-            const actual = recordHash(hash.digest());
-            if (actual !== listed.hash || (listed.size !== '' && Number(listed.size) !== entry.uncompressedSize)) {
-                throw new errors/* ConfigurationError */.j(`${file}: ${entry.name} does not match its RECORD entry (${listed.hash}, ${listed.size} bytes)`);
-            }
-            rows.push({ path: name, hash: actual, size: String(entry.uncompressedSize) });
-            result.copiedRaw++;
         }
-        const recordPath = `${newFolder}/RECORD`;
-        rows.push({ path: recordPath, hash: '', size: '' });
-        await writer.addBuffer(recordPath, Buffer.from(formatRecord(rows), 'utf8'), {
-            dosTime: recordEntry.dosTime,
-            dosDate: recordEntry.dosDate,
-            externalAttributes: recordEntry.externalAttributes,
-            versionMadeBy: recordEntry.versionMadeBy,
-        });
-        result.changed.push(recordPath);
+        await writeRecord(writer, rows, reader, ctx, result);
         await writer.finish();
-        return { source, filename, sha256: hashOutput ? sha.digest('hex') : '', size, entries: rows.length, ...result };
+        return { ...result, sha256: hashOutput ? sha.digest('hex') : '', size, entries: rows.length };
     }
     catch (e) {
         if (e instanceof ZipFormatError)
@@ -65930,6 +66333,135 @@ async function rewriteWheel(sourcePath, out, opts = {}) {
     finally {
         await reader.close();
     }
+}
+/** RECORD regenerated from the rows written, with the source RECORD's time and attributes. */
+async function writeRecord(writer, rows, reader, ctx, result) {
+    const recordEntry = reader.entries.find((e) => e.name === `${ctx.folder}/RECORD`);
+    const recordPath = `${ctx.newFolder}/RECORD`;
+    rows.push({ path: recordPath, hash: '', size: '' });
+    await writer.addBuffer(recordPath, Buffer.from(formatRecord(rows), 'utf8'), {
+        dosTime: recordEntry.dosTime,
+        dosDate: recordEntry.dosDate,
+        externalAttributes: recordEntry.externalAttributes,
+        versionMadeBy: recordEntry.versionMadeBy,
+    });
+    result.changed.push(recordPath);
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/stage.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Step 2, stage: each chosen wheel rewritten for PyPI into the staging prefix, streamed from S3 to
+ * S3. A wheel already staged from the same source object is skipped, so a re-run does what is left.
+ */
+const STAGED_SOURCE_KEY = 'source-key';
+const STAGED_SOURCE_ETAG = 'source-etag';
+/**
+ * Every `version-files` glob must name a file in at least one selected wheel: a misspelt path would
+ * otherwise publish `__version__ = '2.6.0+cu126'` for good. Only the central directories are read
+ * (two ranged GETs per wheel), before anything is staged.
+ */
+async function checkVersionFiles(opts, selected) {
+    const globs = opts.rewrite.versionFiles ?? [];
+    if (globs.length === 0)
+        return;
+    const unmatched = new Map(globs.map((g) => [g, globToRegExp(g)]));
+    for (const w of selected) {
+        if (unmatched.size === 0)
+            return;
+        const entries = await readCentralDirectoryFrom(s3Access(opts.s3, opts.bucket, w.key, w.size));
+        for (const [glob, re] of unmatched)
+            if (entries.some((e) => re.test(e.name)))
+                unmatched.delete(glob);
+    }
+    if (unmatched.size > 0) {
+        throw new errors/* ConfigurationError */.j(`input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`);
+    }
+}
+async function stageOperation(opts, w) {
+    const key = stagingKeyFor(opts, w);
+    const existing = await head(opts.s3, opts.stagingBucket, key);
+    const sameSource = existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key && existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
+    return {
+        id: `stage ${w.key}`,
+        kind: 'stage-wheel',
+        target: `s3://${opts.stagingBucket}/${key}`,
+        action: !existing ? 'create' : sameSource ? 'skip' : 'update',
+        reason: !existing
+            ? `rewrite of ${w.key}`
+            : sameSource
+                ? 'already staged from the same source object'
+                : 'staged from another source object; restaged',
+        bytes: w.size,
+        data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
+    };
+}
+async function planStaging(opts, selected) {
+    const operations = [];
+    for (const w of selected)
+        operations.push(await stageOperation(opts, w));
+    return { action: 'promote-pypi', operations };
+}
+/** One GET streams the source through the rewrite into a multipart upload: no local copy. */
+async function stageWheel(opts, op) {
+    const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () => s3Stream(opts.s3, opts.bucket, op.data.key));
+    const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
+    const upload = new lib_storage_dist_cjs/* Upload */._({
+        client: opts.s3,
+        params: {
+            Bucket: opts.stagingBucket,
+            Key: op.data.stagingKey,
+            Body: body,
+            ContentType: 'application/zip',
+            Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+            ...client_UPLOAD_CHECKSUM,
+        },
+        partSize: 8 << 20,
+        queueSize: 8,
+    });
+    const uploaded = upload.done();
+    uploaded.catch(() => undefined);
+    let r;
+    try {
+        r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename, hashOutput: false });
+        const max = opts.expect.maxFileSize;
+        if (max !== undefined && r.size > max) {
+            throw new errors/* ConfigurationError */.j(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
+        }
+        body.end();
+        await uploaded;
+    }
+    catch (e) {
+        body.destroy();
+        await upload.abort().catch(() => undefined);
+        throw e;
+    }
+    const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+    if (check?.ContentLength !== r.size)
+        throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+    return { size: r.size, excluded: r.excluded.length, versionFiles: r.versionFiles.join(' ') };
+}
+/** Plans and (unless dry-run) runs the staging; returns the plan and how many wheels were staged or skipped. */
+async function stage(receipt, opts, selected) {
+    await checkVersionFiles(opts, selected);
+    const plan = await planStaging(opts, selected);
+    const outcomes = await (0,run/* executePlan */.v)(receipt, plan, (op) => stageWheel(opts, op), { dryRun: opts.dryRun });
+    return {
+        plan: plan,
+        staged: outcomes.filter((o) => o.result === 'done').length,
+        skipped: outcomes.filter((o) => o.result === 'skipped').length,
+    };
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel/validate.ts
@@ -66095,361 +66627,77 @@ async function validateWheel(path, expect = {}, opts = {}) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/promotion.ts
+;// CONCATENATED MODULE: ./src/validate-staged.ts
 
 
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-const STAGED_SOURCE_KEY = 'source-key';
-const STAGED_SOURCE_ETAG = 'source-etag';
-function stagingPrefixFor(template, name, version) {
-    const p = template.replace(/\{(\w+)\}/g, (m, k) => {
-        if (k === 'name')
-            return name;
-        if (k === 'version')
-            return version;
-        throw new errors/* ConfigurationError */.j(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
-    });
-    return p === '' || p.endsWith('/') ? p : `${p}/`;
-}
-async function head(s3, bucket, key) {
-    try {
-        return await s3.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: key }));
-    }
-    catch (e) {
-        if (isNotFound(e))
-            return undefined;
-        throw e;
-    }
-}
-/** Ranged GETs of an object, for reading a zip's central directory and small entries. */
-function s3Access(s3, bucket, key, size) {
-    const get = async (start, length) => {
-        const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }));
-        return res.Body;
-    };
-    return {
-        size,
-        async read(position, length) {
-            if (length === 0)
-                return Buffer.alloc(0);
-            const parts = [];
-            for await (const c of await get(position, length))
-                parts.push(c);
-            const b = Buffer.concat(parts);
-            if (b.length !== length)
-                throw new Error(`s3://${bucket}/${key}: asked ${length} bytes at ${position}, got ${b.length}`);
-            return b;
-        },
-        range: (position, length) => ({
-            async *[Symbol.asyncIterator]() {
-                if (length > 0)
-                    for await (const c of await get(position, length))
-                        yield c;
-            },
-        }),
-    };
-}
-/** The whole object, front to back. */
-async function* s3Stream(s3, bucket, key) {
-    const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
-    for await (const c of res.Body)
-        yield c;
-}
-/** Streams an object to a file. */
-async function downloadObject(s3, bucket, key, path) {
-    const res = await s3.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
-    await (0,promises_namespaceObject.pipeline)(res.Body, (0,external_node_fs_.createWriteStream)(path, { highWaterMark: 1 << 20 }));
-}
-/** Streams a file to an object (multipart above 16 MiB, at most 4 parts in flight). */
-async function uploadFile(s3, bucket, key, path, metadata = {}) {
-    await new Upload({
-        client: s3,
-        params: {
-            Bucket: bucket,
-            Key: key,
-            Body: createReadStream(path, { highWaterMark: 1 << 20 }),
-            Metadata: metadata,
-            ContentType: 'application/zip',
-            ...UPLOAD_CHECKSUM,
-        },
-        partSize: 16 << 20,
-        queueSize: 4,
-    }).done();
-}
-async function fileDigests(path) {
-    const d = new Digests();
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1 << 20 }))
-        d.update(chunk);
-    return d.digest();
-}
-/**
- * Every `version-files` glob must name a file in at least one selected wheel: a misspelt path would
- * otherwise publish `__version__ = '2.6.0+cu126'` for good. Only the central directories are read
- * (two ranged GETs per wheel), before anything is staged.
- */
-async function checkVersionFiles(opts, selected) {
-    const globs = opts.rewrite.versionFiles ?? [];
-    if (globs.length === 0)
-        return;
-    const unmatched = new Map(globs.map((g) => [g, globToRegExp(g)]));
+async function validateStaged(opts, selected, work) {
+    const staged = new Map();
     for (const w of selected) {
-        if (unmatched.size === 0)
-            return;
-        const entries = await readCentralDirectoryFrom(s3Access(opts.s3, opts.bucket, w.key, w.size));
-        for (const [glob, re] of unmatched)
-            if (entries.some((e) => re.test(e.name)))
-                unmatched.delete(glob);
+        const key = stagingKeyFor(opts, w);
+        if (!(await head(opts.s3, opts.stagingBucket, key))) {
+            if (opts.dryRun)
+                continue;
+            throw new errors/* ConfigurationError */.j(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`);
+        }
+        const path = (0,external_node_path_.join)(work, w.targetFilename);
+        await downloadObject(opts.s3, opts.stagingBucket, key, path);
+        try {
+            const digests = await fileDigests(path);
+            const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+            staged.set(w.targetFilename, {
+                digests,
+                metadata: v.metadata,
+                pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
+                problems: v.problems.length || !v.metadata ? v.problems.join('; ') || 'no METADATA' : '',
+            });
+        }
+        finally {
+            (0,external_node_fs_.rmSync)(path, { force: true });
+        }
     }
-    if (unmatched.size > 0) {
-        throw new errors/* ConfigurationError */.j(`input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`);
-    }
+    return staged;
 }
+
+;// CONCATENATED MODULE: ./src/promote.ts
+
+
+
+
+
+
+
+
 function checkConfirm(packages, confirm) {
-    const missing = [...new Set(packages.map((p) => p.version))].filter((v) => !confirm.includes(v));
-    if (missing.length) {
-        throw new errors/* ConfigurationError */.j(`input "confirm" must name the version of every package published (${[...new Set(packages.map((p) => p.version))].join(', ')}); got "${confirm.join(', ')}". A PyPI upload can never be undone`);
+    const versions = [...new Set(packages.map((p) => p.version))];
+    if (versions.some((v) => !confirm.includes(v))) {
+        throw new errors/* ConfigurationError */.j(`input "confirm" must name the version of every package published (${versions.join(', ')}); got "${confirm.join(', ')}". A PyPI upload can never be undone`);
     }
 }
 async function promoteToPyPI(receipt, opts) {
-    const counts = { staged: 0, uploaded: 0, skipped: 0 };
-    // In mode both, the receipt's plan holds the staging and the upload operations together.
-    let stagePlan;
     const publishing = opts.mode !== 'stage';
     if (publishing && !opts.dryRun)
         checkConfirm(opts.packages, opts.confirm);
+    const counts = { staged: 0, uploaded: 0, skipped: 0 };
+    // In mode both, the receipt's plan holds the staging and the upload operations together.
+    let stagePlan;
     const work = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(opts.workDir ?? (0,external_node_os_.tmpdir)(), 'promote-pypi-'));
-    const sleep = opts.sleep ?? retry_sleep;
     try {
-        const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
-        const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
-        const stagingKey = (w) => `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
-        const platforms = [...new Set(selected.map((s) => s.platform))].sort();
-        receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
-        receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
-        // Stage: rewrite each selected wheel into the staging prefix.
+        const selected = await selectForPyPI(receipt, opts);
         if (opts.mode !== 'publish') {
-            await checkVersionFiles(opts, selected);
-            const operations = [];
-            for (const w of selected) {
-                const key = stagingKey(w);
-                const existing = await head(opts.s3, opts.stagingBucket, key);
-                const sameSource = existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key &&
-                    existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
-                operations.push({
-                    id: `stage ${w.key}`,
-                    kind: 'stage-wheel',
-                    target: `s3://${opts.stagingBucket}/${key}`,
-                    action: !existing ? 'create' : sameSource ? 'skip' : 'update',
-                    reason: !existing
-                        ? `rewrite of ${w.key}`
-                        : sameSource
-                            ? 'already staged from the same source object'
-                            : 'staged from another source object; restaged',
-                    bytes: w.size,
-                    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
-                });
-            }
-            const plan = { action: 'promote-pypi', operations };
-            const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
-                // One GET streams the source through the rewrite into a multipart upload: no local copy.
-                const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () => s3Stream(opts.s3, opts.bucket, op.data.key));
-                const body = new external_node_stream_.PassThrough({ highWaterMark: 1 << 20 });
-                const upload = new lib_storage_dist_cjs/* Upload */._({
-                    client: opts.s3,
-                    params: {
-                        Bucket: opts.stagingBucket,
-                        Key: op.data.stagingKey,
-                        Body: body,
-                        ContentType: 'application/zip',
-                        Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
-                        ...client_UPLOAD_CHECKSUM,
-                    },
-                    partSize: 8 << 20,
-                    queueSize: 8,
-                });
-                const uploaded = upload.done();
-                uploaded.catch(() => undefined);
-                let r;
-                try {
-                    r = await rewriteWheel(source, body, {
-                        ...opts.rewrite,
-                        sourceFilename: op.data.filename,
-                        hashOutput: false,
-                    });
-                    const max = opts.expect.maxFileSize;
-                    if (max !== undefined && r.size > max) {
-                        throw new errors/* ConfigurationError */.j(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
-                    }
-                    body.end();
-                    await uploaded;
-                }
-                catch (e) {
-                    body.destroy();
-                    await upload.abort().catch(() => undefined);
-                    throw e;
-                }
-                const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
-                if (check?.ContentLength !== r.size)
-                    throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
-                return {
-                    size: r.size,
-                    excluded: r.excluded.length,
-                    versionFiles: r.versionFiles.join(' '),
-                };
-            }, { dryRun: opts.dryRun });
-            counts.staged = outcomes.filter((o) => o.result === 'done').length;
-            stagePlan = plan;
-            if (!publishing) {
-                counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-                return counts;
-            }
+            const staging = await stage(receipt, opts, selected);
+            stagePlan = staging.plan;
+            counts.staged = staging.staged;
+            if (!publishing)
+                return { ...counts, skipped: staging.skipped };
         }
-        // Publish: every staged wheel is read and validated first; its sha256 against what the index
-        // already holds decides skip / upload / conflict, before the first upload.
-        const onIndex = new Map();
-        for (const p of opts.packages)
-            onIndex.set(`${p.name}==${p.version}`, await releaseFiles(opts.indexUrl, p.name, p.version, { sleep }));
-        const validated = new Map();
-        const problems = new Map();
-        for (const w of selected) {
-            const key = stagingKey(w);
-            if (!(await head(opts.s3, opts.stagingBucket, key))) {
-                if (opts.dryRun)
-                    continue;
-                throw new errors/* ConfigurationError */.j(`${w.targetFilename} is not staged at s3://${opts.stagingBucket}/${key}; run with mode "stage" (or "both") first`);
-            }
-            const path = (0,external_node_path_.join)(work, w.targetFilename);
-            await downloadObject(opts.s3, opts.stagingBucket, key, path);
-            try {
-                const digests = await fileDigests(path);
-                const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
-                // Invalid wheels keep their digests too: a file already on the index with the same sha256 is skipped.
-                validated.set(w.targetFilename, {
-                    digests,
-                    metadata: v.metadata,
-                    pythonTag: v.wheel?.pythonTag ?? w.pythonTag,
-                });
-                if (v.problems.length || !v.metadata)
-                    problems.set(w.targetFilename, v.problems.join('; ') || 'no METADATA');
-            }
-            finally {
-                (0,external_node_fs_.rmSync)(path, { force: true });
-            }
-        }
-        const operations = selected.map((w) => {
-            const there = onIndex.get(`${w.package}==${w.version}`)?.get(w.targetFilename);
-            const mine = validated.get(w.targetFilename)?.digests;
-            const action = !there || !mine ? 'create' : there.sha256 === mine.sha256 ? 'skip' : 'conflict';
-            return {
-                id: `upload ${w.targetFilename}`,
-                kind: 'upload-wheel',
-                target: `${opts.repositoryUrl} ${w.targetFilename}`,
-                action,
-                reason: action === 'skip'
-                    ? 'already on the index with the same sha256'
-                    : action === 'conflict'
-                        ? `the index holds a different file under this name (sha256 ${there.sha256}, staged ${mine.sha256}); a PyPI file name can never be reused`
-                        : mine
-                            ? `from s3://${opts.stagingBucket}/${stagingKey(w)}`
-                            : 'after staging',
-                bytes: mine?.size,
-                data: {
-                    stagingKey: stagingKey(w),
-                    filename: w.targetFilename,
-                    package: w.package,
-                    version: w.version,
-                    sha256: mine?.sha256,
-                },
-            };
-        });
-        const plan = { action: 'promote-pypi', operations };
-        const invalid = operations.filter((o) => o.action !== 'skip' && problems.has(o.data.filename));
-        const conflicts = operations.filter((o) => o.action === 'conflict');
-        if (conflicts.length || invalid.length) {
-            receipt.setPlan(plan, opts.dryRun);
-            if (conflicts.length)
-                throw new errors/* ConfigurationError */.j(`nothing was uploaded: ${conflicts.map((c) => `${c.data.filename}: ${c.reason}`).join('; ')}`);
-            throw new errors/* ConfigurationError */.j(`nothing was uploaded; ${invalid.length} staged wheel(s) failed validation: ${invalid.map((o) => `${o.data.filename}: ${problems.get(o.data.filename)}`).join(' | ')}`);
-        }
-        if (opts.dryRun) {
-            const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async () => undefined, { dryRun: true });
-            counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-            return counts;
-        }
-        const credentials = await opts.credentials();
-        const verifyAttempts = opts.verifyAttempts ?? 10;
-        const outcomes = await (0,run/* executePlan */.v)(receipt, plan, async (op) => {
-            const facts = validated.get(op.data.filename);
-            const alreadyThere = async () => {
-                const there = (await releaseFiles(opts.indexUrl, op.data.package, op.data.version, { sleep })).get(op.data.filename);
-                if (!there)
-                    return false;
-                if (there.sha256 === facts.digests.sha256)
-                    return true;
-                throw new errors/* ConfigurationError */.j(`${op.data.filename} appeared on the index with a different sha256 (${there.sha256}); stopping`);
-            };
-            const path = (0,external_node_path_.join)(work, op.data.filename);
-            await downloadObject(opts.s3, opts.stagingBucket, op.data.stagingKey, path);
-            try {
-                const d = await fileDigests(path);
-                if (d.sha256 !== facts.digests.sha256)
-                    throw new errors/* ConfigurationError */.j(`s3://${opts.stagingBucket}/${op.data.stagingKey} changed after validation; stopping`);
-                const file = {
-                    path,
-                    filename: op.data.filename,
-                    pythonTag: facts.pythonTag,
-                    metadata: facts.metadata,
-                    digests: d,
-                };
-                await withRetry(async (attempt) => {
-                    // After a dropped connection the upload may have landed: ask the index before sending again.
-                    if (attempt > 1 && (await alreadyThere()))
-                        return;
-                    const res = await postUpload(opts.repositoryUrl, credentials, file);
-                    if (res.status >= 200 && res.status < 300)
-                        return;
-                    const message = `upload of ${op.data.filename} failed: ${uploadError(res)}`;
-                    if (res.status >= 500 || res.status === 429)
-                        throw new Error(message);
-                    throw new errors/* ConfigurationError */.j(message);
-                }, {
-                    attempts: 4,
-                    sleep,
-                    retryable: (e) => !(e instanceof errors/* ConfigurationError */.j),
-                    onRetry: (e) => core/* warning */.$e(`${e instanceof Error ? e.message : String(e)}; retrying`),
-                });
-            }
-            finally {
-                (0,external_node_fs_.rmSync)(path, { force: true });
-            }
-            for (let i = 1;; i++) {
-                if (await alreadyThere())
-                    break;
-                if (i >= verifyAttempts)
-                    throw new Error(`${op.data.filename} was uploaded but does not appear in ${opts.indexUrl} JSON API`);
-                await sleep(Math.min(30_000, 1000 * 2 ** (i - 1)));
-            }
-            return { sha256: facts.digests.sha256, size: facts.digests.size, blake2_256: facts.digests.blake2_256 };
-        }, { dryRun: false });
-        counts.uploaded = outcomes.filter((o) => o.result === 'done').length;
-        counts.skipped = outcomes.filter((o) => o.result === 'skipped').length;
-        return counts;
+        const staged = await validateStaged(opts, selected, work);
+        const plan = await planUploads(opts, selected, staged);
+        refuseConflictsAndInvalid(receipt, opts, plan, staged);
+        return { ...counts, ...(await upload(receipt, opts, plan, staged, work)) };
     }
     finally {
         if (stagePlan && receipt.plan && receipt.plan !== stagePlan) {
@@ -66459,132 +66707,28 @@ async function promoteToPyPI(receipt, opts) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/release/selection.ts
-
-
-
-
-/**
- * `packages` input: `name=version` pairs (comma or newline separated). Versions must be final
- * releases; a bare version (`2.6`, `v2.6.0-rc1`) is an error naming the input.
- */
-function parseRequestedPackages(input, value) {
-    if (value.trim() === '')
-        throw new errors/* ConfigurationError */.j(`input "${input}" is required: name=version pairs such as torch=2.6.0`);
-    for (const item of value.split(/[,\n]/).map((s) => s.trim())) {
-        if (item !== '' && !item.includes('=')) {
-            throw new errors/* ConfigurationError */.j(`input "${input}" expects name=version pairs such as torch=2.6.0, got "${item}"`);
-        }
-    }
-    const seen = new Map();
-    for (const [spelled, versionText] of parseKeyValues(input, value)) {
-        if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(spelled)) {
-            throw new errors/* ConfigurationError */.j(`input "${input}": "${spelled}" is not a package name`);
-        }
-        const version = parseReleaseVersion(`${input}: ${spelled}`, versionText);
-        const name = normalizeName(spelled);
-        if (seen.has(name))
-            throw new errors/* ConfigurationError */.j(`input "${input}" names ${spelled} twice`);
-        seen.set(name, { name, spelled, version, versionText: formatVersion(version) });
-    }
-    return [...seen.values()];
-}
-/** `prefix/` with exactly one trailing slash ('' stays the bucket root). */
-function normalizePrefix(prefix) {
-    const p = prefix.trim().replace(/^\/+/, '');
-    return p === '' || p.endsWith('/') ? p : `${p}/`;
-}
-function variantOf(o) {
-    const out = o.sub === '' ? [] : [o.sub];
-    if (o.artifact.local)
-        out.push(o.artifact.local);
-    return out;
-}
-function passesVariants(o, filter) {
-    const v = variantOf(o);
-    if (filter.include.length > 0 && !v.some((x) => filter.include.includes(x)))
-        return false;
-    return !v.some((x) => filter.exclude.includes(x));
-}
-function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
-    const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
-    for (const o of objects) {
-        if (!o.key.startsWith(prefix) || o.key.endsWith('/'))
-            continue;
-        const relative = o.key.slice(prefix.length);
-        const slash = relative.indexOf('/');
-        const sub = slash < 0 ? '' : relative.slice(0, slash);
-        const filename = relative.slice(relative.lastIndexOf('/') + 1);
-        if (filename === 'index.html' || filename === '')
-            continue; // index pages are regenerated, not promoted
-        const artifact = parseArtifactName(filename);
-        if (!artifact) {
-            selection.ignored.push(o.key);
-            continue;
-        }
-        const pkg = packages.find((p) => matchesRelease(artifact, p.name, p.version));
-        if (!pkg) {
-            selection.otherCount++;
-            continue;
-        }
-        if (!passesVariants({ sub, artifact }, filter)) {
-            selection.filteredOut.push(o.key);
-            continue;
-        }
-        selection.selected.push({ ...o, relative, sub, artifact, package: pkg.name });
-    }
-    return selection;
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
 
 
 
-
-
 async function main(receipt) {
-    const packages = parseRequestedPackages('packages', getRequired('packages')).map((p) => ({
-        name: p.name,
-        version: p.versionText,
-    }));
-    const password = getSecret('password');
-    const indexUrl = getUrl('index-url');
-    const s3 = createS3Client({
-        endpointUrl: getUrl('endpoint-url') || undefined,
-        region: getString('region') || undefined,
-    });
+    const { password, endpointUrl, region, ...inputs } = readInputs();
+    const s3 = createS3Client({ endpointUrl, region });
     const counts = await promoteToPyPI(receipt, {
-        packages,
-        bucket: parseBucketName('bucket', getRequired('bucket')),
-        sourcePrefix: normalizePrefix(getString('source-prefix')),
-        variants: parseVariants('variants', parseKeyValueLines('variants', getString('variants'))),
-        rewrite: {
-            platformTags: parseKeyValueLines('platform-tags', getString('platform-tags')),
-            excludeFiles: getLines('exclude-files'),
-            versionFiles: getLines('version-files'),
-        },
-        stagingBucket: parseBucketName('staging-bucket', getRequired('staging-bucket')),
-        stagingPrefix: getString('staging-prefix'),
-        mode: getEnum('mode', ['stage', 'publish', 'both']),
-        expect: {
-            requiresPython: getString('expect-requires-python') || undefined,
-            requiresDist: getLines('expect-requires-dist'),
-            maxFileSize: getByteSize('max-file-size'),
-        },
-        repositoryUrl: getUrl('repository-url'),
-        indexUrl,
+        ...inputs,
+        s3,
         credentials: async () => {
             if (password)
                 return { username: '__token__', password };
-            const token = await mintTrustedPublishingToken({ indexUrl, getIdToken: (audience) => core/* getIDToken */.V9(audience) });
+            const token = await mintTrustedPublishingToken({
+                indexUrl: inputs.indexUrl,
+                getIdToken: (audience) => core/* getIDToken */.V9(audience),
+            });
             core/* setSecret */.Pq(token);
             return { username: '__token__', password: token };
         },
-        dryRun: getBoolean('dry-run'),
-        confirm: splitList(getString('confirm')),
-        s3,
     }).finally(() => s3.destroy());
     receipt.setOutput('staged', counts.staged);
     receipt.setOutput('uploaded', counts.uploaded);
@@ -66615,7 +66759,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 3986:
+/***/ 7685:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66629,7 +66773,44 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(7550);
 // EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
 var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
+/**
+ * The one worker pool: plan operations, listings, part copies and index pages all run through it.
+ *
+ * At most `width` items are in flight, taken in order. After the first failure no new item starts and
+ * the items already started run to their end, so that what a run did is exactly what it reports: every
+ * item settles as done, failed or not run.
+ */
+/** Runs `fn` over `items` and reports every item's outcome; never throws. */
+async function settleAll(items, width, fn) {
+    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
+    let next = 0;
+    const worker = async () => {
+        while (run.firstError === undefined && next < items.length) {
+            const i = next++;
+            const item = items[i];
+            try {
+                await fn(item);
+                run.settled[i] = { item, result: 'done' };
+            }
+            catch (error) {
+                run.firstError ??= { error };
+                run.settled[i] = { item, result: 'failed', error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return run;
+}
+/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
+async function pool(items, width, fn) {
+    const { firstError } = await settleAll(items, width, fn);
+    if (firstError)
+        throw firstError.error;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
+
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -66646,13 +66827,14 @@ function assertNoConflicts(plan, hint = '') {
     const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
     throw new errors/* ConfigurationError */.j(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
 }
+/** The outcome of `op` with the given result, as applyPlan records it. */
 function outcomeOf(op, result, extra = {}) {
     const { id, kind, target, action, reason, bytes } = op;
     return { id, kind, target, action, reason, bytes, result, ...extra };
 }
 /**
  * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
- * `create`/`update` operations run with bounded concurrency. After the first failure no new
+ * `create`/`update` operations run in the worker pool (pool.ts). After the first failure no new
  * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
  * shows exactly what was done and a re-run picks up the rest.
  */
@@ -66672,27 +66854,21 @@ async function applyPlan(plan, execute, opts) {
     for (const op of plan.operations)
         if (op.action === 'skip')
             record(outcomeOf(op, 'skipped'));
-    let next = 0;
-    let firstError;
-    const worker = async () => {
-        while (firstError === undefined && next < pending.length) {
-            const op = pending[next++];
-            try {
-                const verified = (await execute(op)) ?? undefined;
-                record(outcomeOf(op, 'done', verified ? { verified } : {}));
-            }
-            catch (e) {
-                firstError ??= e;
-                record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
-            }
+    const { settled, firstError } = await settleAll(pending, opts.concurrency ?? 1, async (op) => {
+        try {
+            const verified = (await execute(op)) ?? undefined;
+            record(outcomeOf(op, 'done', verified ? { verified } : {}));
         }
-    };
-    const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    for (const op of pending.slice(next))
-        record(outcomeOf(op, 'not-run'));
-    if (firstError !== undefined)
-        throw firstError;
+        catch (e) {
+            record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+            throw e;
+        }
+    });
+    for (const s of settled)
+        if (s.result === 'not-run')
+            record(outcomeOf(s.item, 'not-run'));
+    if (firstError)
+        throw firstError.error;
     return outcomes;
 }
 
@@ -66707,6 +66883,9 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 
+function cellText(c) {
+    return typeof c === 'object' ? c.text : String(c);
+}
 /**
  * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
  * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
@@ -66775,10 +66954,11 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
 
 
+
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
 const MAX_ROWS = 300;
 function textTable(header, rows, maxRows = MAX_ROWS) {
-    const shown = rows.slice(0, maxRows).map((r) => r.map(String));
+    const shown = rows.slice(0, maxRows).map((r) => r.map(cellText));
     const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
     const line = (cells) => cells
         .map((c, i) => c.padEnd(widths[i]))
@@ -66830,7 +67010,7 @@ async function writeSummary(receipt, reportPath) {
         s.addHeading(escapeHtml(t.title), 3);
         s.addTable([
             t.header.map((h) => ({ data: escapeHtml(h), header: true })),
-            ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+            ...cap(t.rows).map((r) => r.map(cellHtml)),
         ]);
         if (t.rows.length > MAX_ROWS)
             s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
@@ -66855,6 +67035,14 @@ async function writeSummary(receipt, reportPath) {
 }
 function cap(rows) {
     return rows.slice(0, MAX_ROWS);
+}
+/** Links become anchors when they point at http(s); anything else shows as its text. */
+function cellHtml(c) {
+    if (typeof c !== 'object')
+        return escapeHtml(String(c));
+    if (!/^https?:\/\//i.test(c.href))
+        return escapeHtml(c.text);
+    return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
 function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

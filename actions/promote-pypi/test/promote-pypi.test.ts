@@ -2,7 +2,8 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { postUpload } from '@release-actions/core/pypi/upload';
 import { createS3Client, listAll } from '@release-actions/core/s3/client';
 import { validateWheel } from '@release-actions/core/wheel/validate';
-import { crc32, Digests } from '@release-actions/core/wheel/zip';
+import { Digests } from '@release-actions/core/wheel/digests';
+import { crc32 } from '@release-actions/core/wheel/zip-format';
 import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import { startPyPIServer, type PyPIServer } from '@release-actions/testkit/pypi/server';
 import { startS3Server, type S3Server, type SeedObject } from '@release-actions/testkit/s3/index';

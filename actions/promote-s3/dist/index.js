@@ -62036,8 +62036,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9398);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9629);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2356);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2471);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9629:
+/***/ 2471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62945,7 +62945,44 @@ function parseBucketName(input, value) {
     return value;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
+/**
+ * The one worker pool: plan operations, listings, part copies and index pages all run through it.
+ *
+ * At most `width` items are in flight, taken in order. After the first failure no new item starts and
+ * the items already started run to their end, so that what a run did is exactly what it reports: every
+ * item settles as done, failed or not run.
+ */
+/** Runs `fn` over `items` and reports every item's outcome; never throws. */
+async function settleAll(items, width, fn) {
+    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
+    let next = 0;
+    const worker = async () => {
+        while (run.firstError === undefined && next < items.length) {
+            const i = next++;
+            const item = items[i];
+            try {
+                await fn(item);
+                run.settled[i] = { item, result: 'done' };
+            }
+            catch (error) {
+                run.firstError ??= { error };
+                run.settled[i] = { item, result: 'failed', error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return run;
+}
+/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
+async function pool(items, width, fn) {
+    const { firstError } = await settleAll(items, width, fn);
+    if (firstError)
+        throw firstError.error;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
+
 
 function countBy(plan, action) {
     return plan.operations.filter((op) => op.action === action).length;
@@ -62962,13 +62999,14 @@ function assertNoConflicts(plan, hint = '') {
     const more = conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : '';
     throw new errors/* ConfigurationError */.j(`${conflicts.length} conflict(s), nothing was changed: ${shown}${more}${hint ? `. ${hint}` : ''}`);
 }
+/** The outcome of `op` with the given result, as applyPlan records it. */
 function outcomeOf(op, result, extra = {}) {
     const { id, kind, target, action, reason, bytes } = op;
     return { id, kind, target, action, reason, bytes, result, ...extra };
 }
 /**
  * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
- * `create`/`update` operations run with bounded concurrency. After the first failure no new
+ * `create`/`update` operations run in the worker pool (pool.ts). After the first failure no new
  * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
  * shows exactly what was done and a re-run picks up the rest.
  */
@@ -62988,43 +63026,26 @@ async function applyPlan(plan, execute, opts) {
     for (const op of plan.operations)
         if (op.action === 'skip')
             record(outcomeOf(op, 'skipped'));
-    let next = 0;
-    let firstError;
-    const worker = async () => {
-        while (firstError === undefined && next < pending.length) {
-            const op = pending[next++];
-            try {
-                const verified = (await execute(op)) ?? undefined;
-                record(outcomeOf(op, 'done', verified ? { verified } : {}));
-            }
-            catch (e) {
-                firstError ??= e;
-                record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
-            }
+    const { settled, firstError } = await settleAll(pending, opts.concurrency ?? 1, async (op) => {
+        try {
+            const verified = (await execute(op)) ?? undefined;
+            record(outcomeOf(op, 'done', verified ? { verified } : {}));
         }
-    };
-    const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
-    await Promise.all(Array.from({ length: width }, worker));
-    for (const op of pending.slice(next))
-        record(outcomeOf(op, 'not-run'));
-    if (firstError !== undefined)
-        throw firstError;
+        catch (e) {
+            record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+            throw e;
+        }
+    });
+    for (const s of settled)
+        if (s.result === 'not-run')
+            record(outcomeOf(s.item, 'not-run'));
+    if (firstError)
+        throw firstError.error;
     return outcomes;
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/runtime/render.ts
 var render = __nccwpck_require__(6585);
-;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
-/** Runs `fn` over `items`, in their order, with at most `width` calls in flight. */
-async function pool(items, width, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-}
-
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(9131);
 // EXTERNAL MODULE: external "node:crypto"
@@ -63100,14 +63121,14 @@ async function objectSha256(client, ref, head) {
     const known = head ? storedSha256(head) : undefined;
     if (known)
         return known;
-    const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
+    const r = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ChecksumMode: 'ENABLED' }));
     const body = r.Body;
     const stated = storedSha256(r);
     if (stated) {
         body.destroy();
         return stated;
     }
-    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const hash = createHash('sha256');
     for await (const chunk of body)
         hash.update(chunk);
     return hash.digest('hex');
@@ -63137,30 +63158,6 @@ async function compareObjects(client, src, dst) {
         ? { result: 'same', how: 'sha256 of content' }
         : { result: 'different', how: 'sha256 of content differs' };
 }
-/** A counting semaphore. */
-class Semaphore {
-    free;
-    waiting = [];
-    constructor(free) {
-        this.free = free;
-    }
-    async use(fn) {
-        if (this.free > 0)
-            this.free--;
-        else
-            await new Promise((resolve) => this.waiting.push(resolve));
-        try {
-            return await fn();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.free++;
-        }
-    }
-}
 /** Remembers that a store lacks UploadPartCopy, so later copies go straight to streaming. */
 const noPartCopy = new WeakSet();
 function partSizeFor(size, wanted) {
@@ -63169,7 +63166,9 @@ function partSizeFor(size, wanted) {
 }
 /**
  * Copies `src` to `dst` keeping content type and metadata (MetadataDirective COPY, or the source's
- * headers carried into the multipart upload), with the canned ACL if given.
+ * headers carried into the multipart upload), with the canned ACL if given. A copy above the
+ * threshold sends `partConcurrency` requests at once, and where it has to be streamed holds about
+ * three 8 MiB parts in memory: callers run such copies a few at a time.
  */
 async function copyObject(client, src, dst, opts) {
     if (src.size <= opts.multipartThreshold) {
@@ -63207,10 +63206,8 @@ async function copyObject(client, src, dst, opts) {
             opts.onFallback?.(src.key);
         }
     }
-    const slots = opts.streamSlots ?? defaultStreamSlots;
-    return slots.use(() => streamCopy(client, src, dst, head, opts));
+    return streamCopy(client, src, dst, head, opts);
 }
-const defaultStreamSlots = new Semaphore(2);
 function carriedHeaders(head, src, acl) {
     return {
         ContentType: head.ContentType,
@@ -63375,11 +63372,105 @@ function verifyListed(copies, listed) {
     return facts;
 }
 
+;// CONCATENATED MODULE: ./src/apply.ts
+
+
+
+
+
+/** Parts of one large object copied at once. */
+const PART_CONCURRENCY = 8;
+async function applyCopyPhase(client, ops, opts) {
+    const result = { outcomes: [], sha256: new Map() };
+    const record = (o) => {
+        result.outcomes.push(o);
+        opts.onOutcome(o);
+    };
+    const toList = [];
+    const copyOne = copier(client, opts, result.sha256, toList);
+    // Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time
+    // each, so fewer of them run at once and about as many requests are in flight (and a store without
+    // UploadPartCopy, where they are streamed through this runner, holds a few of them in memory).
+    const whole = ops.filter((op) => op.data.size <= opts.multipartThreshold);
+    const inParts = ops.filter((op) => op.data.size > opts.multipartThreshold);
+    try {
+        await applyPlan({ action: 'promote-s3', operations: whole }, copyOne, {
+            dryRun: false,
+            concurrency: opts.concurrency,
+            onOutcome: record,
+        });
+    }
+    catch (e) {
+        for (const op of inParts)
+            record(outcomeOf(op, 'not-run'));
+        throw e;
+    }
+    await applyPlan({ action: 'promote-s3', operations: inParts }, copyOne, {
+        dryRun: false,
+        concurrency: Math.max(1, Math.floor(opts.concurrency / PART_CONCURRENCY)),
+        onOutcome: record,
+    });
+    await verifyByListing(client, toList, result.outcomes);
+    return result;
+}
+/**
+ * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
+ * queued for the listing; a multipart or streamed copy is checked with a HEAD as soon as it is done.
+ */
+function copier(client, opts, sha256, toList) {
+    let fellBack = false;
+    return async (op) => {
+        const d = op.data;
+        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+        const dst = { bucket: d.dstBucket, key: d.dstKey };
+        const r = await copyObject(client, src, dst, {
+            acl: opts.acl,
+            multipartThreshold: opts.multipartThreshold,
+            partConcurrency: PART_CONCURRENCY,
+            sha256: opts.sha256,
+            onFallback: () => {
+                if (!fellBack)
+                    lib_core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
+                fellBack = true;
+            },
+        });
+        if (r.sha256)
+            sha256.set(d.dstKey, r.sha256);
+        if (r.method !== 'copy-object')
+            return verifyCopy(client, src, dst, r);
+        toList.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+        return { method: r.method, etag: r.etag ?? '' };
+    };
+}
+/** Lists each folder copied into once and checks every queued copy in it; adds the facts to its outcome. */
+async function verifyByListing(client, copies, outcomes) {
+    const folders = new Map();
+    for (const c of copies) {
+        const folder = c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1);
+        folders.set(`${c.dst.bucket}\u0000${folder}`, { bucket: c.dst.bucket, folder });
+    }
+    const listed = new Map();
+    await pool([...folders.values()], 16, async ({ bucket, folder }) => {
+        for (const o of await listAll(client, bucket, folder, { delimiter: '/' }))
+            listed.set(o.key, o);
+    });
+    const facts = verifyListed(copies, listed);
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    for (const c of copies) {
+        const o = byId.get(c.id);
+        if (o)
+            o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+    }
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/pep503.ts
 /**
- * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
- * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
- * checks what it downloads.
+ * PEP 503 "simple" index pages in the format download.pytorch.org serves (PyTorch's generator,
+ * `s3_management/manage_v2.py` in pytorch/test-infra): a package list per folder, and per project one
+ * link per file, written `/<key>` with the `+` of local versions as `%2B`, `#sha256=<hex>` so pip checks
+ * what it downloads, and the PEP 658 / PEP 714 attributes when the file's core metadata is served
+ * next to it. Pages carry no timestamp: the same files give the same bytes, so an unchanged page has
+ * an unchanged ETag.
  */
 function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -63392,29 +63483,39 @@ function unescapeHtml(s) {
         .replace(/&#x27;|&#39;/g, "'")
         .replace(/&amp;/g, '&');
 }
+/** PEP 503 normalised name: lower case, runs of `-`, `_` and `.` become one `-`. */
+function pageName(project) {
+    return project.replace(/[-_.]+/g, '-').toLowerCase();
+}
 /** A URL path for an S3 key: each segment percent-encoded (so `+` becomes `%2B`), slashes kept. */
 function keyToHref(key) {
     return '/' + key.split('/').map(encodeURIComponent).join('/');
 }
-function fileLink(key, sha256) {
-    const filename = key.slice(key.lastIndexOf('/') + 1);
-    return { filename, href: keyToHref(key) + (sha256 ? `#sha256=${sha256}` : ''), ...(sha256 ? { sha256 } : {}) };
+function fileName(key) {
+    return key.slice(key.lastIndexOf('/') + 1);
 }
-function page(title, links) {
-    const body = links.map((l) => `    <a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a><br/>`).join('\n');
-    return `<!DOCTYPE html>\n<html>\n  <body>\n    <h1>${escapeHtml(title)}</h1>\n${body}\n  </body>\n</html>\n`;
+/** One `<a>` line of a project page. */
+function fileLink(file) {
+    const fragment = file.sha256 ? `#sha256=${file.sha256}` : '';
+    const metadata = file.metadataSha256
+        ? ` data-dist-info-metadata="sha256=${file.metadataSha256}" data-core-metadata="sha256=${file.metadataSha256}"`
+        : '';
+    return `    <a href="${escapeHtml(keyToHref(file.key) + fragment)}"${metadata}>${escapeHtml(fileName(file.key))}</a><br/>`;
 }
-/** `<prefix><sub>/<project>/index.html`: files sorted by name, so pages are stable across runs. */
-function renderProjectPage(project, links) {
-    const sorted = [...links].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-    return page(`Links for ${project}`, sorted.map((l) => ({ href: l.href, text: l.filename })));
+function page(lines) {
+    return ['<!DOCTYPE html>', '<html>', '  <body>', ...lines, '  </body>', '</html>', ''].join('\n');
 }
-/** `<prefix><sub>/index.html`: one relative link per project. */
-function renderRootPage(projects) {
-    const sorted = [...new Set(projects)].sort();
-    return page('Simple index', sorted.map((p) => ({ href: `${p}/`, text: p })));
+/** `<folder><project>/index.html`: the files sorted by key, as PyTorch's generator sorts them. */
+function renderProjectPage(project, files) {
+    const sorted = [...files].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return page([`    <h1>Links for ${escapeHtml(pageName(project))}</h1>`, ...sorted.map(fileLink)]);
 }
-/** The links of an existing page (either kind), tolerant of how other tools wrote them. */
+/** `<folder>index.html`: one relative link per project, sorted. */
+function renderPackageList(projects) {
+    const names = [...new Set([...projects].map(pageName))].sort();
+    return page(names.map((p) => `    <a href="${escapeHtml(p)}/">${escapeHtml(p)}</a><br/>`));
+}
+/** The links of an existing page, tolerant of how other tools wrote them. */
 function parseIndexLinks(html) {
     const out = [];
     for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi)) {
@@ -63422,30 +63523,12 @@ function parseIndexLinks(html) {
     }
     return out;
 }
-/** Existing file links of a project page, by file name. */
-function parseProjectPage(html) {
-    const out = new Map();
-    for (const { href, text } of parseIndexLinks(html)) {
-        const path = href.replace(/[#?].*$/, '');
-        let filename = text;
-        if (!filename) {
-            try {
-                filename = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-            }
-            catch {
-                continue;
-            }
-        }
-        const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-        out.set(filename, { filename, href, ...(sha ? { sha256: sha } : {}) });
-    }
-    return out;
-}
-/** Project names linked from an existing package-list page. */
-function parseRootPage(html) {
+/** Project names linked from an existing package list. */
+function parsePackageList(html) {
     return parseIndexLinks(html)
         .map((l) => l.href.replace(/\/+$/, '').split('/').pop() ?? '')
-        .filter((p) => p !== '');
+        .filter((p) => p !== '')
+        .map(pageName);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/s3/index-pages.ts
@@ -63455,14 +63538,257 @@ function parseRootPage(html) {
 
 
 
-function isIndexable(filename) {
-    const a = parseArtifactName(filename);
-    return a !== undefined && (a.kind === 'wheel' || a.kind === 'sdist');
+const PROD_CACHE_CONTROL = 'max-age=600, public, must-revalidate';
+const NO_CACHE_CONTROL = 'no-cache,no-store,must-revalidate';
+/** Variant sub-folders, as PyTorch's generator accepts them (`cu126`, `rocm6.2.4`, not `cu124_full`). */
+function isVariantFolder(name) {
+    return /^(cpu|xpu|cu\d+|rocm\d+(\.\d+)+)$/.test(name);
 }
-async function readPage(client, bucket, key) {
+/** Pages of channels that change all the time are never cached; released ones for 10 minutes. */
+function cacheControlFor(folder) {
+    const parts = folder.split('/');
+    return ['nightly', 'test', 'preview'].some((p) => parts.includes(p)) ? NO_CACHE_CONTROL : PROD_CACHE_CONTROL;
+}
+/** PEP 503 project of a pip-installable file (wheel or sdist), by its file name. */
+function indexedProject(filename) {
+    const a = parseArtifactName(filename);
+    return a && (a.kind === 'wheel' || a.kind === 'sdist') ? pageName(a.name) : undefined;
+}
+/** Where a key sits in the prefix: `''` for the root, the variant folder, or nowhere indexed. */
+function folderOf(prefix, key) {
+    if (!key.startsWith(prefix))
+        return undefined;
+    const parts = key.slice(prefix.length).split('/');
+    if (parts.length === 1)
+        return '';
+    return parts.length === 2 && isVariantFolder(parts[0]) ? parts[0] : undefined;
+}
+class Builder {
+    req;
+    prefix;
+    destinations;
+    /** sha256 read in an earlier round, by key, valid while the object keeps its ETag. */
+    stated = new Map();
+    result = { written: [], unchanged: 0, conflicts: 0, checksumReads: 0 };
+    constructor(req) {
+        this.req = req;
+        this.prefix = req.prefix;
+        this.destinations = req.destinations ?? [req.source];
+        for (const key of req.promoted) {
+            const folder = folderOf(this.prefix, key);
+            const project = indexedProject(key.slice(key.lastIndexOf('/') + 1));
+            if (folder === undefined || project === undefined)
+                continue;
+            this.promoted.set(folder, (this.promoted.get(folder) ?? new Set()).add(project));
+        }
+    }
+    pageKey(folder, project) {
+        const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
+        return project === undefined ? `${dir}index.html` : `${dir}${project}/index.html`;
+    }
+    /** The promoted projects by folder (`''` for the root); files outside the variant folders have no page. */
+    promoted = new Map();
+    /** The pages this promotion may change, given the folders and root projects listed. */
+    candidates(level) {
+        const promoted = this.promoted;
+        const folders = level.folders.map((f) => f.slice(this.prefix.length, -1)).filter(isVariantFolder);
+        const rootProjects = new Set(level.objects.flatMap((o) => indexedProject(o.key.slice(this.prefix.length)) ?? []));
+        const pages = new Map();
+        const add = (p) => {
+            if (!pages.has(p.key) || !p.onlyIfMissing)
+                pages.set(p.key, p);
+        };
+        const everywhere = promoted.get('') ?? new Set();
+        add({ key: this.pageKey(''), folder: '' });
+        for (const projects of promoted.values())
+            for (const p of projects)
+                add({ key: this.pageKey('', p), folder: '', project: p });
+        for (const folder of new Set([...folders, ...promoted.keys()])) {
+            if (folder === '')
+                continue;
+            const here = promoted.get(folder) ?? new Set();
+            if (here.size === 0 && everywhere.size === 0)
+                continue;
+            for (const p of rootProjects)
+                add({ key: this.pageKey(folder, p), folder, project: p, onlyIfMissing: !here.has(p) && !everywhere.has(p) });
+            for (const p of [...here, ...everywhere])
+                add({ key: this.pageKey(folder, p), folder, project: p });
+            add({ key: this.pageKey(folder), folder });
+        }
+        return [...pages.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    }
+    /** ETag of each page at each destination (undefined: no such page). */
+    async etags(pages) {
+        return Promise.all(this.destinations.map(async (d) => {
+            const out = new Map();
+            await pool(pages, this.req.concurrency, async (p) => {
+                out.set(p.key, await headEtag(d, p.key));
+            });
+            return out;
+        }));
+    }
+    /** The prefix root and every variant folder, each listed once. */
+    async snapshot() {
+        const { client, bucket } = this.req.source;
+        const level = await listLevel(client, bucket, this.prefix);
+        const folders = level.folders.map((f) => f.slice(this.prefix.length, -1)).filter(isVariantFolder);
+        const listings = new Map([['', level.objects]]);
+        await pool(folders, this.req.concurrency, async (f) => {
+            listings.set(f, await listAll(client, bucket, `${this.prefix}${f}/`));
+        });
+        const snap = {
+            folders,
+            files: new Map(),
+            keys: new Map(),
+            pages: new Map(),
+            rootFolders: new Set(level.folders.map((f) => f.slice(this.prefix.length, -1))),
+        };
+        for (const [folder, objects] of listings) {
+            const byProject = new Map();
+            const pages = new Set();
+            for (const o of objects) {
+                snap.keys.set(o.key, o);
+                const rest = o.key.slice(this.prefix.length + (folder === '' ? 0 : folder.length + 1));
+                const page = /^([^/]+)\/index\.html$/.exec(rest);
+                if (page)
+                    pages.add(page[1]);
+                const project = rest.includes('/') ? undefined : indexedProject(rest);
+                if (project)
+                    byProject.set(project, [...(byProject.get(project) ?? []), o]);
+            }
+            snap.files.set(folder, byProject);
+            snap.pages.set(folder, pages);
+        }
+        return snap;
+    }
+    /** The files a project page lists. */
+    filesOf(snap, page) {
+        const project = page.project;
+        const folders = page.folder === '' ? ['', ...snap.folders] : ['', page.folder];
+        return folders.flatMap((f) => snap.files.get(f)?.get(project) ?? []);
+    }
+    /** Projects on a package list: those with files there (the root's count everywhere), and existing pages. */
+    async projectsOf(snap, folder) {
+        const withFiles = (f) => [...(snap.files.get(f)?.keys() ?? [])];
+        if (folder !== '')
+            return [...withFiles(''), ...withFiles(folder), ...(snap.pages.get(folder) ?? [])];
+        // The root's own page folders are not told apart from other folders by a listing: the old list
+        // says which are projects, and those still there stay.
+        const old = await readText(this.req.source, this.pageKey(''));
+        const kept = parsePackageList(old ?? '').filter((p) => snap.rootFolders.has(p));
+        return [...withFiles(''), ...snap.folders.flatMap(withFiles), ...kept];
+    }
+    /** sha256 of each listed file, from what the store states about it; HEAD only when not known. */
+    async checksums(files) {
+        const out = new Map();
+        const { client, bucket } = this.req.source;
+        const hashed = this.prefix.split('/').includes('nightly') ? [] : files;
+        await pool(hashed, this.req.concurrency, async (o) => {
+            const known = this.req.known?.get(o.key);
+            const cached = this.stated.get(o.key);
+            let sha256 = known ?? (cached?.etag === o.etag ? cached.sha256 : undefined);
+            if (!known && cached?.etag !== o.etag) {
+                this.result.checksumReads++;
+                const head = await client.send(new dist_cjs.HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
+                sha256 = statedSha256(head);
+                this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
+            }
+            out.set(o.key, { key: o.key, ...(sha256 ? { sha256 } : {}) });
+        });
+        return out;
+    }
+    /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */
+    async metadataChecksums(snap, files) {
+        const out = new Map();
+        const withMetadata = files.filter((o) => snap.keys.has(`${o.key}.metadata`));
+        await pool(withMetadata, this.req.concurrency, async (o) => {
+            const body = await readBytes(this.req.source, `${o.key}.metadata`);
+            if (body)
+                out.set(o.key, (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex'));
+        });
+        return out;
+    }
+    /** One round: read ETags, list, build, write; answers the pages refused by a condition. */
+    async round(wanted) {
+        const { client, bucket } = this.req.source;
+        const candidates = this.candidates(await listLevel(client, bucket, this.prefix)).filter((p) => !wanted || wanted.has(p.key));
+        if (candidates.length === 0)
+            return new Set();
+        const etags = await this.etags(candidates);
+        const snap = await this.snapshot();
+        const html = new Map();
+        const projectPages = candidates.filter((p) => p.project !== undefined && !(p.onlyIfMissing && etags.every((e) => e.get(p.key) !== undefined)));
+        const listed = new Map();
+        for (const p of projectPages)
+            for (const o of this.filesOf(snap, p))
+                listed.set(o.key, o);
+        const [files, metadata] = await Promise.all([
+            this.checksums([...listed.values()]),
+            this.metadataChecksums(snap, [...listed.values()]),
+        ]);
+        for (const p of projectPages) {
+            const own = this.filesOf(snap, p).map((o) => ({
+                ...files.get(o.key),
+                ...(metadata.has(o.key) ? { metadataSha256: metadata.get(o.key) } : {}),
+            }));
+            if (own.length > 0)
+                html.set(p.key, renderProjectPage(p.project, own));
+        }
+        for (const p of candidates.filter((c) => c.project === undefined))
+            html.set(p.key, renderPackageList(await this.projectsOf(snap, p.folder)));
+        const refused = new Set();
+        await Promise.all(this.destinations.map((d, i) => pool(candidates.filter((p) => html.has(p.key)), this.req.concurrency, async (p) => {
+            const etag = etags[i].get(p.key);
+            if (p.onlyIfMissing && etag !== undefined)
+                return;
+            const body = html.get(p.key);
+            if (etag === md5(body)) {
+                this.result.unchanged++;
+                return;
+            }
+            if (await this.write(d, p, body, etag))
+                this.result.written.push({ bucket: d.bucket, key: p.key, created: !etag });
+            else
+                refused.add(p.key);
+        })));
+        this.result.conflicts += refused.size;
+        return refused;
+    }
+    /** A conditional PUT; false when the page changed since its ETag was read. */
+    async write(d, page, body, etag) {
+        try {
+            await d.client.send(new dist_cjs.PutObjectCommand({
+                Bucket: d.bucket,
+                Key: page.key,
+                Body: body,
+                ContentType: 'text/html',
+                CacheControl: cacheControlFor(this.pageKey(page.folder)),
+                ...(this.req.acl ? { ACL: this.req.acl } : {}),
+                ...(etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${etag}"` }),
+            }));
+            return true;
+        }
+        catch (e) {
+            if (isConditionFailure(e))
+                return false;
+            throw e;
+        }
+    }
+}
+/**
+ * 412: the page changed (or appeared) since its ETag was read; 409: S3 was completing another
+ * conditional write of it; 404: it was deleted meanwhile. Each means: read again, build again.
+ */
+function isConditionFailure(e) {
+    const status = s3HttpStatus(e);
+    return status === 412 || status === 409 || (status === 404 && s3ErrorCode(e) === 'NoSuchKey');
+}
+function md5(text) {
+    return (0,external_node_crypto_.createHash)('md5').update(text).digest('hex');
+}
+async function headEtag(d, key) {
     try {
-        const r = await client.send(new dist_cjs.GetObjectCommand({ Bucket: bucket, Key: key }));
-        return await r.Body.transformToString('utf8');
+        return unquoteEtag((await d.client.send(new dist_cjs.HeadObjectCommand({ Bucket: d.bucket, Key: key }))).ETag);
     }
     catch (e) {
         if (isNotFound(e))
@@ -63470,72 +63796,104 @@ async function readPage(client, bucket, key) {
         throw e;
     }
 }
-async function putPage(client, bucket, key, html, acl) {
-    await client.send(new dist_cjs.PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: html,
-        ContentType: 'text/html; charset=utf-8',
-        ...(acl ? { ACL: acl } : {}),
-    }));
-}
-/** Files directly in `folder`, grouped by PEP 503 project name. */
-function filesByProject(listing, folder) {
-    const out = new Map();
-    for (const o of listing) {
-        const rest = o.key.slice(folder.length);
-        if (!o.key.startsWith(folder) || rest.includes('/'))
-            continue;
-        const a = parseArtifactName(rest);
-        if (!a || (a.kind !== 'wheel' && a.kind !== 'sdist'))
-            continue;
-        const list = out.get(a.name) ?? [];
-        list.push(o);
-        out.set(a.name, list);
+async function readBytes(d, key) {
+    try {
+        return await (await d.client.send(new dist_cjs.GetObjectCommand({ Bucket: d.bucket, Key: key }))).Body.transformToByteArray();
     }
-    return out;
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
 }
-async function regenerateFolderIndex(client, req) {
-    const listing = await listAll(client, req.bucket, req.folder, { delimiter: '/' });
-    const byProject = filesByProject(listing, req.folder);
-    const result = { pages: [], hashed: 0 };
-    const projects = req.projects.filter((p) => byProject.has(p));
-    if (projects.length === 0)
-        return result;
-    // Each project's page is its own object: they are read and written side by side.
-    const pages = await Promise.all(projects.map(async (project) => {
-        const pageKey = `${req.folder}${project}/index.html`;
-        const existing = parseProjectPage((await readPage(client, req.bucket, pageKey)) ?? '');
-        const links = new Map(existing);
-        const files = byProject.get(project) ?? [];
-        await pool(files, req.concurrency ?? 16, async (o) => {
-            const filename = o.key.slice(req.folder.length);
-            const known = existing.get(filename);
-            if (known?.sha256 && !req.refreshed?.has(o.key))
-                return;
-            let sha = req.known?.get(o.key);
-            if (!sha) {
-                sha = await objectSha256(client, { bucket: req.bucket, key: o.key });
-                result.hashed++;
-            }
-            links.set(filename, fileLink(o.key, sha));
-        });
-        await putPage(client, req.bucket, pageKey, renderProjectPage(project, [...links.values()]), req.acl);
-        return { key: pageKey, links: links.size };
+async function readText(d, key) {
+    const bytes = await readBytes(d, key);
+    return bytes && Buffer.from(bytes).toString('utf8');
+}
+/**
+ * The sha256 (hex) an object states: S3's full-object ChecksumSHA256, else the `checksum-sha256` user
+ * metadata. A multipart object's composite checksum (`<base64>-<parts>`) is a hash of part hashes,
+ * not of the file, and is never used.
+ */
+function statedSha256(head) {
+    const checksum = head.ChecksumSHA256;
+    if (checksum && head.ChecksumType !== 'COMPOSITE' && !/-\d+$/.test(checksum)) {
+        const hex = Buffer.from(checksum, 'base64').toString('hex');
+        if (hex.length === 64)
+            return hex;
+    }
+    const meta = head.Metadata?.['checksum-sha256']?.toLowerCase();
+    return meta && /^[0-9a-f]{64}$/.test(meta) ? meta : undefined;
+}
+/**
+ * Rebuilds and writes the pages of `req.prefix` that the promotion of `req.promoted` changes, at every
+ * destination; pages refused by a condition are built again from new listings, up to `rounds` times.
+ */
+async function updateIndexPages(req) {
+    const builder = new Builder(req);
+    if (builder.promoted.size === 0)
+        return builder.result;
+    let wanted;
+    for (let round = 1;; round++) {
+        wanted = await builder.round(wanted);
+        if (wanted.size === 0)
+            return builder.result;
+        if (round >= (req.rounds ?? 5)) {
+            throw new Error(`index pages kept changing under this run (${[...wanted].join(', ')}): another writer is updating them; run again once it is done`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/index-phase.ts
+
+
+/** One operation per destination prefix receiving pip-installable files: its index pages. */
+function planIndexPages(bucket, candidates) {
+    const byPrefix = new Map();
+    for (const c of candidates) {
+        const project = indexedProject(c.selected.artifact.filename);
+        if (project === undefined)
+            continue;
+        const prefix = c.pair.destination;
+        const data = byPrefix.get(prefix) ?? { phase: 'index', bucket, prefix, projects: [], promoted: [] };
+        if (!data.projects.includes(project))
+            data.projects.push(project);
+        data.promoted.push(`${prefix}${c.selected.relative}`);
+        byPrefix.set(prefix, data);
+    }
+    return [...byPrefix.values()]
+        .sort((a, b) => (a.prefix < b.prefix ? -1 : 1))
+        .map((data) => ({
+        id: `index ${data.prefix}`,
+        kind: 'write-index',
+        target: `s3://${bucket}/${data.prefix} index pages of ${data.projects.sort().join(', ')}`,
+        action: 'update',
+        reason: 'the pages these files change, rebuilt from the bucket as PyTorch builds them',
+        data: { ...data, promoted: data.promoted.sort() },
     }));
-    result.pages.push(...pages);
-    const rootKey = `${req.folder}index.html`;
-    const listed = parseRootPage((await readPage(client, req.bucket, rootKey)) ?? '');
-    const all = new Set([...listed, ...projects]);
-    await putPage(client, req.bucket, rootKey, renderRootPage(all), req.acl);
-    result.pages.push({ key: rootKey, links: all.size });
-    return result;
+}
+async function writeIndexPages(client, ops, opts) {
+    // One prefix at a time: the pages of one prefix are written concurrently inside updateIndexPages.
+    await applyPlan({ action: 'promote-s3', operations: ops }, async (op) => {
+        const d = op.data;
+        const r = await updateIndexPages({
+            source: { client, bucket: d.bucket },
+            prefix: d.prefix,
+            promoted: d.promoted,
+            known: opts.copiedSha256,
+            acl: opts.acl,
+            concurrency: opts.concurrency,
+        });
+        return {
+            written: r.written.length,
+            unchanged: r.unchanged,
+            conflicts: r.conflicts,
+            'checksum-reads': r.checksumReads,
+        };
+    }, { dryRun: false, concurrency: 1, onOutcome: opts.onOutcome });
 }
 
-;// CONCATENATED MODULE: ./src/promotion.ts
-
-
-
+;// CONCATENATED MODULE: ./src/plan.ts
 
 
 
@@ -63545,29 +63903,72 @@ async function regenerateFolderIndex(client, req) {
 function s3url(bucket, key) {
     return `s3://${bucket}/${key}`;
 }
-/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
-function destinationFolder(c) {
-    return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
+async function planPromotion(client, opts) {
+    const { sources, levels } = await listSourcesAndDestinationTops(client, opts);
+    const { candidates, ignored } = selectCandidates(sources, opts);
+    const { destination, backup } = await listExisting(client, opts, levels, candidates);
+    const [backups, promotions] = await Promise.all([
+        planBackups(client, opts, candidates, backup),
+        planPromotions(client, opts, candidates, destination),
+    ]);
+    const pages = opts.regenerateIndex ? planIndexPages(opts.bucket, candidates) : [];
+    return { plan: { action: 'promote-s3', operations: [...backups, ...promotions, ...pages] }, ignored };
 }
 /**
- * What is already at the destinations, in as few listings as a fresh folder allows: one level of
- * each destination prefix (its own files, and which sub-folders exist at all), then each touched
- * sub-folder that exists, recursively. A sub-folder being promoted for the first time costs nothing.
+ * One listing per source prefix, and one level of each destination prefix alongside it: the level
+ * tells which destination sub-folders exist at all.
  */
-async function listDestinations(client, bucket, levels, touched, width) {
-    const folders = new Set();
-    for (const { destination, sub } of touched) {
-        if (sub === '')
-            continue;
-        const top = `${destination}${sub.split('/')[0]}/`;
-        if (levels.get(destination)?.folders.includes(top))
-            folders.add(`${destination}${sub}/`);
+async function listSourcesAndDestinationTops(client, opts) {
+    const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
+    const [sources, levelList] = await Promise.all([
+        Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
+        Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
+    ]);
+    return { sources, levels: new Map(destinations.map((d, i) => [d, levelList[i]])) };
+}
+/** The release's objects under each source prefix; a requested package with none stops the run. */
+function selectCandidates(sources, opts) {
+    const candidates = [];
+    const ignored = [];
+    opts.pairs.forEach((pair, i) => {
+        const sel = selectRelease(sources[i], pair.source, opts.packages, opts.variants);
+        ignored.push(...sel.ignored);
+        for (const s of sel.selected)
+            candidates.push({ selected: s, pair });
+    });
+    const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
+    if (missing.length > 0) {
+        const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
+        throw new errors/* ConfigurationError */.j(`no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''}; nothing was copied`);
     }
-    const found = await listFolders(client, bucket, [...folders], width);
+    return { candidates, ignored };
+}
+/**
+ * What is already at the destinations, in as few listings as a fresh folder allows: each touched
+ * sub-folder that exists (as the top level listed alongside the sources shows), recursively, plus the
+ * top levels themselves; and the backup bucket's copy of each source prefix. A sub-folder being
+ * promoted for the first time costs nothing.
+ */
+async function listExisting(client, opts, levels, candidates) {
+    const width = Math.max(1, Math.min(opts.concurrency, 16));
+    const folders = new Set();
+    for (const { pair, selected } of candidates) {
+        if (selected.sub === '')
+            continue;
+        const top = `${pair.destination}${selected.sub.split('/')[0]}/`;
+        if (levels.get(pair.destination)?.folders.includes(top))
+            folders.add(`${pair.destination}${selected.sub}/`);
+    }
+    const [destination, backup] = await Promise.all([
+        listFolders(client, opts.bucket, [...folders], width),
+        opts.backupBucket
+            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`), width)
+            : Promise.resolve(new Map()),
+    ]);
     for (const level of levels.values())
         for (const o of level.objects)
-            found.set(o.key, o);
-    return found;
+            destination.set(o.key, o);
+    return { destination, backup };
 }
 /** Every object under each of `folders`, each listed once, recursively. */
 async function listFolders(client, bucket, folders, width) {
@@ -63577,6 +63978,51 @@ async function listFolders(client, bucket, folders, width) {
             found.set(o.key, o);
     });
     return found;
+}
+/** Each selected object, copied as it is to `<backup-prefix><source key>` in the backup bucket. */
+async function planBackups(client, opts, candidates, existing) {
+    const backupBucket = opts.backupBucket;
+    if (!backupBucket)
+        return [];
+    return planCopies(client, opts, candidates, existing, ({ selected }) => ({
+        phase: 'backup',
+        ...sourceOf(opts, selected),
+        dstBucket: backupBucket,
+        dstKey: `${opts.backupPrefix}${selected.key}`,
+    }));
+}
+/** Each selected object, copied to its destination prefix with its sub-folder kept. */
+async function planPromotions(client, opts, candidates, existing) {
+    return planCopies(client, opts, candidates, existing, ({ selected, pair }) => ({
+        phase: 'promote',
+        ...sourceOf(opts, selected),
+        dstBucket: opts.bucket,
+        dstKey: `${pair.destination}${selected.relative}`,
+    }));
+}
+function sourceOf(opts, s) {
+    return { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
+}
+const KINDS = {
+    backup: { verb: 'backup', kind: 'backup-object' },
+    promote: { verb: 'copy', kind: 'copy-object' },
+};
+/** One operation per candidate, in key order, its action decided against what `existing` holds. */
+async function planCopies(client, opts, candidates, existing, copyOf) {
+    const ops = [];
+    await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
+        const data = copyOf(c);
+        const { verb, kind } = KINDS[data.phase];
+        ops.push({
+            id: `${verb} ${data.srcKey}`,
+            kind,
+            target: s3url(data.dstBucket, data.dstKey),
+            bytes: data.size,
+            data,
+            ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite)),
+        });
+    });
+    return ops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 async function decide(client, data, existing, overwrite) {
     if (!existing)
@@ -63588,107 +64034,70 @@ async function decide(client, data, existing, overwrite) {
         return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
     return { action: 'conflict', reason: `differs: ${cmp.how}` };
 }
-async function planPromotion(client, opts) {
-    const width = Math.max(1, Math.min(opts.concurrency, 16));
-    const candidates = [];
-    const ignored = [];
-    // The destinations' top level is listed alongside the sources: it tells which sub-folders exist.
-    const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
-    const [listings, levelList] = await Promise.all([
-        Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
-        Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
-    ]);
-    const levels = new Map(destinations.map((d, i) => [d, levelList[i]]));
-    opts.pairs.forEach((pair, i) => {
-        const sel = selectRelease(listings[i], pair.source, opts.packages, opts.variants);
-        ignored.push(...sel.ignored);
-        for (const s of sel.selected)
-            candidates.push({ selected: s, pair });
-    });
-    const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
-    if (missing.length > 0) {
-        const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
-        throw new errors/* ConfigurationError */.j(`no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''}; nothing was copied`);
+
+;// CONCATENATED MODULE: ./src/promotion.ts
+
+
+
+
+
+
+async function promote(client, receipt, opts) {
+    const started = Date.now();
+    const { plan, ignored } = await planPromotion(client, opts);
+    receipt.note(`planned ${plan.operations.length} operation(s) in ${secondsSince(started)}`);
+    showPlan(receipt, plan, ignored, opts.dryRun);
+    const result = resultOf(plan, ignored);
+    const record = (o) => {
+        receipt.addOutcome(o);
+        result.outcomes.push(o);
+    };
+    if (opts.dryRun) {
+        for (const o of await applyPlan(plan, async () => undefined, { dryRun: true }))
+            record(o);
+        warnOfConflicts(plan);
+        return result;
     }
-    const [destination, backup] = await Promise.all([
-        listDestinations(client, opts.bucket, levels, candidates.map((c) => ({ destination: c.pair.destination, sub: c.selected.sub })), width),
-        opts.backupBucket
-            ? listFolders(client, opts.backupBucket, opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`), width)
-            : Promise.resolve(new Map()),
-    ]);
-    const backupOps = [];
-    const promoteOps = [];
-    await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
-        const s = c.selected;
-        const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
-        if (opts.backupBucket) {
-            const data = {
-                phase: 'backup',
-                ...base,
-                dstBucket: opts.backupBucket,
-                dstKey: `${opts.backupPrefix}${s.key}`,
-            };
-            const decision = await decide(client, data, backup.get(data.dstKey), opts.overwrite);
-            backupOps.push({
-                id: `backup ${s.key}`,
-                kind: 'backup-object',
-                target: s3url(data.dstBucket, data.dstKey),
-                bytes: s.size,
-                data,
-                ...decision,
-            });
-        }
-        const data = {
-            phase: 'promote',
-            ...base,
-            dstBucket: opts.bucket,
-            dstKey: `${c.pair.destination}${s.relative}`,
-        };
-        const decision = await decide(client, data, destination.get(data.dstKey), opts.overwrite);
-        promoteOps.push({
-            id: `copy ${s.key}`,
-            kind: 'copy-object',
-            target: s3url(data.dstBucket, data.dstKey),
-            bytes: s.size,
-            data,
-            ...decision,
-        });
-    });
-    const byKey = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    backupOps.sort(byKey);
-    promoteOps.sort(byKey);
-    const indexOps = [];
-    if (opts.regenerateIndex) {
-        const projectsByFolder = new Map();
-        for (const c of candidates) {
-            if (!isIndexable(c.selected.artifact.filename))
-                continue;
-            const f = destinationFolder(c);
-            const set = projectsByFolder.get(f) ?? new Set();
-            set.add(c.selected.artifact.name);
-            projectsByFolder.set(f, set);
-        }
-        for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-            const exists = destination.has(`${folder}index.html`);
-            indexOps.push({
-                id: `index ${folder}`,
-                kind: 'write-index',
-                target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
-                action: exists ? 'update' : 'create',
-                reason: 'PEP 503 pages',
-                data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
-            });
-        }
-    }
-    const plan = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
-    return { plan, ignored, candidates };
+    assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+    // Backups complete before anything is promoted; promotion before the pages that link to it.
+    const copyPhase = { multipartThreshold: opts.multipartThreshold, concurrency: opts.concurrency, onOutcome: record };
+    // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+    await timed(receipt, 'backup', () => applyCopyPhase(client, phase(plan, 'backup'), { ...copyPhase, sha256: false }));
+    const promoted = await timed(receipt, 'promote', () => applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: opts.regenerateIndex }));
+    await timed(receipt, 'index', () => writeIndexPages(client, phase(plan, 'index'), {
+        copiedSha256: promoted.sha256,
+        acl: opts.acl,
+        concurrency: opts.concurrency,
+        onOutcome: record,
+    }));
+    return result;
 }
-function summaryRows(plan) {
+function phase(plan, name) {
+    return plan.operations.filter((op) => op.data.phase === name);
+}
+function secondsSince(since) {
+    return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+/** Runs one phase and notes in the receipt how long it took. */
+async function timed(receipt, name, fn) {
+    const t = Date.now();
+    const r = await fn();
+    receipt.note(`${name}: done in ${secondsSince(t)}`);
+    return r;
+}
+/** The plan in the log and the receipt, with a table per package and sub-folder. */
+function showPlan(receipt, plan, ignored, dryRun) {
+    receipt.setPlan(plan, dryRun);
+    receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(phase(plan, 'promote')));
+    if (ignored.length > 0) {
+        receipt.addTable(`Ignored: ${ignored.length} key(s) whose names are not artifacts`, ['key'], ignored.map((k) => [k]));
+    }
+    (0,render/* logPlan */.uH)(plan, dryRun);
+}
+function summaryRows(promotions) {
     const rows = new Map();
-    for (const op of plan.operations) {
+    for (const op of promotions) {
         const d = op.data;
-        if (d.phase !== 'promote')
-            continue;
         const k = `${d.package}\u0000${d.sub || '(root)'}`;
         const r = rows.get(k) ?? { files: 0, bytes: 0, copy: 0, skip: 0, conflict: 0 };
         r.files++;
@@ -63708,126 +64117,22 @@ function summaryRows(plan) {
         return [pkg, sub, r.files, r.bytes, r.copy, r.skip, r.conflict];
     });
 }
-async function promote(client, receipt, opts) {
-    const started = Date.now();
-    const { plan, ignored } = await planPromotion(client, opts);
-    const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-    receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
-    receipt.setPlan(plan, opts.dryRun);
-    receipt.addTable('Selected files per package and sub-folder', ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'], summaryRows(plan));
-    if (ignored.length > 0) {
-        receipt.addTable(`Ignored: ${ignored.length} key(s) whose names are not artifacts`, ['key'], ignored.map((k) => [k]));
-    }
-    (0,render/* logPlan */.uH)(plan, opts.dryRun);
-    const copies = plan.operations.filter((op) => op.data.phase !== 'index');
-    const wouldCopy = copies.filter((op) => op.data.phase === 'promote' && (op.action === 'create' || op.action === 'update'));
-    const result = {
+function resultOf(plan, ignored) {
+    const promotions = phase(plan, 'promote');
+    const copied = promotions.filter((op) => op.action === 'create' || op.action === 'update');
+    return {
         plan,
         outcomes: [],
-        promoted: wouldCopy.length,
-        skipped: copies.filter((op) => op.data.phase === 'promote' && op.action === 'skip').length,
-        bytes: wouldCopy.reduce((n, op) => n + op.data.size, 0),
+        promoted: copied.length,
+        skipped: promotions.filter((op) => op.action === 'skip').length,
+        bytes: copied.reduce((n, op) => n + op.data.size, 0),
         ignored,
     };
-    const record = (o) => {
-        receipt.addOutcome(o);
-        result.outcomes.push(o);
-    };
-    if (opts.dryRun) {
-        for (const o of await applyPlan(plan, async () => undefined, { dryRun: true }))
-            record(o);
-        const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
-        if (conflicts > 0)
-            lib_core/* warning */.$e(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
-        return result;
-    }
-    assertNoConflicts(plan, 'Set overwrite: true to replace them, or remove the differing objects.');
-    const streamSlots = new Semaphore(2);
-    // sha256 of promoted objects as the store computed them while copying, for the index pages.
-    const copiedSha256 = new Map();
-    let fellBack = false;
-    // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
-    // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
-    // Multipart and streamed copies are checked with a HEAD as soon as they finish.
-    let toVerify = [];
-    const copyOne = async (op) => {
-        const d = op.data;
-        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
-        const dst = { bucket: d.dstBucket, key: d.dstKey };
-        const r = await copyObject(client, src, dst, {
-            // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
-            acl: d.phase === 'promote' ? opts.acl : undefined,
-            multipartThreshold: opts.multipartThreshold,
-            sha256: d.phase === 'promote' && opts.regenerateIndex,
-            streamSlots,
-            onFallback: () => {
-                if (!fellBack)
-                    lib_core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
-                fellBack = true;
-            },
-        });
-        if (r.sha256 && d.phase === 'promote')
-            copiedSha256.set(d.dstKey, r.sha256);
-        if (r.method !== 'copy-object')
-            return verifyCopy(client, src, dst, r);
-        toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
-        return { method: r.method, etag: r.etag ?? '' };
-    };
-    const verifyPhase = async () => {
-        const batch = toVerify;
-        toVerify = [];
-        const folders = new Map();
-        for (const c of batch)
-            folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
-        const listed = new Map();
-        await pool([...folders.keys()], 16, async (k) => {
-            const [bucket, folder] = k.split('\u0000');
-            for (const o of await listAll(client, bucket, folder, { delimiter: '/' }))
-                listed.set(o.key, o);
-        });
-        const facts = verifyListed(batch, listed);
-        const byId = new Map(result.outcomes.map((o) => [o.id, o]));
-        for (const c of batch) {
-            const o = byId.get(c.id);
-            if (o)
-                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
-        }
-    };
-    const phase = (name) => ({
-        action: plan.action,
-        operations: plan.operations.filter((op) => op.data.phase === name),
-    });
-    const run = async (p, exec, width) => {
-        if (p.operations.length === 0)
-            return;
-        const t = Date.now();
-        await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
-        const v = Date.now();
-        await verifyPhase();
-        const kind = p.operations[0].data.phase;
-        receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
-    };
-    // Backups complete before anything is promoted; promotion before the pages that link to it.
-    await run(phase('backup'), copyOne, opts.concurrency);
-    await run(phase('promote'), copyOne, opts.concurrency);
-    const refreshed = new Set(copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey));
-    // A folder's pages cost a few requests one after the other (listing, read, write): folders go
-    // eight at a time, and the objects still to hash share the concurrency between them.
-    const folderWidth = Math.min(8, opts.concurrency);
-    await run(phase('index'), async (op) => {
-        const d = op.data;
-        const r = await regenerateFolderIndex(client, {
-            bucket: d.bucket,
-            folder: d.folder,
-            projects: d.projects,
-            refreshed,
-            known: copiedSha256,
-            acl: opts.acl,
-            concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
-        });
-        return { pages: r.pages.length, hashed: r.hashed };
-    }, folderWidth);
-    return result;
+}
+function warnOfConflicts(plan) {
+    const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+    if (conflicts > 0)
+        lib_core/* warning */.$e(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -63939,6 +64244,97 @@ function isConfigurationError(e) {
 
 /***/ }),
 
+/***/ 6877:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ie: () => (/* binding */ cellText),
+/* harmony export */   Qz: () => (/* binding */ writeReceipt),
+/* harmony export */   TA: () => (/* binding */ Receipt)
+/* harmony export */ });
+/* unused harmony export receiptPath */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7550);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
+
+
+
+
+function cellText(c) {
+    return typeof c === 'object' ? c.text : String(c);
+}
+/**
+ * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
+ * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
+ */
+class Receipt {
+    action;
+    startedAt = new Date().toISOString();
+    finishedAt;
+    status = 'running';
+    dryRun;
+    error;
+    plan;
+    outcomes = [];
+    outputs = {};
+    tables = [];
+    notes = [];
+    constructor(action) {
+        this.action = action;
+    }
+    setPlan(plan, dryRun) {
+        this.plan = plan;
+        this.dryRun = dryRun;
+    }
+    addOutcome(outcome) {
+        this.outcomes.push(outcome);
+    }
+    setOutput(name, value) {
+        this.outputs[name] = String(value);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(name, String(value));
+    }
+    addTable(title, header, rows) {
+        this.tables.push({ title, header, rows });
+    }
+    note(text) {
+        this.notes.push(text);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(text);
+    }
+    toJSON() {
+        return {
+            action: this.action,
+            status: this.status,
+            dryRun: this.dryRun,
+            startedAt: this.startedAt,
+            finishedAt: this.finishedAt,
+            error: this.error,
+            outputs: this.outputs,
+            notes: this.notes,
+            tables: this.tables,
+            plan: this.plan,
+            outcomes: this.outcomes,
+        };
+    }
+}
+/** Where receipts go: the runner's temp folder on GitHub, the system temp folder elsewhere. */
+function receiptPath(action, now = new Date()) {
+    const dir = process.env['RELEASE_ACTIONS_REPORT_DIR'] || (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(process.env['RUNNER_TEMP'] || (0,node_os__WEBPACK_IMPORTED_MODULE_2__.tmpdir)(), 'release-actions');
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, `${action}-${stamp}-${process.pid}.json`);
+}
+function writeReceipt(receipt, path = receiptPath(receipt.action)) {
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.dirname)(path), { recursive: true });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(path, JSON.stringify(receipt, null, 2) + '\n');
+    return path;
+}
+
+
+/***/ }),
+
 /***/ 6585:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -63951,12 +64347,14 @@ function isConfigurationError(e) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7550);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _receipt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6877);
+
 
 
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
 const MAX_ROWS = 300;
 function textTable(header, rows, maxRows = MAX_ROWS) {
-    const shown = rows.slice(0, maxRows).map((r) => r.map(String));
+    const shown = rows.slice(0, maxRows).map((r) => r.map(_receipt_js__WEBPACK_IMPORTED_MODULE_2__/* .cellText */ .Ie));
     const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
     const line = (cells) => cells
         .map((c, i) => c.padEnd(widths[i]))
@@ -64008,7 +64406,7 @@ async function writeSummary(receipt, reportPath) {
         s.addHeading(escapeHtml(t.title), 3);
         s.addTable([
             t.header.map((h) => ({ data: escapeHtml(h), header: true })),
-            ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+            ...cap(t.rows).map((r) => r.map(cellHtml)),
         ]);
         if (t.rows.length > MAX_ROWS)
             s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
@@ -64034,6 +64432,14 @@ async function writeSummary(receipt, reportPath) {
 function cap(rows) {
     return rows.slice(0, MAX_ROWS);
 }
+/** Links become anchors when they point at http(s); anything else shows as its text. */
+function cellHtml(c) {
+    if (typeof c !== 'object')
+        return escapeHtml(String(c));
+    if (!/^https?:\/\//i.test(c.href))
+        return escapeHtml(c.text);
+    return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
+}
 function escapeHtml(s) {
     return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -64041,100 +64447,17 @@ function escapeHtml(s) {
 
 /***/ }),
 
-/***/ 9398:
+/***/ 2356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: executePlan
-
-// EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(7550);
-// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
-var errors = __nccwpck_require__(3390);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ../../packages/core/src/runtime/receipt.ts
-
-
-
-
-/**
- * Everything a run did, kept as it goes so that a failure half-way still leaves a truthful record:
- * the plan, each operation's outcome, the outputs, and the tables shown in the job summary.
- */
-class Receipt {
-    action;
-    startedAt = new Date().toISOString();
-    finishedAt;
-    status = 'running';
-    dryRun;
-    error;
-    plan;
-    outcomes = [];
-    outputs = {};
-    tables = [];
-    notes = [];
-    constructor(action) {
-        this.action = action;
-    }
-    setPlan(plan, dryRun) {
-        this.plan = plan;
-        this.dryRun = dryRun;
-    }
-    addOutcome(outcome) {
-        this.outcomes.push(outcome);
-    }
-    setOutput(name, value) {
-        this.outputs[name] = String(value);
-        core/* setOutput */.uH(name, String(value));
-    }
-    addTable(title, header, rows) {
-        this.tables.push({ title, header, rows });
-    }
-    note(text) {
-        this.notes.push(text);
-        core/* info */.pq(text);
-    }
-    toJSON() {
-        return {
-            action: this.action,
-            status: this.status,
-            dryRun: this.dryRun,
-            startedAt: this.startedAt,
-            finishedAt: this.finishedAt,
-            error: this.error,
-            outputs: this.outputs,
-            notes: this.notes,
-            tables: this.tables,
-            plan: this.plan,
-            outcomes: this.outcomes,
-        };
-    }
-}
-/** Where receipts go: the runner's temp folder on GitHub, the system temp folder elsewhere. */
-function receiptPath(action, now = new Date()) {
-    const dir = process.env['RELEASE_ACTIONS_REPORT_DIR'] || (0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'release-actions');
-    const stamp = now.toISOString().replace(/[:.]/g, '-');
-    return (0,external_node_path_.join)(dir, `${action}-${stamp}-${process.pid}.json`);
-}
-function writeReceipt(receipt, path = receiptPath(receipt.action)) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(receipt, null, 2) + '\n');
-    return path;
-}
-
-// EXTERNAL MODULE: ../../packages/core/src/runtime/render.ts
-var render = __nccwpck_require__(6585);
-;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   e: () => (/* binding */ run)
+/* harmony export */ });
+/* unused harmony export executePlan */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7550);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3390);
+/* harmony import */ var _receipt_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6877);
+/* harmony import */ var _render_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6585);
 
 
 
@@ -64145,7 +64468,7 @@ var render = __nccwpck_require__(6585);
  * bugs also log their stack. The receipt and the job summary are written whatever happened.
  */
 async function run(action, main) {
-    const receipt = new Receipt(action);
+    const receipt = new _receipt_js__WEBPACK_IMPORTED_MODULE_1__/* .Receipt */ .TA(action);
     try {
         await main(receipt);
         receipt.status = 'success';
@@ -64153,22 +64476,22 @@ async function run(action, main) {
     catch (e) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
-        if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
-        core/* setFailed */.C1(receipt.error);
+        if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isConfigurationError */ .p)(e) && e instanceof Error && e.stack)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(e.stack);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(receipt.error);
     }
     finally {
         receipt.finishedAt = new Date().toISOString();
-        const path = writeReceipt(receipt);
-        core/* setOutput */.uH('report', path);
+        const path = (0,_receipt_js__WEBPACK_IMPORTED_MODULE_1__/* .writeReceipt */ .Qz)(receipt);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('report', path);
         receipt.outputs['report'] = path;
         for (const t of receipt.tables)
-            (0,render/* logTable */.Jn)(t);
+            (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .logTable */ .Jn)(t);
         try {
-            await (0,render/* writeSummary */.Sy)(receipt, path);
+            await (0,_render_js__WEBPACK_IMPORTED_MODULE_2__/* .writeSummary */ .Sy)(receipt, path);
         }
         catch (e) {
-            core/* warning */.$e(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`could not write the job summary: ${e instanceof Error ? e.message : String(e)}`);
         }
     }
     return receipt;

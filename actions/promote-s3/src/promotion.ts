@@ -1,74 +1,25 @@
-import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import * as core from '@actions/core';
-import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import {
   applyPlan,
+  assertNoConflicts,
   type Operation,
   type OperationOutcome,
   type Plan,
-  assertNoConflicts,
 } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { logPlan } from '@release-actions/core/runtime/render';
-import {
-  selectRelease,
-  type RequestedPackage,
-  type SelectedObject,
-  type VariantFilter,
-} from '@release-actions/core/release/selection';
-import { pool } from '@release-actions/core/runtime/pool';
-import { listAll, listLevel, type ListedObject } from '@release-actions/core/s3/client';
-import { compareObjects, copyObject, Semaphore, verifyCopy, verifyListed } from '@release-actions/core/s3/copy';
-import { isIndexable, regenerateFolderIndex } from '@release-actions/core/s3/index-pages';
+import { applyCopyPhase } from './apply.js';
+import { writeIndexPages, type IndexData } from './index-phase.js';
+import { planPromotion, type CopyData, type PromotionData, type PromotionOptions } from './plan.js';
 
 /**
- * Promotion of a release candidate's objects from test prefixes to stable ones: one listing per
- * source prefix, selection by parsed artifact name, a plan of copy / skip / conflict per object
- * (backups first), then server-side copies with bounded concurrency, each verified, then the PEP 503
- * pages of the folders touched. Dry-run and real runs build the same plan.
+ * Promotion of a release candidate's objects from test prefixes to stable ones: the plan (plan.ts),
+ * then its phases one after the other, each applied through the worker pool and checked: backups,
+ * the promotion, the PEP 503 pages of the folders touched.
  */
 
-export interface PrefixPair {
-  source: string;
-  destination: string;
-}
-
-export interface PromotionOptions {
-  bucket: string;
-  pairs: PrefixPair[];
-  packages: RequestedPackage[];
-  variants: VariantFilter;
-  backupBucket?: string;
-  /** Already expanded (`v2.6.0/`). */
-  backupPrefix: string;
-  acl?: ObjectCannedACL;
-  overwrite: boolean;
-  concurrency: number;
-  multipartThreshold: number;
-  regenerateIndex: boolean;
-  dryRun: boolean;
-}
-
-export interface CopyData {
-  phase: 'backup' | 'promote';
-  srcBucket: string;
-  srcKey: string;
-  dstBucket: string;
-  dstKey: string;
-  size: number;
-  etag: string;
-  package: string;
-  sub: string;
-}
-
-export interface IndexData {
-  phase: 'index';
-  bucket: string;
-  folder: string;
-  projects: string[];
-}
-
-export type PromotionData = CopyData | IndexData;
+export type { PrefixPair, PromotionOptions } from './plan.js';
 
 export interface PromotionResult {
   plan: Plan<PromotionData>;
@@ -79,191 +30,81 @@ export interface PromotionResult {
   ignored: string[];
 }
 
-function s3url(bucket: string, key: string): string {
-  return `s3://${bucket}/${key}`;
-}
-
-interface Candidate {
-  selected: SelectedObject;
-  pair: PrefixPair;
-}
-
-/** The folder (`whl/cu124/` or `whl/`) a selected object lands in. */
-function destinationFolder(c: Candidate): string {
-  return c.selected.sub === '' ? c.pair.destination : `${c.pair.destination}${c.selected.sub}/`;
-}
-
-/**
- * What is already at the destinations, in as few listings as a fresh folder allows: one level of
- * each destination prefix (its own files, and which sub-folders exist at all), then each touched
- * sub-folder that exists, recursively. A sub-folder being promoted for the first time costs nothing.
- */
-async function listDestinations(
-  client: S3Client,
-  bucket: string,
-  levels: Map<string, { objects: ListedObject[]; folders: string[] }>,
-  touched: Array<{ destination: string; sub: string }>,
-  width: number,
-) {
-  const folders = new Set<string>();
-  for (const { destination, sub } of touched) {
-    if (sub === '') continue;
-    const top = `${destination}${sub.split('/')[0]}/`;
-    if (levels.get(destination)?.folders.includes(top)) folders.add(`${destination}${sub}/`);
+export async function promote(client: S3Client, receipt: Receipt, opts: PromotionOptions): Promise<PromotionResult> {
+  const started = Date.now();
+  const { plan, ignored } = await planPromotion(client, opts);
+  receipt.note(`planned ${plan.operations.length} operation(s) in ${secondsSince(started)}`);
+  showPlan(receipt, plan, ignored, opts.dryRun);
+  const result = resultOf(plan, ignored);
+  const record = (o: OperationOutcome): void => {
+    receipt.addOutcome(o);
+    result.outcomes.push(o);
+  };
+  if (opts.dryRun) {
+    for (const o of await applyPlan(plan, async () => undefined, { dryRun: true })) record(o);
+    warnOfConflicts(plan);
+    return result;
   }
-  const found = await listFolders(client, bucket, [...folders], width);
-  for (const level of levels.values()) for (const o of level.objects) found.set(o.key, o);
-  return found;
-}
+  assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
 
-/** Every object under each of `folders`, each listed once, recursively. */
-async function listFolders(client: S3Client, bucket: string, folders: string[], width: number) {
-  const found = new Map<string, ListedObject>();
-  await pool(folders, width, async (folder) => {
-    for (const o of await listAll(client, bucket, folder)) found.set(o.key, o);
-  });
-  return found;
-}
-
-async function decide(
-  client: S3Client,
-  data: CopyData,
-  existing: ListedObject | undefined,
-  overwrite: boolean,
-): Promise<Pick<Operation<CopyData>, 'action' | 'reason'>> {
-  if (!existing) return { action: 'create', reason: 'destination missing' };
-  const cmp = await compareObjects(
-    client,
-    { bucket: data.srcBucket, key: data.srcKey, size: data.size, etag: data.etag },
-    { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag },
+  // Backups complete before anything is promoted; promotion before the pages that link to it.
+  const copyPhase = { multipartThreshold: opts.multipartThreshold, concurrency: opts.concurrency, onOutcome: record };
+  // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
+  await timed(receipt, 'backup', () => applyCopyPhase(client, phase(plan, 'backup'), { ...copyPhase, sha256: false }));
+  const promoted = await timed(receipt, 'promote', () =>
+    applyCopyPhase(client, phase(plan, 'promote'), { ...copyPhase, acl: opts.acl, sha256: opts.regenerateIndex }),
   );
-  if (cmp.result === 'same') return { action: 'skip', reason: `already there (${cmp.how})` };
-  if (overwrite) return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
-  return { action: 'conflict', reason: `differs: ${cmp.how}` };
+  await timed(receipt, 'index', () =>
+    writeIndexPages(client, phase(plan, 'index'), {
+      copiedSha256: promoted.sha256,
+      acl: opts.acl,
+      concurrency: opts.concurrency,
+      onOutcome: record,
+    }),
+  );
+  return result;
 }
 
-export async function planPromotion(
-  client: S3Client,
-  opts: PromotionOptions,
-): Promise<{ plan: Plan<PromotionData>; ignored: string[]; candidates: Candidate[] }> {
-  const width = Math.max(1, Math.min(opts.concurrency, 16));
-  const candidates: Candidate[] = [];
-  const ignored: string[] = [];
-  // The destinations' top level is listed alongside the sources: it tells which sub-folders exist.
-  const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
-  const [listings, levelList] = await Promise.all([
-    Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
-    Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
-  ]);
-  const levels = new Map(destinations.map((d, i) => [d, levelList[i]!]));
-  opts.pairs.forEach((pair, i) => {
-    const sel = selectRelease(listings[i]!, pair.source, opts.packages, opts.variants);
-    ignored.push(...sel.ignored);
-    for (const s of sel.selected) candidates.push({ selected: s, pair });
-  });
+function phase(plan: Plan<PromotionData>, name: 'backup' | 'promote'): Array<Operation<CopyData>>;
+function phase(plan: Plan<PromotionData>, name: 'index'): Array<Operation<IndexData>>;
+function phase(plan: Plan<PromotionData>, name: PromotionData['phase']): Array<Operation<PromotionData>> {
+  return plan.operations.filter((op) => op.data.phase === name);
+}
 
-  const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
-  if (missing.length > 0) {
-    const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');
-    throw new ConfigurationError(
-      `no files of ${missing.map((p) => `${p.spelled} ${p.versionText}`).join(', ')} under ${where}${
-        opts.variants.include.length || opts.variants.exclude.length ? ' with the variants asked for' : ''
-      }; nothing was copied`,
+function secondsSince(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** Runs one phase and notes in the receipt how long it took. */
+async function timed<T>(receipt: Receipt, name: string, fn: () => Promise<T>): Promise<T> {
+  const t = Date.now();
+  const r = await fn();
+  receipt.note(`${name}: done in ${secondsSince(t)}`);
+  return r;
+}
+
+/** The plan in the log and the receipt, with a table per package and sub-folder. */
+function showPlan(receipt: Receipt, plan: Plan<PromotionData>, ignored: string[], dryRun: boolean): void {
+  receipt.setPlan(plan as Plan, dryRun);
+  receipt.addTable(
+    'Selected files per package and sub-folder',
+    ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'],
+    summaryRows(phase(plan, 'promote')),
+  );
+  if (ignored.length > 0) {
+    receipt.addTable(
+      `Ignored: ${ignored.length} key(s) whose names are not artifacts`,
+      ['key'],
+      ignored.map((k) => [k]),
     );
   }
-
-  const [destination, backup] = await Promise.all([
-    listDestinations(
-      client,
-      opts.bucket,
-      levels,
-      candidates.map((c) => ({ destination: c.pair.destination, sub: c.selected.sub })),
-      width,
-    ),
-    opts.backupBucket
-      ? listFolders(
-          client,
-          opts.backupBucket,
-          opts.pairs.map((p) => `${opts.backupPrefix}${p.source}`),
-          width,
-        )
-      : Promise.resolve(new Map<string, ListedObject>()),
-  ]);
-
-  const backupOps: Operation<CopyData>[] = [];
-  const promoteOps: Operation<CopyData>[] = [];
-  await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
-    const s = c.selected;
-    const base = { srcBucket: opts.bucket, srcKey: s.key, size: s.size, etag: s.etag, package: s.package, sub: s.sub };
-    if (opts.backupBucket) {
-      const data: CopyData = {
-        phase: 'backup',
-        ...base,
-        dstBucket: opts.backupBucket,
-        dstKey: `${opts.backupPrefix}${s.key}`,
-      };
-      const decision = await decide(client, data, backup.get(data.dstKey), opts.overwrite);
-      backupOps.push({
-        id: `backup ${s.key}`,
-        kind: 'backup-object',
-        target: s3url(data.dstBucket, data.dstKey),
-        bytes: s.size,
-        data,
-        ...decision,
-      });
-    }
-    const data: CopyData = {
-      phase: 'promote',
-      ...base,
-      dstBucket: opts.bucket,
-      dstKey: `${c.pair.destination}${s.relative}`,
-    };
-    const decision = await decide(client, data, destination.get(data.dstKey), opts.overwrite);
-    promoteOps.push({
-      id: `copy ${s.key}`,
-      kind: 'copy-object',
-      target: s3url(data.dstBucket, data.dstKey),
-      bytes: s.size,
-      data,
-      ...decision,
-    });
-  });
-  const byKey = (a: Operation<CopyData>, b: Operation<CopyData>): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  backupOps.sort(byKey);
-  promoteOps.sort(byKey);
-
-  const indexOps: Operation<IndexData>[] = [];
-  if (opts.regenerateIndex) {
-    const projectsByFolder = new Map<string, Set<string>>();
-    for (const c of candidates) {
-      if (!isIndexable(c.selected.artifact.filename)) continue;
-      const f = destinationFolder(c);
-      const set = projectsByFolder.get(f) ?? new Set<string>();
-      set.add(c.selected.artifact.name);
-      projectsByFolder.set(f, set);
-    }
-    for (const [folder, projects] of [...projectsByFolder].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const exists = destination.has(`${folder}index.html`);
-      indexOps.push({
-        id: `index ${folder}`,
-        kind: 'write-index',
-        target: `${s3url(opts.bucket, folder)}index.html (+ ${[...projects].sort().join(', ')})`,
-        action: exists ? 'update' : 'create',
-        reason: 'PEP 503 pages',
-        data: { phase: 'index', bucket: opts.bucket, folder, projects: [...projects].sort() },
-      });
-    }
-  }
-
-  const plan: Plan<PromotionData> = { action: 'promote-s3', operations: [...backupOps, ...promoteOps, ...indexOps] };
-  return { plan, ignored, candidates };
+  logPlan(plan as Plan, dryRun);
 }
 
-function summaryRows(plan: Plan<PromotionData>): Array<Array<string | number>> {
+function summaryRows(promotions: Array<Operation<CopyData>>): Array<Array<string | number>> {
   const rows = new Map<string, { files: number; bytes: number; copy: number; skip: number; conflict: number }>();
-  for (const op of plan.operations) {
+  for (const op of promotions) {
     const d = op.data;
-    if (d.phase !== 'promote') continue;
     const k = `${d.package}\u0000${d.sub || '(root)'}`;
     const r = rows.get(k) ?? { files: 0, bytes: 0, copy: 0, skip: 0, conflict: 0 };
     r.files++;
@@ -281,143 +122,21 @@ function summaryRows(plan: Plan<PromotionData>): Array<Array<string | number>> {
     });
 }
 
-export async function promote(client: S3Client, receipt: Receipt, opts: PromotionOptions): Promise<PromotionResult> {
-  const started = Date.now();
-  const { plan, ignored } = await planPromotion(client, opts);
-  const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
-  receipt.note(`planned ${plan.operations.length} operation(s) in ${seconds(started)}`);
-  receipt.setPlan(plan as Plan, opts.dryRun);
-  receipt.addTable(
-    'Selected files per package and sub-folder',
-    ['package', 'sub-folder', 'files', 'bytes', 'copy', 'skip', 'conflict'],
-    summaryRows(plan),
-  );
-  if (ignored.length > 0) {
-    receipt.addTable(
-      `Ignored: ${ignored.length} key(s) whose names are not artifacts`,
-      ['key'],
-      ignored.map((k) => [k]),
-    );
-  }
-  logPlan(plan as Plan, opts.dryRun);
-
-  const copies = plan.operations.filter((op): op is Operation<CopyData> => op.data.phase !== 'index');
-  const wouldCopy = copies.filter(
-    (op) => op.data.phase === 'promote' && (op.action === 'create' || op.action === 'update'),
-  );
-  const result: PromotionResult = {
+function resultOf(plan: Plan<PromotionData>, ignored: string[]): PromotionResult {
+  const promotions = phase(plan, 'promote');
+  const copied = promotions.filter((op) => op.action === 'create' || op.action === 'update');
+  return {
     plan,
     outcomes: [],
-    promoted: wouldCopy.length,
-    skipped: copies.filter((op) => op.data.phase === 'promote' && op.action === 'skip').length,
-    bytes: wouldCopy.reduce((n, op) => n + op.data.size, 0),
+    promoted: copied.length,
+    skipped: promotions.filter((op) => op.action === 'skip').length,
+    bytes: copied.reduce((n, op) => n + op.data.size, 0),
     ignored,
   };
-  const record = (o: OperationOutcome): void => {
-    receipt.addOutcome(o);
-    result.outcomes.push(o);
-  };
-  if (opts.dryRun) {
-    for (const o of await applyPlan(plan, async () => undefined, { dryRun: true })) record(o);
-    const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
-    if (conflicts > 0)
-      core.warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
-    return result;
-  }
-  assertNoConflicts(plan as Plan, 'Set overwrite: true to replace them, or remove the differing objects.');
+}
 
-  const streamSlots = new Semaphore(2);
-  // sha256 of promoted objects as the store computed them while copying, for the index pages.
-  const copiedSha256 = new Map<string, string>();
-  let fellBack = false;
-  // CopyObject copies are checked twice: the ETag the store answers, at once; then size and ETag in
-  // a listing of their folder once the phase is done (a request per 1,000 objects, not a HEAD each).
-  // Multipart and streamed copies are checked with a HEAD as soon as they finish.
-  let toVerify: Array<{ id: string; dst: { bucket: string; key: string }; size: number; expectedEtag?: string }> = [];
-  const copyOne = async (op: Operation<PromotionData>) => {
-    const d = op.data as CopyData;
-    const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
-    const dst = { bucket: d.dstBucket, key: d.dstKey };
-    const r = await copyObject(client, src, dst, {
-      // Backups stay private: the ACL (public-read on the stable prefixes) is for promoted objects only.
-      acl: d.phase === 'promote' ? opts.acl : undefined,
-      multipartThreshold: opts.multipartThreshold,
-      sha256: d.phase === 'promote' && opts.regenerateIndex,
-      streamSlots,
-      onFallback: () => {
-        if (!fellBack)
-          core.warning(
-            'the store does not implement UploadPartCopy: large objects are streamed through this runner instead',
-          );
-        fellBack = true;
-      },
-    });
-    if (r.sha256 && d.phase === 'promote') copiedSha256.set(d.dstKey, r.sha256);
-    if (r.method !== 'copy-object') return verifyCopy(client, src, dst, r);
-    toVerify.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
-    return { method: r.method, etag: r.etag ?? '' };
-  };
-  const verifyPhase = async (): Promise<void> => {
-    const batch = toVerify;
-    toVerify = [];
-    const folders = new Map<string, string>();
-    for (const c of batch)
-      folders.set(`${c.dst.bucket}\u0000${c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1)}`, c.dst.bucket);
-    const listed = new Map<string, { size: number; etag: string }>();
-    await pool([...folders.keys()], 16, async (k) => {
-      const [bucket, folder] = k.split('\u0000') as [string, string];
-      for (const o of await listAll(client, bucket, folder, { delimiter: '/' })) listed.set(o.key, o);
-    });
-    const facts = verifyListed(batch, listed);
-    const byId = new Map(result.outcomes.map((o) => [o.id, o]));
-    for (const c of batch) {
-      const o = byId.get(c.id);
-      if (o) o.verified = { ...o.verified, ...facts.get(c.dst.key) };
-    }
-  };
-  const phase = (name: PromotionData['phase']): Plan<PromotionData> => ({
-    action: plan.action,
-    operations: plan.operations.filter((op) => op.data.phase === name),
-  });
-  const run = async (
-    p: Plan<PromotionData>,
-    exec: (op: Operation<PromotionData>) => Promise<Record<string, string | number> | void>,
-    width: number,
-  ) => {
-    if (p.operations.length === 0) return;
-    const t = Date.now();
-    await applyPlan(p, exec, { dryRun: false, concurrency: width, onOutcome: record });
-    const v = Date.now();
-    await verifyPhase();
-    const kind = p.operations[0]!.data.phase;
-    receipt.note(`${kind}: ${p.operations.length} operation(s) in ${seconds(t)}, verified by listing in ${seconds(v)}`);
-  };
-
-  // Backups complete before anything is promoted; promotion before the pages that link to it.
-  await run(phase('backup'), copyOne, opts.concurrency);
-  await run(phase('promote'), copyOne, opts.concurrency);
-  const refreshed = new Set(
-    copies.filter((op) => op.data.phase === 'promote' && op.action !== 'skip').map((op) => op.data.dstKey),
-  );
-  // A folder's pages cost a few requests one after the other (listing, read, write): folders go
-  // eight at a time, and the objects still to hash share the concurrency between them.
-  const folderWidth = Math.min(8, opts.concurrency);
-  await run(
-    phase('index'),
-    async (op) => {
-      const d = op.data as IndexData;
-      const r = await regenerateFolderIndex(client, {
-        bucket: d.bucket,
-        folder: d.folder,
-        projects: d.projects,
-        refreshed,
-        known: copiedSha256,
-        acl: opts.acl,
-        concurrency: Math.max(2, Math.ceil(opts.concurrency / folderWidth)),
-      });
-      return { pages: r.pages.length, hashed: r.hashed };
-    },
-    folderWidth,
-  );
-  return result;
+function warnOfConflicts(plan: Plan<PromotionData>): void {
+  const conflicts = plan.operations.filter((op) => op.action === 'conflict').length;
+  if (conflicts > 0)
+    core.warning(`${conflicts} conflict(s): a real run would stop before copying anything unless overwrite is true`);
 }

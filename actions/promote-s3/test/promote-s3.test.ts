@@ -157,8 +157,12 @@ describe('promote-s3 against a local S3 server', () => {
     expect(reads.filter((r) => !r.key.endsWith('index.html'))).toEqual([]);
   });
 
-  test('destination sub-folders that do not exist yet are not listed', () => {
-    const whole = firstRequests.filter(
+  test('destination sub-folders that do not exist yet are not listed while planning', () => {
+    const planning = firstRequests.slice(
+      0,
+      firstRequests.findIndex((r) => r.operation === 'CopyObject'),
+    );
+    const whole = planning.filter(
       (r) =>
         r.operation === 'ListObjectsV2' &&
         r.bucket === bucket &&
@@ -205,17 +209,21 @@ describe('promote-s3 against a local S3 server', () => {
     expect(listed.sort()).toEqual([...subFolders].sort());
   });
 
-  test('index pages: %2B links with #sha256, root-level files only in the root index, one page per folder', async () => {
+  test('index pages: %2B links with #sha256; root-level files on every sub-folder page, every variant folder on the root page', async () => {
     const page = await text(bucket, 'whl/cu124/torch/index.html');
     const file = 'torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl';
     const entry = l.entries.find((e) => e.key === `whl/test/cu124/${file}`)!;
     expect(page).toContain(
       `<a href="/whl/cu124/torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl#sha256=${await seedDigest(entry)}">${file}</a>`,
     );
-    expect(page).not.toContain('torch-2.6.0-cp39-cp39-manylinux_2_28_aarch64.whl'); // a root-level wheel
+    expect(page).toContain('/whl/torch-2.6.0-cp39-cp39-manylinux_2_28_aarch64.whl#sha256='); // a root-level wheel
+    expect(page).not.toContain('/whl/cpu/');
     const rootPage = await text(bucket, 'whl/torch/index.html');
     expect(rootPage).toContain('/whl/torch-2.6.0-cp39-cp39-manylinux_2_28_aarch64.whl#sha256=');
-    expect(rootPage).not.toContain('cu124');
+    expect(rootPage).toContain(
+      `/whl/cu124/torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl#sha256=${await seedDigest(entry)}`,
+    );
+    expect(rootPage).not.toContain('cu124_pypi_cudnn'); // a legacy folder, not part of the index
     expect(await text(bucket, 'whl/cu124/index.html')).toMatch(
       /href="torch\/"[\s\S]*href="torchaudio\/"[\s\S]*href="torchvision\/"/,
     );
@@ -402,7 +410,7 @@ describe('large objects', () => {
   });
 });
 
-test('pip resolves the promoted wheels from the generated index; existing entries of other versions stay', async () => {
+test('pip resolves the promoted wheels from the generated index; other versions on the bucket stay, a link to a missing file goes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'promote-pip-'));
   try {
     const wheels = await Promise.all([
@@ -417,14 +425,17 @@ test('pip resolves the promoted wheels from the generated index; existing entrie
       }),
     ]);
     const old = 'torch-2.5.1+cu124-py3-none-any.whl';
-    const oldLink = `<a href="/whl/cu124/torch-2.5.1%2Bcu124-py3-none-any.whl#sha256=${'a'.repeat(64)}">${old}</a><br/>`;
+    const oldSha = createHash('sha256').update(old).digest('hex');
+    const missing = `<a href="/whl/cu124/torch-2.4.0%2Bcu124-py3-none-any.whl#sha256=${'a'.repeat(64)}">x</a><br/>`;
     const bucket = await freshBucket([
       ...wheels.map((w) => ({
         key: `whl/test/cu124/${w.filename}`,
         body: readFileSync(w.path),
         contentType: 'application/zip',
       })),
-      { key: 'whl/cu124/torch/index.html', body: `<html><body>${oldLink}</body></html>` },
+      { key: `whl/cu124/${old}`, body: old, metadata: { 'checksum-sha256': oldSha } },
+      { key: 'whl/cu124/torch/index.html', body: `<html><body>${missing}</body></html>` },
+      { key: 'whl/cu124/numpy/index.html', body: '<html><body></body></html>' },
       { key: 'whl/cu124/index.html', body: '<html><body><a href="numpy/">numpy</a></body></html>' },
     ]);
     const r = await promote(
@@ -436,7 +447,8 @@ test('pip resolves the promoted wheels from the generated index; existing entrie
     );
     expect(r.error).toBeUndefined();
     const page = await text(bucket, 'whl/cu124/torch/index.html');
-    expect(page).toContain(oldLink.replace('<br/>', ''));
+    expect(page).toContain(`<a href="/whl/cu124/torch-2.5.1%2Bcu124-py3-none-any.whl#sha256=${oldSha}">${old}</a>`);
+    expect(page).not.toContain('torch-2.4.0');
     expect(page).toContain(`torch-2.6.0%2Bcu124-py3-none-any.whl#sha256=${wheels[0]!.sha256}`);
     expect(await text(bucket, 'whl/cu124/index.html')).toContain('href="numpy/"');
 

@@ -36,7 +36,7 @@ test('an unknown flag names the known ones', () => {
 test("help lists the actions, and an action's inputs with their defaults", () => {
   const all = cli(['help']);
   expect(all.status).toBe(0);
-  expect(all.out).toContain('actions: cut-branch, tag-rc, promote-s3, promote-pypi');
+  expect(all.out).toContain('actions: cut-branch, verify-milestone-fixes, tag-rc, promote-s3, promote-pypi');
   const one = cli(['help', 'promote-s3']);
   expect(one.status).toBe(0);
   expect(one.out).toContain('--dry-run [default: true]');

@@ -2,7 +2,7 @@ import { ConfigurationError, isConfigurationError } from '@release-actions/core/
 import { parseArgs } from './args.js';
 import { readActionMetadata } from '@release-actions/core/runtime/action-metadata';
 import { join } from 'node:path';
-import { ACTIONS_DIR, listActions, runAction } from './run-action.js';
+import { ACTIONS_DIR, listActions, REPO_ROOT, runAction } from './run-action.js';
 
 const USAGE = `usage: release-actions <action> [--input value ...]
        release-actions rehearse [--dry-run true]
@@ -33,6 +33,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { command, flags } = parseArgs(argv);
     if (command === 'rehearse') {
+      if (flags['workflows'] === 'true') {
+        const { rehearseWorkflows } = await import('./rehearsal/rehearse-workflows.js');
+        const out = flags['out'] ?? join(REPO_ROOT, '.tmp', 'rehearsal');
+        return (await rehearseWorkflows({ dryRun: flags['dry-run'] === 'true', out })).ok ? 0 : 1;
+      }
       const { rehearse } = await import('./rehearse.js');
       return (await rehearse(flags)) ? 0 : 1;
     }

@@ -21,7 +21,18 @@ export interface ActionRun {
 }
 
 /** The actions in this repository, in the order of a release. */
-const RELEASE_ORDER = ['cut-branch', 'tag-rc', 'promote-s3', 'promote-pypi'];
+const RELEASE_ORDER = [
+  'check-nightlies',
+  'cut-branch',
+  'verify-milestone-fixes',
+  'tag-rc',
+  'promote-s3',
+  'promote-pypi',
+  'promote-conda',
+  'check-docs',
+  'open-website-pr',
+  'open-colab-issue',
+];
 
 export function listActions(): string[] {
   const found = readdirSync(ACTIONS_DIR).filter((name) => existsSync(join(ACTIONS_DIR, name, 'src', 'main.ts')));

@@ -1,6 +1,6 @@
 import { rewriteWheel, type RewriteOptions } from '@release-actions/core/wheel/rewrite';
 import { validateWheel } from '@release-actions/core/wheel/validate';
-import { ZipReader } from '@release-actions/core/wheel/zip';
+import { ZipReader } from '@release-actions/core/wheel/zip-reader';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';

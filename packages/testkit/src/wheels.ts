@@ -1,6 +1,7 @@
 import { formatWheelFilename, normalizeName } from '@release-actions/core/release/artifact-name';
 import { formatRecord, sha256Record, type RecordRow } from '@release-actions/core/wheel/metadata';
-import { crc32, ZipWriter } from '@release-actions/core/wheel/zip';
+import { crc32 } from '@release-actions/core/wheel/zip-format';
+import { ZipWriter } from '@release-actions/core/wheel/zip-writer';
 import { createCipheriv, createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,34 +1,59 @@
-import { fileLink, keyToHref, parseProjectPage, parseRootPage, renderProjectPage, renderRootPage } from './pep503.js';
+import { fileLink, keyToHref, pageName, parsePackageList, renderPackageList, renderProjectPage } from './pep503.js';
 
-describe('PEP 503 pages', () => {
-  test('a link writes the + of a local version as %2B and carries #sha256', () => {
-    const l = fileLink('whl/cu124/torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl', 'ab'.repeat(32));
-    expect(l.href).toBe(`/whl/cu124/torch-2.6.0%2Bcu124-cp310-cp310-linux_x86_64.whl#sha256=${'ab'.repeat(32)}`);
-    expect(l.filename).toBe('torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl');
+const SHA = 'ab'.repeat(32);
+const META = 'cd'.repeat(32);
+
+describe('PEP 503 pages as download.pytorch.org serves them', () => {
+  test('a link: /<key> with + as %2B, #sha256=<hex>, and the file name as its text', () => {
+    expect(fileLink({ key: 'whl/cu126/torch-2.6.0+cu126-cp312-cp312-linux_x86_64.whl', sha256: SHA })).toBe(
+      `    <a href="/whl/cu126/torch-2.6.0%2Bcu126-cp312-cp312-linux_x86_64.whl#sha256=${SHA}">torch-2.6.0+cu126-cp312-cp312-linux_x86_64.whl</a><br/>`,
+    );
     expect(keyToHref('whl/a b.whl')).toBe('/whl/a%20b.whl');
   });
 
-  test('a project page round-trips through the parser, sorted by file name', () => {
-    const html = renderProjectPage('torch', [
-      fileLink('whl/cpu/torch-2.6.0+cpu-cp39-cp39-linux_x86_64.whl', 'c'.repeat(64)),
-      fileLink('whl/cpu/torch-2.5.1+cpu-cp39-cp39-linux_x86_64.whl', 'd'.repeat(64)),
-    ]);
-    expect(html.indexOf('torch-2.5.1')).toBeLessThan(html.indexOf('torch-2.6.0'));
-    const parsed = parseProjectPage(html);
-    expect([...parsed.keys()]).toEqual([
-      'torch-2.5.1+cpu-cp39-cp39-linux_x86_64.whl',
-      'torch-2.6.0+cpu-cp39-cp39-linux_x86_64.whl',
-    ]);
-    expect(parsed.get('torch-2.6.0+cpu-cp39-cp39-linux_x86_64.whl')!.sha256).toBe('c'.repeat(64));
+  test('without a known sha256 the link has no fragment; with core metadata it has the PEP 658 and PEP 714 attributes', () => {
+    expect(fileLink({ key: 'whl/torch-2.6.0-cp312-none-macosx_11_0_arm64.whl' })).toBe(
+      '    <a href="/whl/torch-2.6.0-cp312-none-macosx_11_0_arm64.whl">torch-2.6.0-cp312-none-macosx_11_0_arm64.whl</a><br/>',
+    );
+    expect(fileLink({ key: 'whl/x-1.0-py3-none-any.whl', sha256: SHA, metadataSha256: META })).toBe(
+      `    <a href="/whl/x-1.0-py3-none-any.whl#sha256=${SHA}" data-dist-info-metadata="sha256=${META}" data-core-metadata="sha256=${META}">x-1.0-py3-none-any.whl</a><br/>`,
+    );
   });
 
-  test('pages written by other tools are read too: single quotes, no text, extra attributes', () => {
-    const html = `<a data-requires-python="&gt;=3.9" href='/whl/torch-2.4.0%2Bcpu-cp39-none-any.whl#sha256=${'E'.repeat(64)}'></a>`;
-    const parsed = parseProjectPage(html);
-    expect(parsed.get('torch-2.4.0+cpu-cp39-none-any.whl')!.sha256).toBe('e'.repeat(64));
-    expect(parseRootPage('<a href="torch/">torch</a><br/><a href="/whl/numpy/">numpy</a>')).toEqual(['torch', 'numpy']);
-    expect(renderRootPage(['torchvision', 'torch', 'torch'])).toMatch(
-      /href="torch\/">torch<\/a><br\/>\n\s*<a href="torchvision\/"/,
+  test('a project page: "Links for <name>", files sorted by key (sub-folder before root, as PyTorch sorts), no timestamp', () => {
+    const html = renderProjectPage('pytorch_triton', [
+      { key: 'whl/pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl', sha256: SHA },
+      { key: 'whl/cu126/pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl', sha256: SHA },
+    ]);
+    expect(html.split('\n')).toEqual([
+      '<!DOCTYPE html>',
+      '<html>',
+      '  <body>',
+      '    <h1>Links for pytorch-triton</h1>',
+      `    <a href="/whl/cu126/pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl#sha256=${SHA}">pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl</a><br/>`,
+      `    <a href="/whl/pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl#sha256=${SHA}">pytorch_triton-3.2.0-cp312-cp312-linux_x86_64.whl</a><br/>`,
+      '  </body>',
+      '</html>',
+      '',
+    ]);
+    expect(renderProjectPage('torch', [{ key: 'whl/torch-1.whl' }])).toBe(
+      renderProjectPage('torch', [{ key: 'whl/torch-1.whl' }]),
     );
+  });
+
+  test('a package list: one relative link per normalised project name, sorted, each once', () => {
+    const html = renderPackageList(['torchvision', 'torch', 'Torch', 'pytorch_triton']);
+    expect(html).toContain(
+      '    <a href="pytorch-triton/">pytorch-triton</a><br/>\n    <a href="torch/">torch</a><br/>\n    <a href="torchvision/">torchvision</a><br/>\n',
+    );
+    expect(parsePackageList(html)).toEqual(['pytorch-triton', 'torch', 'torchvision']);
+  });
+
+  test('package lists written by other tools are read too: single quotes, absolute links, names to normalise', () => {
+    expect(parsePackageList(`<a href='torch/'>torch</a><br/><a href="/whl/Pytorch_Triton/">x</a>`)).toEqual([
+      'torch',
+      'pytorch-triton',
+    ]);
+    expect(pageName('Typing.Extensions__x')).toBe('typing-extensions-x');
   });
 });

@@ -1,17 +1,26 @@
 import { escapeHtml, unescapeHtml } from '../runtime/html.js';
 
 /**
- * PEP 503 "simple" index pages as download.pytorch.org serves them: a package list per folder, and per
- * package one link per file, the `+` of local versions written `%2B`, with `#sha256=<hex>` so pip
- * checks what it downloads.
+ * PEP 503 "simple" index pages in the format download.pytorch.org serves (PyTorch's generator,
+ * `s3_management/manage_v2.py` in pytorch/test-infra): a package list per folder, and per project one
+ * link per file, written `/<key>` with the `+` of local versions as `%2B`, `#sha256=<hex>` so pip checks
+ * what it downloads, and the PEP 658 / PEP 714 attributes when the file's core metadata is served
+ * next to it. Pages carry no timestamp: the same files give the same bytes, so an unchanged page has
+ * an unchanged ETag.
  */
 
-export interface IndexLink {
-  /** The file name shown (with a literal `+`). */
-  filename: string;
-  /** The link as written: `/whl/cu124/torch-2.6.0%2Bcu124-...whl#sha256=...`. */
-  href: string;
+export interface PageFile {
+  /** The object key: `whl/cu126/torch-2.6.0+cu126-cp312-cp312-linux_x86_64.whl`. */
+  key: string;
+  /** sha256 (hex) of the file, when known. */
   sha256?: string;
+  /** sha256 (hex) of `<key>.metadata`, when that file exists (PEP 658). */
+  metadataSha256?: string;
+}
+
+/** PEP 503 normalised name: lower case, runs of `-`, `_` and `.` become one `-`. */
+export function pageName(project: string): string {
+  return project.replace(/[-_.]+/g, '-').toLowerCase();
 }
 
 /** A URL path for an S3 key: each segment percent-encoded (so `+` becomes `%2B`), slashes kept. */
@@ -19,35 +28,36 @@ export function keyToHref(key: string): string {
   return '/' + key.split('/').map(encodeURIComponent).join('/');
 }
 
-export function fileLink(key: string, sha256?: string): IndexLink {
-  const filename = key.slice(key.lastIndexOf('/') + 1);
-  return { filename, href: keyToHref(key) + (sha256 ? `#sha256=${sha256}` : ''), ...(sha256 ? { sha256 } : {}) };
+function fileName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
-function page(title: string, links: Array<{ href: string; text: string }>): string {
-  const body = links.map((l) => `    <a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a><br/>`).join('\n');
-  return `<!DOCTYPE html>\n<html>\n  <body>\n    <h1>${escapeHtml(title)}</h1>\n${body}\n  </body>\n</html>\n`;
+/** One `<a>` line of a project page. */
+export function fileLink(file: PageFile): string {
+  const fragment = file.sha256 ? `#sha256=${file.sha256}` : '';
+  const metadata = file.metadataSha256
+    ? ` data-dist-info-metadata="sha256=${file.metadataSha256}" data-core-metadata="sha256=${file.metadataSha256}"`
+    : '';
+  return `    <a href="${escapeHtml(keyToHref(file.key) + fragment)}"${metadata}>${escapeHtml(fileName(file.key))}</a><br/>`;
 }
 
-/** `<prefix><sub>/<project>/index.html`: files sorted by name, so pages are stable across runs. */
-export function renderProjectPage(project: string, links: IndexLink[]): string {
-  const sorted = [...links].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-  return page(
-    `Links for ${project}`,
-    sorted.map((l) => ({ href: l.href, text: l.filename })),
-  );
+function page(lines: string[]): string {
+  return ['<!DOCTYPE html>', '<html>', '  <body>', ...lines, '  </body>', '</html>', ''].join('\n');
 }
 
-/** `<prefix><sub>/index.html`: one relative link per project. */
-export function renderRootPage(projects: Iterable<string>): string {
-  const sorted = [...new Set(projects)].sort();
-  return page(
-    'Simple index',
-    sorted.map((p) => ({ href: `${p}/`, text: p })),
-  );
+/** `<folder><project>/index.html`: the files sorted by key, as PyTorch's generator sorts them. */
+export function renderProjectPage(project: string, files: PageFile[]): string {
+  const sorted = [...files].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return page([`    <h1>Links for ${escapeHtml(pageName(project))}</h1>`, ...sorted.map(fileLink)]);
 }
 
-/** The links of an existing page (either kind), tolerant of how other tools wrote them. */
+/** `<folder>index.html`: one relative link per project, sorted. */
+export function renderPackageList(projects: Iterable<string>): string {
+  const names = [...new Set([...projects].map(pageName))].sort();
+  return page(names.map((p) => `    <a href="${escapeHtml(p)}/">${escapeHtml(p)}</a><br/>`));
+}
+
+/** The links of an existing page, tolerant of how other tools wrote them. */
 export function parseIndexLinks(html: string): Array<{ href: string; text: string }> {
   const out: Array<{ href: string; text: string }> = [];
   for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi)) {
@@ -56,28 +66,10 @@ export function parseIndexLinks(html: string): Array<{ href: string; text: strin
   return out;
 }
 
-/** Existing file links of a project page, by file name. */
-export function parseProjectPage(html: string): Map<string, IndexLink> {
-  const out = new Map<string, IndexLink>();
-  for (const { href, text } of parseIndexLinks(html)) {
-    const path = href.replace(/[#?].*$/, '');
-    let filename = text;
-    if (!filename) {
-      try {
-        filename = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
-      } catch {
-        continue;
-      }
-    }
-    const sha = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1]?.toLowerCase();
-    out.set(filename, { filename, href, ...(sha ? { sha256: sha } : {}) });
-  }
-  return out;
-}
-
-/** Project names linked from an existing package-list page. */
-export function parseRootPage(html: string): string[] {
+/** Project names linked from an existing package list. */
+export function parsePackageList(html: string): string[] {
   return parseIndexLinks(html)
     .map((l) => l.href.replace(/\/+$/, '').split('/').pop() ?? '')
-    .filter((p) => p !== '');
+    .filter((p) => p !== '')
+    .map(pageName);
 }

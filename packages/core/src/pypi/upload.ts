@@ -5,7 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import { ConfigurationError } from '../runtime/errors.js';
 import { headerValue, headerValues, type Headers } from '../wheel/metadata.js';
 import type { WheelMetadata } from '../wheel/validate.js';
-import type { FileDigests } from '../wheel/zip.js';
+import type { FileDigests } from '../wheel/digests.js';
 
 /**
  * The legacy upload API (`POST /legacy/`) spoken exactly as twine sends it: the same form fields in

@@ -86,4 +86,26 @@ describe('applyPlan', () => {
     expect(outcomes.slice(0, 3)).toEqual(['k0:done', 'k1:done', 'k2:failed']);
     expect(outcomes.slice(3)).toEqual(ops.slice(3).map((o) => `${o.id}:not-run`));
   });
+
+  test('operations in flight when one fails still finish and are reported; every operation has an outcome', async () => {
+    const ops = Array.from({ length: 6 }, (_, i) => op(`k${i}`, 'create'));
+    const outcomes: Record<string, string> = {};
+    const run = applyPlan(
+      plan(...ops),
+      async (o) => {
+        if (o.id === 'k0') throw new Error('access denied');
+        await new Promise((r) => setTimeout(r, 10));
+      },
+      { dryRun: false, concurrency: 3, onOutcome: (o) => (outcomes[o.id] = o.result) },
+    );
+    await expect(run).rejects.toThrow('access denied');
+    expect(outcomes).toEqual({
+      k0: 'failed',
+      k1: 'done',
+      k2: 'done',
+      k3: 'not-run',
+      k4: 'not-run',
+      k5: 'not-run',
+    });
+  });
 });

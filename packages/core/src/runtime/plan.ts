@@ -1,4 +1,5 @@
 import { ConfigurationError } from './errors.js';
+import { settleAll } from './pool.js';
 
 /**
  * A plan is the list of operations an action intends to perform. Dry-run and apply both start from
@@ -71,14 +72,19 @@ export function assertNoConflicts(plan: Plan, hint = ''): void {
   );
 }
 
-function outcomeOf(op: Operation, result: OperationResult, extra: Partial<OperationOutcome> = {}): OperationOutcome {
+/** The outcome of `op` with the given result, as applyPlan records it. */
+export function outcomeOf(
+  op: Operation,
+  result: OperationResult,
+  extra: Partial<OperationOutcome> = {},
+): OperationOutcome {
   const { id, kind, target, action, reason, bytes } = op;
   return { id, kind, target, action, reason, bytes, result, ...extra };
 }
 
 /**
  * Executes a plan: conflicts stop it before any write; `skip` operations are recorded, not run;
- * `create`/`update` operations run with bounded concurrency. After the first failure no new
+ * `create`/`update` operations run in the worker pool (pool.ts). After the first failure no new
  * operation starts, the ones in flight finish, and the first error is rethrown, so the receipt
  * shows exactly what was done and a re-run picks up the rest.
  */
@@ -100,23 +106,16 @@ export async function applyPlan<D>(
   const pending = plan.operations.filter((op) => op.action === 'create' || op.action === 'update');
   for (const op of plan.operations) if (op.action === 'skip') record(outcomeOf(op, 'skipped'));
 
-  let next = 0;
-  let firstError: unknown;
-  const worker = async (): Promise<void> => {
-    while (firstError === undefined && next < pending.length) {
-      const op = pending[next++]!;
-      try {
-        const verified = (await execute(op)) ?? undefined;
-        record(outcomeOf(op, 'done', verified ? { verified } : {}));
-      } catch (e) {
-        firstError ??= e;
-        record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
-      }
+  const { settled, firstError } = await settleAll(pending, opts.concurrency ?? 1, async (op) => {
+    try {
+      const verified = (await execute(op)) ?? undefined;
+      record(outcomeOf(op, 'done', verified ? { verified } : {}));
+    } catch (e) {
+      record(outcomeOf(op, 'failed', { error: e instanceof Error ? e.message : String(e) }));
+      throw e;
     }
-  };
-  const width = Math.max(1, Math.min(opts.concurrency ?? 1, pending.length));
-  await Promise.all(Array.from({ length: width }, worker));
-  for (const op of pending.slice(next)) record(outcomeOf(op, 'not-run'));
-  if (firstError !== undefined) throw firstError;
+  });
+  for (const s of settled) if (s.result === 'not-run') record(outcomeOf(s.item, 'not-run'));
+  if (firstError) throw firstError.error;
   return outcomes;
 }

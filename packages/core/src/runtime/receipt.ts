@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { OperationOutcome, Plan } from './plan.js';
 
-export type Cell = string | number;
+/** A link in a summary table (plain text in the log). */
+export interface Link {
+  text: string;
+  href: string;
+}
+
+export type Cell = string | number | Link;
+
+export function cellText(c: Cell): string {
+  return typeof c === 'object' ? c.text : String(c);
+}
 
 export interface Table {
   title: string;

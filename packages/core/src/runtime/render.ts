@@ -2,13 +2,13 @@ import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
 import { escapeHtml } from './html.js';
 import type { OperationOutcome, Plan } from './plan.js';
-import type { Cell, Receipt, Table } from './receipt.js';
+import { cellText, type Cell, type Receipt, type Table } from './receipt.js';
 
 /** Rows past this are left to the JSON receipt: a job summary is limited to 1 MiB. */
 const MAX_ROWS = 300;
 
 export function textTable(header: string[], rows: Cell[][], maxRows = MAX_ROWS): string {
-  const shown = rows.slice(0, maxRows).map((r) => r.map(String));
+  const shown = rows.slice(0, maxRows).map((r) => r.map(cellText));
   const widths = header.map((h, i) => Math.max(h.length, ...shown.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
@@ -62,7 +62,7 @@ export async function writeSummary(receipt: Receipt, reportPath: string): Promis
     s.addHeading(escapeHtml(t.title), 3);
     s.addTable([
       t.header.map((h) => ({ data: escapeHtml(h), header: true })),
-      ...cap(t.rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+      ...cap(t.rows).map((r) => r.map(cellHtml)),
     ]);
     if (t.rows.length > MAX_ROWS) s.addRaw(`<p>... and ${t.rows.length - MAX_ROWS} more rows</p>`, true);
   }
@@ -85,4 +85,11 @@ export async function writeSummary(receipt: Receipt, reportPath: string): Promis
 
 function cap(rows: Cell[][]): Cell[][] {
   return rows.slice(0, MAX_ROWS);
+}
+
+/** Links become anchors when they point at http(s); anything else shows as its text. */
+function cellHtml(c: Cell): string {
+  if (typeof c !== 'object') return escapeHtml(String(c));
+  if (!/^https?:\/\//i.test(c.href)) return escapeHtml(c.text);
+  return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }

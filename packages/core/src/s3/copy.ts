@@ -136,8 +136,6 @@ export interface CopyOptions {
   partSize?: number;
   /** Parts of one object copied at once. */
   partConcurrency?: number;
-  /** Limits streamed copies running at once across the process (they hold parts in memory). */
-  streamSlots?: Semaphore;
   /** Called once when the store answers UploadPartCopy with NotImplemented. */
   onFallback?: (key: string) => void;
   /** Ask the store to compute the copy's SHA-256 (CopyObject), e.g. for index pages. */
@@ -156,23 +154,6 @@ export interface CopyResult {
   sha256?: string;
 }
 
-/** A counting semaphore. */
-export class Semaphore {
-  private waiting: Array<() => void> = [];
-  constructor(private free: number) {}
-  async use<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
 /** Remembers that a store lacks UploadPartCopy, so later copies go straight to streaming. */
 const noPartCopy = new WeakSet<S3Client>();
 
@@ -183,7 +164,9 @@ export function partSizeFor(size: number, wanted: number): number {
 
 /**
  * Copies `src` to `dst` keeping content type and metadata (MetadataDirective COPY, or the source's
- * headers carried into the multipart upload), with the canned ACL if given.
+ * headers carried into the multipart upload), with the canned ACL if given. A copy above the
+ * threshold sends `partConcurrency` requests at once, and where it has to be streamed holds about
+ * three 8 MiB parts in memory: callers run such copies a few at a time.
  */
 export async function copyObject(
   client: S3Client,
@@ -227,11 +210,8 @@ export async function copyObject(
       opts.onFallback?.(src.key);
     }
   }
-  const slots = opts.streamSlots ?? defaultStreamSlots;
-  return slots.use(() => streamCopy(client, src, dst, head, opts));
+  return streamCopy(client, src, dst, head, opts);
 }
-
-const defaultStreamSlots = new Semaphore(2);
 
 function carriedHeaders(head: HeadObjectCommandOutput, src: ObjectFacts, acl?: ObjectCannedACL) {
   return {

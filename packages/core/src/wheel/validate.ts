@@ -12,7 +12,7 @@ import {
   recordHash,
   type Headers,
 } from './metadata.js';
-import { ZipReader } from './zip.js';
+import { ZipReader } from './zip-reader.js';
 
 /**
  * Checks a wheel the way an index and an installer would, before anything irreversible happens: the

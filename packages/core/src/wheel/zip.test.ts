@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { crc32, readWhole, remoteZipSource, ZipReader, ZipWriter } from './zip.js';
+import { crc32 } from './zip-format.js';
+import { readWhole } from './zip-inflate.js';
+import { remoteZipSource, ZipReader } from './zip-reader.js';
+import { ZipWriter } from './zip-writer.js';
 
 const PY = '/usr/bin/python3';
 const dir = mkdtempSync(join(tmpdir(), 'zip-stream-'));

@@ -43,7 +43,7 @@ function openPullRequest(gh = client()) {
 }
 
 test('the client never repeats a POST by itself: a lost answer is not retried blindly', async () => {
-  server.injectFault({ method: 'POST', path: '/repos/pytorch/vision/issues', status: 502, afterHandling: true });
+  server.injectFault({ method: 'POST', path: '/repos/pytorch/vision/issues', status: 502, lostResponse: true });
   await expect(client().rest.issues.create({ ...repo, title: 'Release 2.6' })).rejects.toMatchObject({ status: 502 });
   expect(posts('/repos/pytorch/vision/issues')).toBe(1);
   const issues = await client().rest.issues.listForRepo(repo);
@@ -51,7 +51,7 @@ test('the client never repeats a POST by itself: a lost answer is not retried bl
 });
 
 test('a pull request created before its answer was lost is found, not created twice nor failed on 422', async () => {
-  server.injectFault({ method: 'POST', path: '/repos/pytorch/vision/pulls', status: 502, afterHandling: true });
+  server.injectFault({ method: 'POST', path: '/repos/pytorch/vision/pulls', status: 502, lostResponse: true });
   const result = await openPullRequest();
   expect(result.created).toBe(true);
   expect(posts('/repos/pytorch/vision/pulls')).toBe(1);

@@ -20,6 +20,8 @@ export const SERVED_OPERATIONS: readonly ServedOperation[] = [
   { method: 'GET', path: '/repos/{owner}/{repo}/issues' },
   { method: 'POST', path: '/repos/{owner}/{repo}/issues' },
   { method: 'GET', path: '/repos/{owner}/{repo}/issues/{issue_number}' },
+  { method: 'PATCH', path: '/repos/{owner}/{repo}/issues/{issue_number}' },
+  { method: 'GET', path: '/search/issues' },
   { method: 'GET', path: '/repos/{owner}/{repo}/labels' },
   { method: 'GET', path: '/repos/{owner}/{repo}/pulls' },
   { method: 'POST', path: '/repos/{owner}/{repo}/pulls' },

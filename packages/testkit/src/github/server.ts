@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { executeGraphQL, type GraphQLRequest } from './graphql.js';
 import * as render from './objects.js';
+import { issueRoutes } from './issues.js';
 import { gitDataOf } from './refs.js';
 import { matchOperation, validateRequest, validateResponse, type MatchedOperation, type Violation } from './openapi.js';
 import {
@@ -33,6 +34,8 @@ export interface GitHubServerOptions {
   htmlUrl?: string;
   /** Write the state back after every change: `true` (to the file it came from) or a path. */
   persist?: boolean | string;
+  /** How long an issue created through the API stays out of search results, as GitHub's index lags (default 0). */
+  searchIndexLagMs?: number;
   /** Changes a response body before it is validated and sent (to break a response on purpose). */
   transformResponse?: (ctx: ResponseContext, body: unknown) => unknown;
 }
@@ -90,7 +93,7 @@ export class SchemaViolationError extends Error {
 
 const DOCS = 'https://docs.github.com/rest';
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -101,8 +104,8 @@ class HttpError extends Error {
   }
 }
 
-const notFound = (): HttpError => new HttpError(404, 'Not Found');
-const validationFailed = (errors: Record<string, unknown>[], message = 'Validation Failed'): HttpError =>
+export const notFound = (): HttpError => new HttpError(404, 'Not Found');
+export const validationFailed = (errors: Record<string, unknown>[], message = 'Validation Failed'): HttpError =>
   new HttpError(422, message, { errors });
 
 function errorBody(status: number, message: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -136,7 +139,7 @@ interface Page<T> {
 }
 
 /** GitHub's page-number pagination: `per_page` (default 30, max 100), `page`, and a Link header. */
-function paginate<T>(items: T[], reqUrl: URL): Page<T> {
+export function paginate<T>(items: T[], reqUrl: URL): Page<T> {
   const perPage = Math.min(100, Math.max(1, Number(reqUrl.searchParams.get('per_page')) || 30));
   const page = Math.max(1, Number(reqUrl.searchParams.get('page')) || 1);
   const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -156,7 +159,7 @@ function paginate<T>(items: T[], reqUrl: URL): Page<T> {
   };
 }
 
-interface Handled {
+export interface Handled {
   status: number;
   body: unknown;
   link?: string;
@@ -227,7 +230,21 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     return [...list].sort((a, b) => dir * (time(a) - time(b) || a.number - b.number));
   };
 
+  const extraRoutes = {
+    ...issueRoutes({
+      state,
+      urls,
+      viewer,
+      findRepo,
+      changed,
+      now,
+      searchIndexLagMs: options.searchIndexLagMs ?? 0,
+    }),
+  };
+
   async function route(op: MatchedOperation, reqUrl: URL, body: unknown): Promise<Handled> {
+    const extra = extraRoutes[op.operationId];
+    if (extra) return extra(op.params, reqUrl, (body ?? {}) as Record<string, unknown>);
     const p = op.params;
     const q = reqUrl.searchParams;
     const repo = findRepo(p['owner']!, p['repo']!);
@@ -540,7 +557,16 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
       'x-ratelimit-resource': pathname === '/graphql' ? 'graphql' : 'core',
     };
+    // a fault with `lostResponse` lets the request take effect and replaces only the answer
+    let lost: FaultSpec | undefined;
     const send = (status: number, body: unknown, extra: Record<string, string> = {}) => {
+      if (lost) {
+        [status, body, extra] = [
+          lost.status,
+          errorBody(lost.status, lost.message ?? defaultFaultMessage(lost)),
+          lost.headers ?? {},
+        ];
+      }
       record.status = status;
       res.writeHead(status, { ...headers, ...extra });
       res.end(body === undefined ? '' : JSON.stringify(body));
@@ -551,12 +577,14 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       const body = await readBody(req);
       if (method !== 'GET' && body !== undefined) record.body = body;
       const fault = faults.find((f) => (f.times ?? 1) > 0 && faultMatches(f, method, shownUrl));
-      const sendFault = (f: FaultSpec): void =>
-        send(f.status, errorBody(f.status, f.message ?? defaultFaultMessage(f)), f.headers ?? {});
       if (fault) {
         if (fault.times !== undefined) fault.times -= 1;
         else fault.times = 0;
-        if (!fault.afterHandling) return sendFault(fault);
+        if (fault.lostResponse) lost = fault;
+      }
+      if (fault && !lost) {
+        send(fault.status, errorBody(fault.status, fault.message ?? defaultFaultMessage(fault)), fault.headers ?? {});
+        return;
       }
       const token = tokenOf(req.headers.authorization);
       if (!acceptedToken(token)) throw new HttpError(401, 'Bad credentials');
@@ -596,7 +624,6 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
         if (invalid.length) throw new HttpError(422, `Invalid request.\n\n${invalid.join('\n')}`);
       }
       const handled = await route(op, reqUrl, body);
-      if (fault?.afterHandling) return sendFault(fault);
       respond(op, handled.status, handled.body, handled.link ? { link: handled.link } : {});
     } catch (e) {
       if (e instanceof HttpError) {

@@ -152,11 +152,8 @@ export interface FaultSpec {
   times?: number;
   headers?: Record<string, string>;
   message?: string;
-  /**
-   * Perform the request first, then answer with this status: a response lost after the server acted,
-   * the case a retried create must survive.
-   */
-  afterHandling?: boolean;
+  /** The request takes effect, but its answer is replaced by the fault's (a response lost on the way back). */
+  lostResponse?: boolean;
 }
 
 export class StateError extends Error {

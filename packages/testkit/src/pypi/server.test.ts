@@ -1,7 +1,8 @@
 import { postUpload } from '@release-actions/core/pypi/upload';
-import { mintTrustedPublishingToken, releaseFiles } from '@release-actions/core/pypi/json-api';
+import { releaseFiles } from '@release-actions/core/pypi/json-api';
+import { mintTrustedPublishingToken } from '@release-actions/core/pypi/trusted-publishing';
 import { validateWheel } from '@release-actions/core/wheel/validate';
-import { Digests } from '@release-actions/core/wheel/zip';
+import { Digests } from '@release-actions/core/wheel/digests';
 import { readFileSync } from 'node:fs';
 import { buildWheel } from '../wheels.js';
 import { startPyPIServer, type PyPIServer } from './server.js';

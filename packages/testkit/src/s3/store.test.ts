@@ -9,6 +9,7 @@ import {
   PutBucketCorsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
@@ -18,7 +19,8 @@ import { startS3Server, type S3Server } from './server.js';
 /**
  * The AWS semantics of the stand-in's fast paths: CopyObject copies the file and reuses the stored
  * MD5 and metadata (and computes a SHA-256 when asked), CompleteMultipartUpload joins the parts without hashing them again, and bucket
- * CORS/website configurations are remembered between requests, listings read no metadata files.
+ * CORS/website configurations are remembered between requests, listings read no metadata files; PutObject
+ * honours If-Match and If-None-Match, one write of a key at a time.
  */
 
 process.env['AWS_ACCESS_KEY_ID'] = 'S3RVER';
@@ -223,4 +225,109 @@ test('a listing answers each object size, ETag and date without reading its meta
   ]);
   const head = await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'list/x/one.whl' }));
   expect(r.Contents![1]!.LastModified).toEqual(head.LastModified);
+});
+
+describe('x-amz-copy-source-if-match and -if-none-match, on CopyObject and UploadPartCopy', () => {
+  const src = 'cond/src.whl';
+  const etag = `"${md5('the planned bytes')}"`;
+
+  beforeAll(async () => {
+    await put(src, 'the planned bytes', 'application/zip', {});
+  });
+
+  const copy = (Key: string, conditions: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string }) =>
+    s3.send(new CopyObjectCommand({ Bucket: 'b', Key, CopySource: copySource('b', src), ...conditions }));
+
+  async function partCopy(Key: string, conditions: { CopySourceIfMatch?: string; CopySourceIfNoneMatch?: string }) {
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'b', Key }));
+    return s3.send(
+      new UploadPartCopyCommand({
+        Bucket: 'b',
+        Key,
+        UploadId,
+        PartNumber: 1,
+        CopySource: copySource('b', src),
+        CopySourceRange: 'bytes=0-3',
+        ...conditions,
+      }),
+    );
+  }
+
+  test('CopyObject copies when If-Match names the source ETag (or *), and answers 412 otherwise, writing nothing', async () => {
+    expect((await copy('cond/a.whl', { CopySourceIfMatch: etag })).CopyObjectResult!.ETag).toBe(etag);
+    expect((await copy('cond/star.whl', { CopySourceIfMatch: '*' })).CopyObjectResult!.ETag).toBe(etag);
+    const failed = copy('cond/b.whl', { CopySourceIfMatch: `"${md5('what the plan saw before')}"` });
+    await expect(failed).rejects.toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'cond/b.whl' }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+  });
+
+  test('CopyObject answers 412 when If-None-Match names the source ETag', async () => {
+    await expect(copy('cond/c.whl', { CopySourceIfNoneMatch: etag })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+    expect((await copy('cond/d.whl', { CopySourceIfNoneMatch: '"0123"' })).CopyObjectResult!.ETag).toBe(etag);
+  });
+
+  test('UploadPartCopy copies the range when If-Match names the source ETag, and answers 412 otherwise', async () => {
+    const r = await partCopy('cond/parts-a.bin', { CopySourceIfMatch: etag });
+    expect(r.CopyPartResult!.ETag).toBe(`"${md5('the ')}"`);
+    await expect(partCopy('cond/parts-b.bin', { CopySourceIfMatch: '"ffff"' })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    });
+    await expect(partCopy('cond/parts-c.bin', { CopySourceIfNoneMatch: etag })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+    });
+  });
+});
+
+describe('conditional PutObject, as S3 answers it', () => {
+  const etagOf = async (key: string): Promise<string> =>
+    (await s3.send(new HeadObjectCommand({ Bucket: 'b', Key: key }))).ETag!;
+  const failure = (e: unknown) => ({
+    name: (e as Error).name,
+    status: (e as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode,
+  });
+
+  test('If-None-Match * creates a missing key and is refused with 412 once the key exists', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/new.html', Body: 'first', IfNoneMatch: '*' }));
+    const second = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/new.html', Body: 'second', IfNoneMatch: '*' }))
+      .catch(failure);
+    expect(second).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect((await body('cond/new.html')).toString()).toBe('first');
+  });
+
+  test('If-Match writes over the ETag it names, is refused with 412 once the key changed, and with 404 when it is gone', async () => {
+    await put('cond/page.html', 'v1', 'text/html', {});
+    const v1 = await etagOf('cond/page.html');
+    expect(v1).toBe(`"${md5('v1')}"`);
+    await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/page.html', Body: 'v2', IfMatch: v1 }));
+    const stale = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/page.html', Body: 'v3', IfMatch: v1 }))
+      .catch(failure);
+    expect(stale).toEqual({ name: 'PreconditionFailed', status: 412 });
+    expect((await body('cond/page.html')).toString()).toBe('v2');
+    const missing = await s3
+      .send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/never.html', Body: 'x', IfMatch: v1 }))
+      .catch(failure);
+    expect(missing).toEqual({ name: 'NoSuchKey', status: 404 });
+  });
+
+  test('of writes racing on one ETag, exactly one is stored', async () => {
+    await put('cond/race.html', 'base', 'text/html', {});
+    const base = await etagOf('cond/race.html');
+    const bodies = Array.from({ length: 8 }, (_, i) => `writer ${i} `.repeat(20_000));
+    const results = await Promise.allSettled(
+      bodies.map((b) => s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'cond/race.html', Body: b, IfMatch: base }))),
+    );
+    const stored = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(stored).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => failure((r as PromiseRejectedResult).reason)),
+    ).toEqual(Array(7).fill({ name: 'PreconditionFailed', status: 412 }));
+    expect((await body('cond/race.html')).toString()).toBe(bodies[stored[0]!]);
+  });
 });

@@ -1,0 +1,34 @@
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { expandTemplate } from '@release-actions/core/runtime/template';
+import { listAll } from '@release-actions/core/s3/client';
+import { selectionMatrix, selectWheels, type SelectedWheel } from '@release-actions/core/wheel/selection';
+import type { PyPIPromotionOptions } from './promote.js';
+
+/** Step 1, select: the wheels of each release in the bucket, one variant per platform. */
+
+export async function selectForPyPI(receipt: Receipt, opts: PyPIPromotionOptions): Promise<SelectedWheel[]> {
+  const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
+  const selected = selectWheels(listing, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
+  const platforms = [...new Set(selected.map((s) => s.platform))].sort();
+  receipt.addTable(
+    'Wheels chosen for PyPI (variant per Python tag x platform)',
+    ['package', 'python', ...platforms],
+    selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]),
+  );
+  receipt.addTable(
+    'Rewrites',
+    ['source', 'PyPI file', 'bytes'],
+    selected.map((s) => [s.key, s.targetFilename, s.size]),
+  );
+  return selected;
+}
+
+export function stagingPrefixFor(template: string, name: string, version: string): string {
+  const p = expandTemplate('staging-prefix', template, { name, version });
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+/** Where a chosen wheel is staged. */
+export function stagingKeyFor(opts: PyPIPromotionOptions, w: SelectedWheel): string {
+  return `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
+}

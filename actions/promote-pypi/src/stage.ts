@@ -1,0 +1,136 @@
+import { Upload } from '@aws-sdk/lib-storage';
+import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import type { Operation, Plan } from '@release-actions/core/runtime/plan';
+import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { executePlan } from '@release-actions/core/runtime/run';
+import { UPLOAD_CHECKSUM } from '@release-actions/core/s3/client';
+import { globToRegExp } from '@release-actions/core/runtime/glob';
+import { rewriteWheel, type RewriteResult } from '@release-actions/core/wheel/rewrite';
+import type { SelectedWheel } from '@release-actions/core/wheel/selection';
+import { readCentralDirectoryFrom, remoteZipSource } from '@release-actions/core/wheel/zip-reader';
+import { PassThrough } from 'node:stream';
+import type { PyPIPromotionOptions } from './promote.js';
+import { head, s3Access, s3Stream } from './s3-objects.js';
+import { stagingKeyFor } from './select.js';
+
+/**
+ * Step 2, stage: each chosen wheel rewritten for PyPI into the staging prefix, streamed from S3 to
+ * S3. A wheel already staged from the same source object is skipped, so a re-run does what is left.
+ */
+
+export const STAGED_SOURCE_KEY = 'source-key';
+export const STAGED_SOURCE_ETAG = 'source-etag';
+
+interface StageData {
+  key: string;
+  stagingKey: string;
+  filename: string;
+  sourceEtag?: string;
+}
+
+/**
+ * Every `version-files` glob must name a file in at least one selected wheel: a misspelt path would
+ * otherwise publish `__version__ = '2.6.0+cu126'` for good. Only the central directories are read
+ * (two ranged GETs per wheel), before anything is staged.
+ */
+export async function checkVersionFiles(opts: PyPIPromotionOptions, selected: SelectedWheel[]): Promise<void> {
+  const globs = opts.rewrite.versionFiles ?? [];
+  if (globs.length === 0) return;
+  const unmatched = new Map(globs.map((g) => [g, globToRegExp(g)]));
+  for (const w of selected) {
+    if (unmatched.size === 0) return;
+    const entries = await readCentralDirectoryFrom(s3Access(opts.s3, opts.bucket, w.key, w.size));
+    for (const [glob, re] of unmatched) if (entries.some((e) => re.test(e.name))) unmatched.delete(glob);
+  }
+  if (unmatched.size > 0) {
+    throw new ConfigurationError(
+      `input "version-files": ${[...unmatched.keys()].map((g) => `"${g}"`).join(', ')} matches no file in any of the ${selected.length} wheel(s) chosen; nothing was staged or uploaded`,
+    );
+  }
+}
+
+async function stageOperation(opts: PyPIPromotionOptions, w: SelectedWheel): Promise<Operation<StageData>> {
+  const key = stagingKeyFor(opts, w);
+  const existing = await head(opts.s3, opts.stagingBucket, key);
+  const sameSource =
+    existing?.Metadata?.[STAGED_SOURCE_KEY] === w.key && existing?.Metadata?.[STAGED_SOURCE_ETAG] === (w.etag ?? '');
+  return {
+    id: `stage ${w.key}`,
+    kind: 'stage-wheel',
+    target: `s3://${opts.stagingBucket}/${key}`,
+    action: !existing ? 'create' : sameSource ? 'skip' : 'update',
+    reason: !existing
+      ? `rewrite of ${w.key}`
+      : sameSource
+        ? 'already staged from the same source object'
+        : 'staged from another source object; restaged',
+    bytes: w.size,
+    data: { key: w.key, stagingKey: key, filename: w.source.filename, sourceEtag: w.etag },
+  };
+}
+
+export async function planStaging(opts: PyPIPromotionOptions, selected: SelectedWheel[]): Promise<Plan<StageData>> {
+  const operations: Operation<StageData>[] = [];
+  for (const w of selected) operations.push(await stageOperation(opts, w));
+  return { action: 'promote-pypi', operations };
+}
+
+/** One GET streams the source through the rewrite into a multipart upload: no local copy. */
+async function stageWheel(
+  opts: PyPIPromotionOptions,
+  op: Operation<StageData>,
+): Promise<Record<string, string | number>> {
+  const source = await remoteZipSource(s3Access(opts.s3, opts.bucket, op.data.key, op.bytes ?? 0), () =>
+    s3Stream(opts.s3, opts.bucket, op.data.key),
+  );
+  const body = new PassThrough({ highWaterMark: 1 << 20 });
+  const upload = new Upload({
+    client: opts.s3,
+    params: {
+      Bucket: opts.stagingBucket,
+      Key: op.data.stagingKey,
+      Body: body,
+      ContentType: 'application/zip',
+      Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
+      ...UPLOAD_CHECKSUM,
+    },
+    partSize: 8 << 20,
+    queueSize: 8,
+  });
+  const uploaded = upload.done();
+  uploaded.catch(() => undefined);
+  let r: RewriteResult;
+  try {
+    r = await rewriteWheel(source, body, { ...opts.rewrite, sourceFilename: op.data.filename, hashOutput: false });
+    const max = opts.expect.maxFileSize;
+    if (max !== undefined && r.size > max) {
+      throw new ConfigurationError(`${r.filename} is ${r.size} bytes, more than max-file-size (${max} bytes)`);
+    }
+    body.end();
+    await uploaded;
+  } catch (e) {
+    body.destroy();
+    await upload.abort().catch(() => undefined);
+    throw e;
+  }
+  const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
+  if (check?.ContentLength !== r.size)
+    throw new Error(`staged ${op.data.stagingKey} has ${check?.ContentLength} bytes, wrote ${r.size}`);
+  return { size: r.size, excluded: r.excluded.length, versionFiles: r.versionFiles.join(' ') };
+}
+
+/** Plans and (unless dry-run) runs the staging; returns the plan and how many wheels were staged or skipped. */
+export async function stage(
+  receipt: Receipt,
+  opts: PyPIPromotionOptions,
+  selected: SelectedWheel[],
+): Promise<{ plan: Plan; staged: number; skipped: number }> {
+  await checkVersionFiles(opts, selected);
+  const plan = await planStaging(opts, selected);
+  const outcomes = await executePlan(receipt, plan, (op) => stageWheel(opts, op), { dryRun: opts.dryRun });
+  return {
+    plan: plan as Plan,
+    staged: outcomes.filter((o) => o.result === 'done').length,
+    skipped: outcomes.filter((o) => o.result === 'skipped').length,
+  };
+}
