@@ -1,3 +1,4 @@
+import { cleanUpAfterFailure } from '@release-actions/core/runtime/cleanup';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
@@ -110,7 +111,7 @@ async function stageWheel(
     await uploaded;
   } catch (e) {
     body.destroy();
-    await upload.abort().catch(() => undefined);
+    await cleanUpAfterFailure(`abort the staging upload of ${op.data.stagingKey}`, () => upload.abort());
     throw e;
   }
   const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);

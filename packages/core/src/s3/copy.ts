@@ -1,3 +1,4 @@
+import { cleanUpAfterFailure } from '../runtime/cleanup.js';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -275,9 +276,9 @@ async function multipartCopy(
       expectedEtag: md5s.every((b) => b.length === 16) ? multipartEtag(md5s) : undefined,
     };
   } catch (e) {
-    await client
-      .send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId }))
-      .catch(() => undefined);
+    await cleanUpAfterFailure(`abort multipart upload ${UploadId} of s3://${dst.bucket}/${dst.key}`, () =>
+      client.send(new AbortMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, UploadId })),
+    );
     throw e;
   }
 }
