@@ -56,7 +56,10 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
     try {
       const res = await fetch(input, { ...init, signal });
       const body = res.status === 204 || res.status === 205 ? null : await res.arrayBuffer();
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      const read = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      // A constructed Response has no URL; pagination resolves the next page's link against it.
+      Object.defineProperty(read, 'url', { value: res.url });
+      return read;
     } catch (e) {
       if (!deadline.aborted) throw e;
       throw new GitHubTimeoutError(

@@ -39,3 +39,17 @@ test('an answer whose body stops half-way fails the same way', async () => {
     /did not answer GET \/repos\/pytorch\/vision within 0.3 s/,
   );
 });
+
+test('with the deadline in place, a response keeps its URL (pagination of comparisons resolves against it)', async () => {
+  const { startGitHubServer } = await import('./server.js');
+  const gh = await startGitHubServer({
+    state: { tokens: ['ghs_pages'], repos: [{ owner: 'pytorch', name: 'vision', branches: { main: 'a'.repeat(40) } }] },
+  });
+  try {
+    const c = createGitHubClient({ token: 'ghs_pages', apiUrl: gh.url, timeoutMs: 5_000, sleep: async () => {} });
+    const r = await c.rest.repos.get({ owner: 'pytorch', repo: 'vision' });
+    expect(r.url).toBe(`${gh.url}/repos/pytorch/vision`);
+  } finally {
+    await gh.stop();
+  }
+});
