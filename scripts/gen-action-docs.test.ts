@@ -100,6 +100,42 @@ describe('the command', () => {
     expect(readFileSync(readme, 'utf8')).toBe(current);
   });
 
+  test('the Actions table of the root README lists every action, what it does and what it replaces', () => {
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toMatch(/\| \[`alpha`\]\(actions\/alpha\/README\.md\) +\| alpha +\| `alpha\.sh` +\|/);
+    expect(readme).toMatch(/\| \[`beta`\]\(actions\/beta\/README\.md\) +\| beta +\| running `beta` by hand \|/);
+  });
+
+  test('--check fails on a stale Actions table', () => {
+    const readme = path.join(root, 'README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace('running `beta` by hand', 'something else   '));
+    const r = runDocs(root, '--check');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('stale in: README.md');
+  });
+
+  test('--check fails when the Actions table would be empty or has no block', () => {
+    const readme = path.join(root, 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    writeFileSync(readme, text.replace(/<!-- actions-table -->[\s\S]*<!-- \/actions-table -->\n/, ''));
+    const missing = runDocs(root, '--check');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('README.md: no <!-- actions-table --> ... <!-- /actions-table --> block');
+
+    writeFileSync(readme, text);
+    rmSync(path.join(root, 'actions'), { recursive: true });
+    const empty = runDocs(root, '--check');
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain('README.md: the Actions table is empty');
+  });
+
+  test('an action whose README does not say what it replaces fails the check', () => {
+    writeFileSync(path.join(root, 'actions', 'beta', 'README.md'), '# beta\n');
+    const r = runDocs(root, '--check');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('actions/beta/README.md: no <!-- replaces: ... --> line');
+  });
+
   test('a marker naming no action fails', () => {
     const readme = path.join(root, 'README.md');
     writeFileSync(readme, readFileSync(readme, 'utf8') + '\n<!-- action-docs:gamma -->\n<!-- /action-docs:gamma -->\n');

@@ -53,3 +53,44 @@ export function replaceDocsBlocks(readme: string, docs: (name: string) => string
     (_all, open: string, name: string, close: string) => `${open}\n\n${docs(name).trimEnd()}\n\n${close}`,
   );
 }
+
+/** One row of the root README's Actions table. */
+export interface ActionRow {
+  /** Folder name under actions/. */
+  dir: string;
+  /** action.yml `name`. */
+  name: string;
+  /** What the action replaces, from its README's `<!-- replaces: ... -->` line; undefined when missing. */
+  replaces?: string;
+  /** Whether actions/<dir>/README.md exists (the link goes to the folder otherwise). */
+  hasReadme?: boolean;
+}
+
+const REPLACES = /<!--\s*replaces:\s*([\s\S]*?)\s*-->/;
+
+/** The `<!-- replaces: ... -->` text of an action's README, if it has one. */
+export function replacesOf(readme: string): string | undefined {
+  const text = REPLACES.exec(readme)?.[1]?.trim();
+  return text === '' ? undefined : text;
+}
+
+/** The Actions table: each action linked to its README, what it does, and what it replaces. */
+export function renderActionsTable(rows: ActionRow[]): string {
+  const lines = ['| Action | What it does | Replaces |', '| --- | --- | --- |'];
+  for (const r of rows) {
+    const link = r.hasReadme === false ? `actions/${r.dir}` : `actions/${r.dir}/README.md`;
+    lines.push(`| [\`${r.dir}\`](${link}) | ${cell(r.name)} | ${cell(r.replaces ?? '')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const TABLE = /(<!-- actions-table -->)[\s\S]*?(<!-- \/actions-table -->)/;
+
+export function hasActionsTable(readme: string): boolean {
+  return TABLE.test(readme);
+}
+
+/** Replaces the text between `<!-- actions-table -->` and `<!-- /actions-table -->`. */
+export function replaceActionsTable(readme: string, table: string): string {
+  return readme.replace(TABLE, (_all, open: string, close: string) => `${open}\n\n${table.trimEnd()}\n\n${close}`);
+}

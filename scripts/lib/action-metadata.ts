@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { NoOperationTraceWriter, isMapping, isString } from '@actions/workflow-parser';
-import { parseAction, convertActionTemplate, getActionSchema } from '@actions/workflow-parser/actions/index';
+import { parseAction, getActionSchema } from '@actions/workflow-parser/actions/index';
+import { parseActionYml } from '../../packages/core/src/runtime/action-metadata.js';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import type { MappingDefinition } from '@actions/workflow-parser/templates/schema/mapping-definition';
 import { checkActionInputs, type DeclaredInputs } from './action-inputs.js';
@@ -36,7 +37,10 @@ export interface ParsedAction {
 /** Every action runs on this runtime and from this bundle, so one runner upgrade moves them all at once. */
 export const EXPECTED_RUNS = { using: 'node24', main: 'dist/index.js' } as const;
 
-/** Parses action.yml text with GitHub's own parser and strict action schema (the one the runner's tooling uses). */
+/**
+ * Validates action.yml text with GitHub's own parser and strict action schema (the one the runner's
+ * tooling uses); what it says is then read by the one action.yml reader, core's runtime/action-metadata.
+ */
 export function parseActionMetadata(fileName: string, content: string): ParsedAction {
   const result = parseAction({ name: fileName, content }, new NoOperationTraceWriter());
   const errors = result.context.errors.getErrors().map((e) => e.message);
@@ -45,20 +49,19 @@ export function parseActionMetadata(fileName: string, content: string): ParsedAc
   }
   const inputKeyErrors = unknownInputKeys(fileName, result.value);
   if (inputKeyErrors.length > 0) return { errors: inputKeyErrors };
-  const template = convertActionTemplate(result.context, result.value);
-  const runs = template.runs as { using: string; main?: string };
+  const yml = parseActionYml(content, fileName);
   const metadata: ActionMetadata = {
-    name: template.name,
-    description: template.description,
-    inputs: (template.inputs ?? []).map((i) => ({
-      name: i.id,
+    name: yml.name,
+    description: yml.description ?? '',
+    inputs: Object.entries(yml.inputs).map(([name, i]) => ({
+      name,
       description: i.description ?? '',
-      default: i.default === undefined ? undefined : i.default.toString(),
+      default: i.default,
       required: i.required === true,
     })),
-    outputs: (template.outputs ?? []).map((o) => ({ name: o.id, description: o.description ?? '' })),
-    using: runs.using,
-    main: runs.main,
+    outputs: Object.entries(yml.outputs).map(([name, o]) => ({ name, description: o.description ?? '' })),
+    using: yml.runs.using ?? '',
+    main: yml.runs.main,
   };
   return { metadata, errors: [] };
 }

@@ -147,6 +147,30 @@ export async function planBranchCut(req: BranchCutRequest, git: Git): Promise<Br
   const pinPaths = req.pins.map(([path]) => checkRepoPath('pins', path));
   const sourceSha = await resolveRemoteRef(git, req.remoteUrl, req.sourceRef, 'source-ref');
   const repo = git.in(req.workDir);
+  await fetchSource(repo, req, sourceSha);
+  // The few files the cut reads or edits, fetched in one request: never a checkout.
+  const files = await readReleaseFiles(repo, sourceSha, pinPaths);
+  const version = resolveVersion(req, files);
+  const branches = await classifyBranches(repo, req, version, sourceSha);
+  const release = branches[0]!;
+  const commit =
+    release.state === 'create'
+      ? await makeReleaseCommit(repo, req, { version, sourceSha, files, pinPaths, release })
+      : { edits: [] };
+  await placeCutPoints(repo, req, branches, sourceSha);
+  return {
+    version,
+    sourceRef: req.sourceRef,
+    sourceSha,
+    branches,
+    edits: commit.edits,
+    commitSha: commit.commitSha,
+    diff: renderEdits(commit.edits),
+  };
+}
+
+/** The one source commit, without file contents; a sha the remote does not have is the user's error. */
+async function fetchSource(repo: Git, req: BranchCutRequest, sourceSha: string): Promise<void> {
   try {
     await repo.partialFetch(req.remoteUrl, [sourceSha]);
   } catch (e) {
@@ -155,23 +179,29 @@ export async function planBranchCut(req: BranchCutRequest, git: Git): Promise<Br
     }
     throw e;
   }
+}
 
-  // The few files the cut reads or edits, fetched in one request: never a checkout.
-  const files = await readReleaseFiles(repo, sourceSha, pinPaths);
-  let version: PlaceholderValues;
-  if (req.version.trim() !== '') {
-    version = parseCutVersion('version', req.version.trim());
-  } else {
-    const text = files.get('version.txt');
-    if (text === undefined) {
-      throw new ConfigurationError(
-        `input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`,
-      );
-    }
-    const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
-    version = { major: v.major, minor: v.minor, patch: v.patch };
+/** The `version` input, or else the first parts of version.txt at the source. */
+function resolveVersion(req: BranchCutRequest, files: Map<string, string>): PlaceholderValues {
+  if (req.version.trim() !== '') return parseCutVersion('version', req.version.trim());
+  const text = files.get('version.txt');
+  if (text === undefined) {
+    throw new ConfigurationError(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
   }
+  const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
+  return { major: v.major, minor: v.minor, patch: v.patch };
+}
 
+/**
+ * Each branch to cut as create (absent on the remote), exists (shares history with the source) or
+ * unrelated, which stops the run before anything changes.
+ */
+async function classifyBranches(
+  repo: Git,
+  req: BranchCutRequest,
+  version: PlaceholderValues,
+  sourceSha: string,
+): Promise<PlannedBranch[]> {
   const names = req.branches.map((b) => expandPlaceholders('branches', b, version));
   if (new Set(names).size !== names.length)
     throw new ConfigurationError(`input "branches" names a branch twice: ${names.join(', ')}`);
@@ -180,81 +210,88 @@ export async function planBranchCut(req: BranchCutRequest, git: Git): Promise<Br
     req.remoteUrl,
     names.map((n) => `refs/heads/${n}`),
   );
-
   const branches: PlannedBranch[] = [];
   for (const [i, name] of names.entries()) {
-    const ref = `refs/heads/${name}`;
     const role = i === 0 ? 'release' : 'cut-point';
-    const remoteSha = remote.get(ref);
-    if (!remoteSha) {
-      branches.push({ name, ref, role, state: 'create', sha: sourceSha, detail: '' });
-      continue;
-    }
-    const rel = await relate(repo, remoteSha, sourceSha);
-    if (!rel.base) {
-      branches.push({
-        name,
-        ref,
-        role,
-        state: 'unrelated',
-        remoteSha,
-        sha: remoteSha,
-        detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`,
-      });
-    } else {
-      const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
-      branches.push({
-        name,
-        ref,
-        role,
-        state: 'exists',
-        remoteSha,
-        sha: remoteSha,
-        ahead: rel.ahead,
-        behind: rel.behind,
-        detail,
-      });
-    }
+    branches.push(
+      await classifyBranch(repo, req, { name, role, remoteSha: remote.get(`refs/heads/${name}`) }, sourceSha),
+    );
   }
-
   const unrelated = branches.filter((b) => b.state === 'unrelated');
   if (unrelated.length > 0) {
     throw new ConfigurationError(
       `${unrelated.map((b) => b.detail).join('; ')}; nothing was changed (delete or rename the branch, or pick another version)`,
     );
   }
+  return branches;
+}
 
-  const release = branches[0]!;
-  let edits: FileEdit[] = [];
-  let commitSha: string | undefined;
-  if (release.state === 'create') {
-    const releaseBranch = release.name;
-    const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
-    const fixed = req.pins.map(
-      ([, content], k) => [pinPaths[k]!, expandPlaceholders('pins', content, version)] as [string, string],
-    );
-    const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
-    edits = releaseEdits({ branch: releaseBranch, repositories, files, pins: fixed, versionTxt });
-    if (edits.length > 0) {
-      const tree = await repo.editTree(
-        sourceSha,
-        edits.map((e) => ({ path: e.path, content: e.after })),
-      );
-      commitSha = await repo.commitTree(
-        tree,
-        [sourceSha],
-        expandPlaceholders('commit-message', req.commitMessage, version),
-        req.committer,
-      );
-      release.sha = commitSha;
-      release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
-    } else {
-      release.detail = `at ${sourceSha.slice(0, 12)}; no release-only changes needed`;
-    }
+async function classifyBranch(
+  repo: Git,
+  req: BranchCutRequest,
+  branch: { name: string; role: PlannedBranch['role']; remoteSha: string | undefined },
+  sourceSha: string,
+): Promise<PlannedBranch> {
+  const { name, role, remoteSha } = branch;
+  const ref = `refs/heads/${name}`;
+  if (!remoteSha) return { name, ref, role, state: 'create', sha: sourceSha, detail: '' };
+  const rel = await relate(repo, remoteSha, sourceSha);
+  if (!rel.base) {
+    const detail = `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`;
+    return { name, ref, role, state: 'unrelated', remoteSha, sha: remoteSha, detail };
   }
+  const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
+  return { name, ref, role, state: 'exists', remoteSha, sha: remoteSha, ahead: rel.ahead, behind: rel.behind, detail };
+}
 
-  // The cut-point branches mark where the release branch left the source. When the release branch
-  // already exists, that is where it forked, not today's source commit.
+/**
+ * The release-only commit on the source (pinned workflows, pins, version.txt), made locally; the
+ * release branch will point at it. No commit when nothing needs to change.
+ */
+async function makeReleaseCommit(
+  repo: Git,
+  req: BranchCutRequest,
+  cut: {
+    version: PlaceholderValues;
+    sourceSha: string;
+    files: Map<string, string>;
+    pinPaths: string[];
+    release: PlannedBranch;
+  },
+): Promise<{ edits: FileEdit[]; commitSha?: string }> {
+  const { version, sourceSha, release } = cut;
+  const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
+  const fixed = req.pins.map(
+    ([, content], k) => [cut.pinPaths[k]!, expandPlaceholders('pins', content, version)] as [string, string],
+  );
+  const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
+  const edits = releaseEdits({ branch: release.name, repositories, files: cut.files, pins: fixed, versionTxt });
+  if (edits.length === 0) {
+    release.detail = `at ${sourceSha.slice(0, 12)}; no release-only changes needed`;
+    return { edits };
+  }
+  const tree = await repo.editTree(
+    sourceSha,
+    edits.map((e) => ({ path: e.path, content: e.after })),
+  );
+  const message = expandPlaceholders('commit-message', req.commitMessage, version);
+  const commitSha = await repo.commitTree(tree, [sourceSha], message, req.committer);
+  release.sha = commitSha;
+  release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
+  return { edits, commitSha };
+}
+
+/**
+ * The cut-point branches mark where the release branch left the source. When the release branch
+ * already exists, that is where it forked, not today's source commit.
+ */
+async function placeCutPoints(
+  repo: Git,
+  req: BranchCutRequest,
+  branches: PlannedBranch[],
+  sourceSha: string,
+): Promise<void> {
+  const release = branches[0]!;
   const cutPoint =
     release.state === 'exists' ? ((await repo.mergeBase(release.remoteSha!, sourceSha)) ?? sourceSha) : sourceSha;
   for (const b of branches.slice(1)) {
@@ -265,8 +302,6 @@ export async function planBranchCut(req: BranchCutRequest, git: Git): Promise<Br
         ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})`
         : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
   }
-
-  return { version, sourceRef: req.sourceRef, sourceSha, branches, edits, commitSha, diff: renderEdits(edits) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { planBranchCut, pushBranches, type BranchCut } from './branch-cut.js';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import { authConfig, Git, parseIdentity } from '@release-actions/core/git/runner';
-import { githubRemoteUrl } from '@release-actions/core/git/remote';
+import { githubRemoteUrl, githubServerOrigins } from '@release-actions/core/git/remote';
 import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
 import {
   getBoolean,
@@ -17,7 +17,7 @@ import {
 } from '@release-actions/core/runtime/inputs';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
-import { expandPlaceholders } from '@release-actions/core/release/pins';
+import { editRows, expandPlaceholders } from '@release-actions/core/release/pins';
 import { executePlan } from '@release-actions/core/runtime/run';
 import {
   ensureBumpPullRequest,
@@ -47,7 +47,7 @@ export async function main(receipt: Receipt): Promise<void> {
   if (bumpMain && repository === '')
     throw new ConfigurationError('input "bump-main" needs "repository" (owner/name) to open the pull request');
 
-  const git = new Git({ config: authConfig(remoteUrl, token) });
+  const git = new Git({ config: authConfig(remoteUrl, token, githubServerOrigins(getString('api-url'))) });
   const scratch = mkdtempSync(join(process.env['RUNNER_TEMP'] || tmpdir(), 'cut-branch-'));
   try {
     const cut = await planBranchCut(
@@ -174,15 +174,7 @@ function report(receipt: Receipt, cut: BranchCut): void {
     cut.branches.map((b) => [b.name, b.state, b.sha, b.detail]),
   );
   if (cut.edits.length > 0) {
-    const rows: Array<[string, number | string, string, string]> = [];
-    for (const e of cut.edits) {
-      const a = (e.before ?? '').split('\n');
-      const b = e.after.split('\n');
-      if (e.before === undefined || a.length !== b.length)
-        rows.push([e.path, 'all', e.before?.trim() ?? '(new file)', e.after.trim()]);
-      else a.forEach((line, i) => line !== b[i] && rows.push([e.path, i + 1, line.trim(), b[i]!.trim()]));
-    }
-    receipt.addTable('Release-only commit', ['file', 'line', 'before', 'after'], rows);
+    receipt.addTable('Release-only commit', ['file', 'line', 'before', 'after'], editRows(cut.edits));
     core.startGroup(`Diff of the release-only commit (${cut.edits.length} file(s))`);
     core.info(cut.diff);
     core.endGroup();

@@ -2,6 +2,7 @@ import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Git, Identity } from '@release-actions/core/git/runner';
 import type { GitHubClient } from '@release-actions/core/github/client';
 import { compareVersions, nextMinorDev, parseVersionTxt } from '@release-actions/core/release/version';
+import { createOnce } from '@release-actions/core/github/create-once';
 
 /**
  * After a branch cut, `main` moves to the next minor's development version through a pull request
@@ -130,14 +131,19 @@ export async function ensureBumpPullRequest(
   repository: string,
 ): Promise<BumpPullRequest> {
   const [owner, repo] = repository.split('/') as [string, string];
-  const existing = await findBumpPullRequest(client, plan, repository);
-  if (existing) return existing;
   const title = `Bump version to ${plan.target}`;
   const body = [
     `The release branch for ${plan.target.replace(/^(\d+)\.(\d+).*$/, (_m, a: string, b: string) => `${a}.${Number(b) - 1}`)} has been cut, so \`${plan.base}\` now develops ${plan.target.replace(/a0$/, '')}.`,
     '',
     `This moves \`version.txt\` from \`${plan.current}\` to \`${plan.target}\`. Opened by the cut-branch action; running it again reuses this pull request.`,
   ].join('\n');
-  const created = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
-  return { number: created.data.number, url: created.data.html_url, created: true };
+  const { value, created } = await createOnce({
+    what: `pull request ${plan.branch} -> ${plan.base}`,
+    find: () => findBumpPullRequest(client, plan, repository),
+    create: async () => {
+      const pr = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
+      return { number: pr.data.number, url: pr.data.html_url, created: true };
+    },
+  });
+  return { ...value, created };
 }

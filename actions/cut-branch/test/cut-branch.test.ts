@@ -324,6 +324,8 @@ test('over HTTP the token travels only as a basic-auth header, and a wrong token
   const dir = join(root, `http-${++seq}`);
   const repo = await buildCoreRepo(join(dir, 'pytorch.git'), { commits: 4 });
   const server = await startGitHttpServer({ root: dir, token: 'ghs_secret_token' });
+  // The stand-in plays the GitHub server, the one origin the token may go to.
+  process.env['GITHUB_SERVER_URL'] = server.url;
   try {
     const remote = `${server.url}/pytorch.git`;
     const result = await cut({ 'remote-url': remote, 'github-token': 'ghs_secret_token', 'dry-run': 'false' });
@@ -341,6 +343,23 @@ test('over HTTP the token travels only as a basic-auth header, and a wrong token
 
     const wrong = await cut({ 'remote-url': remote, 'github-token': 'ghs_wrong', 'dry-run': 'false' });
     expect(wrong.error).toMatch(/Authentication failed|could not read Username/);
+  } finally {
+    delete process.env['GITHUB_SERVER_URL'];
+    await server.stop();
+  }
+});
+
+test('a remote that is not the GitHub server gets no token', async () => {
+  const dir = join(root, `http-${++seq}`);
+  const repo = await buildCoreRepo(join(dir, 'pytorch.git'), { commits: 4 });
+  const server = await startGitHttpServer({ root: dir });
+  try {
+    const remote = `${server.url}/pytorch.git`;
+    const result = await cut({ 'remote-url': remote, 'github-token': 'ghs_secret_token', 'dry-run': 'false' });
+    expect(result.error).toBeUndefined();
+    expect(listRefs(repo).get('refs/heads/orig/release/2.6')).toBe(repo.viableStrict);
+    expect(server.requests.length).toBeGreaterThan(3);
+    expect(server.requests.filter((r) => r.password !== undefined || r.user !== undefined)).toEqual([]);
   } finally {
     await server.stop();
   }

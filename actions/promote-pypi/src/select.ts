@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { expandTemplate } from '@release-actions/core/runtime/template';
 import { listAll } from '@release-actions/core/s3/client';
 import {
   excludePythonTags,
@@ -36,11 +36,7 @@ export async function selectForPyPI(receipt: Receipt, opts: PyPIPromotionOptions
 }
 
 export function stagingPrefixFor(template: string, name: string, version: string): string {
-  const p = template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    if (k === 'name') return name;
-    if (k === 'version') return version;
-    throw new ConfigurationError(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
-  });
+  const p = expandTemplate('staging-prefix', template, { name, version });
   return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
 

@@ -1,3 +1,4 @@
+import { cleanUpAfterFailure } from '@release-actions/core/runtime/cleanup';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
@@ -5,7 +6,8 @@ import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { executePlan } from '@release-actions/core/runtime/run';
 import { UPLOAD_CHECKSUM } from '@release-actions/core/s3/client';
 import { TROVE_CLASSIFIERS } from '@release-actions/core/pypi/trove-classifiers';
-import { globToRegExp, headerValues, parseHeaders } from '@release-actions/core/wheel/metadata';
+import { globToRegExp } from '@release-actions/core/runtime/glob';
+import { headerValues, parseHeaders } from '@release-actions/core/wheel/metadata';
 import { rewriteWheel, type RewriteResult } from '@release-actions/core/wheel/rewrite';
 import type { SelectedWheel } from '@release-actions/core/wheel/selection';
 import { readCentralDirectoryFrom, remoteZipSource } from '@release-actions/core/wheel/zip-reader';
@@ -136,7 +138,7 @@ async function stageWheel(
     await uploaded;
   } catch (e) {
     body.destroy();
-    await upload.abort().catch(() => undefined);
+    await cleanUpAfterFailure(`abort the staging upload of ${op.data.stagingKey}`, () => upload.abort());
     throw e;
   }
   const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);

@@ -11,6 +11,7 @@ import {
   getUrl,
 } from '@release-actions/core/runtime/inputs';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
+import { expandTemplate } from '@release-actions/core/runtime/template';
 import {
   normalizePrefix,
   parseRequestedPackages,
@@ -52,11 +53,7 @@ function prefixPairs(): PrefixPair[] {
 function backupPrefix(packages: RequestedPackage[]): string {
   const template = getString('backup-prefix');
   const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0]!;
-  const expanded = template.replace(/\{(\w+)\}/g, (m, name: string) => {
-    if (name === 'tag') return `v${tagOf.versionText}`;
-    throw new ConfigurationError(`input "backup-prefix": unknown placeholder ${m}; only {tag} is defined`);
-  });
-  return normalizePrefix(expanded);
+  return normalizePrefix(expandTemplate('backup-prefix', template, { tag: `v${tagOf.versionText}` }));
 }
 
 /** The mirror destination, when `mirror-bucket` names one; keys given together or not at all. */

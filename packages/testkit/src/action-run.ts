@@ -79,6 +79,14 @@ export async function runActionMain(
   }
 }
 
+/**
+ * The node binary the bundles run on: RELEASE_ACTIONS_NODE when set (scripts/test runs the dist tests
+ * again with it pointing at Node 24, the runners' runtime), else the node running the tests.
+ */
+export function bundleNode(env: NodeJS.ProcessEnv = process.env): string {
+  return env['RELEASE_ACTIONS_NODE'] || process.execPath;
+}
+
 export async function runActionBundle(
   actionDir: string,
   given: Record<string, string>,
@@ -94,7 +102,7 @@ export async function runActionBundle(
     RELEASE_ACTIONS_REPORT_DIR: join(files.dir, 'reports'),
   });
   delete childEnv['NODE_OPTIONS'];
-  const child = spawn(process.execPath, [join(actionDir, 'dist', 'index.js')], {
+  const child = spawn(bundleNode(), [join(actionDir, 'dist', 'index.js')], {
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

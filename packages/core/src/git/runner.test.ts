@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { githubServerOrigins, tokenRefusal } from './remote.js';
 import { authConfig, configEnv, Git, GitError, parseIdentity } from './runner.js';
 
 let root: string;
@@ -173,7 +174,8 @@ test('a token becomes a host-scoped basic auth header, never part of the URL or 
   const [[key, value]] = authConfig('https://github.com/pytorch/pytorch.git', 'ghs_secret') as [[string, string]];
   expect(key).toBe('http.https://github.com/.extraheader');
   expect(value).toBe(`AUTHORIZATION: basic ${Buffer.from('x-access-token:ghs_secret').toString('base64')}`);
-  const git = new Git({ cwd: root, config: authConfig('https://ghe.example.com/o/r.git', 'ghs_secret') });
+  const ghes = ['https://ghe.example.com'];
+  const git = new Git({ cwd: root, config: authConfig('https://ghe.example.com/o/r.git', 'ghs_secret', ghes) });
   expect(await git.out(['config', '--get', 'http.https://ghe.example.com/.extraheader'])).toContain(
     'AUTHORIZATION: basic ',
   );
@@ -186,4 +188,58 @@ test('identities are parsed from "Name <email>"', () => {
   });
   expect(parseIdentity('no email')).toBeUndefined();
   expect(parseIdentity('<only@email>')).toBeUndefined();
+});
+
+describe('a GitHub token goes only to the GitHub server, over https (http only on loopback)', () => {
+  /** The header settings for url, and what the step logged while making them. */
+  function attach(url: string, servers?: string[]): { config: Array<[string, string]>; log: string } {
+    let log = '';
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+      log += String(chunk);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      return { config: authConfig(url, 'ghs_secret', servers), log };
+    } finally {
+      process.stdout.write = write;
+    }
+  }
+
+  test.each([
+    ['https://gitlab.example.com/pytorch/pytorch.git', 'https://gitlab.example.com is not the GitHub server'],
+    ['https://github.com.evil.example/pytorch/pytorch.git', 'is not the GitHub server (https://github.com)'],
+    ['http://github.com/pytorch/pytorch.git', 'http://github.com is not the GitHub server'],
+  ])('%s gets no token, and the log says why', (url, why) => {
+    const { config, log } = attach(url);
+    expect(config).toEqual([]);
+    expect(log).toContain(`github-token is not sent to ${new URL(url).origin}: `);
+    expect(log).toContain(why);
+    expect(log).not.toContain('ghs_secret');
+  });
+
+  test('the GitHub server gets it over https, and a loopback stand-in over http', () => {
+    expect(attach('https://github.com/pytorch/pytorch.git').config).toHaveLength(1);
+    expect(attach('http://127.0.0.1:8123/pytorch.git', ['http://127.0.0.1:8123']).config).toHaveLength(1);
+    expect(attach('http://127.0.0.1:9999/pytorch.git', ['http://127.0.0.1:8123']).config).toEqual([]);
+  });
+
+  test('plain http to a server that is not on loopback is refused even when it is the GitHub server', () => {
+    const { config, log } = attach('http://ghes.example.com/o/r.git', ['http://ghes.example.com']);
+    expect(config).toEqual([]);
+    expect(log).toContain('plain http would expose it');
+  });
+
+  test("the servers are the workflow's GitHub server and the server of api-url", () => {
+    expect(githubServerOrigins('', {})).toEqual(['https://github.com']);
+    expect(githubServerOrigins('https://api.github.com', {})).toEqual(['https://github.com']);
+    expect(
+      githubServerOrigins('https://ghes.example.com/api/v3', { GITHUB_SERVER_URL: 'https://ghes.example.com/' }),
+    ).toEqual(['https://ghes.example.com']);
+    expect(githubServerOrigins('https://api.acme.ghe.com', { GITHUB_SERVER_URL: 'https://acme.ghe.com' })).toEqual([
+      'https://acme.ghe.com',
+    ]);
+    expect(githubServerOrigins('http://127.0.0.1:8123', {})).toEqual(['https://github.com', 'http://127.0.0.1:8123']);
+    expect(tokenRefusal('https://github.com/x.git', githubServerOrigins('', {}))).toBeUndefined();
+  });
 });

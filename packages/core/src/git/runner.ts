@@ -2,6 +2,8 @@ import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { globToRegExp, isGlob } from '../runtime/glob.js';
+import { githubServerOrigins, tokenRefusal } from './remote.js';
 
 /**
  * A git runner. Every command is an argument array handed to `@actions/exec` (no shell ever parses
@@ -101,11 +103,17 @@ export function configEnv(
 }
 
 /**
- * The setting that authenticates HTTPS git traffic to `url`'s host with a token, the way
- * actions/checkout does it: a basic `Authorization` header scoped to that host. Returns nothing for
- * non-HTTP URLs (file://, ssh), which authenticate otherwise. The token and the header are masked.
+ * The setting that authenticates git traffic to `url` with a GitHub token, the way actions/checkout
+ * does it: a basic `Authorization` header scoped to that origin. The token goes only to a GitHub
+ * server (`servers`: by default the workflow's, GITHUB_SERVER_URL) over https, or over http on
+ * loopback; any other remote gets none, and the log says so. File and ssh remotes authenticate
+ * otherwise. The token and the header are masked.
  */
-export function authConfig(url: string, token: string | undefined): Array<[string, string]> {
+export function authConfig(
+  url: string,
+  token: string | undefined,
+  servers: string[] = githubServerOrigins(),
+): Array<[string, string]> {
   if (!token) return [];
   let parsed: URL;
   try {
@@ -114,6 +122,11 @@ export function authConfig(url: string, token: string | undefined): Array<[strin
     return [];
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return [];
+  const refusal = tokenRefusal(url, servers);
+  if (refusal !== undefined) {
+    core.info(`github-token is not sent to ${parsed.origin}: ${refusal}`);
+    return [];
+  }
   const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
   core.setSecret(token);
   core.setSecret(basic);
@@ -189,11 +202,11 @@ export class Git {
    */
   async lsRemote(url: string, patterns: string[]): Promise<Map<string, string>> {
     // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
-    const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
+    const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !isGlob(p)).map((p) => `${p}^{}`);
     const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
     const refs = new Map<string, string>();
-    const exact = patterns.filter((p) => !/[*?[]/.test(p));
-    const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
+    const exact = patterns.filter((p) => !isGlob(p));
+    const globs = patterns.filter(isGlob).map(globToRegExp);
     for (const line of stdout.split('\n')) {
       const [sha, ref] = line.split('\t');
       if (!sha || !ref) continue;
@@ -465,12 +478,4 @@ function parseTreeLine(line: string): TreeEntry {
   const tab = line.indexOf('\t');
   const [mode, type, oid] = line.slice(0, tab).split(' ') as [string, TreeEntry['type'], string];
   return { mode, type, oid, path: line.slice(tab + 1) };
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
 }

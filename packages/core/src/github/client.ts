@@ -26,6 +26,8 @@ export interface GitHubClientOptions {
   writeIntervalMs?: number;
   /** Longest rate-limit wait accepted before giving up (default 15 minutes). */
   maxWaitMs?: number;
+  /** How long one request (answer and body) may take before it fails naming the host (default 60 s). */
+  timeoutMs?: number;
   userAgent?: string;
 }
 
@@ -35,6 +37,37 @@ export class GitHubAuthError extends ConfigurationError {
 }
 
 const DEFAULT_API_URL = 'https://api.github.com';
+
+/** Thrown when GitHub does not answer in time; its message names the host and the request. */
+export class GitHubTimeoutError extends Error {
+  override readonly name = 'GitHubTimeoutError';
+}
+
+/**
+ * fetch with a deadline over the whole exchange, body included (API answers are small, so it is read
+ * here). A missed deadline is an error that names the host, instead of a step that hangs until the
+ * job's own timeout.
+ */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      const res = await fetch(input, { ...init, signal });
+      const body = res.status === 204 || res.status === 205 ? null : await res.arrayBuffer();
+      const read = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      // A constructed Response has no URL; pagination resolves the next page's link against it.
+      Object.defineProperty(read, 'url', { value: res.url });
+      return read;
+    } catch (e) {
+      if (!deadline.aborted) throw e;
+      throw new GitHubTimeoutError(
+        `GitHub at ${url.host} did not answer ${init?.method ?? 'GET'} ${url.pathname} within ${timeoutMs / 1000} s`,
+      );
+    }
+  };
+}
 
 function isLoopback(apiUrl: string): boolean {
   try {
@@ -91,6 +124,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     {
       baseUrl,
       userAgent: opts.userAgent ?? 'release-actions',
+      request: { fetch: fetchWithTimeout(opts.timeoutMs ?? 60_000) },
       log: {
         debug: (m: string) => core.debug(m),
         info: (m: string) => core.debug(m),
@@ -118,6 +152,13 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     throttling,
     retry,
   );
+
+  // A POST that failed may still have been performed (its answer lost): the retry plugin must not
+  // repeat it blindly. Creates go through createOnce, which looks before it tries again. GraphQL
+  // queries are POSTs too, but reads; mutations are not used.
+  client.hook.before('request', (options) => {
+    if (options.method === 'POST' && options.url !== '/graphql') options.request = { ...options.request, retries: 0 };
+  });
 
   client.hook.error('request', async (error, options) => {
     const status = (error as { status?: number }).status;

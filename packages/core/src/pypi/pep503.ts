@@ -1,3 +1,5 @@
+import { escapeHtml, unescapeHtml } from '../runtime/html.js';
+
 /**
  * PEP 503 "simple" index pages in the format download.pytorch.org serves (PyTorch's generator,
  * `s3_management/manage_v2.py` in pytorch/test-infra): a package list per folder, and per project one
@@ -14,19 +16,6 @@ export interface PageFile {
   sha256?: string;
   /** sha256 (hex) of `<key>.metadata`, when that file exists (PEP 658). */
   metadataSha256?: string;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function unescapeHtml(s: string): string {
-  return s
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 /** PEP 503 normalised name: lower case, runs of `-`, `_` and `.` become one `-`. */

@@ -5,6 +5,7 @@ import {
   isPinnedPath,
   pinWorkflowContent,
   releaseEdits,
+  editRows,
   renderEdits,
 } from './pins.js';
 
@@ -233,4 +234,34 @@ test('placeholders expand; unknown ones and unsafe paths are one-line errors nam
   expect(isPinnedPath('.github/workflows/trunk.yml')).toBe(true);
   expect(isPinnedPath('.github/workflows/scripts/x.yml')).toBe(false);
   expect(isPinnedPath('.github/actions/setup-linux/action.yaml')).toBe(true);
+});
+
+test('the diff in the log and the table in the summary show the same changes', () => {
+  const edits = [
+    { path: 'a.yml', before: 'x: 1\nref: main\n', after: 'x: 1\nref: release/2.6\n' },
+    { path: 'version.txt', before: '2.6.0a0\n', after: '2.6.0\nextra\n' },
+    { path: 'pin.txt', before: undefined, after: 'r2.6\n' },
+  ];
+  expect(renderEdits(edits).split('\n')).toEqual([
+    '--- a/a.yml',
+    '+++ b/a.yml',
+    '@@ line 2 @@',
+    '-ref: main',
+    '+ref: release/2.6',
+    '--- a/version.txt',
+    '+++ b/version.txt',
+    '@@ whole file @@',
+    '-2.6.0a0',
+    '+2.6.0',
+    '+extra',
+    '--- a/pin.txt (new file)',
+    '+++ b/pin.txt',
+    '@@ whole file @@',
+    '+r2.6',
+  ]);
+  expect(editRows(edits)).toEqual([
+    ['a.yml', 2, 'ref: main', 'ref: release/2.6'],
+    ['version.txt', 'all', '2.6.0a0', '2.6.0\nextra'],
+    ['pin.txt', 'all', '(new file)', 'r2.6'],
+  ]);
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../runtime/errors.js';
+import { expandTemplate } from '../runtime/template.js';
 
 /**
  * The release-only edits of a branch cut, as pure functions of file contents: workflows and composite
@@ -119,21 +120,11 @@ function keyColumn(line: string): number {
 
 /** Replaces `{major}`, `{minor}`, `{patch}` and `{version}`; any other `{...}` is an error naming the input. */
 export function expandPlaceholders(input: string, template: string, v: PlaceholderValues): string {
-  return template.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
-    switch (name) {
-      case 'major':
-        return String(v.major);
-      case 'minor':
-        return String(v.minor);
-      case 'patch':
-        return String(v.patch);
-      case 'version':
-        return `${v.major}.${v.minor}.${v.patch}`;
-      default:
-        throw new ConfigurationError(
-          `input "${input}": unknown placeholder ${whole} in "${template}"; use {major}, {minor}, {patch} or {version}`,
-        );
-    }
+  return expandTemplate(input, template, {
+    major: String(v.major),
+    minor: String(v.minor),
+    patch: String(v.patch),
+    version: `${v.major}.${v.minor}.${v.patch}`,
   });
 }
 
@@ -184,24 +175,51 @@ export function releaseEdits(input: ReleaseEditsInput): FileEdit[] {
   return [...edits.values()];
 }
 
-/** A unified-looking diff of the edits for logs and the job summary (whole-line changes, with line numbers). */
+/**
+ * What an edit changes: each changed line (numbered from 1) when the file keeps its line count, else
+ * the whole file (`line` undefined; `before` undefined for a new file). The one source of both the
+ * diff in the log and the table in the job summary.
+ */
+export interface EditChange {
+  line?: number;
+  before?: string;
+  after: string;
+}
+
+export function editChanges(e: FileEdit): EditChange[] {
+  const a = e.before === undefined ? [] : e.before.split('\n');
+  const b = e.after.split('\n');
+  if (e.before === undefined || a.length !== b.length) return [{ before: e.before, after: e.after }];
+  return a.flatMap((line, i) => (line === b[i] ? [] : [{ line: i + 1, before: line, after: b[i]! }]));
+}
+
+/** A unified-looking diff of the edits for logs (whole-line changes, with line numbers). */
 export function renderEdits(edits: FileEdit[]): string {
   const out: string[] = [];
   for (const e of edits) {
     out.push(`--- a/${e.path}${e.before === undefined ? ' (new file)' : ''}`, `+++ b/${e.path}`);
-    const a = e.before === undefined ? [] : e.before.split('\n');
-    const b = e.after.split('\n');
-    if (a.length === b.length) {
-      a.forEach((line, i) => {
-        if (line !== b[i]) out.push(`@@ line ${i + 1} @@`, `-${line}`, `+${b[i]}`);
-      });
-    } else {
-      out.push(
-        `@@ whole file @@`,
-        ...a.filter((l, i) => l !== '' || i < a.length - 1).map((l) => `-${l}`),
-        ...b.filter((l, i) => l !== '' || i < b.length - 1).map((l) => `+${l}`),
-      );
+    for (const c of editChanges(e)) {
+      if (c.line !== undefined) out.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`);
+      else out.push(`@@ whole file @@`, ...wholeLines(c.before, '-'), ...wholeLines(c.after, '+'));
     }
   }
   return out.join('\n');
+}
+
+/** The lines of a whole file with a diff sign, the empty line after the final newline left out. */
+function wholeLines(text: string | undefined, sign: '-' | '+'): string[] {
+  if (text === undefined) return [];
+  const lines = text.split('\n');
+  return lines.filter((l, i) => l !== '' || i < lines.length - 1).map((l) => `${sign}${l}`);
+}
+
+/** The edits as rows of file, line ('all' for the whole file), before and after, for a job summary table. */
+export function editRows(edits: FileEdit[]): Array<[string, number | string, string, string]> {
+  return edits.flatMap((e) =>
+    editChanges(e).map((c): [string, number | string, string, string] =>
+      c.line !== undefined
+        ? [e.path, c.line, c.before!.trim(), c.after.trim()]
+        : [e.path, 'all', c.before?.trim() ?? '(new file)', c.after.trim()],
+    ),
+  );
 }

@@ -6,6 +6,7 @@ import {
   contextFromEnv,
   evaluateDefault,
   inputEnvironment,
+  parseActionYml,
   readActionMetadata,
   readOutputFile,
   type ActionMetadata,
@@ -21,6 +22,7 @@ const meta: ActionMetadata = {
     region: {},
   },
   outputs: {},
+  runs: { using: 'node24', main: 'dist/index.js' },
 };
 
 test('inputs become the INPUT_* variables a runner sets, hyphens kept, defaults evaluated', () => {
@@ -63,4 +65,39 @@ test('action.yml is read, and outputs are read back as @actions/core writes them
     process.env['GITHUB_OUTPUT'] = saved;
   }
   expect(readOutputFile(out)).toEqual({ 'promoted-count': '3', 'changed-files': '.github/a.yml\nversion.txt' });
+});
+
+test('action.yml values come back as the strings a runner passes', () => {
+  const yml = parseActionYml(
+    [
+      'name: demo',
+      'description: d',
+      'inputs:',
+      '  concurrency:',
+      '    description: 3',
+      '    default: 32',
+      '  dry-run:',
+      '    required: true',
+      "    default: 'true'",
+      '  packages:',
+      'outputs:',
+      '  report:',
+      '    description: r',
+      'runs:',
+      '  using: node24',
+      '  main: dist/index.js',
+    ].join('\n'),
+    'demo',
+  );
+  expect(yml).toEqual({
+    name: 'demo',
+    description: 'd',
+    inputs: {
+      concurrency: { description: '3', required: false, default: '32' },
+      'dry-run': { description: undefined, required: true, default: 'true' },
+      packages: { description: undefined, required: false, default: undefined },
+    },
+    outputs: { report: { description: 'r' } },
+    runs: { using: 'node24', main: 'dist/index.js' },
+  });
 });

@@ -19,6 +19,7 @@ export interface ActionMetadata {
   description?: string;
   inputs: Record<string, ActionInput>;
   outputs: Record<string, { description?: string }>;
+  runs: { using?: string; main?: string };
 }
 
 /** The `github` context values our action.yml defaults use. */
@@ -31,12 +32,39 @@ export function readActionMetadata(actionDir: string): ActionMetadata {
   } catch {
     throw new ConfigurationError(`no action.yml in ${actionDir}`);
   }
-  const doc = (parse(text) ?? {}) as Partial<ActionMetadata> & { inputs?: Record<string, ActionInput> | null };
+  return parseActionYml(text, actionDir);
+}
+
+/**
+ * The one reader of action.yml text, for the runner stand-ins, the CLI and the docs. Defaults and
+ * descriptions come back as strings, as the runner passes them (`default: 32` is "32").
+ */
+export function parseActionYml(text: string, fallbackName: string): ActionMetadata {
+  const doc = (parse(text) ?? {}) as {
+    name?: string;
+    description?: string;
+    inputs?: Record<string, { description?: unknown; required?: unknown; default?: unknown } | null> | null;
+    outputs?: Record<string, { description?: unknown } | null> | null;
+    runs?: { using?: string; main?: string } | null;
+  };
+  const inputs: Record<string, ActionInput> = {};
+  for (const [name, input] of Object.entries(doc.inputs ?? {})) {
+    inputs[name] = {
+      description: input?.description === undefined ? undefined : String(input.description),
+      required: input?.required === true || input?.required === 'true',
+      default: input?.default === undefined || input.default === null ? undefined : String(input.default),
+    };
+  }
+  const outputs: Record<string, { description?: string }> = {};
+  for (const [name, output] of Object.entries(doc.outputs ?? {})) {
+    outputs[name] = { description: output?.description === undefined ? undefined : String(output.description) };
+  }
   return {
-    name: doc.name ?? actionDir,
+    name: doc.name ?? fallbackName,
     description: doc.description,
-    inputs: doc.inputs ?? {},
-    outputs: doc.outputs ?? {},
+    inputs,
+    outputs,
+    runs: { using: doc.runs?.using, main: doc.runs?.main },
   };
 }
 
@@ -79,7 +107,7 @@ export function inputEnvironment(
   }
   const result: Record<string, string> = {};
   for (const [name, input] of Object.entries(meta.inputs)) {
-    const value = given[name] ?? (input.default !== undefined ? evaluateDefault(String(input.default), context) : '');
+    const value = given[name] ?? (input.default !== undefined ? evaluateDefault(input.default, context) : '');
     result[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   return result;

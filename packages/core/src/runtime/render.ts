@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
+import { escapeHtml } from './html.js';
 import type { OperationOutcome, Plan } from './plan.js';
 import { cellText, type Cell, type Receipt, type Table } from './receipt.js';
 
@@ -53,8 +54,9 @@ export async function writeSummary(receipt: Receipt, reportPath: string): Promis
   if (!process.env['GITHUB_STEP_SUMMARY']) return;
   const s = core.summary;
   const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-  s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
-  if (receipt.error) s.addCodeBlock(receipt.error);
+  s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+  // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
+  if (receipt.error) s.addCodeBlock(escapeHtml(receipt.error));
   if (receipt.plan) s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
   for (const t of receipt.tables) {
     s.addHeading(escapeHtml(t.title), 3);
@@ -90,8 +92,4 @@ function cellHtml(c: Cell): string {
   if (typeof c !== 'object') return escapeHtml(String(c));
   if (!/^https?:\/\//i.test(c.href)) return escapeHtml(c.text);
   return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -80,3 +80,57 @@ test('a run with no summary file (a laptop) still succeeds', async () => {
   const receipt = await run('demo', async () => {});
   expect(receipt.status).toBe('success');
 });
+
+/** What the step prints to the log while fn runs (the runner shows every line not marked ::debug::). */
+async function logOf(fn: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+    lines.push(...String(chunk).split('\n'));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return lines;
+}
+
+test("a bug's stack trace reaches the log itself, not only the debug log", async () => {
+  const lines = await logOf(() =>
+    run('demo', async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'sha')");
+    }),
+  );
+  const frames = lines.filter((l) => /^\s+at /.test(l));
+  expect(frames.length).toBeGreaterThan(0);
+  expect(lines).toContain("TypeError: Cannot read properties of undefined (reading 'sha')");
+  expect(lines).toContain("::error::Cannot read properties of undefined (reading 'sha')");
+});
+
+test('a user error is one line in the log, without a stack', async () => {
+  const lines = await logOf(() =>
+    run('demo', async () => {
+      throw new ConfigurationError('input "bucket" is required');
+    }),
+  );
+  expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
+  expect(lines).toContain('::error::input "bucket" is required');
+});
+
+test('the job summary shows values from inputs and servers as text, the error message included', async () => {
+  const hostile = '<img src=x onerror=alert(1)>';
+  await logOf(() =>
+    run('demo', async (r) => {
+      r.addTable(`objects under ${hostile}`, ['key'], [[`whl/${hostile}`]]);
+      r.note(`server said ${hostile}`);
+      throw new ConfigurationError(`input "bucket": "${hostile}" is not a bucket name</code></pre><b>`);
+    }),
+  );
+  const summary = readFileSync(join(dir, 'summary'), 'utf8');
+  expect(summary).not.toContain('<img');
+  expect(summary).not.toContain('<b>');
+  expect(summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  expect(summary).toContain('is not a bucket name&lt;/code&gt;&lt;/pre&gt;&lt;b&gt;');
+});

@@ -8,7 +8,8 @@ export type ActionMain = (receipt: Receipt) => Promise<void>;
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 export async function run(action: string, main: ActionMain): Promise<Receipt> {
   const receipt = new Receipt(action);
@@ -18,7 +19,7 @@ export async function run(action: string, main: ActionMain): Promise<Receipt> {
   } catch (e) {
     receipt.status = 'failure';
     receipt.error = e instanceof Error ? e.message : String(e);
-    if (!isConfigurationError(e) && e instanceof Error && e.stack) core.debug(e.stack);
+    if (!isConfigurationError(e) && e instanceof Error && e.stack) core.info(e.stack);
     core.setFailed(receipt.error);
   } finally {
     receipt.finishedAt = new Date().toISOString();

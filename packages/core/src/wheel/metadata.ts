@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { globToRegExp } from '../runtime/glob.js';
 
 /**
  * The text formats inside a wheel's `.dist-info` folder: RECORD (CSV of path, hash, size), METADATA
@@ -160,30 +161,7 @@ export function dedupeHeaderLines(text: string, name: string): string {
     .join('\n');
 }
 
-/**
- * Path globs over wheel entries: `*` and `?` stay within one path segment, `**` crosses segments
- * (`caffe2/**` is everything under caffe2/, `**` + `/x.py` is x.py in any folder), other characters
- * match literally.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      i++;
-      if (glob[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else {
-        re += '.*';
-      }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
+/** The first of `globs` (path globs, runtime/glob) that matches a path, or undefined. */
 export function compileGlobs(globs: readonly string[]): (path: string) => string | undefined {
   const compiled = globs.map((g) => [g, globToRegExp(g)] as const);
   return (path) => compiled.find(([, re]) => re.test(path))?.[0];

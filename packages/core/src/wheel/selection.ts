@@ -1,6 +1,7 @@
 import { formatWheelFilename, matchesRelease, parseWheelFilename, type WheelName } from '../release/artifact-name.js';
 import { ConfigurationError } from '../runtime/errors.js';
-import { globToRegExp, renamePlatform } from './metadata.js';
+import { globToRegExp } from '../runtime/glob.js';
+import { renamePlatform } from './metadata.js';
 
 /**
  * Which wheel of a release goes to PyPI for each platform: one build variant per platform (the CUDA

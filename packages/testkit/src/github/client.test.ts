@@ -62,6 +62,13 @@ test('a rate limit that outlasts the retries fails with the 403', async () => {
   expect(calls('/repos/pytorch/vision')).toBe(3);
 });
 
+test('a create that fails with 5xx is not repeated by the client: it may have been made (see createOnce)', async () => {
+  server.injectFault({ method: 'POST', path: '/git/refs', status: 500 });
+  const create = client().rest.git.createRef({ ...repo, ref: 'refs/heads/release/0.21', sha: 'a'.repeat(40) });
+  await expect(create).rejects.toMatchObject({ status: 500 });
+  expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+});
+
 test('a 502 then success is retried', async () => {
   server.injectFault({ method: 'GET', path: '/repos/pytorch/vision', status: 502 });
   const { data } = await client().rest.repos.get(repo);
@@ -69,10 +76,11 @@ test('a 502 then success is retried', async () => {
   expect(calls('/repos/pytorch/vision')).toBe(2);
 });
 
-test('5xx answers on writes are retried too, and a 500 that persists fails after the retries', async () => {
-  server.injectFault({ method: 'POST', path: '/git/refs', status: 500 });
-  await client().rest.git.createRef({ ...repo, ref: 'refs/heads/release/0.21', sha: 'a'.repeat(40) });
-  expect(server.state.repos[0]!.branches!['release/0.21']).toBe('a'.repeat(40));
+test('5xx answers on reads are retried, and a 500 that persists fails after the retries', async () => {
+  server.injectFault({ path: '/repos/pytorch/vision', status: 502 });
+  await client().rest.repos.get(repo);
+  expect(calls('/repos/pytorch/vision')).toBe(2);
+  server.requests.length = 0;
 
   server.injectFault({ path: '/repos/pytorch/vision', status: 500, times: 10 });
   await expect(client({ retries: 2 }).rest.repos.get(repo)).rejects.toMatchObject({ status: 500 });

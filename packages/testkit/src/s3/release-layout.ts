@@ -1,3 +1,4 @@
+import { SHA256_METADATA } from '@release-actions/core/s3/copy';
 import { createHash } from 'node:crypto';
 import { seedDigestSync, type SeedObject } from './seed.js';
 
@@ -136,7 +137,7 @@ export function releaseBucketLayout(opts: ReleaseBucketOptions): ReleaseBucketLa
     const sha = shaEvery > 0 && wheelCount % shaEvery === 0;
     add(key);
     const entry = entries.get(key)!;
-    if (sha) entry.metadata = { 'checksum-sha256': seedDigestSync(entry) };
+    if (sha) entry.metadata = { [SHA256_METADATA]: seedDigestSync(entry) };
     if (pkg) (releaseByPackage[pkg] ??= []).push(key);
   };
   const wheelName = (pkg: string, version: string, sub: string, b: Build, py: string): string =>
