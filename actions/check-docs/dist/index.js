@@ -33614,7 +33614,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6384);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5725);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5702);
 
 
@@ -39007,6 +39007,35 @@ class GitHubAuthError extends errors/* ConfigurationError */.j {
     status = 401;
 }
 const DEFAULT_API_URL = 'https://api.github.com';
+/** Thrown when GitHub does not answer in time; its message names the host and the request. */
+class GitHubTimeoutError extends Error {
+    name = 'GitHubTimeoutError';
+}
+/**
+ * fetch with a deadline over the whole exchange, body included (API answers are small, so it is read
+ * here). A missed deadline is an error that names the host, instead of a step that hangs until the
+ * job's own timeout.
+ */
+function fetchWithTimeout(timeoutMs) {
+    return async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+        try {
+            const res = await fetch(input, { ...init, signal });
+            const body = res.status === 204 || res.status === 205 ? null : await res.arrayBuffer();
+            const read = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+            // A constructed Response has no URL; pagination resolves the next page's link against it.
+            Object.defineProperty(read, 'url', { value: res.url });
+            return read;
+        }
+        catch (e) {
+            if (!deadline.aborted)
+                throw e;
+            throw new GitHubTimeoutError(`GitHub at ${url.host} did not answer ${init?.method ?? 'GET'} ${url.pathname} within ${timeoutMs / 1000} s`);
+        }
+    };
+}
 function isLoopback(apiUrl) {
     try {
         const host = new URL(apiUrl).hostname;
@@ -39058,6 +39087,7 @@ function createGitHubClient(opts) {
     const client = getOctokit(token, {
         baseUrl,
         userAgent: opts.userAgent ?? 'release-actions',
+        request: { fetch: fetchWithTimeout(opts.timeoutMs ?? 60_000) },
         log: {
             debug: (m) => core/* debug */.Yz(m),
             info: (m) => core/* debug */.Yz(m),
@@ -39082,6 +39112,13 @@ function createGitHubClient(opts) {
             doNotRetry: [400, 401, 403, 404, 410, 422, 451],
         },
     }, throttling, retry);
+    // A POST that failed may still have been performed (its answer lost): the retry plugin must not
+    // repeat it blindly. Creates go through createOnce, which looks before it tries again. GraphQL
+    // queries are POSTs too, but reads; mutations are not used.
+    client.hook.before('request', (options) => {
+        if (options.method === 'POST' && options.url !== '/graphql')
+            options.request = { ...options.request, retries: 0 };
+    });
     client.hook.error('request', async (error, options) => {
         const status = error.status;
         if (status === 401) {
@@ -39719,7 +39756,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 6384:
+/***/ 5725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39813,7 +39850,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -39863,9 +39921,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = lib_core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -39906,9 +39965,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -39918,7 +39974,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -39930,7 +39987,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            lib_core/* debug */.Yz(e.stack);
+            lib_core/* info */.pq(e.stack);
         lib_core/* setFailed */.C1(receipt.error);
     }
     finally {

@@ -33614,8 +33614,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6591);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5198);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('cut-branch', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6591:
+/***/ 5198:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33646,7 +33646,115 @@ var external_node_path_ = __nccwpck_require__(6760);
 var errors = __nccwpck_require__(3390);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(9846);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/glob.ts
+/**
+ * Path globs, the one glob language of the project (wheel entries, platform tags, git ref patterns):
+ * `*` and `?` stay within one path segment, `**` crosses segments (`caffe2/**` is everything under
+ * caffe2/, `**` + `/x.py` is x.py in any folder), every other character matches itself.
+ */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+/** Whether a pattern has glob characters at all (otherwise it names one thing exactly). */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
+
+/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
+function githubServerUrl(env = process.env) {
+    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+/**
+ * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
+ * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
+ */
+function githubRemoteUrl(repository, env = process.env) {
+    if (repository === '')
+        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
+    return `${githubServerUrl(env)}/${repository}.git`;
+}
+/**
+ * The origins a GitHub token belongs to: the workflow's GitHub server and, when given, the server of
+ * `api-url` (`https://api.github.com` -> `https://github.com`, `https://ghes/api/v3` -> `https://ghes`,
+ * a stand-in's own origin otherwise).
+ */
+function githubServerOrigins(apiUrl = '', env = process.env) {
+    const origins = [originOf(githubServerUrl(env))];
+    if (apiUrl.trim() !== '')
+        origins.push(originOf(serverOfApiUrl(apiUrl.trim())));
+    return [...new Set(origins.filter((o) => o !== ''))];
+}
+function serverOfApiUrl(apiUrl) {
+    let url;
+    try {
+        url = new URL(apiUrl);
+    }
+    catch {
+        return '';
+    }
+    if (url.hostname === 'api.github.com')
+        return 'https://github.com';
+    if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
+        return `https://${url.hostname.slice(4)}`;
+    return url.origin;
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return '';
+    }
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+/**
+ * Why a GitHub token must not go to `url`, or undefined when it may: only to a GitHub server origin,
+ * and only over https (plain http only on loopback, where the stand-ins run).
+ */
+function tokenRefusal(url, servers) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `${parsed.protocol} is not https`;
+    if (!servers.includes(parsed.origin))
+        return `${parsed.origin} is not the GitHub server (${servers.join(', ')})`;
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
+        return 'plain http would expose it';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/git/runner.ts
+
+
 
 
 
@@ -33694,11 +33802,13 @@ function configEnv(config, base = process.env) {
     return env;
 }
 /**
- * The setting that authenticates HTTPS git traffic to `url`'s host with a token, the way
- * actions/checkout does it: a basic `Authorization` header scoped to that host. Returns nothing for
- * non-HTTP URLs (file://, ssh), which authenticate otherwise. The token and the header are masked.
+ * The setting that authenticates git traffic to `url` with a GitHub token, the way actions/checkout
+ * does it: a basic `Authorization` header scoped to that origin. The token goes only to a GitHub
+ * server (`servers`: by default the workflow's, GITHUB_SERVER_URL) over https, or over http on
+ * loopback; any other remote gets none, and the log says so. File and ssh remotes authenticate
+ * otherwise. The token and the header are masked.
  */
-function authConfig(url, token) {
+function authConfig(url, token, servers = githubServerOrigins()) {
     if (!token)
         return [];
     let parsed;
@@ -33710,6 +33820,11 @@ function authConfig(url, token) {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
         return [];
+    const refusal = tokenRefusal(url, servers);
+    if (refusal !== undefined) {
+        core/* info */.pq(`github-token is not sent to ${parsed.origin}: ${refusal}`);
+        return [];
+    }
     const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
     core/* setSecret */.Pq(token);
     core/* setSecret */.Pq(basic);
@@ -33782,11 +33897,11 @@ class Git {
      */
     async lsRemote(url, patterns) {
         // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
-        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
+        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !isGlob(p)).map((p) => `${p}^{}`);
         const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
         const refs = new Map();
-        const exact = patterns.filter((p) => !/[*?[]/.test(p));
-        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
+        const exact = patterns.filter((p) => !isGlob(p));
+        const globs = patterns.filter(isGlob).map(globToRegExp);
         for (const line of stdout.split('\n')) {
             const [sha, ref] = line.split('\t');
             if (!sha || !ref)
@@ -34053,15 +34168,28 @@ function parseTreeLine(line) {
     const [mode, type, oid] = line.slice(0, tab).split(' ');
     return { mode, type, oid, path: line.slice(tab + 1) };
 }
-function globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
+
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/template.ts
+
+/**
+ * Expands `{name}` placeholders in an input's value from the given values. Any other `{...}` is a
+ * one-line ConfigurationError naming the input and the placeholders it may use.
+ */
+function expandTemplate(input, template, values) {
+    return template.replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const value = Object.hasOwn(values, name) ? values[name] : undefined;
+        if (value !== undefined)
+            return value;
+        throw new errors/* ConfigurationError */.j(`input "${input}": unknown placeholder ${whole} in "${template}"; use ${known(Object.keys(values))}`);
+    });
+}
+function known(names) {
+    const shown = names.map((n) => `{${n}}`);
+    return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : (shown[0] ?? 'none');
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release/pins.ts
+
 
 /** Whether the rewrite applies to a file: a workflow, or any YAML file under `.github/actions/`. */
 function isPinnedPath(path) {
@@ -34150,19 +34278,11 @@ function keyColumn(line) {
 }
 /** Replaces `{major}`, `{minor}`, `{patch}` and `{version}`; any other `{...}` is an error naming the input. */
 function expandPlaceholders(input, template, v) {
-    return template.replace(/\{([^{}]*)\}/g, (whole, name) => {
-        switch (name) {
-            case 'major':
-                return String(v.major);
-            case 'minor':
-                return String(v.minor);
-            case 'patch':
-                return String(v.patch);
-            case 'version':
-                return `${v.major}.${v.minor}.${v.patch}`;
-            default:
-                throw new errors/* ConfigurationError */.j(`input "${input}": unknown placeholder ${whole} in "${template}"; use {major}, {minor}, {patch} or {version}`);
-        }
+    return expandTemplate(input, template, {
+        major: String(v.major),
+        minor: String(v.minor),
+        patch: String(v.patch),
+        version: `${v.major}.${v.minor}.${v.patch}`,
     });
 }
 /** A repository-relative file path, checked so a pin can never write outside the checkout. */
@@ -34204,24 +34324,39 @@ function releaseEdits(input) {
     }
     return [...edits.values()];
 }
-/** A unified-looking diff of the edits for logs and the job summary (whole-line changes, with line numbers). */
+function editChanges(e) {
+    const a = e.before === undefined ? [] : e.before.split('\n');
+    const b = e.after.split('\n');
+    if (e.before === undefined || a.length !== b.length)
+        return [{ before: e.before, after: e.after }];
+    return a.flatMap((line, i) => (line === b[i] ? [] : [{ line: i + 1, before: line, after: b[i] }]));
+}
+/** A unified-looking diff of the edits for logs (whole-line changes, with line numbers). */
 function renderEdits(edits) {
     const out = [];
     for (const e of edits) {
         out.push(`--- a/${e.path}${e.before === undefined ? ' (new file)' : ''}`, `+++ b/${e.path}`);
-        const a = e.before === undefined ? [] : e.before.split('\n');
-        const b = e.after.split('\n');
-        if (a.length === b.length) {
-            a.forEach((line, i) => {
-                if (line !== b[i])
-                    out.push(`@@ line ${i + 1} @@`, `-${line}`, `+${b[i]}`);
-            });
-        }
-        else {
-            out.push(`@@ whole file @@`, ...a.filter((l, i) => l !== '' || i < a.length - 1).map((l) => `-${l}`), ...b.filter((l, i) => l !== '' || i < b.length - 1).map((l) => `+${l}`));
+        for (const c of editChanges(e)) {
+            if (c.line !== undefined)
+                out.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`);
+            else
+                out.push(`@@ whole file @@`, ...wholeLines(c.before, '-'), ...wholeLines(c.after, '+'));
         }
     }
     return out.join('\n');
+}
+/** The lines of a whole file with a diff sign, the empty line after the final newline left out. */
+function wholeLines(text, sign) {
+    if (text === undefined)
+        return [];
+    const lines = text.split('\n');
+    return lines.filter((l, i) => l !== '' || i < lines.length - 1).map((l) => `${sign}${l}`);
+}
+/** The edits as rows of file, line ('all' for the whole file), before and after, for a job summary table. */
+function editRows(edits) {
+    return edits.flatMap((e) => editChanges(e).map((c) => c.line !== undefined
+        ? [e.path, c.line, c.before.trim(), c.after.trim()]
+        : [e.path, 'all', c.before?.trim() ?? '(new file)', c.after.trim()]));
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
@@ -34590,6 +34725,28 @@ async function planBranchCut(req, git) {
     const pinPaths = req.pins.map(([path]) => checkRepoPath('pins', path));
     const sourceSha = await resolveRemoteRef(git, req.remoteUrl, req.sourceRef, 'source-ref');
     const repo = git.in(req.workDir);
+    await fetchSource(repo, req, sourceSha);
+    // The few files the cut reads or edits, fetched in one request: never a checkout.
+    const files = await readReleaseFiles(repo, sourceSha, pinPaths);
+    const version = resolveVersion(req, files);
+    const branches = await classifyBranches(repo, req, version, sourceSha);
+    const release = branches[0];
+    const commit = release.state === 'create'
+        ? await makeReleaseCommit(repo, req, { version, sourceSha, files, pinPaths, release })
+        : { edits: [] };
+    await placeCutPoints(repo, req, branches, sourceSha);
+    return {
+        version,
+        sourceRef: req.sourceRef,
+        sourceSha,
+        branches,
+        edits: commit.edits,
+        commitSha: commit.commitSha,
+        diff: renderEdits(commit.edits),
+    };
+}
+/** The one source commit, without file contents; a sha the remote does not have is the user's error. */
+async function fetchSource(repo, req, sourceSha) {
     try {
         await repo.partialFetch(req.remoteUrl, [sourceSha]);
     }
@@ -34599,20 +34756,23 @@ async function planBranchCut(req, git) {
         }
         throw e;
     }
-    // The few files the cut reads or edits, fetched in one request: never a checkout.
-    const files = await readReleaseFiles(repo, sourceSha, pinPaths);
-    let version;
-    if (req.version.trim() !== '') {
-        version = parseCutVersion('version', req.version.trim());
+}
+/** The `version` input, or else the first parts of version.txt at the source. */
+function resolveVersion(req, files) {
+    if (req.version.trim() !== '')
+        return parseCutVersion('version', req.version.trim());
+    const text = files.get('version.txt');
+    if (text === undefined) {
+        throw new errors/* ConfigurationError */.j(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
     }
-    else {
-        const text = files.get('version.txt');
-        if (text === undefined) {
-            throw new errors/* ConfigurationError */.j(`input "version" is empty and ${req.sourceRef} has no version.txt; pass version: X.Y`);
-        }
-        const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
-        version = { major: v.major, minor: v.minor, patch: v.patch };
-    }
+    const v = parseVersionTxt(text, `version.txt at ${req.sourceRef}`);
+    return { major: v.major, minor: v.minor, patch: v.patch };
+}
+/**
+ * Each branch to cut as create (absent on the remote), exists (shares history with the source) or
+ * unrelated, which stops the run before anything changes.
+ */
+async function classifyBranches(repo, req, version, sourceSha) {
     const names = req.branches.map((b) => expandPlaceholders('branches', b, version));
     if (new Set(names).size !== names.length)
         throw new errors/* ConfigurationError */.j(`input "branches" names a branch twice: ${names.join(', ')}`);
@@ -34621,65 +34781,55 @@ async function planBranchCut(req, git) {
     const remote = await repo.lsRemote(req.remoteUrl, names.map((n) => `refs/heads/${n}`));
     const branches = [];
     for (const [i, name] of names.entries()) {
-        const ref = `refs/heads/${name}`;
         const role = i === 0 ? 'release' : 'cut-point';
-        const remoteSha = remote.get(ref);
-        if (!remoteSha) {
-            branches.push({ name, ref, role, state: 'create', sha: sourceSha, detail: '' });
-            continue;
-        }
-        const rel = await relate(repo, remoteSha, sourceSha);
-        if (!rel.base) {
-            branches.push({
-                name,
-                ref,
-                role,
-                state: 'unrelated',
-                remoteSha,
-                sha: remoteSha,
-                detail: `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`,
-            });
-        }
-        else {
-            const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
-            branches.push({
-                name,
-                ref,
-                role,
-                state: 'exists',
-                remoteSha,
-                sha: remoteSha,
-                ahead: rel.ahead,
-                behind: rel.behind,
-                detail,
-            });
-        }
+        branches.push(await classifyBranch(repo, req, { name, role, remoteSha: remote.get(`refs/heads/${name}`) }, sourceSha));
     }
     const unrelated = branches.filter((b) => b.state === 'unrelated');
     if (unrelated.length > 0) {
         throw new errors/* ConfigurationError */.j(`${unrelated.map((b) => b.detail).join('; ')}; nothing was changed (delete or rename the branch, or pick another version)`);
     }
-    const release = branches[0];
-    let edits = [];
-    let commitSha;
-    if (release.state === 'create') {
-        const releaseBranch = release.name;
-        const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
-        const fixed = req.pins.map(([, content], k) => [pinPaths[k], expandPlaceholders('pins', content, version)]);
-        const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
-        edits = releaseEdits({ branch: releaseBranch, repositories, files, pins: fixed, versionTxt });
-        if (edits.length > 0) {
-            const tree = await repo.editTree(sourceSha, edits.map((e) => ({ path: e.path, content: e.after })));
-            commitSha = await repo.commitTree(tree, [sourceSha], expandPlaceholders('commit-message', req.commitMessage, version), req.committer);
-            release.sha = commitSha;
-            release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
-        }
-        else {
-            release.detail = `at ${sourceSha.slice(0, 12)}; no release-only changes needed`;
-        }
+    return branches;
+}
+async function classifyBranch(repo, req, branch, sourceSha) {
+    const { name, role, remoteSha } = branch;
+    const ref = `refs/heads/${name}`;
+    if (!remoteSha)
+        return { name, ref, role, state: 'create', sha: sourceSha, detail: '' };
+    const rel = await relate(repo, remoteSha, sourceSha);
+    if (!rel.base) {
+        const detail = `${name} exists at ${remoteSha.slice(0, 12)} and shares no history with ${req.sourceRef}`;
+        return { name, ref, role, state: 'unrelated', remoteSha, sha: remoteSha, detail };
     }
-    // The cut-point branches mark where the release branch left the source. When the release branch
-    // already exists, that is where it forked, not today's source commit.
+    const detail = `already cut at ${remoteSha.slice(0, 12)}: ${rel.ahead} commit(s) not in ${req.sourceRef}, ${rel.behind} commit(s) of ${req.sourceRef} not in it`;
+    return { name, ref, role, state: 'exists', remoteSha, sha: remoteSha, ahead: rel.ahead, behind: rel.behind, detail };
+}
+/**
+ * The release-only commit on the source (pinned workflows, pins, version.txt), made locally; the
+ * release branch will point at it. No commit when nothing needs to change.
+ */
+async function makeReleaseCommit(repo, req, cut) {
+    const { version, sourceSha, release } = cut;
+    const versionTxt = req.writeVersionTxt ? `${version.major}.${version.minor}.${version.patch}` : undefined;
+    const fixed = req.pins.map(([, content], k) => [cut.pinPaths[k], expandPlaceholders('pins', content, version)]);
+    const repositories = [...new Set([...req.pinRepositories, req.repository].filter((r) => r.includes('/')))];
+    const edits = releaseEdits({ branch: release.name, repositories, files: cut.files, pins: fixed, versionTxt });
+    if (edits.length === 0) {
+        release.detail = `at ${sourceSha.slice(0, 12)}; no release-only changes needed`;
+        return { edits };
+    }
+    const tree = await repo.editTree(sourceSha, edits.map((e) => ({ path: e.path, content: e.after })));
+    const message = expandPlaceholders('commit-message', req.commitMessage, version);
+    const commitSha = await repo.commitTree(tree, [sourceSha], message, req.committer);
+    release.sha = commitSha;
+    release.detail = `release-only commit ${commitSha.slice(0, 12)} (${edits.length} file(s)) on ${sourceSha.slice(0, 12)}`;
+    return { edits, commitSha };
+}
+/**
+ * The cut-point branches mark where the release branch left the source. When the release branch
+ * already exists, that is where it forked, not today's source commit.
+ */
+async function placeCutPoints(repo, req, branches, sourceSha) {
+    const release = branches[0];
     const cutPoint = release.state === 'exists' ? ((await repo.mergeBase(release.remoteSha, sourceSha)) ?? sourceSha) : sourceSha;
     for (const b of branches.slice(1)) {
         if (b.state !== 'create')
@@ -34690,7 +34840,6 @@ async function planBranchCut(req, git) {
                 ? `at ${req.sourceRef} (${sourceSha.slice(0, 12)})`
                 : `at ${cutPoint.slice(0, 12)}, where ${release.name} left ${req.sourceRef}`;
     }
-    return { version, sourceRef: req.sourceRef, sourceSha, branches, edits, commitSha, diff: renderEdits(edits) };
 }
 /**
  * The workflow and action files, version.txt and the pinned files at `sha`, read from a blobless
@@ -34756,22 +34905,6 @@ async function pushBranches(git, url, branches, source) {
     }
     core/* info */.pq(`pushed ${creating.map((b) => `${b.name} -> ${b.sha.slice(0, 12)}`).join(', ')}`);
     return after;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
-
-/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
-function githubServerUrl(env = process.env) {
-    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-}
-/**
- * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
- * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
- */
-function githubRemoteUrl(repository, env = process.env) {
-    if (repository === '')
-        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
-    return `${githubServerUrl(env)}/${repository}.git`;
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -40143,7 +40276,36 @@ class GitHubAuthError extends errors/* ConfigurationError */.j {
     status = 401;
 }
 const DEFAULT_API_URL = 'https://api.github.com';
-function isLoopback(apiUrl) {
+/** Thrown when GitHub does not answer in time; its message names the host and the request. */
+class GitHubTimeoutError extends Error {
+    name = 'GitHubTimeoutError';
+}
+/**
+ * fetch with a deadline over the whole exchange, body included (API answers are small, so it is read
+ * here). A missed deadline is an error that names the host, instead of a step that hangs until the
+ * job's own timeout.
+ */
+function fetchWithTimeout(timeoutMs) {
+    return async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+        try {
+            const res = await fetch(input, { ...init, signal });
+            const body = res.status === 204 || res.status === 205 ? null : await res.arrayBuffer();
+            const read = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+            // A constructed Response has no URL; pagination resolves the next page's link against it.
+            Object.defineProperty(read, 'url', { value: res.url });
+            return read;
+        }
+        catch (e) {
+            if (!deadline.aborted)
+                throw e;
+            throw new GitHubTimeoutError(`GitHub at ${url.host} did not answer ${init?.method ?? 'GET'} ${url.pathname} within ${timeoutMs / 1000} s`);
+        }
+    };
+}
+function client_isLoopback(apiUrl) {
     try {
         const host = new URL(apiUrl).hostname;
         return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
@@ -40177,7 +40339,7 @@ function createGitHubClient(opts) {
     const retries = opts.retries ?? 4;
     const wait = opts.sleep ?? sleep;
     const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
-    const writeIntervalMs = opts.writeIntervalMs ?? (isLoopback(baseUrl) ? 0 : 1000);
+    const writeIntervalMs = opts.writeIntervalMs ?? (client_isLoopback(baseUrl) ? 0 : 1000);
     // The plugin's own delay is switched off (base value 0) and replaced by an awaited `wait`, so the
     // wait is injectable; the handler decides whether another try is worth it.
     const onLimit = (kind) => async (retryAfterSeconds, options, _o, retryCount) => {
@@ -40194,6 +40356,7 @@ function createGitHubClient(opts) {
     const client = getOctokit(token, {
         baseUrl,
         userAgent: opts.userAgent ?? 'release-actions',
+        request: { fetch: fetchWithTimeout(opts.timeoutMs ?? 60_000) },
         log: {
             debug: (m) => core/* debug */.Yz(m),
             info: (m) => core/* debug */.Yz(m),
@@ -40218,6 +40381,13 @@ function createGitHubClient(opts) {
             doNotRetry: [400, 401, 403, 404, 410, 422, 451],
         },
     }, throttling, retry);
+    // A POST that failed may still have been performed (its answer lost): the retry plugin must not
+    // repeat it blindly. Creates go through createOnce, which looks before it tries again. GraphQL
+    // queries are POSTs too, but reads; mutations are not used.
+    client.hook.before('request', (options) => {
+        if (options.method === 'POST' && options.url !== '/graphql')
+            options.request = { ...options.request, retries: 0 };
+    });
     client.hook.error('request', async (error, options) => {
         const status = error.status;
         if (status === 401) {
@@ -40401,9 +40571,50 @@ function getSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
-var run = __nccwpck_require__(7685);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
+var run = __nccwpck_require__(1544);
+;// CONCATENATED MODULE: ../../packages/core/src/github/create-once.ts
+
+
+function statusOf(e) {
+    const status = e.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** Whether a failed create may nevertheless have been performed. */
+function outcomeUnknown(e) {
+    const status = statusOf(e);
+    return status === undefined || status >= 500 || (e instanceof Error && e.name === 'GitHubTimeoutError');
+}
+async function createOnce(spec, opts = {}) {
+    const { attempts = 3, baseMs = 1000 } = opts;
+    const wait = opts.sleep ?? sleep;
+    const existing = await spec.find();
+    if (existing !== undefined)
+        return { value: existing, created: false };
+    for (let attempt = 1;; attempt++) {
+        try {
+            return { value: await spec.create(), created: true };
+        }
+        catch (e) {
+            const status = statusOf(e);
+            if (!outcomeUnknown(e) && status !== 422)
+                throw e;
+            const found = await spec.find();
+            if (found !== undefined) {
+                core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}), but it was made; using it`);
+                return { value: found, created: true };
+            }
+            if (status === 422 || attempt >= attempts)
+                throw e;
+            const delay = backoffDelay(attempt, baseMs, 30_000);
+            core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}) and made nothing; trying again`);
+            await wait(delay);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/version-bump.ts
+
 
 
 async function planVersionBump(git, req) {
@@ -40473,17 +40684,21 @@ async function findBumpPullRequest(client, plan, repository) {
 /** Opens the PR from the bump branch, or returns the one already open for it. */
 async function ensureBumpPullRequest(client, plan, repository) {
     const [owner, repo] = repository.split('/');
-    const existing = await findBumpPullRequest(client, plan, repository);
-    if (existing)
-        return existing;
     const title = `Bump version to ${plan.target}`;
     const body = [
         `The release branch for ${plan.target.replace(/^(\d+)\.(\d+).*$/, (_m, a, b) => `${a}.${Number(b) - 1}`)} has been cut, so \`${plan.base}\` now develops ${plan.target.replace(/a0$/, '')}.`,
         '',
         `This moves \`version.txt\` from \`${plan.current}\` to \`${plan.target}\`. Opened by the cut-branch action; running it again reuses this pull request.`,
     ].join('\n');
-    const created = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
-    return { number: created.data.number, url: created.data.html_url, created: true };
+    const { value, created } = await createOnce({
+        what: `pull request ${plan.branch} -> ${plan.base}`,
+        find: () => findBumpPullRequest(client, plan, repository),
+        create: async () => {
+            const pr = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
+            return { number: pr.data.number, url: pr.data.html_url, created: true };
+        },
+    });
+    return { ...value, created };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -40516,7 +40731,7 @@ async function main(receipt) {
     const bumpMain = getBoolean('bump-main');
     if (bumpMain && repository === '')
         throw new errors/* ConfigurationError */.j('input "bump-main" needs "repository" (owner/name) to open the pull request');
-    const git = new Git({ config: authConfig(remoteUrl, token) });
+    const git = new Git({ config: authConfig(remoteUrl, token, githubServerOrigins(getString('api-url'))) });
     const scratch = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'cut-branch-'));
     try {
         const cut = await planBranchCut({
@@ -40629,16 +40844,7 @@ function bumpOperations(bump, openPr) {
 function report(receipt, cut) {
     receipt.addTable(`Branches cut from ${cut.sourceRef} at ${cut.sourceSha}`, ['branch', 'state', 'sha', 'detail'], cut.branches.map((b) => [b.name, b.state, b.sha, b.detail]));
     if (cut.edits.length > 0) {
-        const rows = [];
-        for (const e of cut.edits) {
-            const a = (e.before ?? '').split('\n');
-            const b = e.after.split('\n');
-            if (e.before === undefined || a.length !== b.length)
-                rows.push([e.path, 'all', e.before?.trim() ?? '(new file)', e.after.trim()]);
-            else
-                a.forEach((line, i) => line !== b[i] && rows.push([e.path, i + 1, line.trim(), b[i].trim()]));
-        }
-        receipt.addTable('Release-only commit', ['file', 'line', 'before', 'after'], rows);
+        receipt.addTable('Release-only commit', ['file', 'line', 'before', 'after'], editRows(cut.edits));
         core/* startGroup */.Oh(`Diff of the release-only commit (${cut.edits.length} file(s))`);
         core/* info */.pq(cut.diff);
         core/* endGroup */.N4();
@@ -40672,7 +40878,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 7685:
+/***/ 1544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40864,7 +41070,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -40914,9 +41141,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -40957,9 +41185,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -40969,7 +41194,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -40981,7 +41207,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
+            core/* info */.pq(e.stack);
         core/* setFailed */.C1(receipt.error);
     }
     finally {

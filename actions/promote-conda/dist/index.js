@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6384);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5725);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1308);
 
 
@@ -28396,8 +28396,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../../packages/core/src/runtime/plan.ts + 1 modules
 var runtime_plan = __nccwpck_require__(3622);
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
-var run = __nccwpck_require__(6384);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 6 modules
+var run = __nccwpck_require__(5725);
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
@@ -29560,7 +29560,7 @@ async function applyPlan(plan, execute, opts) {
 
 /***/ }),
 
-/***/ 6384:
+/***/ 5725:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29655,7 +29655,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -29705,9 +29726,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -29748,9 +29770,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -29760,7 +29779,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -29772,7 +29792,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
+            core/* info */.pq(e.stack);
         core/* setFailed */.C1(receipt.error);
     }
     finally {
@@ -30003,7 +30023,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
@@ -30013,7 +30032,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -32842,7 +32861,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue

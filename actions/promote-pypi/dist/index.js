@@ -62036,8 +62036,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4439);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1070);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-pypi', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4439:
+/***/ 1070:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63180,9 +63180,44 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
     return selection;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/glob.ts
+/**
+ * Path globs, the one glob language of the project (wheel entries, platform tags, git ref patterns):
+ * `*` and `?` stay within one path segment, `**` crosses segments (`caffe2/**` is everything under
+ * caffe2/, `**` + `/x.py` is x.py in any folder), every other character matches itself.
+ */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+/** Whether a pattern has glob characters at all (otherwise it names one thing exactly). */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel/metadata.ts
+
 
 /** RECORD is CSV as Python's csv module writes it: fields quoted only when they must be. */
 function parseRecord(text) {
@@ -63326,34 +63361,7 @@ function dedupeHeaderLines(text, name) {
     })
         .join('\n');
 }
-/**
- * Path globs over wheel entries: `*` and `?` stay within one path segment, `**` crosses segments
- * (`caffe2/**` is everything under caffe2/, `**` + `/x.py` is x.py in any folder), other characters
- * match literally.
- */
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            i++;
-            if (glob[i + 1] === '/') {
-                i++;
-                re += '(?:.*/)?';
-            }
-            else {
-                re += '.*';
-            }
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}$`);
-}
+/** The first of `globs` (path globs, runtime/glob) that matches a path, or undefined. */
 function compileGlobs(globs) {
     const compiled = globs.map((g) => [g, globToRegExp(g)]);
     return (path) => compiled.find(([, re]) => re.test(path))?.[0];
@@ -63385,6 +63393,7 @@ function renamePlatform(platformTag, renames) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/wheel/selection.ts
+
 
 
 
@@ -63736,8 +63745,8 @@ function uploadError(r) {
     return `${r.status} ${text}`.slice(0, 500);
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
-var run = __nccwpck_require__(7685);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
+var run = __nccwpck_require__(1544);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@aws-sdk+lib-storage@3.1175.0_@aws-sdk+client-s3@3.1175.0/node_modules/@aws-sdk/lib-storage/dist-cjs/index.js
 var lib_storage_dist_cjs = __nccwpck_require__(9131);
 ;// CONCATENATED MODULE: ../../node_modules/.pnpm/@noble+hashes@2.4.0/node_modules/@noble/hashes/utils.js
@@ -65464,6 +65473,25 @@ async function fileDigests(path) {
     return d.digest();
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/template.ts
+
+/**
+ * Expands `{name}` placeholders in an input's value from the given values. Any other `{...}` is a
+ * one-line ConfigurationError naming the input and the placeholders it may use.
+ */
+function expandTemplate(input, template, values) {
+    return template.replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const value = Object.hasOwn(values, name) ? values[name] : undefined;
+        if (value !== undefined)
+            return value;
+        throw new errors/* ConfigurationError */.j(`input "${input}": unknown placeholder ${whole} in "${template}"; use ${known(Object.keys(values))}`);
+    });
+}
+function known(names) {
+    const shown = names.map((n) => `{${n}}`);
+    return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : (shown[0] ?? 'none');
+}
+
 ;// CONCATENATED MODULE: ./src/select.ts
 
 
@@ -65481,13 +65509,7 @@ async function selectForPyPI(receipt, opts) {
     return selected;
 }
 function stagingPrefixFor(template, name, version) {
-    const p = template.replace(/\{(\w+)\}/g, (m, k) => {
-        if (k === 'name')
-            return name;
-        if (k === 'version')
-            return version;
-        throw new errors/* ConfigurationError */.j(`input "staging-prefix": unknown placeholder ${m}; {name} and {version} are defined`);
-    });
+    const p = expandTemplate('staging-prefix', template, { name, version });
     return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
 /** Where a chosen wheel is staged. */
@@ -65629,6 +65651,22 @@ async function upload(receipt, opts, plan, staged, work) {
         uploaded: outcomes.filter((o) => o.result === 'done').length,
         skipped: outcomes.filter((o) => o.result === 'skipped').length,
     };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/cleanup.ts
+
+/**
+ * Runs a clean-up after a failure (aborting a multipart upload, say) without hiding that failure:
+ * the original error still propagates, and a clean-up that fails too is reported as a warning that
+ * says what was left behind, instead of being swallowed.
+ */
+async function cleanUpAfterFailure(what, cleanUp) {
+    try {
+        await cleanUp();
+    }
+    catch (e) {
+        core/* warning */.$e(`could not ${what}: ${e instanceof Error ? e.message : String(e)}; it is left behind`);
+    }
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/trove-classifiers.ts
@@ -67507,6 +67545,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
+
+
 /**
  * Step 2, stage: each chosen wheel rewritten for PyPI into the staging prefix, streamed from S3 to
  * S3. A wheel already staged from the same source object is skipped, so a re-run does what is left.
@@ -67611,7 +67651,7 @@ async function stageWheel(opts, op) {
     }
     catch (e) {
         body.destroy();
-        await upload.abort().catch(() => undefined);
+        await cleanUpAfterFailure(`abort the staging upload of ${op.data.stagingKey}`, () => upload.abort());
         throw e;
     }
     const check = await head(opts.s3, opts.stagingBucket, op.data.stagingKey);
@@ -67935,7 +67975,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 7685:
+/***/ 1544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68127,7 +68167,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -68177,9 +68238,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -68220,9 +68282,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -68232,7 +68291,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -68244,7 +68304,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
+            core/* info */.pq(e.stack);
         core/* setFailed */.C1(receipt.error);
     }
     finally {

@@ -62037,7 +62037,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2356);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2471);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2836);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('promote-s3', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -62047,7 +62047,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2471:
+/***/ 2836:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62229,6 +62229,25 @@ function getSecret(name) {
     if (value !== '')
         core/* setSecret */.Pq(value);
     return value;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/template.ts
+
+/**
+ * Expands `{name}` placeholders in an input's value from the given values. Any other `{...}` is a
+ * one-line ConfigurationError naming the input and the placeholders it may use.
+ */
+function expandTemplate(input, template, values) {
+    return template.replace(/\{([^{}]*)\}/g, (whole, name) => {
+        const value = Object.hasOwn(values, name) ? values[name] : undefined;
+        if (value !== undefined)
+            return value;
+        throw new errors/* ConfigurationError */.j(`input "${input}": unknown placeholder ${whole} in "${template}"; use ${known(Object.keys(values))}`);
+    });
+}
+function known(names) {
+    const shown = names.map((n) => `{${n}}`);
+    return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}` : (shown[0] ?? 'none');
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
@@ -63617,26 +63636,10 @@ async function verifyByListing(client, copies, outcomes) {
     }
 }
 
+// EXTERNAL MODULE: ../../packages/core/src/runtime/html.ts
+var runtime_html = __nccwpck_require__(6084);
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/pep503.ts
-/**
- * PEP 503 "simple" index pages in the format download.pytorch.org serves (PyTorch's generator,
- * `s3_management/manage_v2.py` in pytorch/test-infra): a package list per folder, and per project one
- * link per file, written `/<key>` with the `+` of local versions as `%2B`, `#sha256=<hex>` so pip checks
- * what it downloads, and the PEP 658 / PEP 714 attributes when the file's core metadata is served
- * next to it. Pages carry no timestamp: the same files give the same bytes, so an unchanged page has
- * an unchanged ETag.
- */
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-function unescapeHtml(s) {
-    return s
-        .replace(/&quot;/g, '"')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&#x27;|&#39;/g, "'")
-        .replace(/&amp;/g, '&');
-}
+
 /** PEP 503 normalised name: lower case, runs of `-`, `_` and `.` become one `-`. */
 function pageName(project) {
     return project.replace(/[-_.]+/g, '-').toLowerCase();
@@ -63654,7 +63657,7 @@ function fileLink(file) {
     const metadata = file.metadataSha256
         ? ` data-dist-info-metadata="sha256=${file.metadataSha256}" data-core-metadata="sha256=${file.metadataSha256}"`
         : '';
-    return `    <a href="${escapeHtml(keyToHref(file.key) + fragment)}"${metadata}>${escapeHtml(fileName(file.key))}</a><br/>`;
+    return `    <a href="${(0,runtime_html/* escapeHtml */.Z)(keyToHref(file.key) + fragment)}"${metadata}>${(0,runtime_html/* escapeHtml */.Z)(fileName(file.key))}</a><br/>`;
 }
 function page(lines) {
     return ['<!DOCTYPE html>', '<html>', '  <body>', ...lines, '  </body>', '</html>', ''].join('\n');
@@ -63662,18 +63665,18 @@ function page(lines) {
 /** `<folder><project>/index.html`: the files sorted by key, as PyTorch's generator sorts them. */
 function renderProjectPage(project, files) {
     const sorted = [...files].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return page([`    <h1>Links for ${escapeHtml(pageName(project))}</h1>`, ...sorted.map(fileLink)]);
+    return page([`    <h1>Links for ${(0,runtime_html/* escapeHtml */.Z)(pageName(project))}</h1>`, ...sorted.map(fileLink)]);
 }
 /** `<folder>index.html`: one relative link per project, sorted. */
 function renderPackageList(projects) {
     const names = [...new Set([...projects].map(pageName))].sort();
-    return page(names.map((p) => `    <a href="${escapeHtml(p)}/">${escapeHtml(p)}</a><br/>`));
+    return page(names.map((p) => `    <a href="${(0,runtime_html/* escapeHtml */.Z)(p)}/">${(0,runtime_html/* escapeHtml */.Z)(p)}</a><br/>`));
 }
 /** The links of an existing page, tolerant of how other tools wrote them. */
 function parseIndexLinks(html) {
     const out = [];
     for (const m of html.matchAll(/<a\s[^>]*?href\s*=\s*(["'])(.*?)\1[^>]*>([\s\S]*?)<\/a>/gi)) {
-        out.push({ href: unescapeHtml(m[2]), text: unescapeHtml(m[3].replace(/<[^>]*>/g, '').trim()) });
+        out.push({ href: (0,runtime_html/* unescapeHtml */.U)(m[2]), text: (0,runtime_html/* unescapeHtml */.U)(m[3].replace(/<[^>]*>/g, '').trim()) });
     }
     return out;
 }
@@ -64402,6 +64405,7 @@ function warnOfConflicts(plan) {
 
 
 
+
 const ACLS = [
     'private',
     'public-read',
@@ -64430,12 +64434,7 @@ function prefixPairs() {
 function backupPrefix(packages) {
     const template = getString('backup-prefix');
     const tagOf = packages.find((p) => p.name === 'torch') ?? packages[0];
-    const expanded = template.replace(/\{(\w+)\}/g, (m, name) => {
-        if (name === 'tag')
-            return `v${tagOf.versionText}`;
-        throw new errors/* ConfigurationError */.j(`input "backup-prefix": unknown placeholder ${m}; only {tag} is defined`);
-    });
-    return normalizePrefix(expanded);
+    return normalizePrefix(expandTemplate('backup-prefix', template, { tag: `v${tagOf.versionText}` }));
 }
 /** The mirror destination, when `mirror-bucket` names one; keys given together or not at all. */
 function mirrorStore(maxSockets) {
@@ -64527,6 +64526,35 @@ class ConfigurationError extends Error {
 }
 function isConfigurationError(e) {
     return e instanceof ConfigurationError;
+}
+
+
+/***/ }),
+
+/***/ 6084:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ unescapeHtml),
+/* harmony export */   Z: () => (/* binding */ escapeHtml)
+/* harmony export */ });
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
 }
 
 
@@ -64635,7 +64663,9 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7550);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _html_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6084);
 /* harmony import */ var _receipt_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6877);
+
 
 
 
@@ -64685,15 +64715,16 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading((0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock((0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(receipt.error));
     if (receipt.plan)
-        s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
+        s.addRaw(`<p>${(0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
-        s.addHeading(escapeHtml(t.title), 3);
+        s.addHeading((0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(t.title), 3);
         s.addTable([
-            t.header.map((h) => ({ data: escapeHtml(h), header: true })),
+            t.header.map((h) => ({ data: (0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(h), header: true })),
             ...cap(t.rows).map((r) => r.map(cellHtml)),
         ]);
         if (t.rows.length > MAX_ROWS)
@@ -64704,14 +64735,14 @@ async function writeSummary(receipt, reportPath) {
         s.addHeading('Operations', 3);
         s.addTable([
             PLAN_HEADER.map((h) => ({ data: h, header: true })),
-            ...cap(rows).map((r) => r.map((c) => escapeHtml(String(c)))),
+            ...cap(rows).map((r) => r.map((c) => (0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(String(c)))),
         ]);
         if (rows.length > MAX_ROWS)
             s.addRaw(`<p>... and ${rows.length - MAX_ROWS} more operations</p>`, true);
     }
     for (const n of receipt.notes)
-        s.addRaw(`<p>${escapeHtml(n)}</p>`, true);
-    s.addRaw(`<p>Receipt: <code>${escapeHtml(reportPath)}</code></p>`, true);
+        s.addRaw(`<p>${(0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(n)}</p>`, true);
+    s.addRaw(`<p>Receipt: <code>${(0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(reportPath)}</code></p>`, true);
     // core.summary caches the file path of its first write; one process may run several actions (the
     // CLI's rehearsal), each with its own summary file, so append to the current one ourselves.
     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(process.env['GITHUB_STEP_SUMMARY'], s.stringify());
@@ -64723,13 +64754,10 @@ function cap(rows) {
 /** Links become anchors when they point at http(s); anything else shows as its text. */
 function cellHtml(c) {
     if (typeof c !== 'object')
-        return escapeHtml(String(c));
+        return (0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(String(c));
     if (!/^https?:\/\//i.test(c.href))
-        return escapeHtml(c.text);
-    return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
-}
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        return (0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(c.text);
+    return `<a href="${(0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(c.href).replace(/"/g, '&quot;')}">${(0,_html_js__WEBPACK_IMPORTED_MODULE_3__/* .escapeHtml */ .Z)(c.text)}</a>`;
 }
 
 
@@ -64753,7 +64781,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new _receipt_js__WEBPACK_IMPORTED_MODULE_1__/* .Receipt */ .TA(action);
@@ -64765,7 +64794,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .isConfigurationError */ .p)(e) && e instanceof Error && e.stack)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(e.stack);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(e.stack);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(receipt.error);
     }
     finally {
@@ -65059,7 +65088,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
@@ -65069,7 +65097,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, debug, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -67898,7 +67926,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue

@@ -28374,8 +28374,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2073);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5690);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('tag-rc', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2073:
+/***/ 5690:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28406,7 +28406,115 @@ var errors = __nccwpck_require__(3390);
 var core = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(9846);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/glob.ts
+/**
+ * Path globs, the one glob language of the project (wheel entries, platform tags, git ref patterns):
+ * `*` and `?` stay within one path segment, `**` crosses segments (`caffe2/**` is everything under
+ * caffe2/, `**` + `/x.py` is x.py in any folder), every other character matches itself.
+ */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+/** Whether a pattern has glob characters at all (otherwise it names one thing exactly). */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
+
+/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
+function githubServerUrl(env = process.env) {
+    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+/**
+ * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
+ * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
+ */
+function githubRemoteUrl(repository, env = process.env) {
+    if (repository === '')
+        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
+    return `${githubServerUrl(env)}/${repository}.git`;
+}
+/**
+ * The origins a GitHub token belongs to: the workflow's GitHub server and, when given, the server of
+ * `api-url` (`https://api.github.com` -> `https://github.com`, `https://ghes/api/v3` -> `https://ghes`,
+ * a stand-in's own origin otherwise).
+ */
+function githubServerOrigins(apiUrl = '', env = process.env) {
+    const origins = [originOf(githubServerUrl(env))];
+    if (apiUrl.trim() !== '')
+        origins.push(originOf(serverOfApiUrl(apiUrl.trim())));
+    return [...new Set(origins.filter((o) => o !== ''))];
+}
+function serverOfApiUrl(apiUrl) {
+    let url;
+    try {
+        url = new URL(apiUrl);
+    }
+    catch {
+        return '';
+    }
+    if (url.hostname === 'api.github.com')
+        return 'https://github.com';
+    if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
+        return `https://${url.hostname.slice(4)}`;
+    return url.origin;
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return '';
+    }
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+/**
+ * Why a GitHub token must not go to `url`, or undefined when it may: only to a GitHub server origin,
+ * and only over https (plain http only on loopback, where the stand-ins run).
+ */
+function tokenRefusal(url, servers) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `${parsed.protocol} is not https`;
+    if (!servers.includes(parsed.origin))
+        return `${parsed.origin} is not the GitHub server (${servers.join(', ')})`;
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
+        return 'plain http would expose it';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/git/runner.ts
+
+
 
 
 
@@ -28454,11 +28562,13 @@ function configEnv(config, base = process.env) {
     return env;
 }
 /**
- * The setting that authenticates HTTPS git traffic to `url`'s host with a token, the way
- * actions/checkout does it: a basic `Authorization` header scoped to that host. Returns nothing for
- * non-HTTP URLs (file://, ssh), which authenticate otherwise. The token and the header are masked.
+ * The setting that authenticates git traffic to `url` with a GitHub token, the way actions/checkout
+ * does it: a basic `Authorization` header scoped to that origin. The token goes only to a GitHub
+ * server (`servers`: by default the workflow's, GITHUB_SERVER_URL) over https, or over http on
+ * loopback; any other remote gets none, and the log says so. File and ssh remotes authenticate
+ * otherwise. The token and the header are masked.
  */
-function authConfig(url, token) {
+function authConfig(url, token, servers = githubServerOrigins()) {
     if (!token)
         return [];
     let parsed;
@@ -28470,6 +28580,11 @@ function authConfig(url, token) {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
         return [];
+    const refusal = tokenRefusal(url, servers);
+    if (refusal !== undefined) {
+        core/* info */.pq(`github-token is not sent to ${parsed.origin}: ${refusal}`);
+        return [];
+    }
     const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
     core/* setSecret */.Pq(token);
     core/* setSecret */.Pq(basic);
@@ -28542,11 +28657,11 @@ class Git {
      */
     async lsRemote(url, patterns) {
         // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
-        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
+        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !isGlob(p)).map((p) => `${p}^{}`);
         const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
         const refs = new Map();
-        const exact = patterns.filter((p) => !/[*?[]/.test(p));
-        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
+        const exact = patterns.filter((p) => !isGlob(p));
+        const globs = patterns.filter(isGlob).map(globToRegExp);
         for (const line of stdout.split('\n')) {
             const [sha, ref] = line.split('\t');
             if (!sha || !ref)
@@ -28813,29 +28928,6 @@ function parseTreeLine(line) {
     const [mode, type, oid] = line.slice(0, tab).split(' ');
     return { mode, type, oid, path: line.slice(tab + 1) };
 }
-function globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
-
-/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
-function githubServerUrl(env = process.env) {
-    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-}
-/**
- * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
- * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
- */
-function githubRemoteUrl(repository, env = process.env) {
-    if (repository === '')
-        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
-    return `${githubServerUrl(env)}/${repository}.git`;
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
 
@@ -29008,8 +29100,8 @@ function getSecret(name) {
     return value;
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
-var run = __nccwpck_require__(7685);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
+var run = __nccwpck_require__(1544);
 ;// CONCATENATED MODULE: ../../packages/core/src/release/version.ts
 
 // The regular expression given in PEP 440, Appendix B (case-insensitive, surrounding whitespace allowed).
@@ -29516,7 +29608,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 7685:
+/***/ 1544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29708,7 +29800,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -29758,9 +29871,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -29801,9 +29915,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -29813,7 +29924,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -29825,7 +29937,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
+            core/* info */.pq(e.stack);
         core/* setFailed */.C1(receipt.error);
     }
     finally {

@@ -33614,8 +33614,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7685);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7312);
+/* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7957);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('verify-milestone-fixes', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7312:
+/***/ 7957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33644,7 +33644,117 @@ var external_node_path_ = __nccwpck_require__(6760);
 var core = __nccwpck_require__(5919);
 // EXTERNAL MODULE: ../../node_modules/.pnpm/@actions+exec@3.0.0/node_modules/@actions/exec/lib/exec.js + 5 modules
 var exec = __nccwpck_require__(9846);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/glob.ts
+/**
+ * Path globs, the one glob language of the project (wheel entries, platform tags, git ref patterns):
+ * `*` and `?` stay within one path segment, `**` crosses segments (`caffe2/**` is everything under
+ * caffe2/, `**` + `/x.py` is x.py in any folder), every other character matches itself.
+ */
+function globToRegExp(glob) {
+    let re = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            i++;
+            if (glob[i + 1] === '/') {
+                i++;
+                re += '(?:.*/)?';
+            }
+            else {
+                re += '.*';
+            }
+        }
+        else if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else
+            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${re}$`);
+}
+/** Whether a pattern has glob characters at all (otherwise it names one thing exactly). */
+function isGlob(pattern) {
+    return /[*?]/.test(pattern);
+}
+
+// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
+var errors = __nccwpck_require__(3390);
+;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
+
+/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
+function githubServerUrl(env = process.env) {
+    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+}
+/**
+ * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
+ * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
+ */
+function githubRemoteUrl(repository, env = process.env) {
+    if (repository === '')
+        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
+    return `${githubServerUrl(env)}/${repository}.git`;
+}
+/**
+ * The origins a GitHub token belongs to: the workflow's GitHub server and, when given, the server of
+ * `api-url` (`https://api.github.com` -> `https://github.com`, `https://ghes/api/v3` -> `https://ghes`,
+ * a stand-in's own origin otherwise).
+ */
+function githubServerOrigins(apiUrl = '', env = process.env) {
+    const origins = [originOf(githubServerUrl(env))];
+    if (apiUrl.trim() !== '')
+        origins.push(originOf(serverOfApiUrl(apiUrl.trim())));
+    return [...new Set(origins.filter((o) => o !== ''))];
+}
+function serverOfApiUrl(apiUrl) {
+    let url;
+    try {
+        url = new URL(apiUrl);
+    }
+    catch {
+        return '';
+    }
+    if (url.hostname === 'api.github.com')
+        return 'https://github.com';
+    if (url.hostname.startsWith('api.') && url.hostname.endsWith('.ghe.com'))
+        return `https://${url.hostname.slice(4)}`;
+    return url.origin;
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return '';
+    }
+}
+function isLoopback(hostname) {
+    return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+/**
+ * Why a GitHub token must not go to `url`, or undefined when it may: only to a GitHub server origin,
+ * and only over https (plain http only on loopback, where the stand-ins run).
+ */
+function tokenRefusal(url, servers) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return 'it is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return `${parsed.protocol} is not https`;
+    if (!servers.includes(parsed.origin))
+        return `${parsed.origin} is not the GitHub server (${servers.join(', ')})`;
+    if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname))
+        return 'plain http would expose it';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/git/runner.ts
+
+
 
 
 
@@ -33692,11 +33802,13 @@ function configEnv(config, base = process.env) {
     return env;
 }
 /**
- * The setting that authenticates HTTPS git traffic to `url`'s host with a token, the way
- * actions/checkout does it: a basic `Authorization` header scoped to that host. Returns nothing for
- * non-HTTP URLs (file://, ssh), which authenticate otherwise. The token and the header are masked.
+ * The setting that authenticates git traffic to `url` with a GitHub token, the way actions/checkout
+ * does it: a basic `Authorization` header scoped to that origin. The token goes only to a GitHub
+ * server (`servers`: by default the workflow's, GITHUB_SERVER_URL) over https, or over http on
+ * loopback; any other remote gets none, and the log says so. File and ssh remotes authenticate
+ * otherwise. The token and the header are masked.
  */
-function authConfig(url, token) {
+function authConfig(url, token, servers = githubServerOrigins()) {
     if (!token)
         return [];
     let parsed;
@@ -33708,6 +33820,11 @@ function authConfig(url, token) {
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
         return [];
+    const refusal = tokenRefusal(url, servers);
+    if (refusal !== undefined) {
+        core/* info */.pq(`github-token is not sent to ${parsed.origin}: ${refusal}`);
+        return [];
+    }
     const basic = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
     core/* setSecret */.Pq(token);
     core/* setSecret */.Pq(basic);
@@ -33780,11 +33897,11 @@ class Git {
      */
     async lsRemote(url, patterns) {
         // Peeled lines (`^{}`) only come back for patterns that match them: ask for them for tags.
-        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !/[*?[]/.test(p)).map((p) => `${p}^{}`);
+        const peeled = patterns.filter((p) => p.startsWith('refs/tags/') && !isGlob(p)).map((p) => `${p}^{}`);
         const stdout = await this.out(['ls-remote', '--', url, ...patterns, ...peeled]);
         const refs = new Map();
-        const exact = patterns.filter((p) => !/[*?[]/.test(p));
-        const globs = patterns.filter((p) => /[*?[]/.test(p)).map(globToRegExp);
+        const exact = patterns.filter((p) => !isGlob(p));
+        const globs = patterns.filter(isGlob).map(globToRegExp);
         for (const line of stdout.split('\n')) {
             const [sha, ref] = line.split('\t');
             if (!sha || !ref)
@@ -34050,13 +34167,6 @@ function parseTreeLine(line) {
     const tab = line.indexOf('\t');
     const [mode, type, oid] = line.slice(0, tab).split(' ');
     return { mode, type, oid, path: line.slice(tab + 1) };
-}
-function globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -39393,8 +39503,6 @@ throttling.triggersNotification = triggersNotification;
 // EXTERNAL MODULE: ../../node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/lib/index.js
 var bottleneck_lib = __nccwpck_require__(3444);
 var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
-// EXTERNAL MODULE: ../../packages/core/src/runtime/errors.ts
-var errors = __nccwpck_require__(3390);
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/retry.ts
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
@@ -39430,7 +39538,36 @@ class GitHubAuthError extends errors/* ConfigurationError */.j {
     status = 401;
 }
 const DEFAULT_API_URL = 'https://api.github.com';
-function isLoopback(apiUrl) {
+/** Thrown when GitHub does not answer in time; its message names the host and the request. */
+class GitHubTimeoutError extends Error {
+    name = 'GitHubTimeoutError';
+}
+/**
+ * fetch with a deadline over the whole exchange, body included (API answers are small, so it is read
+ * here). A missed deadline is an error that names the host, instead of a step that hangs until the
+ * job's own timeout.
+ */
+function fetchWithTimeout(timeoutMs) {
+    return async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const deadline = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+        try {
+            const res = await fetch(input, { ...init, signal });
+            const body = res.status === 204 || res.status === 205 ? null : await res.arrayBuffer();
+            const read = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+            // A constructed Response has no URL; pagination resolves the next page's link against it.
+            Object.defineProperty(read, 'url', { value: res.url });
+            return read;
+        }
+        catch (e) {
+            if (!deadline.aborted)
+                throw e;
+            throw new GitHubTimeoutError(`GitHub at ${url.host} did not answer ${init?.method ?? 'GET'} ${url.pathname} within ${timeoutMs / 1000} s`);
+        }
+    };
+}
+function client_isLoopback(apiUrl) {
     try {
         const host = new URL(apiUrl).hostname;
         return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
@@ -39464,7 +39601,7 @@ function createGitHubClient(opts) {
     const retries = opts.retries ?? 4;
     const wait = opts.sleep ?? sleep;
     const maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
-    const writeIntervalMs = opts.writeIntervalMs ?? (isLoopback(baseUrl) ? 0 : 1000);
+    const writeIntervalMs = opts.writeIntervalMs ?? (client_isLoopback(baseUrl) ? 0 : 1000);
     // The plugin's own delay is switched off (base value 0) and replaced by an awaited `wait`, so the
     // wait is injectable; the handler decides whether another try is worth it.
     const onLimit = (kind) => async (retryAfterSeconds, options, _o, retryCount) => {
@@ -39481,6 +39618,7 @@ function createGitHubClient(opts) {
     const client = getOctokit(token, {
         baseUrl,
         userAgent: opts.userAgent ?? 'release-actions',
+        request: { fetch: fetchWithTimeout(opts.timeoutMs ?? 60_000) },
         log: {
             debug: (m) => core/* debug */.Yz(m),
             info: (m) => core/* debug */.Yz(m),
@@ -39505,6 +39643,13 @@ function createGitHubClient(opts) {
             doNotRetry: [400, 401, 403, 404, 410, 422, 451],
         },
     }, throttling, retry);
+    // A POST that failed may still have been performed (its answer lost): the retry plugin must not
+    // repeat it blindly. Creates go through createOnce, which looks before it tries again. GraphQL
+    // queries are POSTs too, but reads; mutations are not used.
+    client.hook.before('request', (options) => {
+        if (options.method === 'POST' && options.url !== '/graphql')
+            options.request = { ...options.request, retries: 0 };
+    });
     client.hook.error('request', async (error, options) => {
         const status = error.status;
         if (status === 401) {
@@ -39997,22 +40142,6 @@ function push(map, key, value) {
         list.push(value);
     else
         map.set(key, [value]);
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/git/remote.ts
-
-/** The GitHub server the workflow runs against (GitHub Enterprise sets GITHUB_SERVER_URL), without a trailing slash. */
-function githubServerUrl(env = process.env) {
-    return (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
-}
-/**
- * The git URL of `repository` (owner/name) on the GitHub server: what an empty `remote-url` input
- * means. action.yml cannot compute it, because `repository` may be given instead of defaulted.
- */
-function githubRemoteUrl(repository, env = process.env) {
-    if (repository === '')
-        throw new errors/* ConfigurationError */.j('input "remote-url" is empty and there is no "repository" to derive it from');
-    return `${githubServerUrl(env)}/${repository}.git`;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/inputs.ts
@@ -40729,8 +40858,8 @@ function issueAction(existing, wanted) {
     return existing.body === wanted.body ? 'skip' : 'update';
 }
 
-// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 4 modules
-var run = __nccwpck_require__(7685);
+// EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
+var run = __nccwpck_require__(1544);
 ;// CONCATENATED MODULE: ./src/cherry-picks.ts
 
 const PICK_WORDS = /\bcherry[- ]?pick(?:ed)?(?:\s+(?:of|from))?:?\s+#(\d+)\b/gi;
@@ -40973,7 +41102,7 @@ function isConfigurationError(e) {
 
 /***/ }),
 
-/***/ 7685:
+/***/ 1544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41165,7 +41294,28 @@ function writeReceipt(receipt, path = receiptPath(receipt.action)) {
     return path;
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/html.ts
+/** Escapes text for HTML content and double- or single-quoted attribute values. */
+function escapeHtml(s) {
+    return s
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** The inverse of escapeHtml, for the entities index pages are written with. */
+function unescapeHtml(s) {
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#x27;|&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/render.ts
+
 
 
 
@@ -41215,9 +41365,10 @@ async function writeSummary(receipt, reportPath) {
         return;
     const s = core/* summary */.z;
     const verdict = receipt.status === 'success' ? 'succeeded' : 'failed';
-    s.addHeading(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`, 2);
+    s.addHeading(escapeHtml(`${receipt.action}${receipt.dryRun ? ' (dry run)' : ''}: ${verdict}`), 2);
+    // core.summary writes text as HTML as it is: an error quotes inputs and servers, so it is escaped too.
     if (receipt.error)
-        s.addCodeBlock(receipt.error);
+        s.addCodeBlock(escapeHtml(receipt.error));
     if (receipt.plan)
         s.addRaw(`<p>${escapeHtml(planSummaryLine(receipt.plan))}</p>`, true);
     for (const t of receipt.tables) {
@@ -41258,9 +41409,6 @@ function cellHtml(c) {
         return escapeHtml(c.text);
     return `<a href="${escapeHtml(c.href).replace(/"/g, '&quot;')}">${escapeHtml(c.text)}</a>`;
 }
-function escapeHtml(s) {
-    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/run.ts
 
@@ -41270,7 +41418,8 @@ function escapeHtml(s) {
 
 /**
  * The one wrapper every action's entry point calls. User errors fail with their one-line message;
- * bugs also log their stack. The receipt and the job summary are written whatever happened.
+ * bugs also print their stack to the log, where a report of the bug can quote it. The receipt and
+ * the job summary are written whatever happened.
  */
 async function run(action, main) {
     const receipt = new Receipt(action);
@@ -41282,7 +41431,7 @@ async function run(action, main) {
         receipt.status = 'failure';
         receipt.error = e instanceof Error ? e.message : String(e);
         if (!(0,errors/* isConfigurationError */.p)(e) && e instanceof Error && e.stack)
-            core/* debug */.Yz(e.stack);
+            core/* info */.pq(e.stack);
         core/* setFailed */.C1(receipt.error);
     }
     finally {
