@@ -81,7 +81,8 @@ export interface DomainRepo extends GitRepo {
   prs: LandedPr[];
 }
 
-function git(cwd: string, args: string[], input?: string): string {
+/** git in `cwd` as the merge bot, with no system configuration. */
+export function git(cwd: string, args: string[], input?: string): string {
   return execFileSync('git', args, {
     cwd,
     input,

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MERGE_BOT } from './fast-import.js';
-import type { GitRepo } from './repos.js';
+import { git as gitAsMergeBot, type GitRepo } from './repos.js';
 
 /**
  * Reverts a commit on a branch the way PyTorch's revert bot does: `git revert`, then the message
@@ -12,20 +10,7 @@ import type { GitRepo } from './repos.js';
  */
 export function revertCommit(repo: GitRepo, branch: string, sha: string, opts: { pr?: number } = {}): string {
   const work = mkdtempSync(join(tmpdir(), 'testkit-revert-'));
-  const git = (args: string[]) =>
-    execFileSync('git', args, {
-      cwd: work,
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: MERGE_BOT.name,
-        GIT_AUTHOR_EMAIL: MERGE_BOT.email,
-        GIT_COMMITTER_NAME: MERGE_BOT.name,
-        GIT_COMMITTER_EMAIL: MERGE_BOT.email,
-        GIT_CONFIG_NOSYSTEM: '1',
-      },
-    }).trim();
+  const git = (args: string[]) => gitAsMergeBot(work, args).trim();
   try {
     git(['init', '-q', '--initial-branch=work']);
     git(['fetch', '-q', repo.path, `refs/heads/${branch}`]);
