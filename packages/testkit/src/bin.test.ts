@@ -48,7 +48,7 @@ test.each([
 );
 
 test('a stand-in the command does not know is one error line', async () => {
-  await expect(firstAddress(['ftp'])).rejects.toThrow('usage: release-actions-testkit <s3|github|pypi>');
+  await expect(firstAddress(['ftp'])).rejects.toThrow('usage: release-actions-testkit <s3|github|pypi|hud>');
 }, 60_000);
 
 test('s3 --buckets creates the empty buckets named', async () => {
