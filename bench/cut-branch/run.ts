@@ -25,6 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inputEnv } from '../../packages/testkit/src/action-run.js';
 import { releaseEdits } from '../../packages/core/src/release/pins.js';
 import { generateBigRepo } from './generate.js';
 
@@ -135,15 +136,18 @@ function runCutBranch(i: number): { seconds: number; bytes: number } {
   received();
   const out = join(work, `out-${i}`);
   writeFileSync(out, '');
+  // Every input, with action.yml's defaults for those not given, as the runner passes them.
   const inputs: Record<string, string> = {
-    'INPUT_REMOTE-URL': pathToFileURL(remote).href,
-    INPUT_REPOSITORY: 'pytorch/pytorch',
-    INPUT_VERSION: '',
-    'INPUT_SOURCE-REF': 'viable/strict',
-    INPUT_BRANCHES: 'release/{major}.{minor}, orig/release/{major}.{minor}',
-    'INPUT_PIN-REPOSITORIES': 'pytorch/test-infra',
-    INPUT_PINS: PINS,
-    'INPUT_DRY-RUN': 'false',
+    ...inputEnv(join(root, 'actions', 'cut-branch'), {
+      'remote-url': pathToFileURL(remote).href,
+      repository: 'pytorch/pytorch',
+      version: '',
+      'source-ref': 'viable/strict',
+      branches: 'release/{major}.{minor}, orig/release/{major}.{minor}',
+      'pin-repositories': 'pytorch/test-infra',
+      pins: PINS,
+      'dry-run': 'false',
+    }),
     RUNNER_TEMP: work,
     GITHUB_OUTPUT: out,
     RELEASE_ACTIONS_REPORT_DIR: join(work, 'reports'),

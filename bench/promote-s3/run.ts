@@ -400,7 +400,12 @@ async function scenario(
   };
   const requestsOf = (bucket: string): string => {
     const byOp = new Map<string, number>();
-    for (const r of server.requests) if (r.bucket === bucket) byOp.set(r.operation, (byOp.get(r.operation) ?? 0) + 1);
+    // Answers other than 2xx (errors a client may retry) are counted apart, by status.
+    for (const r of server.requests) {
+      if (r.bucket !== bucket) continue;
+      const failed = r.status !== undefined && (r.status < 200 || r.status > 299) ? ` ${r.status}` : '';
+      byOp.set(`${r.operation}${failed}`, (byOp.get(`${r.operation}${failed}`) ?? 0) + 1);
+    }
     return [...byOp].map(([op, n]) => `${op} ${n}`).join(', ');
   };
   const requests = {

@@ -39,6 +39,8 @@ export interface S3Request {
   headers: Record<string, string | string[] | undefined>;
   /** HTTP status answered by the fault injector, when it answered instead of the server. */
   injected?: number;
+  /** HTTP status of the answer, once it was sent. */
+  status?: number;
 }
 
 export type RequestMatcher = (r: S3Request) => boolean;
@@ -202,6 +204,9 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
       headers: req.headers,
     };
     requests.push(record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
 
     const fault = faults.find((f) => f.left > 0 && f.match(record));
     if (fault) {
