@@ -400,13 +400,22 @@ async function scenario(
   };
   const requestsOf = (bucket: string): string => {
     const byOp = new Map<string, number>();
-    // Answers other than 2xx (errors a client may retry) are counted apart, by status.
+    const keys = new Map<string, Set<string>>();
+    // Answers other than 2xx (errors a client may retry) are counted apart, by status, and so are
+    // requests never answered (a connection dropped); a key sent more than once shows as fewer keys.
     for (const r of server.requests) {
       if (r.bucket !== bucket) continue;
-      const failed = r.status !== undefined && (r.status < 200 || r.status > 299) ? ` ${r.status}` : '';
-      byOp.set(`${r.operation}${failed}`, (byOp.get(`${r.operation}${failed}`) ?? 0) + 1);
+      const failed = r.status === undefined ? ' unanswered' : r.status < 200 || r.status > 299 ? ` ${r.status}` : '';
+      const op = `${r.operation}${failed}`;
+      byOp.set(op, (byOp.get(op) ?? 0) + 1);
+      if (r.key !== '') keys.set(op, (keys.get(op) ?? new Set()).add(r.key));
     }
-    return [...byOp].map(([op, n]) => `${op} ${n}`).join(', ');
+    return [...byOp]
+      .map(([op, n]) => {
+        const distinct = keys.get(op)?.size ?? n;
+        return `${op} ${n}${distinct < n ? ` (${distinct} keys)` : ''}`;
+      })
+      .join(', ');
   };
   const requests = {
     action: requestsOf(buckets.action),

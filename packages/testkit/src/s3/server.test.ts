@@ -101,6 +101,21 @@ test('listing 2,500 keys paginates 1,000 at a time with continuation tokens', as
   expect(server.count('ListObjectsV2') - before).toBe(3);
 });
 
+test('pages follow key order across folders whose names sort apart from their paths (cpu/ and cpu-cxx11-abi/)', async () => {
+  // `cpu-cxx11-abi/...` sorts before `cpu/...` ('-' < '/'), though a directory walk meets `cpu` first:
+  // pages cut in walk order repeated every `cpu/` key on the next page.
+  const keys = ['cpu', 'cpu-cxx11-abi', 'cu126', 'cu126-full']
+    .flatMap((folder) => Array.from({ length: 700 }, (_, i) => `whl/${folder}/torch-${String(i).padStart(3, '0')}.whl`))
+    .reverse();
+  await server.seed(
+    'folders',
+    keys.map((key) => ({ key, body: key })),
+    64,
+  );
+  const listed = (await listAll(s3, 'folders', 'whl/')).map((o) => o.key);
+  expect(listed).toEqual([...keys].sort());
+});
+
 describe('multipart', () => {
   const src = 'big/libtorch-shared-with-deps-2.6.0+cu124.zip';
 
