@@ -62271,6 +62271,7 @@ var external_node_https_ = __nccwpck_require__(4708);
 
 
 
+
 const CONNECTION_TIMEOUT_MS = 10_000;
 // A silent connection, not a long request, is what fails: a CopyObject of a large object takes
 // minutes, and S3 keeps its connection busy meanwhile.
@@ -62368,6 +62369,19 @@ function toListed(o) {
  */
 async function listAll(client, bucket, prefix, opts = {}) {
     return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+/**
+ * Every object under `prefix`, in key order, as listAll gives them, listed as one level and then its
+ * sub-folders `width` at a time: pages follow one another, so a prefix of many folders (PyTorch's
+ * `whl/test/` has dozens) costs the pages of its largest folder in sequence rather than all of them.
+ */
+async function listTree(client, bucket, prefix, width) {
+    const top = await listLevel(client, bucket, prefix);
+    const inFolders = [];
+    await pool(top.folders.map((folder, i) => ({ folder, i })), width, async ({ folder, i }) => {
+        inFolders[i] = await listAll(client, bucket, folder);
+    });
+    return [...top.objects, ...inFolders.flat()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 /** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
 async function listLevel(client, bucket, prefix) {

@@ -62837,7 +62837,44 @@ var dist_cjs = __nccwpck_require__(9232);
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __nccwpck_require__(4708);
+;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
+/**
+ * The one worker pool: plan operations, listings, part copies and index pages all run through it.
+ *
+ * At most `width` items are in flight, taken in order. After the first failure no new item starts and
+ * the items already started run to their end, so that what a run did is exactly what it reports: every
+ * item settles as done, failed or not run.
+ */
+/** Runs `fn` over `items` and reports every item's outcome; never throws. */
+async function settleAll(items, width, fn) {
+    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
+    let next = 0;
+    const worker = async () => {
+        while (run.firstError === undefined && next < items.length) {
+            const i = next++;
+            const item = items[i];
+            try {
+                await fn(item);
+                run.settled[i] = { item, result: 'done' };
+            }
+            catch (error) {
+                run.firstError ??= { error };
+                run.settled[i] = { item, result: 'failed', error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+    return run;
+}
+/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
+async function pool(items, width, fn) {
+    const { firstError } = await settleAll(items, width, fn);
+    if (firstError)
+        throw firstError.error;
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/s3/client.ts
+
 
 
 
@@ -62940,6 +62977,19 @@ function toListed(o) {
 async function listAll(client, bucket, prefix, opts = {}) {
     return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
 }
+/**
+ * Every object under `prefix`, in key order, as listAll gives them, listed as one level and then its
+ * sub-folders `width` at a time: pages follow one another, so a prefix of many folders (PyTorch's
+ * `whl/test/` has dozens) costs the pages of its largest folder in sequence rather than all of them.
+ */
+async function listTree(client, bucket, prefix, width) {
+    const top = await listLevel(client, bucket, prefix);
+    const inFolders = [];
+    await pool(top.folders.map((folder, i) => ({ folder, i })), width, async ({ folder, i }) => {
+        inFolders[i] = await listAll(client, bucket, folder);
+    });
+    return [...top.objects, ...inFolders.flat()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
 /** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */
 async function listLevel(client, bucket, prefix) {
     return listPages(client, bucket, prefix, '/');
@@ -62997,42 +63047,6 @@ function parseBucketName(input, value) {
         throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not an S3 bucket name`);
     }
     return value;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/runtime/pool.ts
-/**
- * The one worker pool: plan operations, listings, part copies and index pages all run through it.
- *
- * At most `width` items are in flight, taken in order. After the first failure no new item starts and
- * the items already started run to their end, so that what a run did is exactly what it reports: every
- * item settles as done, failed or not run.
- */
-/** Runs `fn` over `items` and reports every item's outcome; never throws. */
-async function settleAll(items, width, fn) {
-    const run = { settled: items.map((item) => ({ item, result: 'not-run' })) };
-    let next = 0;
-    const worker = async () => {
-        while (run.firstError === undefined && next < items.length) {
-            const i = next++;
-            const item = items[i];
-            try {
-                await fn(item);
-                run.settled[i] = { item, result: 'done' };
-            }
-            catch (error) {
-                run.firstError ??= { error };
-                run.settled[i] = { item, result: 'failed', error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
-    return run;
-}
-/** Runs `fn` over `items` like settleAll; once every started item has finished, throws the first error. */
-async function pool(items, width, fn) {
-    const { firstError } = await settleAll(items, width, fn);
-    if (firstError)
-        throw firstError.error;
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/runtime/plan.ts
@@ -64090,13 +64104,13 @@ async function planPromotion(client, opts) {
     return { plan: { action: 'promote-s3', operations }, ignored };
 }
 /**
- * One listing per source prefix, and one level of each destination prefix alongside it: the level
+ * Each source prefix listed (its folders side by side), and one level of each destination prefix alongside it: the level
  * tells which destination sub-folders exist at all.
  */
 async function listSourcesAndDestinationTops(client, opts) {
     const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
     const [sources, levelList] = await Promise.all([
-        Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
+        Promise.all(opts.pairs.map((pair) => listTree(client, opts.bucket, pair.source, listingWidth(opts)))),
         Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
     ]);
     return { sources, levels: new Map(destinations.map((d, i) => [d, levelList[i]])) };

@@ -8,7 +8,7 @@ import {
   type SelectedObject,
   type VariantFilter,
 } from '@release-actions/core/release/selection';
-import { listAll, listLevel, unquoteEtag, type ListedObject } from '@release-actions/core/s3/client';
+import { listAll, listLevel, listTree, unquoteEtag, type ListedObject } from '@release-actions/core/s3/client';
 import { compareObjects, headObject } from '@release-actions/core/s3/copy';
 import { planIndexPages, type IndexData } from './index-phase.js';
 
@@ -97,13 +97,13 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
 type Level = { objects: ListedObject[]; folders: string[] };
 
 /**
- * One listing per source prefix, and one level of each destination prefix alongside it: the level
+ * Each source prefix listed (its folders side by side), and one level of each destination prefix alongside it: the level
  * tells which destination sub-folders exist at all.
  */
 async function listSourcesAndDestinationTops(client: S3Client, opts: PromotionOptions) {
   const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
   const [sources, levelList] = await Promise.all([
-    Promise.all(opts.pairs.map((pair) => listAll(client, opts.bucket, pair.source))),
+    Promise.all(opts.pairs.map((pair) => listTree(client, opts.bucket, pair.source, listingWidth(opts)))),
     Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
   ]);
   return { sources, levels: new Map(destinations.map((d, i): [string, Level] => [d, levelList[i]!])) };

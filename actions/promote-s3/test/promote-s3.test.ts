@@ -143,11 +143,16 @@ describe('promote-s3 against a local S3 server', () => {
     expect(lastBackup).toBeLessThan(firstPromote);
   });
 
-  test('one listing per source prefix, however many packages', () => {
+  test('each source prefix listed once, a level and then each sub-folder once, however many packages', () => {
     const listings = server.requests.filter(
       (r) => r.operation === 'ListObjectsV2' && r.bucket === bucket && String(r.query['prefix']).includes('/test/'),
     );
-    expect(listings.map((r) => r.query['prefix']).sort()).toEqual(['libtorch/test/', 'whl/test/']);
+    const prefixes = listings.map((r) => String(r.query['prefix'])).sort();
+    const folders = [
+      ...new Set(l.release.filter((k) => k.includes('/test/')).map((k) => k.slice(0, k.lastIndexOf('/') + 1))),
+    ];
+    expect(prefixes).toEqual([...new Set(['libtorch/test/', 'whl/test/', ...folders])].sort());
+    expect(prefixes).toContain('whl/test/cu124/');
   });
 
   test('index pages take each promoted file sha256 from its copy: no promoted file is read back', () => {

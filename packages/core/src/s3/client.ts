@@ -2,6 +2,7 @@ import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConfigurationError } from '../runtime/errors.js';
+import { pool } from '../runtime/pool.js';
 
 export interface S3ClientOptions {
   /** An S3-compatible endpoint (MinIO, R2, a local test server). Implies path-style addressing. */
@@ -136,6 +137,29 @@ export async function listAll(
   opts: { delimiter?: string } = {},
 ): Promise<ListedObject[]> {
   return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
+}
+
+/**
+ * Every object under `prefix`, in key order, as listAll gives them, listed as one level and then its
+ * sub-folders `width` at a time: pages follow one another, so a prefix of many folders (PyTorch's
+ * `whl/test/` has dozens) costs the pages of its largest folder in sequence rather than all of them.
+ */
+export async function listTree(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  width: number,
+): Promise<ListedObject[]> {
+  const top = await listLevel(client, bucket, prefix);
+  const inFolders: ListedObject[][] = [];
+  await pool(
+    top.folders.map((folder, i) => ({ folder, i })),
+    width,
+    async ({ folder, i }) => {
+      inFolders[i] = await listAll(client, bucket, folder);
+    },
+  );
+  return [...top.objects, ...inFolders.flat()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copySource, createS3Client, listAll, s3ErrorCode } from '@release-actions/core/s3/client';
+import { copySource, createS3Client, listAll, listTree, s3ErrorCode } from '@release-actions/core/s3/client';
 import { seedBuffer, seedDigest, type SeedObject } from './seed.js';
 import { startS3Server, type S3Server } from './server.js';
 
@@ -114,6 +114,25 @@ test('pages follow key order across folders whose names sort apart from their pa
   );
   const listed = (await listAll(s3, 'folders', 'whl/')).map((o) => o.key);
   expect(listed).toEqual([...keys].sort());
+});
+
+test('listTree lists what listAll lists, a level and then the folders side by side', async () => {
+  await server.seed('tree', [
+    { key: 'whl/test/torch-2.6.0-cp311-none-macosx_11_0_arm64.whl', body: 'root' },
+    ...['cpu', 'cu126', 'cu126/nested'].flatMap((f) =>
+      Array.from({ length: 1200 }, (_, i) => ({ key: `whl/test/${f}/w-${i}.whl`, body: `${f}${i}` })),
+    ),
+  ]);
+  const before = server.requests.length;
+  const tree = await listTree(s3, 'tree', 'whl/test/', 8);
+  const requests = server.requests.slice(before);
+  expect(tree).toEqual(await listAll(s3, 'tree', 'whl/test/'));
+  expect(tree).toHaveLength(3601);
+  // one level, then cpu/ (2 pages) and cu126/ (3 pages, its nested folder included)
+  expect(requests.map((r) => r.query['prefix'])).toEqual(
+    expect.arrayContaining(['whl/test/', 'whl/test/cpu/', 'whl/test/cu126/']),
+  );
+  expect(requests).toHaveLength(6);
 });
 
 describe('multipart', () => {
