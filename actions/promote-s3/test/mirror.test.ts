@@ -189,3 +189,28 @@ test('mirror inputs: the keys go together, and no mirror setting without a mirro
   const stray = await promote(bucket, '', {});
   expect(stray.error).toMatch(/^input "mirror-bucket" is empty, yet mirror-endpoint-url, mirror-access-key-id/);
 });
+
+test('with index pages, the mirror gets the same pages as the primary, and a re-run writes none', async () => {
+  const { bucket, mirrorBucket } = await seeded();
+  const r = await promote(bucket, mirrorBucket, { 'regenerate-index': 'true' });
+  expect(r.error).toBeUndefined();
+  const pages = async (client: S3Client, b: string): Promise<Map<string, string>> => {
+    const keys = (await listAll(client, b, 'whl/')).map((o) => o.key).filter((k) => k.endsWith('index.html'));
+    const bodies = await Promise.all(
+      keys.map(async (k) => (await client.send(new GetObjectCommand({ Bucket: b, Key: k }))).Body!.transformToString()),
+    );
+    return new Map(keys.map((k, i) => [k, bodies[i]!]));
+  };
+  const onPrimary = await pages(s3, bucket);
+  // the project pages of each variant folder and of the prefix root, and the folders' package lists
+  expect([...onPrimary.keys()]).toEqual(
+    expect.arrayContaining(['whl/torchvision/index.html', 'whl/cu124/torchvision/index.html', 'whl/cpu/index.html']),
+  );
+  expect(onPrimary.get('whl/cu124/torchvision/index.html')).toContain('torchvision-0.21.0+cu124-cp312');
+  expect(await pages(r2, mirrorBucket)).toEqual(onPrimary);
+
+  const before = [writes(primary), writes(mirror)];
+  const again = await promote(bucket, mirrorBucket, { 'regenerate-index': 'true' });
+  expect(again.error).toBeUndefined();
+  expect([writes(primary), writes(mirror)]).toEqual(before);
+});
