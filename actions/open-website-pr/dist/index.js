@@ -40806,32 +40806,16 @@ function pullRequestText(inputs, change) {
     ];
     const what = `\`${inputs.versionsFile}\` gets the ${inputs.version} entry, with the commands of the release matrix, and \`latest_stable\` becomes ${inputs.version}${change.movesLatestStable ? ` (was ${change.previousStable})` : ''}.`;
     const footer = `Opened by the open-website-pr action from \`${change.branch}\`; running it again updates this pull request.`;
-    if (inputs.test) {
-        return {
-            title: `[DO NOT MERGE] Test of the ${inputs.version} release-day update (release-candidate commands)`,
-            body: [
-                `**Do not merge.** This is the test of the ${inputs.version} release-day pull request: every command and download link points at the release candidates (\`/whl/test/\`, \`/libtorch/test/\`), so the install selector can be tried before release day. Close it once checked.`,
-                '',
-                what,
-                '',
-                ...table,
-                '',
-                footer,
-            ].join('\n'),
-        };
-    }
-    return {
-        title: `Release ${inputs.version}: install selector and latest_stable`,
-        body: [
+    const [title, lead] = inputs.test
+        ? [
+            `[DO NOT MERGE] Test of the ${inputs.version} release-day update (release-candidate commands)`,
+            `**Do not merge.** This is the test of the ${inputs.version} release-day pull request: every command and download link points at the release candidates (\`/whl/test/\`, \`/libtorch/test/\`), so the install selector can be tried before release day. Close it once checked.`,
+        ]
+        : [
+            `Release ${inputs.version}: install selector and latest_stable`,
             `Merge on release day, once ${inputs.version} is on PyPI and download.pytorch.org.`,
-            '',
-            what,
-            '',
-            ...table,
-            '',
-            footer,
-        ].join('\n'),
-    };
+        ];
+    return { title, body: [lead, '', what, '', ...table, '', footer].join('\n') };
 }
 async function findPullRequest(client, repo, change) {
     const { data } = await client.rest.pulls.list({
