@@ -40512,11 +40512,13 @@ function changedCells(before, after) {
 /**
  * The versions file with the release's entry (in place when it is there, else after the others, as the
  * site's generator adds it) and `latest_stable` set to it, written as that generator writes it
- * (`json.dump(..., indent=2)`), keeping the file's final newline or its absence.
+ * (`json.dump(..., indent=2)`: non-ASCII escaped), keeping the file's final newline or its absence.
  */
 function withRelease(file, version, entry, original) {
     const next = { ...file, latest_stable: version, versions: { ...file.versions, [version]: entry } };
-    return JSON.stringify(next, null, 2) + (original.endsWith('\n') ? '\n' : '');
+    // json.dump escapes every non-ASCII character (ensure_ascii), one \uXXXX per UTF-16 unit.
+    const ascii = JSON.stringify(next, null, 2).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return ascii + (original.endsWith('\n') ? '\n' : '');
 }
 /** Parses the versions file, or says in one line what is wrong with it. */
 function parsePublishedVersions(text, where) {

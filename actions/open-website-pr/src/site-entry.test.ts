@@ -63,6 +63,30 @@ describe('the release entry', () => {
     });
   });
 
+  test("as the site has it since 2.7: conda cells that only say conda is gone, and Windows' x64 and arm64 libtorch links", () => {
+    const template = structuredClone(site.versions['2.9.1']!);
+    const gone = {
+      note: '<b>NOTE:</b> Conda packages are no longer available. Please use pip instead.<br />',
+      command: null,
+    };
+    template['windows']!['conda'] = { accnone: gone, 'cuda.x': gone, 'rocm5.x': gone };
+    template['windows']!['libtorch']!['accnone']!.versions = {
+      'Download here (Release version x64):': 'old',
+      'Download here (Debug version x64):': 'old',
+      'Download here (Release version arm64):': 'old',
+      'Download here (Debug version arm64):': 'old',
+    };
+    const filled = fillEntry(template, matrix).entry;
+    expect(filled['windows']!['conda']).toEqual(template['windows']!['conda']);
+    const cpu = 'https://download.pytorch.org/libtorch/cpu/libtorch-win-shared-with-deps';
+    expect(filled['windows']!['libtorch']!['accnone']!.versions).toEqual({
+      'Download here (Release version x64):': `${cpu}-2.10.0%2Bcpu.zip`,
+      'Download here (Debug version x64):': `${cpu}-debug-2.10.0%2Bcpu.zip`,
+      'Download here (Release version arm64):': `${cpu}-2.10.0%2Bcpu.zip`,
+      'Download here (Debug version arm64):': `${cpu}-debug-2.10.0%2Bcpu.zip`,
+    });
+  });
+
   test('a note-only cell (ROCm on Windows) is kept as it is', () => {
     expect(entry['windows']!['pip']!['rocm5.x']).toEqual({
       note: '<b>NOTE:</b> ROCm is not available on Windows',
@@ -142,6 +166,14 @@ describe('the versions file', () => {
     expect(parsed.latest_lts).toBe('lts-1.8.2');
     expect(text.endsWith('}\n')).toBe(true);
     expect(withRelease(site, '2.10.0', entry, original.trimEnd()).endsWith('}')).toBe(true);
+  });
+
+  test('non-ASCII text is escaped as json.dump escapes it, so untouched entries keep their bytes', () => {
+    const noted = structuredClone(site);
+    noted.versions['2.9.0']!['windows']!['pip']!['rocm5.x']!.note = 'ROCm isn’t available on Windows 🙂';
+    const text = withRelease(noted, '2.10.0', entry, original);
+    expect(text).toContain('"note": "ROCm isn\\u2019t available on Windows \\ud83d\\ude42"');
+    expect(JSON.parse(text).versions['2.9.0'].windows.pip['rocm5.x'].note).toBe('ROCm isn’t available on Windows 🙂');
   });
 
   test('an entry that is there is replaced in place', () => {
