@@ -40467,6 +40467,21 @@ function fillEntry(template, matrix) {
     }
     return { entry, filled };
 }
+/**
+ * A matrix of another channel or of another release would put wrong commands on the site (libtorch
+ * links name the version): refused, naming the input. The test twin may also take the test channel's.
+ */
+function checkMatrix(matrix, version, test) {
+    const channels = test ? ['release', 'test'] : ['release'];
+    for (const [os, entries] of Object.entries(matrix)) {
+        for (const e of entries) {
+            if (typeof e.channel === 'string' && !channels.includes(e.channel))
+                throw new errors/* ConfigurationError */.j(`input "matrix": the ${os} matrix is the ${e.channel} channel's; expected the ${channels.join(' or ')} channel's`);
+            if (typeof e.stable_version === 'string' && e.stable_version !== '' && e.stable_version !== version)
+                throw new errors/* ConfigurationError */.j(`input "matrix": the ${os} matrix is for ${e.stable_version}, not ${version}`);
+        }
+    }
+}
 /** Where release candidates are served: the same host, under `test/`. */
 const RC_INDEX = 'https://download.pytorch.org/whl/test';
 /**
@@ -40629,6 +40644,7 @@ async function planSiteChange(repo, req) {
     const template = file.versions[req.version] ?? file.versions[file.latest_stable];
     if (!template)
         throw new errors/* ConfigurationError */.j(`input "versions-file": ${req.versionsFile} on ${req.base} has no entry for latest_stable "${file.latest_stable}" to copy`);
+    checkMatrix(req.matrix, req.version, req.test);
     let { entry } = fillEntry(template, req.matrix);
     if (req.test)
         entry = testEntry(entry, req.matrix);

@@ -2,6 +2,7 @@ import type { Git, Identity } from '@release-actions/core/git/runner';
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import {
   changedCells,
+  checkMatrix,
   fillEntry,
   parsePublishedVersions,
   testEntry,
@@ -73,6 +74,7 @@ export async function planSiteChange(repo: Git, req: SiteChangeRequest): Promise
     throw new ConfigurationError(
       `input "versions-file": ${req.versionsFile} on ${req.base} has no entry for latest_stable "${file.latest_stable}" to copy`,
     );
+  checkMatrix(req.matrix, req.version, req.test);
   let { entry } = fillEntry(template, req.matrix);
   if (req.test) entry = testEntry(entry, req.matrix);
   const after = withRelease(file, req.version, entry, before);

@@ -2,6 +2,7 @@ import { releaseMatrix, siteVersions, stableEntry } from '../test/site-fixtures.
 import {
   acceleratorBuilds,
   changedCells,
+  checkMatrix,
   fillEntry,
   parseMatrix,
   testEntry,
@@ -196,4 +197,31 @@ test('a matrix file that is not {"include": [...]} is refused naming the input a
   expect(() => parseMatrix('linux', 'linux.json', '{"include": [')).toThrow(
     /^input "matrix": linux=linux.json is not JSON/,
   );
+});
+
+describe('a matrix of another channel or another release is refused', () => {
+  test.each([
+    [
+      { channel: 'nightly' },
+      false,
+      'input "matrix": the linux matrix is the nightly channel\'s; expected the release channel\'s',
+    ],
+    [
+      { channel: 'test' },
+      false,
+      'input "matrix": the linux matrix is the test channel\'s; expected the release channel\'s',
+    ],
+    [{ stable_version: '2.9.1' }, false, 'input "matrix": the linux matrix is for 2.9.1, not 2.10.0'],
+  ])('%j (test twin: %s)', (change, test, message) => {
+    const m = releaseMatrix('2.10.0');
+    m.linux = m.linux.map((e) => ({ ...e, ...change }));
+    expect(() => checkMatrix(m, '2.10.0', test)).toThrow(message);
+  });
+
+  test("the release matrix passes, and the test twin may take the test channel's", () => {
+    expect(() => checkMatrix(matrix, '2.10.0', false)).not.toThrow();
+    const testChannel = releaseMatrix('2.10.0');
+    testChannel.linux = testChannel.linux.map((e) => ({ ...e, channel: 'test' }));
+    expect(() => checkMatrix(testChannel, '2.10.0', true)).not.toThrow();
+  });
 });

@@ -180,6 +180,24 @@ export function fillEntry(template: VersionEntry, matrix: ReleaseMatrix): Filled
   return { entry, filled };
 }
 
+/**
+ * A matrix of another channel or of another release would put wrong commands on the site (libtorch
+ * links name the version): refused, naming the input. The test twin may also take the test channel's.
+ */
+export function checkMatrix(matrix: ReleaseMatrix, version: string, test: boolean): void {
+  const channels = test ? ['release', 'test'] : ['release'];
+  for (const [os, entries] of Object.entries(matrix)) {
+    for (const e of entries) {
+      if (typeof e.channel === 'string' && !channels.includes(e.channel))
+        throw new ConfigurationError(
+          `input "matrix": the ${os} matrix is the ${e.channel} channel's; expected the ${channels.join(' or ')} channel's`,
+        );
+      if (typeof e.stable_version === 'string' && e.stable_version !== '' && e.stable_version !== version)
+        throw new ConfigurationError(`input "matrix": the ${os} matrix is for ${e.stable_version}, not ${version}`);
+    }
+  }
+}
+
 /** Where release candidates are served: the same host, under `test/`. */
 const RC_INDEX = 'https://download.pytorch.org/whl/test';
 
