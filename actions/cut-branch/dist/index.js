@@ -33615,7 +33615,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5198);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2003);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('cut-branch', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5198:
+/***/ 2003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40613,7 +40613,49 @@ async function createOnce(spec, opts = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/core/src/github/pulls.ts
+
+/** The open pull request from `head` into `base`, if there is one. */
+async function findOpenPullRequest(client, repo, head, base) {
+    const { data } = await client.rest.pulls.list({
+        ...repo,
+        head: `${repo.owner}:${head}`,
+        base,
+        state: 'open',
+        per_page: 10,
+    });
+    const pr = data[0];
+    return pr ? { number: pr.number, url: pr.html_url, title: pr.title, body: pr.body ?? '' } : undefined;
+}
+/** Opens the pull request, or returns the one already open from its head into its base. */
+async function openPullRequestOnce(client, repo, pr) {
+    const { value, created } = await createOnce({
+        what: `pull request ${pr.head} -> ${pr.base}`,
+        find: () => findOpenPullRequest(client, repo, pr.head, pr.base),
+        create: async () => {
+            const { data } = await client.rest.pulls.create({ ...repo, ...pr });
+            return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
+        },
+    });
+    return { pr: value, created };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/repository.ts
+
+/** `owner/name` as GitHub spells repository names; anything else is the input's mistake. */
+function parseRepository(input, value) {
+    const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(value.trim());
+    if (!m || m[2] === '.' || m[2] === '..') {
+        throw new errors/* ConfigurationError */.j(`input "${input}": "${value}" is not a repository; expected owner/name such as pytorch/pytorch`);
+    }
+    return { owner: m[1], repo: m[2] };
+}
+function fullName(ref) {
+    return `${ref.owner}/${ref.repo}`;
+}
+
 ;// CONCATENATED MODULE: ./src/version-bump.ts
+
 
 
 
@@ -40669,36 +40711,24 @@ async function pushVersionBump(git, url, plan, workDir) {
 }
 /** The open PR from the bump branch into the default branch, if there is one. */
 async function findBumpPullRequest(client, plan, repository) {
-    const [owner, repo] = repository.split('/');
-    const open = await client.rest.pulls.list({
-        owner,
-        repo,
-        head: `${owner}:${plan.branch}`,
-        base: plan.base,
-        state: 'open',
-        per_page: 10,
-    });
-    const existing = open.data[0];
-    return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
+    const pr = await findOpenPullRequest(client, parseRepository('repository', repository), plan.branch, plan.base);
+    return pr ? { number: pr.number, url: pr.url, created: false } : undefined;
 }
 /** Opens the PR from the bump branch, or returns the one already open for it. */
 async function ensureBumpPullRequest(client, plan, repository) {
-    const [owner, repo] = repository.split('/');
     const title = `Bump version to ${plan.target}`;
     const body = [
         `The release branch for ${plan.target.replace(/^(\d+)\.(\d+).*$/, (_m, a, b) => `${a}.${Number(b) - 1}`)} has been cut, so \`${plan.base}\` now develops ${plan.target.replace(/a0$/, '')}.`,
         '',
         `This moves \`version.txt\` from \`${plan.current}\` to \`${plan.target}\`. Opened by the cut-branch action; running it again reuses this pull request.`,
     ].join('\n');
-    const { value, created } = await createOnce({
-        what: `pull request ${plan.branch} -> ${plan.base}`,
-        find: () => findBumpPullRequest(client, plan, repository),
-        create: async () => {
-            const pr = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
-            return { number: pr.data.number, url: pr.data.html_url, created: true };
-        },
+    const { pr, created } = await openPullRequestOnce(client, parseRepository('repository', repository), {
+        head: plan.branch,
+        base: plan.base,
+        title,
+        body,
     });
-    return { ...value, created };
+    return { number: pr.number, url: pr.url, created };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

@@ -2,7 +2,8 @@ import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { Git, Identity } from '@release-actions/core/git/runner';
 import type { GitHubClient } from '@release-actions/core/github/client';
 import { compareVersions, nextMinorDev, parseVersionTxt } from '@release-actions/core/release/version';
-import { createOnce } from '@release-actions/core/github/create-once';
+import { findOpenPullRequest, openPullRequestOnce } from '@release-actions/core/github/pulls';
+import { parseRepository } from '@release-actions/core/github/repository';
 
 /**
  * After a branch cut, `main` moves to the next minor's development version through a pull request
@@ -111,17 +112,8 @@ export async function findBumpPullRequest(
   plan: VersionBumpPlan,
   repository: string,
 ): Promise<BumpPullRequest | undefined> {
-  const [owner, repo] = repository.split('/') as [string, string];
-  const open = await client.rest.pulls.list({
-    owner,
-    repo,
-    head: `${owner}:${plan.branch}`,
-    base: plan.base,
-    state: 'open',
-    per_page: 10,
-  });
-  const existing = open.data[0];
-  return existing ? { number: existing.number, url: existing.html_url, created: false } : undefined;
+  const pr = await findOpenPullRequest(client, parseRepository('repository', repository), plan.branch, plan.base);
+  return pr ? { number: pr.number, url: pr.url, created: false } : undefined;
 }
 
 /** Opens the PR from the bump branch, or returns the one already open for it. */
@@ -130,20 +122,17 @@ export async function ensureBumpPullRequest(
   plan: VersionBumpPlan,
   repository: string,
 ): Promise<BumpPullRequest> {
-  const [owner, repo] = repository.split('/') as [string, string];
   const title = `Bump version to ${plan.target}`;
   const body = [
     `The release branch for ${plan.target.replace(/^(\d+)\.(\d+).*$/, (_m, a: string, b: string) => `${a}.${Number(b) - 1}`)} has been cut, so \`${plan.base}\` now develops ${plan.target.replace(/a0$/, '')}.`,
     '',
     `This moves \`version.txt\` from \`${plan.current}\` to \`${plan.target}\`. Opened by the cut-branch action; running it again reuses this pull request.`,
   ].join('\n');
-  const { value, created } = await createOnce({
-    what: `pull request ${plan.branch} -> ${plan.base}`,
-    find: () => findBumpPullRequest(client, plan, repository),
-    create: async () => {
-      const pr = await client.rest.pulls.create({ owner, repo, head: plan.branch, base: plan.base, title, body });
-      return { number: pr.data.number, url: pr.data.html_url, created: true };
-    },
+  const { pr, created } = await openPullRequestOnce(client, parseRepository('repository', repository), {
+    head: plan.branch,
+    base: plan.base,
+    title,
+    body,
   });
-  return { ...value, created };
+  return { number: pr.number, url: pr.url, created };
 }

@@ -33615,7 +33615,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1544);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7718);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4389);
 
 
 await (0,_release_actions_core_runtime_run__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)('open-website-pr', _main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);
@@ -33625,7 +33625,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7718:
+/***/ 4389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39662,46 +39662,6 @@ function createGitHubClient(opts) {
     return client;
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/github/create-once.ts
-
-
-function statusOf(e) {
-    const status = e.status;
-    return typeof status === 'number' ? status : undefined;
-}
-/** Whether a failed create may nevertheless have been performed. */
-function outcomeUnknown(e) {
-    const status = statusOf(e);
-    return status === undefined || status >= 500 || (e instanceof Error && e.name === 'GitHubTimeoutError');
-}
-async function createOnce(spec, opts = {}) {
-    const { attempts = 3, baseMs = 1000 } = opts;
-    const wait = opts.sleep ?? sleep;
-    const existing = await spec.find();
-    if (existing !== undefined)
-        return { value: existing, created: false };
-    for (let attempt = 1;; attempt++) {
-        try {
-            return { value: await spec.create(), created: true };
-        }
-        catch (e) {
-            const status = statusOf(e);
-            if (!outcomeUnknown(e) && status !== 422)
-                throw e;
-            const found = await spec.find();
-            if (found !== undefined) {
-                core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}), but it was made; using it`);
-                return { value: found, created: true };
-            }
-            if (status === 422 || attempt >= attempts)
-                throw e;
-            const delay = backoffDelay(attempt, baseMs, 30_000);
-            core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}) and made nothing; trying again`);
-            await wait(delay);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/github/repository.ts
 
 /** `owner/name` as GitHub spells repository names; anything else is the input's mistake. */
@@ -39752,7 +39712,7 @@ function toIssueRef(i) {
 function sameTitle(a, b) {
     return a.trim() === b.trim();
 }
-function issues_statusOf(e) {
+function statusOf(e) {
     const status = e.status;
     return typeof status === 'number' ? status : undefined;
 }
@@ -39761,7 +39721,7 @@ function issues_statusOf(e) {
  * (GitHub answers 404 rather than 403 for what a token may not even see). Anything else is returned as is.
  */
 function explainAccessError(e, repo, need) {
-    const status = issues_statusOf(e);
+    const status = statusOf(e);
     if (status !== 403 && status !== 404)
         return e;
     const message = e.response?.data?.message ?? '';
@@ -39823,7 +39783,7 @@ async function findIssueByTitle(client, repo, title) {
     return (await findIssuesByTitle(client, repo, title))[0];
 }
 function isLostAnswer(e) {
-    const status = issues_statusOf(e);
+    const status = statusOf(e);
     // no status: the connection failed; 5xx: GitHub may have created the issue and failed to say so
     return status === undefined || status >= 500;
 }
@@ -39875,6 +39835,73 @@ function issueAction(existing, wanted) {
     if (!existing)
         return 'create';
     return existing.body === wanted.body ? 'skip' : 'update';
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/create-once.ts
+
+
+function create_once_statusOf(e) {
+    const status = e.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/** Whether a failed create may nevertheless have been performed. */
+function outcomeUnknown(e) {
+    const status = create_once_statusOf(e);
+    return status === undefined || status >= 500 || (e instanceof Error && e.name === 'GitHubTimeoutError');
+}
+async function createOnce(spec, opts = {}) {
+    const { attempts = 3, baseMs = 1000 } = opts;
+    const wait = opts.sleep ?? sleep;
+    const existing = await spec.find();
+    if (existing !== undefined)
+        return { value: existing, created: false };
+    for (let attempt = 1;; attempt++) {
+        try {
+            return { value: await spec.create(), created: true };
+        }
+        catch (e) {
+            const status = create_once_statusOf(e);
+            if (!outcomeUnknown(e) && status !== 422)
+                throw e;
+            const found = await spec.find();
+            if (found !== undefined) {
+                core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}), but it was made; using it`);
+                return { value: found, created: true };
+            }
+            if (status === 422 || attempt >= attempts)
+                throw e;
+            const delay = backoffDelay(attempt, baseMs, 30_000);
+            core/* info */.pq(`${spec.what}: the create failed (${status ?? 'no answer'}) and made nothing; trying again`);
+            await wait(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/github/pulls.ts
+
+/** The open pull request from `head` into `base`, if there is one. */
+async function findOpenPullRequest(client, repo, head, base) {
+    const { data } = await client.rest.pulls.list({
+        ...repo,
+        head: `${repo.owner}:${head}`,
+        base,
+        state: 'open',
+        per_page: 10,
+    });
+    const pr = data[0];
+    return pr ? { number: pr.number, url: pr.html_url, title: pr.title, body: pr.body ?? '' } : undefined;
+}
+/** Opens the pull request, or returns the one already open from its head into its base. */
+async function openPullRequestOnce(client, repo, pr) {
+    const { value, created } = await createOnce({
+        what: `pull request ${pr.head} -> ${pr.base}`,
+        find: () => findOpenPullRequest(client, repo, pr.head, pr.base),
+        create: async () => {
+            const { data } = await client.rest.pulls.create({ ...repo, ...pr });
+            return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
+        },
+    });
+    return { pr: value, created };
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/runtime/run.ts + 5 modules
@@ -40173,7 +40200,7 @@ function toVersion(v) {
         return v;
     const parsed = tryParseVersion(v);
     if (!parsed)
-        throw new ConfigurationError(`${quote(v)} is not a PEP 440 version`);
+        throw new errors/* ConfigurationError */.j(`${quote(v)} is not a PEP 440 version`);
     return parsed;
 }
 /** The normalised PEP 440 form without the local label: `v2.6.0-RC3+cu124` -> `2.6.0rc3`. */
@@ -40339,6 +40366,7 @@ function parseVersionTxt(content, source = 'version.txt') {
 
 ;// CONCATENATED MODULE: ./src/site-entry.ts
 
+
 /**
  * The install selector's data, as pytorch.github.io keeps it in `published_versions.json`, and how a
  * release's entry is filled from the release matrix. The mapping is the one the site's own generator
@@ -40346,16 +40374,6 @@ function parseVersionTxt(content, source = 'version.txt') {
  */
 const OPERATING_SYSTEMS = ['linux', 'macos', 'windows'];
 const CPU = { gpuArchType: 'cpu', gpuArchVersion: '' };
-function compareDotted(a, b) {
-    const pa = a.split('.').map(Number);
-    const pb = b.split('.').map(Number);
-    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-        if (d !== 0)
-            return d;
-    }
-    return 0;
-}
 /**
  * What each accelerator label of the entry means for this matrix, as the site's generator decides it
  * from the Linux matrix: `accnone` the CPU build; the `cuda.*` labels, in their alphabetical order
@@ -40363,7 +40381,7 @@ function compareDotted(a, b) {
  * `rocm*` the newest ROCm; a label without a version (`xpu`) its build type.
  */
 function acceleratorBuilds(labels, linux) {
-    const versionsOf = (type) => [...new Set(linux.filter((e) => e.gpu_arch_type === type).map((e) => e.gpu_arch_version))].sort(compareDotted);
+    const versionsOf = (type) => [...new Set(linux.filter((e) => e.gpu_arch_type === type).map((e) => e.gpu_arch_version))].sort(compareVersions);
     const cuda = versionsOf('cuda');
     const rocm = versionsOf('rocm');
     const all = [...new Set(labels)];
@@ -40383,6 +40401,10 @@ function acceleratorBuilds(labels, linux) {
     const offset = cudaLabels.length - newestCuda.length;
     newestCuda.forEach((v, i) => builds.set(cudaLabels[offset + i], { gpuArchType: 'cuda', gpuArchVersion: v }));
     return builds;
+}
+/** Every accelerator label the entry uses, under any operating system and package. */
+function labelsOf(entry) {
+    return Object.values(entry).flatMap((pkgs) => Object.values(pkgs).flatMap((accs) => Object.keys(accs)));
 }
 /** The matrix's package type for a selector package: pip is `manywheel` on Linux and `wheel` elsewhere. */
 function packageType(pkg, os) {
@@ -40421,8 +40443,7 @@ function libtorchEntry(os, label, entries) {
  * the matrix lacks stops it, naming every such cell, before anything is written.
  */
 function fillEntry(template, matrix) {
-    const labels = Object.values(template).flatMap((pkgs) => Object.values(pkgs).flatMap((accs) => Object.keys(accs)));
-    const builds = acceleratorBuilds(labels, matrix.linux ?? []);
+    const builds = acceleratorBuilds(labelsOf(template), matrix.linux ?? []);
     const entry = structuredClone(template);
     const missing = [];
     let filled = 0;
@@ -40498,7 +40519,7 @@ function toTestChannel(text, variant) {
 /** The entry with every command and link pointing at the release candidates. */
 function testEntry(entry, matrix) {
     const out = structuredClone(entry);
-    const builds = acceleratorBuilds(Object.values(out).flatMap((p) => Object.values(p).flatMap((a) => Object.keys(a))), matrix.linux ?? []);
+    const builds = acceleratorBuilds(labelsOf(out), matrix.linux ?? []);
     for (const [os, pkgs] of Object.entries(out)) {
         for (const [pkg, accs] of Object.entries(pkgs)) {
             for (const [acc, cell] of Object.entries(accs)) {
@@ -40741,7 +40762,7 @@ async function openPullRequest(repo, inputs, receipt) {
     if (change.state !== 'on-base') {
         // A laptop dry run may have no token: the plan then cannot tell whether the PR is open yet.
         if (inputs.token || !inputs.dryRun)
-            open = await findPullRequest(client, inputs.repository, change);
+            open = await findOpenPullRequest(client, inputs.repository, change.branch, change.base);
         else
             receipt.note('No github-token: the dry run did not look for an open pull request.');
     }
@@ -40752,7 +40773,9 @@ async function openPullRequest(repo, inputs, receipt) {
             await pushSiteChange(repo, inputs.remoteUrl, change);
             return { sha: change.commitSha ?? '' };
         }
-        result = await ensurePullRequest(client, inputs.repository, change, wanted, open);
+        result = open
+            ? { pr: await updatePullRequest(client, inputs.repository, open, wanted), created: false }
+            : await openPullRequestOnce(client, inputs.repository, { head: change.branch, base: change.base, ...wanted });
         return { url: result.pr.url, number: result.pr.number };
     }, { dryRun: inputs.dryRun });
     receipt.setOutput('pr-url', result?.pr.url ?? '');
@@ -40835,32 +40858,10 @@ function pullRequestText(inputs, change) {
         ];
     return { title, body: [lead, '', what, '', ...table, '', footer].join('\n') };
 }
-async function findPullRequest(client, repo, change) {
-    const { data } = await client.rest.pulls.list({
-        ...repo,
-        head: `${repo.owner}:${change.branch}`,
-        base: change.base,
-        state: 'open',
-        per_page: 10,
-    });
-    const pr = data[0];
-    return pr ? { number: pr.number, url: pr.html_url, title: pr.title, body: pr.body ?? '' } : undefined;
-}
-async function ensurePullRequest(client, repo, change, wanted, open) {
-    if (open) {
-        // An edit is safe to repeat: it sets the same title and body again.
-        const { data } = await client.rest.pulls.update({ ...repo, pull_number: open.number, ...wanted });
-        return { pr: { ...open, ...wanted, url: data.html_url }, created: false };
-    }
-    const { value, created } = await createOnce({
-        what: `pull request ${change.branch} -> ${change.base}`,
-        find: () => findPullRequest(client, repo, change),
-        create: async () => {
-            const { data } = await client.rest.pulls.create({ ...repo, head: change.branch, base: change.base, ...wanted });
-            return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
-        },
-    });
-    return { pr: value, created };
+/** Sets the open pull request's title and body; safe to repeat, it sets the same again. */
+async function updatePullRequest(client, repo, open, wanted) {
+    const { data } = await client.rest.pulls.update({ ...repo, pull_number: open.number, ...wanted });
+    return { ...open, ...wanted, url: data.html_url };
 }
 
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { authConfig, Git } from '@release-actions/core/git/runner';
 import { githubServerOrigins } from '@release-actions/core/git/remote';
 import { createGitHubClient, type GitHubClient } from '@release-actions/core/github/client';
-import { createOnce } from '@release-actions/core/github/create-once';
 import { explainAccessError } from '@release-actions/core/github/issues';
+import { findOpenPullRequest, openPullRequestOnce, type PullRequestRef } from '@release-actions/core/github/pulls';
 import { fullName, type RepositoryRef } from '@release-actions/core/github/repository';
 import type { Operation, Plan } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
@@ -14,13 +14,6 @@ import { executePlan } from '@release-actions/core/runtime/run';
 import { readInputs, type Inputs } from './inputs.js';
 import { planSiteChange, pushSiteChange, type SiteChange } from './site-branch.js';
 import type { VersionEntry } from './site-entry.js';
-
-interface PullRequest {
-  number: number;
-  url: string;
-  title: string;
-  body: string;
-}
 
 type Step = { kind: 'branch' } | { kind: 'pull-request'; number?: number };
 
@@ -59,15 +52,16 @@ async function openPullRequest(repo: Git, inputs: Inputs, receipt: Receipt): Pro
 
   const client = createGitHubClient({ token: inputs.token, apiUrl: inputs.apiUrl });
   const wanted = pullRequestText(inputs, change);
-  let open: PullRequest | undefined;
+  let open: PullRequestRef | undefined;
   if (change.state !== 'on-base') {
     // A laptop dry run may have no token: the plan then cannot tell whether the PR is open yet.
-    if (inputs.token || !inputs.dryRun) open = await findPullRequest(client, inputs.repository, change);
+    if (inputs.token || !inputs.dryRun)
+      open = await findOpenPullRequest(client, inputs.repository, change.branch, change.base);
     else receipt.note('No github-token: the dry run did not look for an open pull request.');
   }
 
   const plan: Plan<Step> = { action: 'open-website-pr', operations: operations(inputs, change, open, wanted) };
-  let result: { pr: PullRequest; created: boolean } | undefined = open ? { pr: open, created: false } : undefined;
+  let result: { pr: PullRequestRef; created: boolean } | undefined = open ? { pr: open, created: false } : undefined;
   await executePlan(
     receipt,
     plan,
@@ -76,7 +70,9 @@ async function openPullRequest(repo: Git, inputs: Inputs, receipt: Receipt): Pro
         await pushSiteChange(repo, inputs.remoteUrl, change);
         return { sha: change.commitSha ?? '' };
       }
-      result = await ensurePullRequest(client, inputs.repository, change, wanted, open);
+      result = open
+        ? { pr: await updatePullRequest(client, inputs.repository, open, wanted), created: false }
+        : await openPullRequestOnce(client, inputs.repository, { head: change.branch, base: change.base, ...wanted });
       return { url: result.pr.url, number: result.pr.number };
     },
     { dryRun: inputs.dryRun },
@@ -89,7 +85,7 @@ async function openPullRequest(repo: Git, inputs: Inputs, receipt: Receipt): Pro
 function operations(
   inputs: Inputs,
   change: SiteChange,
-  open: PullRequest | undefined,
+  open: PullRequestRef | undefined,
   wanted: { title: string; body: string },
 ): Operation<Step>[] {
   const ref = `refs/heads/${change.branch}`;
@@ -177,41 +173,13 @@ function pullRequestText(inputs: Inputs, change: SiteChange): { title: string; b
   return { title, body: [lead, '', what, '', ...table, '', footer].join('\n') };
 }
 
-async function findPullRequest(
+/** Sets the open pull request's title and body; safe to repeat, it sets the same again. */
+async function updatePullRequest(
   client: GitHubClient,
   repo: RepositoryRef,
-  change: SiteChange,
-): Promise<PullRequest | undefined> {
-  const { data } = await client.rest.pulls.list({
-    ...repo,
-    head: `${repo.owner}:${change.branch}`,
-    base: change.base,
-    state: 'open',
-    per_page: 10,
-  });
-  const pr = data[0];
-  return pr ? { number: pr.number, url: pr.html_url, title: pr.title, body: pr.body ?? '' } : undefined;
-}
-
-async function ensurePullRequest(
-  client: GitHubClient,
-  repo: RepositoryRef,
-  change: SiteChange,
+  open: PullRequestRef,
   wanted: { title: string; body: string },
-  open: PullRequest | undefined,
-): Promise<{ pr: PullRequest; created: boolean }> {
-  if (open) {
-    // An edit is safe to repeat: it sets the same title and body again.
-    const { data } = await client.rest.pulls.update({ ...repo, pull_number: open.number, ...wanted });
-    return { pr: { ...open, ...wanted, url: data.html_url }, created: false };
-  }
-  const { value, created } = await createOnce({
-    what: `pull request ${change.branch} -> ${change.base}`,
-    find: () => findPullRequest(client, repo, change),
-    create: async () => {
-      const { data } = await client.rest.pulls.create({ ...repo, head: change.branch, base: change.base, ...wanted });
-      return { number: data.number, url: data.html_url, title: data.title, body: data.body ?? '' };
-    },
-  });
-  return { pr: value, created };
+): Promise<PullRequestRef> {
+  const { data } = await client.rest.pulls.update({ ...repo, pull_number: open.number, ...wanted });
+  return { ...open, ...wanted, url: data.html_url };
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
+import { compareVersions } from '@release-actions/core/release/version';
 
 /**
  * The install selector's data, as pytorch.github.io keeps it in `published_versions.json`, and how a
@@ -51,16 +52,6 @@ interface Build {
 
 const CPU: Build = { gpuArchType: 'cpu', gpuArchVersion: '' };
 
-function compareDotted(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /**
  * What each accelerator label of the entry means for this matrix, as the site's generator decides it
  * from the Linux matrix: `accnone` the CPU build; the `cuda.*` labels, in their alphabetical order
@@ -69,7 +60,7 @@ function compareDotted(a: string, b: string): number {
  */
 export function acceleratorBuilds(labels: Iterable<string>, linux: MatrixEntry[]): Map<string, Build> {
   const versionsOf = (type: string): string[] =>
-    [...new Set(linux.filter((e) => e.gpu_arch_type === type).map((e) => e.gpu_arch_version))].sort(compareDotted);
+    [...new Set(linux.filter((e) => e.gpu_arch_type === type).map((e) => e.gpu_arch_version))].sort(compareVersions);
   const cuda = versionsOf('cuda');
   const rocm = versionsOf('rocm');
   const all = [...new Set(labels)];
@@ -88,6 +79,11 @@ export function acceleratorBuilds(labels: Iterable<string>, linux: MatrixEntry[]
   const offset = cudaLabels.length - newestCuda.length;
   newestCuda.forEach((v, i) => builds.set(cudaLabels[offset + i]!, { gpuArchType: 'cuda', gpuArchVersion: v }));
   return builds;
+}
+
+/** Every accelerator label the entry uses, under any operating system and package. */
+function labelsOf(entry: VersionEntry): string[] {
+  return Object.values(entry).flatMap((pkgs) => Object.values(pkgs).flatMap((accs) => Object.keys(accs)));
 }
 
 /** The matrix's package type for a selector package: pip is `manywheel` on Linux and `wheel` elsewhere. */
@@ -134,8 +130,7 @@ export interface FilledEntry {
  * the matrix lacks stops it, naming every such cell, before anything is written.
  */
 export function fillEntry(template: VersionEntry, matrix: ReleaseMatrix): FilledEntry {
-  const labels = Object.values(template).flatMap((pkgs) => Object.values(pkgs).flatMap((accs) => Object.keys(accs)));
-  const builds = acceleratorBuilds(labels, matrix.linux ?? []);
+  const builds = acceleratorBuilds(labelsOf(template), matrix.linux ?? []);
   const entry: VersionEntry = structuredClone(template);
   const missing: string[] = [];
   let filled = 0;
@@ -215,10 +210,7 @@ export function toTestChannel(text: string, variant: string): string {
 /** The entry with every command and link pointing at the release candidates. */
 export function testEntry(entry: VersionEntry, matrix: ReleaseMatrix): VersionEntry {
   const out: VersionEntry = structuredClone(entry);
-  const builds = acceleratorBuilds(
-    Object.values(out).flatMap((p) => Object.values(p).flatMap((a) => Object.keys(a))),
-    matrix.linux ?? [],
-  );
+  const builds = acceleratorBuilds(labelsOf(out), matrix.linux ?? []);
   for (const [os, pkgs] of Object.entries(out)) {
     for (const [pkg, accs] of Object.entries(pkgs)) {
       for (const [acc, cell] of Object.entries(accs)) {
