@@ -63537,7 +63537,6 @@ function verifyListed(copies, listed) {
 
 
 
-
 /** Parts of one large object copied at once. */
 const PART_CONCURRENCY = 8;
 async function applyCopyPhase(client, ops, opts) {
@@ -63546,9 +63545,12 @@ async function applyCopyPhase(client, ops, opts) {
         result.outcomes.push(o);
         opts.onOutcome(o);
     };
-    const toList = [];
-    await applyInTwoWidths(ops, copier(client, opts, result.sha256, toList), opts, record);
-    await verifyByListing(client, toList, result.outcomes);
+    const listings = new FolderListings(client, ops, opts.multipartThreshold);
+    await applyInTwoWidths(ops, copier(client, opts, result.sha256, listings), opts, (o) => {
+        record(o);
+        listings.settled(o.id);
+    });
+    await listings.verify(result.outcomes);
     return result;
 }
 /**
@@ -63602,9 +63604,10 @@ async function applyMirrorPhase(client, mirror, ops, opts) {
 }
 /**
  * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
- * queued for the listing; a multipart or streamed copy is checked with a HEAD as soon as it is done.
+ * queued for its folder's listing; a multipart or streamed copy is checked with a HEAD as soon as it
+ * is done.
  */
-function copier(client, opts, sha256, toList) {
+function copier(client, opts, sha256, listings) {
     let fellBack = false;
     return async (op) => {
         const d = op.data;
@@ -63625,29 +63628,80 @@ function copier(client, opts, sha256, toList) {
             sha256.set(d.dstKey, r.sha256);
         if (r.method !== 'copy-object')
             return verifyCopy(client, src, dst, r);
-        toList.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+        listings.queue({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
         return { method: r.method, etag: r.etag ?? '' };
     };
 }
-/** Lists each folder copied into once and checks every queued copy in it; adds the facts to its outcome. */
-async function verifyByListing(client, copies, outcomes) {
-    const folders = new Map();
-    for (const c of copies) {
-        const folder = c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1);
-        folders.set(`${c.dst.bucket}\u0000${folder}`, { bucket: c.dst.bucket, folder });
+/**
+ * The listings that check the CopyObject copies, one per destination folder. A folder is listed as
+ * soon as the last whole-object copy into it has settled, while the copies into the next folders go
+ * on (the plan goes folder by folder), so the phase ends with one folder's listing rather than all
+ * of them.
+ */
+class FolderListings {
+    client;
+    /** Whole-object copies not settled yet, per folder. */
+    unsettled = new Map();
+    folderOfOp = new Map();
+    queued = new Map();
+    started = new Map();
+    listed = new Map();
+    constructor(client, ops, multipartThreshold) {
+        this.client = client;
+        for (const op of ops) {
+            if (op.data.size > multipartThreshold || (op.action !== 'create' && op.action !== 'update'))
+                continue;
+            const folder = folderOf({ bucket: op.data.dstBucket, key: op.data.dstKey });
+            this.folderOfOp.set(op.id, folder);
+            this.unsettled.set(folder, (this.unsettled.get(folder) ?? 0) + 1);
+        }
     }
-    const listed = new Map();
-    await pool([...folders.values()], 16, async ({ bucket, folder }) => {
-        for (const o of await listAll(client, bucket, folder, { delimiter: '/' }))
-            listed.set(o.key, o);
-    });
-    const facts = verifyListed(copies, listed);
-    const byId = new Map(outcomes.map((o) => [o.id, o]));
-    for (const c of copies) {
-        const o = byId.get(c.id);
-        if (o)
-            o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+    queue(copy) {
+        const folder = folderOf(copy.dst);
+        const list = this.queued.get(folder);
+        if (list)
+            list.push(copy);
+        else
+            this.queued.set(folder, [copy]);
     }
+    settled(opId) {
+        const folder = this.folderOfOp.get(opId);
+        if (folder === undefined)
+            return;
+        const left = this.unsettled.get(folder) - 1;
+        this.unsettled.set(folder, left);
+        if (left === 0)
+            this.list(folder);
+    }
+    /** Waits for every folder's listing and checks each queued copy; adds the facts to its outcome. */
+    async verify(outcomes) {
+        for (const folder of this.queued.keys())
+            this.list(folder);
+        await Promise.all(this.started.values());
+        const copies = [...this.queued.values()].flat();
+        const facts = verifyListed(copies, this.listed);
+        const byId = new Map(outcomes.map((o) => [o.id, o]));
+        for (const c of copies) {
+            const o = byId.get(c.id);
+            if (o)
+                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+        }
+    }
+    list(folder) {
+        if (this.started.has(folder) || !this.queued.has(folder))
+            return;
+        const [bucket, prefix] = folder.split('\u0000');
+        const listing = listAll(this.client, bucket, prefix, { delimiter: '/' }).then((objects) => {
+            for (const o of objects)
+                this.listed.set(o.key, o);
+        });
+        // A phase that fails half-way never waits for its listings: their errors must not go unhandled.
+        listing.catch(() => undefined);
+        this.started.set(folder, listing);
+    }
+}
+function folderOf(o) {
+    return `${o.bucket}\u0000${o.key.slice(0, o.key.lastIndexOf('/') + 1)}`;
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/runtime/html.ts
@@ -63726,7 +63780,7 @@ function indexedProject(filename) {
     return a && (a.kind === 'wheel' || a.kind === 'sdist') ? pageName(a.name) : undefined;
 }
 /** Where a key sits in the prefix: `''` for the root, the variant folder, or nowhere indexed. */
-function folderOf(prefix, key) {
+function index_pages_folderOf(prefix, key) {
     if (!key.startsWith(prefix))
         return undefined;
     const parts = key.slice(prefix.length).split('/');
@@ -63748,7 +63802,7 @@ class Builder {
         this.prefix = req.prefix;
         this.destinations = req.destinations ?? [req.source];
         for (const key of req.promoted) {
-            const folder = folderOf(this.prefix, key);
+            const folder = index_pages_folderOf(this.prefix, key);
             const project = indexedProject(key.slice(key.lastIndexOf('/') + 1));
             if (folder === undefined || project === undefined)
                 continue;

@@ -1,7 +1,6 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import * as core from '@actions/core';
 import { applyPlan, outcomeOf, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
-import { pool } from '@release-actions/core/runtime/pool';
 import { listAll } from '@release-actions/core/s3/client';
 import {
   copyAcross,
@@ -17,8 +16,8 @@ import type { CopyData, MirrorStore } from './plan.js';
 
 /**
  * Applies one phase of copies (backups, or the promotion itself): server-side copies run through the
- * worker pool, each checked, and the phase ends with one listing per folder that checks every
- * CopyObject copy again (a request per 1,000 objects, not a HEAD each).
+ * worker pool, each checked, and every CopyObject copy is checked again by one listing of its folder
+ * (a request per 1,000 objects, not a HEAD each).
  */
 
 export interface CopyPhaseOptions {
@@ -57,9 +56,12 @@ export async function applyCopyPhase(
     result.outcomes.push(o);
     opts.onOutcome(o);
   };
-  const toList: ToList[] = [];
-  await applyInTwoWidths(ops, copier(client, opts, result.sha256, toList), opts, record);
-  await verifyByListing(client, toList, result.outcomes);
+  const listings = new FolderListings(client, ops, opts.multipartThreshold);
+  await applyInTwoWidths(ops, copier(client, opts, result.sha256, listings), opts, (o) => {
+    record(o);
+    listings.settled(o.id);
+  });
+  await listings.verify(result.outcomes);
   return result;
 }
 
@@ -137,9 +139,10 @@ export async function applyMirrorPhase(
 
 /**
  * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
- * queued for the listing; a multipart or streamed copy is checked with a HEAD as soon as it is done.
+ * queued for its folder's listing; a multipart or streamed copy is checked with a HEAD as soon as it
+ * is done.
  */
-function copier(client: S3Client, opts: CopyPhaseOptions, sha256: Map<string, string>, toList: ToList[]) {
+function copier(client: S3Client, opts: CopyPhaseOptions, sha256: Map<string, string>, listings: FolderListings) {
   let fellBack = false;
   return async (op: Operation<CopyData>): Promise<Record<string, string | number>> => {
     const d = op.data;
@@ -160,26 +163,78 @@ function copier(client: S3Client, opts: CopyPhaseOptions, sha256: Map<string, st
     });
     if (r.sha256) sha256.set(d.dstKey, r.sha256);
     if (r.method !== 'copy-object') return verifyCopy(client, src, dst, r);
-    toList.push({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+    listings.queue({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
     return { method: r.method, etag: r.etag ?? '' };
   };
 }
 
-/** Lists each folder copied into once and checks every queued copy in it; adds the facts to its outcome. */
-async function verifyByListing(client: S3Client, copies: ToList[], outcomes: OperationOutcome[]): Promise<void> {
-  const folders = new Map<string, { bucket: string; folder: string }>();
-  for (const c of copies) {
-    const folder = c.dst.key.slice(0, c.dst.key.lastIndexOf('/') + 1);
-    folders.set(`${c.dst.bucket}\u0000${folder}`, { bucket: c.dst.bucket, folder });
+/**
+ * The listings that check the CopyObject copies, one per destination folder. A folder is listed as
+ * soon as the last whole-object copy into it has settled, while the copies into the next folders go
+ * on (the plan goes folder by folder), so the phase ends with one folder's listing rather than all
+ * of them.
+ */
+class FolderListings {
+  /** Whole-object copies not settled yet, per folder. */
+  private readonly unsettled = new Map<string, number>();
+  private readonly folderOfOp = new Map<string, string>();
+  private readonly queued = new Map<string, ToList[]>();
+  private readonly started = new Map<string, Promise<void>>();
+  private readonly listed = new Map<string, { size: number; etag: string }>();
+
+  constructor(
+    private readonly client: S3Client,
+    ops: Array<Operation<CopyData>>,
+    multipartThreshold: number,
+  ) {
+    for (const op of ops) {
+      if (op.data.size > multipartThreshold || (op.action !== 'create' && op.action !== 'update')) continue;
+      const folder = folderOf({ bucket: op.data.dstBucket, key: op.data.dstKey });
+      this.folderOfOp.set(op.id, folder);
+      this.unsettled.set(folder, (this.unsettled.get(folder) ?? 0) + 1);
+    }
   }
-  const listed = new Map<string, { size: number; etag: string }>();
-  await pool([...folders.values()], 16, async ({ bucket, folder }) => {
-    for (const o of await listAll(client, bucket, folder, { delimiter: '/' })) listed.set(o.key, o);
-  });
-  const facts = verifyListed(copies, listed);
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  for (const c of copies) {
-    const o = byId.get(c.id);
-    if (o) o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+
+  queue(copy: ToList): void {
+    const folder = folderOf(copy.dst);
+    const list = this.queued.get(folder);
+    if (list) list.push(copy);
+    else this.queued.set(folder, [copy]);
   }
+
+  settled(opId: string): void {
+    const folder = this.folderOfOp.get(opId);
+    if (folder === undefined) return;
+    const left = this.unsettled.get(folder)! - 1;
+    this.unsettled.set(folder, left);
+    if (left === 0) this.list(folder);
+  }
+
+  /** Waits for every folder's listing and checks each queued copy; adds the facts to its outcome. */
+  async verify(outcomes: OperationOutcome[]): Promise<void> {
+    for (const folder of this.queued.keys()) this.list(folder);
+    await Promise.all(this.started.values());
+    const copies = [...this.queued.values()].flat();
+    const facts = verifyListed(copies, this.listed);
+    const byId = new Map(outcomes.map((o) => [o.id, o]));
+    for (const c of copies) {
+      const o = byId.get(c.id);
+      if (o) o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+    }
+  }
+
+  private list(folder: string): void {
+    if (this.started.has(folder) || !this.queued.has(folder)) return;
+    const [bucket, prefix] = folder.split('\u0000') as [string, string];
+    const listing = listAll(this.client, bucket, prefix, { delimiter: '/' }).then((objects) => {
+      for (const o of objects) this.listed.set(o.key, o);
+    });
+    // A phase that fails half-way never waits for its listings: their errors must not go unhandled.
+    listing.catch(() => undefined);
+    this.started.set(folder, listing);
+  }
+}
+
+function folderOf(o: ObjectRef): string {
+  return `${o.bucket}\u0000${o.key.slice(0, o.key.lastIndexOf('/') + 1)}`;
 }

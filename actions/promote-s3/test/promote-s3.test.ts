@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, listAll } from '@release-actions/core/s3/client';
 import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import {
@@ -359,6 +359,66 @@ describe('an object replaced between the plan and its copy', () => {
     });
     const copy = r.receipt!.outcomes.find((o) => o.target === `s3://${bucket}/${stable(victim)}`)!;
     expect(copy.result).toBe('failed');
+  });
+});
+
+describe('copies checked by listing their folders', () => {
+  const entries: SeedObject[] = [
+    ...['cp310', 'cp311', 'cp312'].map((py) => ({
+      key: `whl/test/cpu/torch-2.6.0+cpu-${py}-${py}-linux_x86_64.whl`,
+      size: 1000,
+    })),
+    ...['cp310', 'cp311', 'cp312', 'cp313'].map((py) => ({
+      key: `whl/test/cu124/torch-2.6.0+cu124-${py}-${py}-linux_x86_64.whl`,
+      size: 1000,
+    })),
+  ];
+  const inputs = (bucket: string) =>
+    promoteInputs(bucket, {
+      packages: 'torch=2.6.0',
+      'source-prefixes': 'whl/test/',
+      'destination-prefixes': 'whl/',
+      'regenerate-index': 'false',
+      concurrency: '1',
+    });
+  const isListingOf =
+    (bucket: string, folder: string) =>
+    (q: { bucket: string; operation: S3Operation; query: Record<string, string> }) =>
+      q.bucket === bucket &&
+      q.operation === 'ListObjectsV2' &&
+      q.query['prefix'] === folder &&
+      q.query['delimiter'] === '/';
+
+  test('a folder is listed once its last copy is done, while the copies into the next folder go on', async () => {
+    const bucket = await freshBucket(entries);
+    const r = await promote(inputs(bucket));
+    expect(r.error).toBeUndefined();
+    const ofBucket = server.requests.filter((q) => q.bucket === bucket && !q.injected);
+    const cpuListing = ofBucket.findIndex(isListingOf(bucket, 'whl/cpu/'));
+    const copies = ofBucket.flatMap((q, i) => (q.operation === 'CopyObject' ? [{ key: q.key, i }] : []));
+    expect(copies).toHaveLength(7);
+    expect(cpuListing).toBeGreaterThan(Math.max(...copies.filter((c) => c.key.startsWith('whl/cpu/')).map((c) => c.i)));
+    expect(cpuListing).toBeLessThan(Math.max(...copies.map((c) => c.i)));
+    expect(ofBucket.filter(isListingOf(bucket, 'whl/cu124/'))).toHaveLength(1);
+    const outcomes = r.receipt!.outcomes.filter((o) => o.result === 'done');
+    expect(outcomes).toHaveLength(7);
+    for (const o of outcomes) expect(o.verified).toMatchObject({ verifiedBy: 'listing', size: 1000 });
+  });
+
+  test('a copy its folder listing does not show stops the run, naming it', async () => {
+    const bucket = await freshBucket(entries);
+    const lost = 'whl/cpu/torch-2.6.0+cpu-cp311-cp311-linux_x86_64.whl';
+    server.onceBefore(isListingOf(bucket, 'whl/cpu/'), async () => {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: lost }));
+    });
+    const r = await promote(inputs(bucket));
+    expect(r.error).toBe(`verification failed after copying: s3://${bucket}/${lost} is missing`);
+    // The other folder's copies were not abandoned half-way: a re-run completes the promotion.
+    const again = await promote(inputs(bucket));
+    expect(again.error).toBeUndefined();
+    expect(again.receipt!.outcomes.filter((o) => o.result === 'done').map((o) => o.target)).toEqual([
+      `s3://${bucket}/${lost}`,
+    ]);
   });
 });
 
