@@ -94,18 +94,36 @@ interface Timed {
   seconds: number;
   code: number;
   output: string;
+  /** User + system CPU of the command and its children (the shell's `times`). */
+  cpuSeconds: number;
 }
+
+/**
+ * Runs a command under a few lines of Python that report the CPU it used (getrusage of the children):
+ * with the store and the tool sharing the machine's cores, a tool's own CPU slows the store down.
+ * (A shell's `times` would do, but sh drops the INPUT_* variables whose names hold a hyphen.)
+ */
+const CPU_OF_CHILD = [
+  'import resource, subprocess, sys',
+  'code = subprocess.call(sys.argv[1:])',
+  'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
+  'sys.stderr.write("\\ncpu-seconds %.3f\\n" % (u.ru_utime + u.ru_stime))',
+  'sys.exit(code)',
+].join('\n');
 
 function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
   const start = process.hrtime.bigint();
   return new Promise((resolveRun) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('python3', ['-c', CPU_OF_CHILD, cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) =>
-      resolveRun({ seconds: Number(process.hrtime.bigint() - start) / 1e9, code: code ?? 1, output }),
-    );
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const cpu = /\ncpu-seconds ([\d.]+)\n$/.exec(output);
+      if (cpu) output = output.slice(0, cpu.index);
+      resolveRun({ seconds, code: code ?? 1, output, cpuSeconds: cpu ? Number(cpu[1]) : NaN });
+    });
   });
 }
 
@@ -184,13 +202,15 @@ async function main(): Promise<void> {
         results.push(`[${name}] ${one.text}`);
       }
       const m = (k: keyof ScenarioResult['seconds']): number => median(each.map((e) => e.seconds[k]));
+      const mc = (k: keyof ScenarioResult['cpu']): number => median(each.map((e) => e.cpu[k]));
       const ratios = each.map((e) => (e.seconds.rclone / e.seconds.action).toFixed(2)).join(', ');
       const rss = Math.max(...each.map((e) => e.rssMiB));
       summary.push(
         `${name} (${entries.length} objects, ${release.size} promoted), ${latency} ms per request, median of ${runs}: ` +
           `promote-s3 ${m('action').toFixed(2)} s (with index ${m('indexed').toFixed(2)} s), ` +
           `AWS CLI ${m('aws').toFixed(2)} s (${(m('aws') / m('action')).toFixed(2)}x), rclone ${m('rclone').toFixed(2)} s (${(m('rclone') / m('action')).toFixed(2)}x; each run: ${ratios}); ` +
-          `peak RSS ${rss.toFixed(0)} MiB`,
+          `peak RSS ${rss.toFixed(0)} MiB; CPU (median): promote-s3 ${mc('action').toFixed(2)} s with the store ${mc('store').toFixed(2)} s, ` +
+          `rclone ${mc('rclone').toFixed(2)} s with the store ${mc('storeForRclone').toFixed(2)} s`,
       );
     }
   }
@@ -203,6 +223,8 @@ async function main(): Promise<void> {
 interface ScenarioResult {
   text: string;
   seconds: { action: number; indexed: number; aws: number; rclone: number };
+  /** CPU seconds of promote-s3 (no index) and rclone, and of the store while serving each. */
+  cpu: { action: number; rclone: number; store: number; storeForRclone: number };
   rssMiB: number;
 }
 
@@ -261,13 +283,13 @@ async function scenario(
   const preload = join(work, 'rss.mjs');
   writeFileSync(
     preload,
-    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRSS: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1e6 })); });\n`,
+    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRSS: u.maxRSS })); });\n`,
   );
   const packagesInput = Object.entries(PACKAGES)
     .map(([p, v]) => `${p}=${v}`)
     .join(', ');
 
-  const runAction = async (bucket: string, index: boolean): Promise<Timed & { rssMiB: number; cpuSeconds: number }> => {
+  const runAction = async (bucket: string, index: boolean): Promise<Timed & { rssMiB: number }> => {
     const out = join(work, `out-${bucket}`);
     writeFileSync(out, '');
     // Every input, with action.yml's defaults for those not given, as the runner passes them.
@@ -293,8 +315,8 @@ async function scenario(
       env,
     );
     check(`promote-s3 (${bucket})`, r);
-    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; cpu: number };
-    return { ...r, rssMiB: usage.maxRSS / 1024, cpuSeconds: usage.cpu };
+    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number };
+    return { ...r, rssMiB: usage.maxRSS / 1024 };
   };
 
   const serverCpu: Record<string, number> = {};
@@ -317,6 +339,7 @@ async function scenario(
   const runAws = async (): Promise<Timed> => {
     const start = process.hrtime.bigint();
     let output = '';
+    let cpuSeconds = 0;
     for (const [p, v] of Object.entries(PACKAGES)) {
       const r = await runTimed(
         '/usr/bin/aws',
@@ -338,8 +361,9 @@ async function scenario(
       );
       check(`aws s3 cp (${p})`, r);
       output += r.output;
+      cpuSeconds += r.cpuSeconds;
     }
-    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code: 0, output };
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code: 0, output, cpuSeconds };
   };
   const rcloneEnv = cleanEnv({
     RCLONE_CONFIG_BENCH_TYPE: 's3',
@@ -378,14 +402,15 @@ async function scenario(
     ['aws', runAws],
     ['rclone', runRclone],
   ] as const;
-  const timed: Record<string, Timed & { rssMiB?: number; cpuSeconds?: number }> = {};
+  const timed: Record<string, Timed & { rssMiB?: number }> = {};
   for (let i = 0; i < tools.length; i++) {
     const [name, fn] = tools[(i + rotation) % tools.length]!;
     timed[name] = await measure(name, fn);
   }
-  const action = timed['action'] as Timed & { rssMiB: number; cpuSeconds: number };
-  const indexed = timed['indexed'] as Timed & { rssMiB: number; cpuSeconds: number };
-  const awsSeconds = timed['aws']!.seconds;
+  const action = timed['action'] as Timed & { rssMiB: number };
+  const indexed = timed['indexed'] as Timed & { rssMiB: number };
+  const aws = timed['aws']!;
+  const awsSeconds = aws.seconds;
   const rclone = timed['rclone']!;
 
   const copied = async (bucket: string): Promise<number> => {
@@ -442,8 +467,18 @@ async function scenario(
       counts.indexed,
       `peak RSS ${indexed.rssMiB.toFixed(0)} MiB, CPU ${indexed.cpuSeconds.toFixed(1)} s`,
     ],
-    ['aws s3 cp x3 (awscli)', awsSeconds, counts.aws, 'one listing + substring filter per package'],
-    ['rclone copy (32/32)', rclone.seconds, counts.rclone, 'one pass, 3 --include'],
+    [
+      'aws s3 cp x3 (awscli)',
+      awsSeconds,
+      counts.aws,
+      `one listing + substring filter per package, CPU ${aws.cpuSeconds.toFixed(1)} s`,
+    ],
+    [
+      'rclone copy (32/32)',
+      rclone.seconds,
+      counts.rclone,
+      `one pass, 3 --include, CPU ${rclone.cpuSeconds.toFixed(1)} s`,
+    ],
   ];
   log(
     `\n${entries.length} objects under whl/test/, ${release.size} selected, concurrency ${CONCURRENCY}, one s3rver on loopback, ${latency} ms added per request\n`,
@@ -468,6 +503,12 @@ async function scenario(
   return {
     text: lines.join('\n'),
     seconds: { action: action.seconds, indexed: indexed.seconds, aws: awsSeconds, rclone: rclone.seconds },
+    cpu: {
+      action: action.cpuSeconds,
+      rclone: rclone.cpuSeconds,
+      store: serverCpu['action'] ?? NaN,
+      storeForRclone: serverCpu['rclone'] ?? NaN,
+    },
     rssMiB: Math.max(action.rssMiB, indexed.rssMiB),
   };
 }
