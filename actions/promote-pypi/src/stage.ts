@@ -117,8 +117,10 @@ async function stageWheel(
       Metadata: { [STAGED_SOURCE_KEY]: op.data.key, [STAGED_SOURCE_ETAG]: op.data.sourceEtag ?? '' },
       ...UPLOAD_CHECKSUM,
     },
+    // Four parts in flight keep the upload ahead of the rewrite; eight measured no faster on a 1 GiB
+    // wheel and peaked 25-30 MiB higher (bench/promote-pypi).
     partSize: 8 << 20,
-    queueSize: 8,
+    queueSize: 4,
   });
   const uploaded = upload.done();
   uploaded.catch(() => undefined);
