@@ -63643,6 +63643,7 @@ class FolderListings {
     /** Whole-object copies not settled yet, per folder. */
     unsettled = new Map();
     folderOfOp = new Map();
+    /** Per folder: where it is, and the copies its listing checks. */
     queued = new Map();
     started = new Map();
     listed = new Map();
@@ -63658,11 +63659,11 @@ class FolderListings {
     }
     queue(copy) {
         const folder = folderOf(copy.dst);
-        const list = this.queued.get(folder);
-        if (list)
-            list.push(copy);
+        const queued = this.queued.get(folder);
+        if (queued)
+            queued.copies.push(copy);
         else
-            this.queued.set(folder, [copy]);
+            this.queued.set(folder, { bucket: copy.dst.bucket, prefix: prefixOf(copy.dst.key), copies: [copy] });
     }
     settled(opId) {
         const folder = this.folderOfOp.get(opId);
@@ -63678,7 +63679,7 @@ class FolderListings {
         for (const folder of this.queued.keys())
             this.list(folder);
         await Promise.all(this.started.values());
-        const copies = [...this.queued.values()].flat();
+        const copies = [...this.queued.values()].flatMap((q) => q.copies);
         const facts = verifyListed(copies, this.listed);
         const byId = new Map(outcomes.map((o) => [o.id, o]));
         for (const c of copies) {
@@ -63688,10 +63689,10 @@ class FolderListings {
         }
     }
     list(folder) {
-        if (this.started.has(folder) || !this.queued.has(folder))
+        const queued = this.queued.get(folder);
+        if (!queued || this.started.has(folder))
             return;
-        const [bucket, prefix] = folder.split('\u0000');
-        const listing = listAll(this.client, bucket, prefix, { delimiter: '/' }).then((objects) => {
+        const listing = listAll(this.client, queued.bucket, queued.prefix, { delimiter: '/' }).then((objects) => {
             for (const o of objects)
                 this.listed.set(o.key, o);
         });
@@ -63701,7 +63702,10 @@ class FolderListings {
     }
 }
 function folderOf(o) {
-    return `${o.bucket}\u0000${o.key.slice(0, o.key.lastIndexOf('/') + 1)}`;
+    return `${o.bucket}\u0000${prefixOf(o.key)}`;
+}
+function prefixOf(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
 }
 
 // EXTERNAL MODULE: ../../packages/core/src/runtime/html.ts
@@ -64158,8 +64162,8 @@ async function planPromotion(client, opts) {
     return { plan: { action: 'promote-s3', operations }, ignored };
 }
 /**
- * Each source prefix listed (its folders side by side), and one level of each destination prefix alongside it: the level
- * tells which destination sub-folders exist at all.
+ * Each source prefix listed (its folders side by side), and one level of each destination prefix
+ * alongside it: the level tells which destination sub-folders exist at all.
  */
 async function listSourcesAndDestinationTops(client, opts) {
     const destinations = [...new Set(opts.pairs.map((p) => p.destination))];

@@ -178,7 +178,8 @@ class FolderListings {
   /** Whole-object copies not settled yet, per folder. */
   private readonly unsettled = new Map<string, number>();
   private readonly folderOfOp = new Map<string, string>();
-  private readonly queued = new Map<string, ToList[]>();
+  /** Per folder: where it is, and the copies its listing checks. */
+  private readonly queued = new Map<string, { bucket: string; prefix: string; copies: ToList[] }>();
   private readonly started = new Map<string, Promise<void>>();
   private readonly listed = new Map<string, { size: number; etag: string }>();
 
@@ -197,9 +198,9 @@ class FolderListings {
 
   queue(copy: ToList): void {
     const folder = folderOf(copy.dst);
-    const list = this.queued.get(folder);
-    if (list) list.push(copy);
-    else this.queued.set(folder, [copy]);
+    const queued = this.queued.get(folder);
+    if (queued) queued.copies.push(copy);
+    else this.queued.set(folder, { bucket: copy.dst.bucket, prefix: prefixOf(copy.dst.key), copies: [copy] });
   }
 
   settled(opId: string): void {
@@ -214,7 +215,7 @@ class FolderListings {
   async verify(outcomes: OperationOutcome[]): Promise<void> {
     for (const folder of this.queued.keys()) this.list(folder);
     await Promise.all(this.started.values());
-    const copies = [...this.queued.values()].flat();
+    const copies = [...this.queued.values()].flatMap((q) => q.copies);
     const facts = verifyListed(copies, this.listed);
     const byId = new Map(outcomes.map((o) => [o.id, o]));
     for (const c of copies) {
@@ -224,9 +225,9 @@ class FolderListings {
   }
 
   private list(folder: string): void {
-    if (this.started.has(folder) || !this.queued.has(folder)) return;
-    const [bucket, prefix] = folder.split('\u0000') as [string, string];
-    const listing = listAll(this.client, bucket, prefix, { delimiter: '/' }).then((objects) => {
+    const queued = this.queued.get(folder);
+    if (!queued || this.started.has(folder)) return;
+    const listing = listAll(this.client, queued.bucket, queued.prefix, { delimiter: '/' }).then((objects) => {
       for (const o of objects) this.listed.set(o.key, o);
     });
     // A phase that fails half-way never waits for its listings: their errors must not go unhandled.
@@ -236,5 +237,9 @@ class FolderListings {
 }
 
 function folderOf(o: ObjectRef): string {
-  return `${o.bucket}\u0000${o.key.slice(0, o.key.lastIndexOf('/') + 1)}`;
+  return `${o.bucket}\u0000${prefixOf(o.key)}`;
+}
+
+function prefixOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
 }

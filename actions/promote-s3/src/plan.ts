@@ -97,8 +97,8 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
 type Level = { objects: ListedObject[]; folders: string[] };
 
 /**
- * Each source prefix listed (its folders side by side), and one level of each destination prefix alongside it: the level
- * tells which destination sub-folders exist at all.
+ * Each source prefix listed (its folders side by side), and one level of each destination prefix
+ * alongside it: the level tells which destination sub-folders exist at all.
  */
 async function listSourcesAndDestinationTops(client: S3Client, opts: PromotionOptions) {
   const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
