@@ -94,7 +94,7 @@ interface Timed {
   seconds: number;
   code: number;
   output: string;
-  /** User + system CPU of the command and its children (the shell's `times`). */
+  /** User + system CPU of the command and its children (getrusage, see CPU_OF_CHILD). */
   cpuSeconds: number;
 }
 
