@@ -26,7 +26,7 @@ import { copyObject } from '../../packages/core/src/s3/copy.js';
 import { inputEnv } from '../../packages/testkit/src/action-run.js';
 import { releaseBucketLayout } from '../../packages/testkit/src/s3/release-layout.js';
 import type { SeedObject } from '../../packages/testkit/src/s3/seed.js';
-import { startS3Server } from '../../packages/testkit/src/s3/server.js';
+import { startS3Server, type S3Request } from '../../packages/testkit/src/s3/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -203,6 +203,10 @@ async function main(): Promise<void> {
       }
       const m = (k: keyof ScenarioResult['seconds']): number => median(each.map((e) => e.seconds[k]));
       const mc = (k: keyof ScenarioResult['cpu']): number => median(each.map((e) => e.cpu[k]));
+      const waited = (tool: keyof ScenarioResult['waits']): string =>
+        (['before', 'between', 'after'] as const)
+          .map((k) => `${median(each.map((e) => e.waits[tool][k])).toFixed(2)}`)
+          .join(' / ') + ' s';
       const ratios = each.map((e) => (e.seconds.rclone / e.seconds.action).toFixed(2)).join(', ');
       const rss = Math.max(...each.map((e) => e.rssMiB));
       summary.push(
@@ -210,7 +214,8 @@ async function main(): Promise<void> {
           `promote-s3 ${m('action').toFixed(2)} s (with index ${m('indexed').toFixed(2)} s), ` +
           `AWS CLI ${m('aws').toFixed(2)} s (${(m('aws') / m('action')).toFixed(2)}x), rclone ${m('rclone').toFixed(2)} s (${(m('rclone') / m('action')).toFixed(2)}x; each run: ${ratios}); ` +
           `peak RSS ${rss.toFixed(0)} MiB; CPU (median): promote-s3 ${mc('action').toFixed(2)} s with the store ${mc('store').toFixed(2)} s, ` +
-          `rclone ${mc('rclone').toFixed(2)} s with the store ${mc('storeForRclone').toFixed(2)} s`,
+          `rclone ${mc('rclone').toFixed(2)} s with the store ${mc('storeForRclone').toFixed(2)} s; ` +
+          `the store waiting (median, before / between / after): ${waited('action')} for promote-s3, ${waited('rclone')} for rclone`,
       );
     }
   }
@@ -226,6 +231,7 @@ interface ScenarioResult {
   /** CPU seconds of promote-s3 (no index) and rclone, and of the store while serving each. */
   cpu: { action: number; rclone: number; store: number; storeForRclone: number };
   rssMiB: number;
+  waits: { action: StoreWaits; rclone: StoreWaits };
 }
 
 async function scenario(
@@ -321,10 +327,13 @@ async function scenario(
 
   const serverCpu: Record<string, number> = {};
   const connections: Record<string, number> = {};
+  const spans: Record<string, { start: number; end: number }> = {};
   const measure = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const before = process.cpuUsage();
     const opened = server.connections;
+    const start = performance.now();
     const r = await fn();
+    spans[name] = { start, end: performance.now() };
     const d = process.cpuUsage(before);
     serverCpu[name] = (d.user + d.system) / 1e6;
     connections[name] = server.connections - opened;
@@ -442,6 +451,10 @@ async function scenario(
       })
       .join(', ');
   };
+  const waits = {
+    action: storeWaits(server.requests, buckets.action, spans['action']!),
+    rclone: storeWaits(server.requests, buckets.rclone, spans['rclone']!),
+  };
   const requests = {
     action: requestsOf(buckets.action),
     indexed: requestsOf(buckets.indexed),
@@ -489,6 +502,11 @@ async function scenario(
   log('\nrequests received by the server:');
   for (const [k, v] of Object.entries(requests))
     log(`  ${k}: ${v} (server CPU ${serverCpu[k]?.toFixed(1)} s, ${connections[k] ?? '?'} connections)`);
+  log('\ntime with no request of the tool at the store (the store waiting for it):');
+  for (const [k, w] of Object.entries(waits))
+    log(
+      `  ${k}: ${f(w.before)} before its first request, ${f(w.between)} between requests, ${f(w.after)} after its last answer`,
+    );
   log(
     `\nAWS CLI / promote-s3: ${(awsSeconds / action.seconds).toFixed(1)}x   rclone / promote-s3: ${(rclone.seconds / action.seconds).toFixed(1)}x`,
   );
@@ -510,6 +528,38 @@ async function scenario(
       storeForRclone: serverCpu['rclone'] ?? NaN,
     },
     rssMiB: Math.max(action.rssMiB, indexed.rssMiB),
+    waits,
+  };
+}
+
+interface StoreWaits {
+  /** From the tool's start to its first request, as the store saw it. */
+  before: number;
+  /** Between its first request and its last answer, while none of its requests was at the store. */
+  between: number;
+  /** From its last answer to the tool's exit. */
+  after: number;
+}
+
+/**
+ * Where the store waited for a tool, in seconds, from the requests it received for the tool's bucket:
+ * with both on one machine, time the store spends waiting is time only the tool's own work (starting,
+ * parsing, planning, exiting) fills.
+ */
+function storeWaits(requests: readonly S3Request[], bucket: string, span: { start: number; end: number }): StoreWaits {
+  const own = requests.filter((r) => r.bucket === bucket && r.receivedAt >= span.start && r.receivedAt <= span.end);
+  if (own.length === 0) return { before: NaN, between: NaN, after: NaN };
+  let between = 0;
+  let busyUntil = own[0]!.receivedAt;
+  // Requests are recorded as they arrive, so in arrival order.
+  for (const r of own) {
+    if (r.receivedAt > busyUntil) between += r.receivedAt - busyUntil;
+    busyUntil = Math.max(busyUntil, r.answeredAt ?? span.end);
+  }
+  return {
+    before: (own[0]!.receivedAt - span.start) / 1000,
+    between: between / 1000,
+    after: Math.max(0, span.end - busyUntil) / 1000,
   };
 }
 

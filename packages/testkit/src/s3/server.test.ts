@@ -214,6 +214,21 @@ describe('multipart', () => {
   });
 });
 
+test('each request records when it arrived and when it was answered, the added latency between them', async () => {
+  server.latencyMs = 40;
+  const sent = performance.now();
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: 'pytorch', Key: 'whl/test/odd name+plus (1).whl' }));
+  } finally {
+    server.latencyMs = 0;
+  }
+  const answered = performance.now();
+  const head = server.requests.findLast((r) => r.operation === 'HeadObject')!;
+  expect(head.receivedAt).toBeGreaterThanOrEqual(sent);
+  expect(head.answeredAt! - head.receivedAt).toBeGreaterThanOrEqual(39);
+  expect(head.answeredAt).toBeLessThanOrEqual(answered);
+});
+
 describe('fault injection', () => {
   test('503 SlowDown for the next N requests is retried by the client', async () => {
     server.failNext(2, { match: (r) => r.operation === 'PutObject' });

@@ -41,6 +41,9 @@ export interface S3Request {
   injected?: number;
   /** HTTP status of the answer, once it was sent. */
   status?: number;
+  /** When the request arrived and when its answer was sent (`performance.now()`, ms). */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 export type RequestMatcher = (r: S3Request) => boolean;
@@ -182,10 +185,11 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
   };
 
   const server: Server = createServer((req, res) => {
-    if (api.latencyMs > 0) setTimeout(() => front(req, res), api.latencyMs);
-    else front(req, res);
+    const receivedAt = performance.now();
+    if (api.latencyMs > 0) setTimeout(() => front(req, res, receivedAt), api.latencyMs);
+    else front(req, res, receivedAt);
   });
-  const front = (req: IncomingMessage, res: ServerResponse): void => {
+  const front = (req: IncomingMessage, res: ServerResponse, receivedAt: number): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const [, bucket = '', ...rest] = url.pathname.split('/');
     let key = rest.join('/');
@@ -202,10 +206,12 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
       key,
       query,
       headers: req.headers,
+      receivedAt,
     };
     requests.push(record);
     res.on('finish', () => {
       record.status = res.statusCode;
+      record.answeredAt = performance.now();
     });
 
     const fault = faults.find((f) => f.left > 0 && f.match(record));
