@@ -63412,8 +63412,8 @@ function renamePlatform(platformTag, renames) {
 
 
 /**
- * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`)
- * or a list (`python=cp311,cp312,cp313`).
+ * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`),
+ * a list (`python=cp311,cp312,cp313`), or both (`python=cp310-cp314,cp314t`).
  */
 function parseVariants(input, lines) {
     if (lines.length === 0)
@@ -63435,35 +63435,49 @@ function parseVariants(input, lines) {
         return { platformGlob, label, ...(pythons ? { pythons } : {}) };
     });
 }
-const PYTHON_TAG = /^([a-z]+)(\d)(\d+)$/;
-/** `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313. */
+/** An implementation, a major and a minor version, and `t` for a free-threaded build: cp314t. */
+const PYTHON = /^([a-z]+)(\d)(\d+)(t?)$/;
+/**
+ * `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313; `cp310-cp314,cp314t` -> cp310
+ * to cp314 and the free-threaded cp314t (a range spans builds of one kind).
+ */
 function parsePythonSet(input, text) {
-    const bad = () => new errors/* ConfigurationError */.j(`input "${input}": "python=${text}" should be a range such as cp311-cp313 or a list such as cp311,cp312,cp313`);
-    const range = /^([a-z]+\d+)-([a-z]+\d+)$/.exec(text);
-    if (range) {
-        const [from, to] = [PYTHON_TAG.exec(range[1]), PYTHON_TAG.exec(range[2])];
-        if (!from || !to || from[1] !== to[1] || from[2] !== to[2] || Number(from[3]) > Number(to[3]))
+    const bad = () => new errors/* ConfigurationError */.j(`input "${input}": "python=${text}" should be a range such as cp311-cp313, a list such as cp311,cp312,cp313, or both (cp310-cp314,cp314t)`);
+    const tags = text.split(',').flatMap((item) => {
+        const [first = '', last, ...more] = item.trim().split('-');
+        const [from, to] = [PYTHON.exec(first), PYTHON.exec(last ?? first)];
+        if (more.length || !from || !to || from[1] !== to[1] || from[2] !== to[2] || from[4] !== to[4])
             throw bad();
-        const tags = [];
+        if (Number(from[3]) > Number(to[3]))
+            throw bad();
+        const range = [];
         for (let minor = Number(from[3]); minor <= Number(to[3]); minor++)
-            tags.push(`${from[1]}${from[2]}${minor}`);
-        return tags;
-    }
-    const tags = text.split(',').map((t) => t.trim());
-    if (tags.length === 0 || tags.some((t) => !PYTHON_TAG.test(t)))
-        throw bad();
-    return tags;
+            range.push(`${from[1]}${from[2]}${minor}${from[4]}`);
+        return range;
+    });
+    return [...new Set(tags)];
+}
+/**
+ * The Python a wheel is for, as release matrices count them: 3.14 (`cp314-cp314`) and the
+ * free-threaded 3.14t (`cp314-cp314t`) share a Python tag, and are told apart by the ABI tag.
+ */
+function pythonOf(w) {
+    const m = /^cp(\d+)t$/.exec(w.abiTag);
+    return m ? w.abiTag : w.pythonTag;
 }
 /**
  * Wheels of Pythons that must never reach PyPI (pre-releases such as cp315, cp315t), matched against
- * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`).
+ * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`, so `cp315`
+ * leaves both out). Each is shown under the most specific tag that matched it.
  */
 function excludePythonTags(objects, tags) {
     const kept = [];
     const excluded = [];
     for (const o of objects) {
         const w = parseWheelFilename(o.key);
-        const tag = w && tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t));
+        const tag = w &&
+            (tags.find((t) => t === pythonOf(w)) ??
+                tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t)));
         if (tag)
             excluded.push({ ...o, tag });
         else
@@ -63489,7 +63503,7 @@ function selectWheels(objects, packages, variants, platformTags = []) {
         for (const { rule, re } of compiled) {
             const chosen = wheels.filter(({ w }) => platformMatches(re, w.platformTag) &&
                 (w.local ?? '') === rule.label &&
-                (!rule.pythons || rule.pythons.includes(w.pythonTag)));
+                (!rule.pythons || rule.pythons.includes(pythonOf(w))));
             if (chosen.length === 0) {
                 const labels = [
                     ...new Set(wheels.filter(({ w }) => platformMatches(re, w.platformTag)).map(({ w }) => w.local ?? '(none)')),
@@ -63497,7 +63511,7 @@ function selectWheels(objects, packages, variants, platformTags = []) {
                 problems.push(`${pkg.name} ${pkg.version} has no wheel for "${ruleText(rule)}"${labels.length ? ` (variants there: ${labels.join(', ')})` : ' (no wheel for that platform at all)'}`);
                 continue;
             }
-            pythonsByRule.set(rule, new Set(chosen.map(({ w }) => w.pythonTag)));
+            pythonsByRule.set(rule, new Set(chosen.map(({ w }) => pythonOf(w))));
             for (const { o, w } of chosen) {
                 const targetFilename = formatWheelFilename({
                     distribution: w.distribution,
@@ -63511,6 +63525,7 @@ function selectWheels(objects, packages, variants, platformTags = []) {
                     package: w.name,
                     version: pkg.version,
                     pythonTag: w.pythonTag,
+                    python: pythonOf(w),
                     platform: w.platformTag,
                     label: w.local ?? '',
                     rule: ruleText(rule),
@@ -63549,17 +63564,17 @@ function selectWheels(objects, packages, variants, platformTags = []) {
     }
     return selected;
 }
-/** Per package, Python tag x platform -> the chosen variant, '' where a platform lacks that Python tag. */
+/** Per package, Python (cp314, cp314t) x platform -> the chosen variant; no cell where a platform lacks it. */
 function selectionMatrix(selected) {
     const out = [];
     const packages = [...new Set(selected.map((s) => s.package))];
     for (const p of packages) {
         const rows = selected.filter((s) => s.package === p);
-        for (const py of [...new Set(rows.map((r) => r.pythonTag))].sort()) {
+        for (const py of [...new Set(rows.map((r) => r.python))].sort()) {
             const cells = {};
-            for (const r of rows.filter((r) => r.pythonTag === py))
+            for (const r of rows.filter((r) => r.python === py))
                 cells[r.platform] = r.label || '(no label)';
-            out.push({ package: p, pythonTag: py, cells });
+            out.push({ package: p, python: py, cells });
         }
     }
     return out;
@@ -65510,15 +65525,29 @@ function known(names) {
 
 
 
+
+
 /** Step 1, select: the wheels of each release in the bucket, one variant per platform. */
 async function selectForPyPI(receipt, opts) {
     const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
     const { kept, excluded } = excludePythonTags(listing, opts.excludePythonTags);
-    if (excluded.length)
-        receipt.addTable('Wheels left out by exclude-python-tags (never published)', ['source', 'tag'], excluded.map((o) => [o.key, o.tag]));
+    // Only the releases' own wheels are worth showing; other versions were never candidates.
+    const ofReleases = excluded.filter((o) => {
+        const w = parseWheelFilename(o.key);
+        return w && opts.packages.some((p) => artifact_name_matchesRelease(w, p.name, p.version));
+    });
+    if (ofReleases.length)
+        receipt.addTable('Wheels left out by exclude-python-tags (never published)', ['source', 'tag'], ofReleases.map((o) => [o.key, o.tag]));
+    const unmatched = opts.excludePythonTags.filter((t) => !ofReleases.some((o) => o.tag === t));
+    if (unmatched.length) {
+        // A misspelt tag must not pass for an exclusion: the wheels it meant would reach PyPI.
+        const text = `exclude-python-tags: ${unmatched.join(', ')} matched no wheel of ${releasesText(opts.packages)}; check the spelling (cp315, cp315t)`;
+        core/* warning */.$e(text);
+        receipt.note(text);
+    }
     const selected = selectWheels(kept, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
     const platforms = [...new Set(selected.map((s) => s.platform))].sort();
-    receipt.addTable('Wheels chosen for PyPI (variant per Python tag x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
+    receipt.addTable('Wheels chosen for PyPI (variant per Python x platform)', ['package', 'python', ...platforms], selectionMatrix(selected).map((r) => [r.package, r.python, ...platforms.map((p) => r.cells[p] ?? 'missing')]));
     receipt.addTable('Rewrites', ['source', 'PyPI file', 'bytes'], selected.map((s) => [s.key, s.targetFilename, s.size]));
     return selected;
 }
@@ -65529,6 +65558,9 @@ function stagingPrefixFor(template, name, version) {
 /** Where a chosen wheel is staged. */
 function stagingKeyFor(opts, w) {
     return `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
+}
+function releasesText(packages) {
+    return packages.map((p) => `${p.name} ${p.version}`).join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -67795,6 +67827,10 @@ async function validateWheel(path, expect = {}, opts = {}) {
                 if (missing.length)
                     problems.push(`Requires-Dist lacks ${missing.map((m) => `"${m}"`).join(', ')}`);
             }
+            const known = expect.classifiers;
+            const unknown = known ? headerValues(metadata.headers, 'Classifier').filter((c) => !known.has(c)) : [];
+            if (unknown.length)
+                problems.push(`classifiers PyPI would refuse: ${unknown.map((c) => `"${c}"`).join(', ')}`);
         }
         if (wheelEntry && wheel) {
             const tags = headerValues(parseHeaders((await reader.read(wheelEntry)).toString('utf8')), 'Tag');
@@ -67865,6 +67901,7 @@ async function validateWheel(path, expect = {}, opts = {}) {
 
 
 
+
 async function validateStaged(opts, selected, work) {
     const staged = new Map();
     for (const w of selected) {
@@ -67878,7 +67915,9 @@ async function validateStaged(opts, selected, work) {
         await downloadObject(opts.s3, opts.stagingBucket, key, path);
         try {
             const digests = await fileDigests(path);
-            const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+            // A wheel staged before the classifier list changed is checked again here, before any upload.
+            const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
+            const v = await validateWheel(path, expect, { filename: w.targetFilename, sha256: digests.sha256 });
             staged.set(w.targetFilename, {
                 digests,
                 metadata: v.metadata,

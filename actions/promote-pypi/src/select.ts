@@ -1,3 +1,5 @@
+import * as core from '@actions/core';
+import { matchesRelease, parseWheelFilename } from '@release-actions/core/release/artifact-name';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
 import { expandTemplate } from '@release-actions/core/runtime/template';
 import { listAll } from '@release-actions/core/s3/client';
@@ -14,18 +16,30 @@ import type { PyPIPromotionOptions } from './promote.js';
 export async function selectForPyPI(receipt: Receipt, opts: PyPIPromotionOptions): Promise<SelectedWheel[]> {
   const listing = await listAll(opts.s3, opts.bucket, opts.sourcePrefix);
   const { kept, excluded } = excludePythonTags(listing, opts.excludePythonTags);
-  if (excluded.length)
+  // Only the releases' own wheels are worth showing; other versions were never candidates.
+  const ofReleases = excluded.filter((o) => {
+    const w = parseWheelFilename(o.key);
+    return w && opts.packages.some((p) => matchesRelease(w, p.name, p.version));
+  });
+  if (ofReleases.length)
     receipt.addTable(
       'Wheels left out by exclude-python-tags (never published)',
       ['source', 'tag'],
-      excluded.map((o) => [o.key, o.tag]),
+      ofReleases.map((o) => [o.key, o.tag]),
     );
+  const unmatched = opts.excludePythonTags.filter((t) => !ofReleases.some((o) => o.tag === t));
+  if (unmatched.length) {
+    // A misspelt tag must not pass for an exclusion: the wheels it meant would reach PyPI.
+    const text = `exclude-python-tags: ${unmatched.join(', ')} matched no wheel of ${releasesText(opts.packages)}; check the spelling (cp315, cp315t)`;
+    core.warning(text);
+    receipt.note(text);
+  }
   const selected = selectWheels(kept, opts.packages, opts.variants, opts.rewrite.platformTags ?? []);
   const platforms = [...new Set(selected.map((s) => s.platform))].sort();
   receipt.addTable(
-    'Wheels chosen for PyPI (variant per Python tag x platform)',
+    'Wheels chosen for PyPI (variant per Python x platform)',
     ['package', 'python', ...platforms],
-    selectionMatrix(selected).map((r) => [r.package, r.pythonTag, ...platforms.map((p) => r.cells[p] ?? 'missing')]),
+    selectionMatrix(selected).map((r) => [r.package, r.python, ...platforms.map((p) => r.cells[p] ?? 'missing')]),
   );
   receipt.addTable(
     'Rewrites',
@@ -43,4 +57,8 @@ export function stagingPrefixFor(template: string, name: string, version: string
 /** Where a chosen wheel is staged. */
 export function stagingKeyFor(opts: PyPIPromotionOptions, w: SelectedWheel): string {
   return `${stagingPrefixFor(opts.stagingPrefix, w.package, w.version)}${w.targetFilename}`;
+}
+
+function releasesText(packages: PyPIPromotionOptions['packages']): string {
+  return packages.map((p) => `${p.name} ${p.version}`).join(', ');
 }

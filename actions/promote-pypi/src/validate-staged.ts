@@ -1,6 +1,7 @@
 import { ConfigurationError } from '@release-actions/core/runtime/errors';
 import type { FileDigests } from '@release-actions/core/wheel/digests';
 import type { SelectedWheel } from '@release-actions/core/wheel/selection';
+import { TROVE_CLASSIFIERS } from '@release-actions/core/pypi/trove-classifiers';
 import { validateWheel, type WheelMetadata } from '@release-actions/core/wheel/validate';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +44,9 @@ export async function validateStaged(
     await downloadObject(opts.s3, opts.stagingBucket, key, path);
     try {
       const digests = await fileDigests(path);
-      const v = await validateWheel(path, opts.expect, { filename: w.targetFilename, sha256: digests.sha256 });
+      // A wheel staged before the classifier list changed is checked again here, before any upload.
+      const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
+      const v = await validateWheel(path, expect, { filename: w.targetFilename, sha256: digests.sha256 });
       staged.set(w.targetFilename, {
         digests,
         metadata: v.metadata!,

@@ -296,18 +296,25 @@ test('exclude-python-tags leaves pre-release Pythons out of the selection, and t
     ['cu130', 'cu130', 'linux_x86_64', 'cp315', 'cp315t'],
   ]);
   const without = await promote(inputs(s));
-  expect(without.error).toMatch(/has no cp315 wheel for "win_amd64=cpu"/);
+  expect(without.error).toMatch(/has no cp315, cp315t wheel for "win_amd64=cpu"/);
   const r = await promote(inputs(s, { 'exclude-python-tags': 'cp315, cp315t' }));
   expect(r.error).toBeUndefined();
   const left = r.receipt!.tables.find((t) => t.title.startsWith('Wheels left out by exclude-python-tags'))!;
   expect(left.rows).toEqual([
     [prerelease[0], 'cp315'],
-    [prerelease[1], 'cp315'],
+    [prerelease[1], 'cp315t'],
   ]);
   const uploads = r
     .receipt!.plan!.operations.filter((o) => o.kind === 'upload-wheel')
     .map((o) => o.target.split(' ')[1]);
   expect(uploads.sort()).toEqual(EXPECTED);
+  expect(r.receipt!.notes.join('\n')).not.toMatch(/matched no wheel/);
+  // cp315 alone leaves the free-threaded build out too; a misspelt tag is named, not ignored.
+  const typo = await promote(inputs(s, { 'exclude-python-tags': 'cp315, cp351' }));
+  expect(typo.error).toBeUndefined();
+  expect(typo.receipt!.notes).toContain(
+    'exclude-python-tags: cp351 matched no wheel of torch 2.6.0; check the spelling (cp315, cp315t)',
+  );
   await s.pypi.stop();
 });
 
@@ -483,6 +490,34 @@ test('a staged wheel with a bad RECORD is caught by validation before the first 
   const r = await promote(publish(s, { mode: 'publish' }));
   expect(r.error).toMatch(
     /^nothing was uploaded; 1 staged wheel\(s\) failed validation: torch-2\.6\.0-cp311-cp311-win_amd64\.whl: RECORD check failed for 1 file\(s\): torch\/version\.py \(size \d+, RECORD says 1\)/,
+  );
+  expect(s.pypi.uploads).toEqual([]);
+  await s.pypi.stop();
+});
+
+test('a staged wheel naming a classifier PyPI refuses (staged before the list changed) is caught before the first upload', async () => {
+  const s = await scenario();
+  expect((await promote(inputs(s, { mode: 'stage', 'dry-run': 'false' }))).outputs['staged']).toBe('8');
+  const old = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    pythonTag: 'cp311',
+    platform: 'win_amd64',
+    requiresDist,
+    requiresPython: '>=3.9.0',
+    classifiers: ['Programming Language :: Python :: 3.99', 'Typing :: Typed'],
+    dir: mkdtempSync(join(work, 'old-')),
+  });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: s.staging,
+      Key: `torch-2.6.0-pypi-staging/${old.filename}`,
+      Body: readFileSync(old.path),
+    }),
+  );
+  const r = await promote(publish(s, { mode: 'publish' }));
+  expect(r.error).toBe(
+    'nothing was uploaded; 1 staged wheel(s) failed validation: torch-2.6.0-cp311-cp311-win_amd64.whl: classifiers PyPI would refuse: "Programming Language :: Python :: 3.99"',
   );
   expect(s.pypi.uploads).toEqual([]);
   await s.pypi.stop();

@@ -1,4 +1,11 @@
-import { parsePythonSet, parseVariants, selectWheels, type SourceObject } from './selection.js';
+import {
+  excludePythonTags,
+  parsePythonSet,
+  parseVariants,
+  selectionMatrix,
+  selectWheels,
+  type SourceObject,
+} from './selection.js';
 
 const variants = parseVariants('variants', [
   ['linux_x86_64', 'cu126'],
@@ -76,4 +83,69 @@ test('a platform with its own Python set must have each of them, and only those 
   expect(() => selectWheels(keys.slice(1), [{ name: 'torch', version: '2.9.0' }], rules)).toThrow(
     'input "variants": torch 2.9.0 has no cp311 wheel for "win_arm64=cpu python=cp311,cp312,cp313"; nothing was staged or uploaded',
   );
+});
+
+describe('free-threaded builds count as Pythons of their own', () => {
+  // 3.14 and 3.14t share the Python tag cp314; the ABI tag (cp314t) tells them apart.
+  const release = (platforms: Record<string, string[]>): SourceObject[] =>
+    Object.entries(platforms).flatMap(([file, builds]) =>
+      builds.map((b) => {
+        const py = b.replace(/t$/, '');
+        return { key: `whl/test/${file.replace('PY', `${py}-${b}`)}`, size: 1 };
+      }),
+    );
+  const rules = parseVariants('variants', [
+    ['linux_x86_64', 'cu130'],
+    ['win_amd64', 'cpu'],
+  ]);
+
+  test('a platform without the 3.14t build the others ship is a partial release', () => {
+    const objects = release({
+      'cu130/torch-2.6.0+cu130-PY-linux_x86_64.whl': ['cp313', 'cp314', 'cp314t'],
+      'cpu/torch-2.6.0+cpu-PY-win_amd64.whl': ['cp313', 'cp314'],
+    });
+    expect(() => selectWheels(objects, [{ name: 'torch', version: '2.6.0' }], rules)).toThrow(
+      'input "variants": torch 2.6.0 has no cp314t wheel for "win_amd64=cpu"; nothing was staged or uploaded',
+    );
+  });
+
+  test('the summary has a row for 3.14t apart from 3.14', () => {
+    const objects = release({
+      'cu130/torch-2.6.0+cu130-PY-linux_x86_64.whl': ['cp314', 'cp314t'],
+      'cpu/torch-2.6.0+cpu-PY-win_amd64.whl': ['cp314', 'cp314t'],
+    });
+    const selected = selectWheels(objects, [{ name: 'torch', version: '2.6.0' }], rules);
+    expect(selectionMatrix(selected).map((r) => [r.python, r.cells])).toEqual([
+      ['cp314', { linux_x86_64: 'cu130', win_amd64: 'cpu' }],
+      ['cp314t', { linux_x86_64: 'cu130', win_amd64: 'cpu' }],
+    ]);
+  });
+
+  test('a stated Python set names free-threaded builds, alone or after a range', () => {
+    expect(parsePythonSet('variants', 'cp310-cp314,cp314t')).toEqual([
+      'cp310',
+      'cp311',
+      'cp312',
+      'cp313',
+      'cp314',
+      'cp314t',
+    ]);
+    expect(parsePythonSet('variants', 'cp313t-cp314t')).toEqual(['cp313t', 'cp314t']);
+    expect(() => parsePythonSet('variants', 'cp313-cp314t')).toThrow(
+      'input "variants": "python=cp313-cp314t" should be a range such as cp311-cp313, a list such as cp311,cp312,cp313, or both (cp310-cp314,cp314t)',
+    );
+    const only = parseVariants('variants', [['win_amd64', 'cpu python=cp314']]);
+    const objects = release({ 'cpu/torch-2.6.0+cpu-PY-win_amd64.whl': ['cp314', 'cp314t'] });
+    expect(selectWheels(objects, [{ name: 'torch', version: '2.6.0' }], only).map((w) => w.key)).toEqual([
+      'whl/test/cpu/torch-2.6.0+cpu-cp314-cp314-win_amd64.whl',
+    ]);
+  });
+
+  test('cp315 in exclude-python-tags leaves out both builds, each shown under its own tag when both are given', () => {
+    const objects = release({ 'cpu/torch-2.6.0+cpu-PY-win_amd64.whl': ['cp314', 'cp315', 'cp315t'] });
+    expect(excludePythonTags(objects, ['cp315']).excluded.map((o) => o.tag)).toEqual(['cp315', 'cp315']);
+    const both = excludePythonTags(objects, ['cp315', 'cp315t']);
+    expect(both.excluded.map((o) => o.tag)).toEqual(['cp315', 'cp315t']);
+    expect(both.kept.map((o) => o.key)).toEqual(['whl/test/cpu/torch-2.6.0+cpu-cp314-cp314-win_amd64.whl']);
+  });
 });

@@ -21,8 +21,8 @@ export interface VariantRule {
   /** Local version label without `+` (`cu126`), or '' for a wheel without one. */
   label: string;
   /**
-   * The Python tags this platform ships (`python=cp311-cp313`), when it ships fewer than the others;
-   * absent: every Python tag another line ships.
+   * The Pythons this platform ships (`python=cp311-cp313`), when it ships fewer than the others;
+   * absent: every Python another line ships. Free-threaded builds are their own (`cp314t`).
    */
   pythons?: readonly string[];
 }
@@ -37,6 +37,8 @@ export interface SelectedWheel {
   package: string;
   version: string;
   pythonTag: string;
+  /** The Python the wheel is for: its Python tag, or its ABI tag for a free-threaded build (cp314t). */
+  python: string;
   /** Platform tag of the source wheel. */
   platform: string;
   /** The variant chosen (`cu126`, or '' for none). */
@@ -51,8 +53,8 @@ export interface SelectedWheel {
 }
 
 /**
- * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`)
- * or a list (`python=cp311,cp312,cp313`).
+ * `platform-glob=label`, optionally followed by the line's Python set: a range (`python=cp311-cp313`),
+ * a list (`python=cp311,cp312,cp313`), or both (`python=cp310-cp314,cp314t`).
  */
 export function parseVariants(input: string, lines: Array<[string, string]>): VariantRule[] {
   if (lines.length === 0) throw new ConfigurationError(`input "${input}" selects no platform`);
@@ -75,30 +77,44 @@ export function parseVariants(input: string, lines: Array<[string, string]>): Va
   });
 }
 
-const PYTHON_TAG = /^([a-z]+)(\d)(\d+)$/;
+/** An implementation, a major and a minor version, and `t` for a free-threaded build: cp314t. */
+const PYTHON = /^([a-z]+)(\d)(\d+)(t?)$/;
 
-/** `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313. */
+/**
+ * `cp311-cp313` -> cp311, cp312, cp313; `cp311,cp313` -> cp311, cp313; `cp310-cp314,cp314t` -> cp310
+ * to cp314 and the free-threaded cp314t (a range spans builds of one kind).
+ */
 export function parsePythonSet(input: string, text: string): string[] {
   const bad = (): ConfigurationError =>
     new ConfigurationError(
-      `input "${input}": "python=${text}" should be a range such as cp311-cp313 or a list such as cp311,cp312,cp313`,
+      `input "${input}": "python=${text}" should be a range such as cp311-cp313, a list such as cp311,cp312,cp313, or both (cp310-cp314,cp314t)`,
     );
-  const range = /^([a-z]+\d+)-([a-z]+\d+)$/.exec(text);
-  if (range) {
-    const [from, to] = [PYTHON_TAG.exec(range[1]!), PYTHON_TAG.exec(range[2]!)];
-    if (!from || !to || from[1] !== to[1] || from[2] !== to[2] || Number(from[3]) > Number(to[3])) throw bad();
-    const tags: string[] = [];
-    for (let minor = Number(from[3]); minor <= Number(to[3]); minor++) tags.push(`${from[1]}${from[2]}${minor}`);
-    return tags;
-  }
-  const tags = text.split(',').map((t) => t.trim());
-  if (tags.length === 0 || tags.some((t) => !PYTHON_TAG.test(t))) throw bad();
-  return tags;
+  const tags = text.split(',').flatMap((item) => {
+    const [first = '', last, ...more] = item.trim().split('-');
+    const [from, to] = [PYTHON.exec(first), PYTHON.exec(last ?? first)];
+    if (more.length || !from || !to || from[1] !== to[1] || from[2] !== to[2] || from[4] !== to[4]) throw bad();
+    if (Number(from[3]) > Number(to[3])) throw bad();
+    const range: string[] = [];
+    for (let minor = Number(from[3]); minor <= Number(to[3]); minor++)
+      range.push(`${from[1]}${from[2]}${minor}${from[4]}`);
+    return range;
+  });
+  return [...new Set(tags)];
+}
+
+/**
+ * The Python a wheel is for, as release matrices count them: 3.14 (`cp314-cp314`) and the
+ * free-threaded 3.14t (`cp314-cp314t`) share a Python tag, and are told apart by the ABI tag.
+ */
+export function pythonOf(w: Pick<WheelName, 'pythonTag' | 'abiTag'>): string {
+  const m = /^cp(\d+)t$/.exec(w.abiTag);
+  return m ? w.abiTag : w.pythonTag;
 }
 
 /**
  * Wheels of Pythons that must never reach PyPI (pre-releases such as cp315, cp315t), matched against
- * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`).
+ * the file name's Python tag and its ABI tag (the free-threaded build is `cp315-cp315t`, so `cp315`
+ * leaves both out). Each is shown under the most specific tag that matched it.
  */
 export function excludePythonTags<T extends SourceObject>(
   objects: readonly T[],
@@ -108,7 +124,10 @@ export function excludePythonTags<T extends SourceObject>(
   const excluded: Array<T & { tag: string }> = [];
   for (const o of objects) {
     const w = parseWheelFilename(o.key);
-    const tag = w && tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t));
+    const tag =
+      w &&
+      (tags.find((t) => t === pythonOf(w)) ??
+        tags.find((t) => w.pythonTag.split('.').includes(t) || w.abiTag.split('.').includes(t)));
     if (tag) excluded.push({ ...o, tag });
     else kept.push(o);
   }
@@ -143,7 +162,7 @@ export function selectWheels(
         ({ w }) =>
           platformMatches(re, w.platformTag) &&
           (w.local ?? '') === rule.label &&
-          (!rule.pythons || rule.pythons.includes(w.pythonTag)),
+          (!rule.pythons || rule.pythons.includes(pythonOf(w))),
       );
       if (chosen.length === 0) {
         const labels = [
@@ -154,7 +173,7 @@ export function selectWheels(
         );
         continue;
       }
-      pythonsByRule.set(rule, new Set(chosen.map(({ w }) => w.pythonTag)));
+      pythonsByRule.set(rule, new Set(chosen.map(({ w }) => pythonOf(w))));
       for (const { o, w } of chosen) {
         const targetFilename = formatWheelFilename({
           distribution: w.distribution,
@@ -168,6 +187,7 @@ export function selectWheels(
           package: w.name,
           version: pkg.version,
           pythonTag: w.pythonTag,
+          python: pythonOf(w),
           platform: w.platformTag,
           label: w.local ?? '',
           rule: ruleText(rule),
@@ -210,18 +230,18 @@ export function selectWheels(
   return selected;
 }
 
-/** Per package, Python tag x platform -> the chosen variant, '' where a platform lacks that Python tag. */
+/** Per package, Python (cp314, cp314t) x platform -> the chosen variant; no cell where a platform lacks it. */
 export function selectionMatrix(
   selected: readonly SelectedWheel[],
-): Array<{ package: string; pythonTag: string; cells: Record<string, string> }> {
-  const out: Array<{ package: string; pythonTag: string; cells: Record<string, string> }> = [];
+): Array<{ package: string; python: string; cells: Record<string, string> }> {
+  const out: Array<{ package: string; python: string; cells: Record<string, string> }> = [];
   const packages = [...new Set(selected.map((s) => s.package))];
   for (const p of packages) {
     const rows = selected.filter((s) => s.package === p);
-    for (const py of [...new Set(rows.map((r) => r.pythonTag))].sort()) {
+    for (const py of [...new Set(rows.map((r) => r.python))].sort()) {
       const cells: Record<string, string> = {};
-      for (const r of rows.filter((r) => r.pythonTag === py)) cells[r.platform] = r.label || '(no label)';
-      out.push({ package: p, pythonTag: py, cells });
+      for (const r of rows.filter((r) => r.python === py)) cells[r.platform] = r.label || '(no label)';
+      out.push({ package: p, python: py, cells });
     }
   }
   return out;

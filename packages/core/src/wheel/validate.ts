@@ -30,6 +30,8 @@ export interface WheelExpectations {
   maxFileSize?: number;
   /** Refuse local versions (`+cu126`), which PyPI does not accept. Default true. */
   publicOnly?: boolean;
+  /** The classifiers the index accepts (PyPI refuses an upload naming any other). */
+  classifiers?: ReadonlySet<string>;
 }
 
 export interface ValidateOptions {
@@ -160,6 +162,9 @@ export async function validateWheel(
         const missing = expect.requiresDist.filter((r) => !have.has(normalizeRequirement(r)));
         if (missing.length) problems.push(`Requires-Dist lacks ${missing.map((m) => `"${m}"`).join(', ')}`);
       }
+      const known = expect.classifiers;
+      const unknown = known ? headerValues(metadata.headers, 'Classifier').filter((c) => !known.has(c)) : [];
+      if (unknown.length) problems.push(`classifiers PyPI would refuse: ${unknown.map((c) => `"${c}"`).join(', ')}`);
     }
     if (wheelEntry && wheel) {
       const tags = headerValues(parseHeaders((await reader.read(wheelEntry)).toString('utf8')), 'Tag');
