@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../run-action.js';
+import { readActionMetadata } from '@release-actions/core/runtime/action-metadata';
+import { ACTIONS_DIR, REPO_ROOT } from '../run-action.js';
 import { loadWorkflow, type ParsedWorkflow } from './parse.js';
 import {
   broadPermissions,
@@ -10,6 +11,7 @@ import {
   expressionsInRun,
   isCallable,
   relativeUses,
+  staleDefaults,
   unpinnedActions,
   uploadsNotAlways,
 } from './policy.js';
@@ -152,5 +154,34 @@ jobs:
     'bad: job rc -> release-candidate.yml: job milestone needs issues: read, the caller grants none',
     'bad: job rc -> release-candidate.yml: job milestone needs pull-requests: read, the caller grants none',
     'bad: job rc -> release-candidate.yml: job builds needs actions: read, the caller grants none',
+  ]);
+});
+
+test("a workflow input passed through to an action's input defaults to what the action does", async () => {
+  const actionInputs = (action: string) => readActionMetadata(join(ACTIONS_DIR, action)).inputs;
+  // Where a workflow means something else than the action alone, on purpose:
+  expect(all.flatMap((w) => staleDefaults(w, actionInputs))).toEqual([
+    // a patch release is tracked in an issue of its own, which the workflow opens;
+    'patch-release: input tracker-issue defaults to "create", verify-milestone-fixes\'s tracker-issue to ""',
+    // a release candidate waits for the builds its tag starts.
+    'release-candidate: input build-wait defaults to "6h", check-nightlies\'s wait to "0"',
+  ]);
+  const stale = await parse(`on:
+  workflow_call:
+    inputs:
+      variants: { type: string, default: "linux_x86_64=cu126" }
+      dry-run: { type: boolean, default: true }
+jobs:
+  pypi:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: pytorch/release-actions/actions/promote-pypi@main
+        with:
+          packages: torch=2.6.0
+          variants: \${{ inputs.variants }}
+          dry-run: \${{ inputs.dry-run }}
+`);
+  expect(staleDefaults(stale, actionInputs)).toEqual([
+    `bad: input variants defaults to "linux_x86_64=cu126", promote-pypi's variants to ${JSON.stringify(actionInputs('promote-pypi')['variants']!.default!.trim())}`,
   ]);
 });

@@ -164,3 +164,35 @@ export function callerProblems(caller: ParsedWorkflow, load: (file: string) => P
   }
   return problems;
 }
+
+/**
+ * A workflow input that only passes a value through to one of our actions' inputs defaults to what
+ * the action does: defaults live in action.yml, and a copy in a workflow goes stale while the action
+ * moves on (the PyPI CUDA build, the variants of the day). Returns each workflow input whose default
+ * differs; `actionInputs` gives an action's inputs and defaults by its folder name.
+ */
+export function staleDefaults(
+  workflow: ParsedWorkflow,
+  actionInputs: (action: string) => Record<string, { default?: string }>,
+): string[] {
+  const declared = new Map(
+    ['workflow_call', 'workflow_dispatch'].flatMap((event) => entries(field(workflow.root, 'on', event, 'inputs'))),
+  );
+  const problems = new Set<string>();
+  const same = (a: string, b: string): boolean => a.trim().replace(/\s+/g, ' ') === b.trim().replace(/\s+/g, ' ');
+  for (const s of steps(workflow)) {
+    const m = new RegExp(`^${THIS_REPOSITORY}/actions/([\\w.-]+)@`).exec(text(field(s.token, 'uses')) ?? '');
+    if (!m) continue;
+    const inputs = actionInputs(m[1]!);
+    for (const [name, value] of entries(field(s.token, 'with'))) {
+      const passed = isBasicExpression(value) ? /^inputs\.([\w-]+)$/.exec(value.expression.trim())?.[1] : undefined;
+      const own = passed === undefined ? undefined : text(field(declared.get(passed), 'default'));
+      const theirs = inputs[name]?.default;
+      if (own === undefined || theirs === undefined || same(own, theirs)) continue;
+      problems.add(
+        `${workflow.stem}: input ${passed} defaults to ${JSON.stringify(own.trim())}, ${m[1]}'s ${name} to ${JSON.stringify(theirs.trim())}`,
+      );
+    }
+  }
+  return [...problems];
+}
