@@ -63532,182 +63532,6 @@ function verifyListed(copies, listed) {
     return facts;
 }
 
-;// CONCATENATED MODULE: ./src/apply.ts
-
-
-
-
-/** Parts of one large object copied at once. */
-const PART_CONCURRENCY = 8;
-async function applyCopyPhase(client, ops, opts) {
-    const result = { outcomes: [], sha256: new Map() };
-    const record = (o) => {
-        result.outcomes.push(o);
-        opts.onOutcome(o);
-    };
-    const listings = new FolderListings(client, ops, opts.multipartThreshold);
-    await applyInTwoWidths(ops, copier(client, opts, result.sha256, listings), opts, (o) => {
-        record(o);
-        listings.settled(o.id);
-    });
-    await listings.verify(result.outcomes);
-    return result;
-}
-/**
- * Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time each,
- * so fewer of them run at once and about as many requests are in flight (and where they are streamed
- * through this runner, a few of them are in memory at once).
- */
-async function applyInTwoWidths(ops, copyOne, opts, record) {
-    const whole = ops.filter((op) => op.data.size <= opts.multipartThreshold);
-    const inParts = ops.filter((op) => op.data.size > opts.multipartThreshold);
-    try {
-        await applyPlan({ action: 'promote-s3', operations: whole }, copyOne, {
-            dryRun: false,
-            concurrency: opts.concurrency,
-            onOutcome: record,
-        });
-    }
-    catch (e) {
-        for (const op of inParts)
-            record(outcomeOf(op, 'not-run'));
-        throw e;
-    }
-    await applyPlan({ action: 'promote-s3', operations: inParts }, copyOne, {
-        dryRun: false,
-        concurrency: Math.max(1, Math.floor(opts.concurrency / PART_CONCURRENCY)),
-        onOutcome: record,
-    });
-}
-/**
- * Applies the mirror phase: each object streamed from the primary store to the mirror, its sha256
- * taken from the primary copy's S3 checksum (answered by the copy, or for an object promoted before,
- * read with a HEAD; only an object without any is read to hash it).
- */
-async function applyMirrorPhase(client, mirror, ops, opts) {
-    const primarySha256 = async (d) => {
-        const known = opts.copiedSha256.get(d.dstKey);
-        if (known)
-            return known;
-        // The primary copy sits in the same bucket as its source; its user metadata is no proof.
-        const primary = { bucket: d.srcBucket, key: d.dstKey };
-        const head = await headObject(client, primary);
-        return (head && s3Sha256(head)) ?? streamSha256(client, primary);
-    };
-    await applyInTwoWidths(ops, async (op) => {
-        const d = op.data;
-        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
-        const sha256 = await primarySha256(d);
-        const r = await copyAcross(client, src, mirror.client, { bucket: d.dstBucket, key: d.dstKey }, opts, sha256);
-        return { method: r.method, ...(r.etag ? { etag: r.etag } : {}), sha256 };
-    }, opts, opts.onOutcome);
-}
-/**
- * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
- * queued for its folder's listing; a multipart or streamed copy is checked with a HEAD as soon as it
- * is done.
- */
-function copier(client, opts, sha256, listings) {
-    let fellBack = false;
-    return async (op) => {
-        const d = op.data;
-        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
-        const dst = { bucket: d.dstBucket, key: d.dstKey };
-        const r = await copyObject(client, src, dst, {
-            acl: opts.acl,
-            multipartThreshold: opts.multipartThreshold,
-            partConcurrency: PART_CONCURRENCY,
-            sha256: opts.sha256,
-            onFallback: () => {
-                if (!fellBack)
-                    core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
-                fellBack = true;
-            },
-        });
-        if (r.sha256)
-            sha256.set(d.dstKey, r.sha256);
-        if (r.method !== 'copy-object')
-            return verifyCopy(client, src, dst, r);
-        listings.queue({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
-        return { method: r.method, etag: r.etag ?? '' };
-    };
-}
-/**
- * The listings that check the CopyObject copies, one per destination folder. A folder is listed as
- * soon as the last whole-object copy into it has settled, while the copies into the next folders go
- * on (the plan goes folder by folder), so the phase ends with one folder's listing rather than all
- * of them.
- */
-class FolderListings {
-    client;
-    /** Whole-object copies not settled yet, per folder. */
-    unsettled = new Map();
-    folderOfOp = new Map();
-    /** Per folder: where it is, and the copies its listing checks. */
-    queued = new Map();
-    started = new Map();
-    listed = new Map();
-    constructor(client, ops, multipartThreshold) {
-        this.client = client;
-        for (const op of ops) {
-            if (op.data.size > multipartThreshold || (op.action !== 'create' && op.action !== 'update'))
-                continue;
-            const folder = folderOf({ bucket: op.data.dstBucket, key: op.data.dstKey });
-            this.folderOfOp.set(op.id, folder);
-            this.unsettled.set(folder, (this.unsettled.get(folder) ?? 0) + 1);
-        }
-    }
-    queue(copy) {
-        const folder = folderOf(copy.dst);
-        const queued = this.queued.get(folder);
-        if (queued)
-            queued.copies.push(copy);
-        else
-            this.queued.set(folder, { bucket: copy.dst.bucket, prefix: prefixOf(copy.dst.key), copies: [copy] });
-    }
-    settled(opId) {
-        const folder = this.folderOfOp.get(opId);
-        if (folder === undefined)
-            return;
-        const left = this.unsettled.get(folder) - 1;
-        this.unsettled.set(folder, left);
-        if (left === 0)
-            this.list(folder);
-    }
-    /** Waits for every folder's listing and checks each queued copy; adds the facts to its outcome. */
-    async verify(outcomes) {
-        for (const folder of this.queued.keys())
-            this.list(folder);
-        await Promise.all(this.started.values());
-        const copies = [...this.queued.values()].flatMap((q) => q.copies);
-        const facts = verifyListed(copies, this.listed);
-        const byId = new Map(outcomes.map((o) => [o.id, o]));
-        for (const c of copies) {
-            const o = byId.get(c.id);
-            if (o)
-                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
-        }
-    }
-    list(folder) {
-        const queued = this.queued.get(folder);
-        if (!queued || this.started.has(folder))
-            return;
-        const listing = listAll(this.client, queued.bucket, queued.prefix, { delimiter: '/' }).then((objects) => {
-            for (const o of objects)
-                this.listed.set(o.key, o);
-        });
-        // A phase that fails half-way never waits for its listings: their errors must not go unhandled.
-        listing.catch(() => undefined);
-        this.started.set(folder, listing);
-    }
-}
-function folderOf(o) {
-    return `${o.bucket}\u0000${prefixOf(o.key)}`;
-}
-function prefixOf(key) {
-    return key.slice(0, key.lastIndexOf('/') + 1);
-}
-
 // EXTERNAL MODULE: ../../packages/core/src/runtime/html.ts
 var runtime_html = __nccwpck_require__(6084);
 ;// CONCATENATED MODULE: ../../packages/core/src/pypi/pep503.ts
@@ -63784,7 +63608,7 @@ function indexedProject(filename) {
     return a && (a.kind === 'wheel' || a.kind === 'sdist') ? pageName(a.name) : undefined;
 }
 /** Where a key sits in the prefix: `''` for the root, the variant folder, or nowhere indexed. */
-function index_pages_folderOf(prefix, key) {
+function folderOf(prefix, key) {
     if (!key.startsWith(prefix))
         return undefined;
     const parts = key.slice(prefix.length).split('/');
@@ -63806,7 +63630,7 @@ class Builder {
         this.prefix = req.prefix;
         this.destinations = req.destinations ?? [req.source];
         for (const key of req.promoted) {
-            const folder = index_pages_folderOf(this.prefix, key);
+            const folder = folderOf(this.prefix, key);
             const project = indexedProject(key.slice(key.lastIndexOf('/') + 1));
             if (folder === undefined || project === undefined)
                 continue;
@@ -64357,6 +64181,189 @@ async function decide(client, data, existing, overwrite, dstClient = client) {
     if (overwrite)
         return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
     return { action: 'conflict', reason: `differs: ${cmp.how}` };
+}
+
+;// CONCATENATED MODULE: ./src/apply.ts
+
+
+
+
+
+/** Parts of one large object copied at once. */
+const PART_CONCURRENCY = 8;
+async function applyCopyPhase(client, ops, opts) {
+    const result = { outcomes: [], sha256: new Map() };
+    const record = (o) => {
+        result.outcomes.push(o);
+        opts.onOutcome(o);
+    };
+    const listings = new FolderListings(client, ops, opts.multipartThreshold);
+    await applyInTwoWidths(ops, copier(client, opts, result.sha256, listings), opts, (o) => {
+        record(o);
+        listings.settled(o.id);
+    });
+    await listings.verify(result.outcomes);
+    return result;
+}
+/**
+ * Objects copied whole go `concurrency` at a time; larger ones are copied in parts, 8 at a time each,
+ * so fewer of them run at once and about as many requests are in flight (and where they are streamed
+ * through this runner, a few of them are in memory at once).
+ */
+async function applyInTwoWidths(ops, copyOne, opts, record) {
+    const whole = ops.filter((op) => op.data.size <= opts.multipartThreshold);
+    const inParts = ops.filter((op) => op.data.size > opts.multipartThreshold);
+    try {
+        await applyPlan({ action: 'promote-s3', operations: whole }, copyOne, {
+            dryRun: false,
+            concurrency: opts.concurrency,
+            onOutcome: record,
+        });
+    }
+    catch (e) {
+        for (const op of inParts)
+            record(outcomeOf(op, 'not-run'));
+        throw e;
+    }
+    await applyPlan({ action: 'promote-s3', operations: inParts }, copyOne, {
+        dryRun: false,
+        concurrency: Math.max(1, Math.floor(opts.concurrency / PART_CONCURRENCY)),
+        onOutcome: record,
+    });
+}
+/**
+ * Applies the mirror phase: each object streamed from the primary store to the mirror, its sha256
+ * taken from the primary copy's S3 checksum (answered by the copy, or for an object promoted before,
+ * read with a HEAD; only an object without any is read to hash it), then checked with a HEAD on the
+ * mirror.
+ */
+async function applyMirrorPhase(client, mirror, ops, opts) {
+    const primarySha256 = async (d) => {
+        const known = opts.copiedSha256.get(d.dstKey);
+        if (known)
+            return known;
+        // The primary copy sits in the same bucket as its source; its user metadata is no proof.
+        const primary = { bucket: d.srcBucket, key: d.dstKey };
+        const head = await headObject(client, primary);
+        return (head && s3Sha256(head)) ?? streamSha256(client, primary);
+    };
+    await applyInTwoWidths(ops, async (op) => {
+        const d = op.data;
+        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+        const sha256 = await primarySha256(d);
+        const dst = { bucket: d.dstBucket, key: d.dstKey };
+        const r = await copyAcross(client, src, mirror.client, dst, opts, sha256);
+        // Checked like any copy: read back from the mirror, size, ETag and the sha256 it states.
+        const facts = await verifyCopy(mirror.client, src, dst, r);
+        if (facts['sha256'] !== sha256)
+            throw new Error(`verification failed: ${s3url(dst.bucket, dst.key)} states sha256 ${facts['sha256'] ?? '(none)'}, expected ${sha256}`);
+        return facts;
+    }, opts, opts.onOutcome);
+}
+/**
+ * Copies one object. A CopyObject copy is checked at once against the ETag the store answers and
+ * queued for its folder's listing; a multipart or streamed copy is checked with a HEAD as soon as it
+ * is done.
+ */
+function copier(client, opts, sha256, listings) {
+    let fellBack = false;
+    return async (op) => {
+        const d = op.data;
+        const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
+        const dst = { bucket: d.dstBucket, key: d.dstKey };
+        const r = await copyObject(client, src, dst, {
+            acl: opts.acl,
+            multipartThreshold: opts.multipartThreshold,
+            partConcurrency: PART_CONCURRENCY,
+            sha256: opts.sha256,
+            onFallback: () => {
+                if (!fellBack)
+                    core/* warning */.$e('the store does not implement UploadPartCopy: large objects are streamed through this runner instead');
+                fellBack = true;
+            },
+        });
+        if (r.sha256)
+            sha256.set(d.dstKey, r.sha256);
+        if (r.method !== 'copy-object')
+            return verifyCopy(client, src, dst, r);
+        listings.queue({ id: op.id, dst, size: d.size, expectedEtag: r.expectedEtag });
+        return { method: r.method, etag: r.etag ?? '' };
+    };
+}
+/**
+ * The listings that check the CopyObject copies, one per destination folder. A folder is listed as
+ * soon as the last whole-object copy into it has settled, while the copies into the next folders go
+ * on (the plan goes folder by folder), so the phase ends with one folder's listing rather than all
+ * of them.
+ */
+class FolderListings {
+    client;
+    /** Whole-object copies not settled yet, per folder. */
+    unsettled = new Map();
+    folderOfOp = new Map();
+    /** Per folder: where it is, and the copies its listing checks. */
+    queued = new Map();
+    started = new Map();
+    listed = new Map();
+    constructor(client, ops, multipartThreshold) {
+        this.client = client;
+        for (const op of ops) {
+            if (op.data.size > multipartThreshold || (op.action !== 'create' && op.action !== 'update'))
+                continue;
+            const folder = apply_folderOf({ bucket: op.data.dstBucket, key: op.data.dstKey });
+            this.folderOfOp.set(op.id, folder);
+            this.unsettled.set(folder, (this.unsettled.get(folder) ?? 0) + 1);
+        }
+    }
+    queue(copy) {
+        const folder = apply_folderOf(copy.dst);
+        const queued = this.queued.get(folder);
+        if (queued)
+            queued.copies.push(copy);
+        else
+            this.queued.set(folder, { bucket: copy.dst.bucket, prefix: prefixOf(copy.dst.key), copies: [copy] });
+    }
+    settled(opId) {
+        const folder = this.folderOfOp.get(opId);
+        if (folder === undefined)
+            return;
+        const left = this.unsettled.get(folder) - 1;
+        this.unsettled.set(folder, left);
+        if (left === 0)
+            this.list(folder);
+    }
+    /** Waits for every folder's listing and checks each queued copy; adds the facts to its outcome. */
+    async verify(outcomes) {
+        for (const folder of this.queued.keys())
+            this.list(folder);
+        await Promise.all(this.started.values());
+        const copies = [...this.queued.values()].flatMap((q) => q.copies);
+        const facts = verifyListed(copies, this.listed);
+        const byId = new Map(outcomes.map((o) => [o.id, o]));
+        for (const c of copies) {
+            const o = byId.get(c.id);
+            if (o)
+                o.verified = { ...o.verified, ...facts.get(c.dst.key) };
+        }
+    }
+    list(folder) {
+        const queued = this.queued.get(folder);
+        if (!queued || this.started.has(folder))
+            return;
+        const listing = listAll(this.client, queued.bucket, queued.prefix, { delimiter: '/' }).then((objects) => {
+            for (const o of objects)
+                this.listed.set(o.key, o);
+        });
+        // A phase that fails half-way never waits for its listings: their errors must not go unhandled.
+        listing.catch(() => undefined);
+        this.started.set(folder, listing);
+    }
+}
+function apply_folderOf(o) {
+    return `${o.bucket}\u0000${prefixOf(o.key)}`;
+}
+function prefixOf(key) {
+    return key.slice(0, key.lastIndexOf('/') + 1);
 }
 
 ;// CONCATENATED MODULE: ./src/promotion.ts

@@ -12,7 +12,7 @@ import {
   verifyListed,
   type ObjectRef,
 } from '@release-actions/core/s3/copy';
-import type { CopyData, MirrorStore } from './plan.js';
+import { s3url, type CopyData, type MirrorStore } from './plan.js';
 
 /**
  * Applies one phase of copies (backups, or the promotion itself): server-side copies run through the
@@ -107,7 +107,8 @@ export interface MirrorPhaseOptions {
 /**
  * Applies the mirror phase: each object streamed from the primary store to the mirror, its sha256
  * taken from the primary copy's S3 checksum (answered by the copy, or for an object promoted before,
- * read with a HEAD; only an object without any is read to hash it).
+ * read with a HEAD; only an object without any is read to hash it), then checked with a HEAD on the
+ * mirror.
  */
 export async function applyMirrorPhase(
   client: S3Client,
@@ -129,8 +130,15 @@ export async function applyMirrorPhase(
       const d = op.data;
       const src = { bucket: d.srcBucket, key: d.srcKey, size: d.size, etag: d.etag };
       const sha256 = await primarySha256(d);
-      const r = await copyAcross(client, src, mirror.client, { bucket: d.dstBucket, key: d.dstKey }, opts, sha256);
-      return { method: r.method, ...(r.etag ? { etag: r.etag } : {}), sha256 };
+      const dst = { bucket: d.dstBucket, key: d.dstKey };
+      const r = await copyAcross(client, src, mirror.client, dst, opts, sha256);
+      // Checked like any copy: read back from the mirror, size, ETag and the sha256 it states.
+      const facts = await verifyCopy(mirror.client, src, dst, r);
+      if (facts['sha256'] !== sha256)
+        throw new Error(
+          `verification failed: ${s3url(dst.bucket, dst.key)} states sha256 ${facts['sha256'] ?? '(none)'}, expected ${sha256}`,
+        );
+      return facts;
     },
     opts,
     opts.onOutcome,

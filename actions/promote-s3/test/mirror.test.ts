@@ -182,6 +182,23 @@ test('a mirror object with other content is a conflict that stops the run before
   expect([writes(primary), writes(mirror)]).toEqual(before);
 });
 
+test('each mirror copy is read back: one that does not hold what was sent fails the run, naming it', async () => {
+  const { bucket, mirrorBucket } = await seeded();
+  const key = stable(big.key);
+  // Between the multipart upload's completion and its check, the object is replaced by a shorter one.
+  mirror.onceBefore(
+    (q) => q.operation === 'HeadObject' && q.bucket === mirrorBucket && q.key === key,
+    () => mirror.seed(mirrorBucket, [{ key, size: 1024 }]),
+  );
+  const r = await promote(bucket, mirrorBucket);
+  expect(r.error).toContain(`verification failed: s3://${mirrorBucket}/${key} has 1024 bytes, the source ${big.size}`);
+  const checked = r.receipt!.outcomes.filter((o) => o.kind === 'mirror-object' && o.result === 'done');
+  expect(checked.length).toBeGreaterThan(0);
+  expect(checked.every((o) => typeof o.verified?.['sha256'] === 'string' && o.verified['size'] !== undefined)).toBe(
+    true,
+  );
+});
+
 test('mirror inputs: the keys go together, and no mirror setting without a mirror-bucket', async () => {
   const { bucket, mirrorBucket } = await seeded();
   const lone = await promote(bucket, mirrorBucket, { 'mirror-secret-access-key': '' });
