@@ -62801,6 +62801,17 @@ function passesVariants(o, filter) {
         return false;
     return !v.some((x) => filter.exclude.includes(x));
 }
+const METADATA = '.metadata';
+/**
+ * The artifact a file is, or describes: a distribution's PEP 658 metadata (`<file>.metadata`) goes
+ * wherever the file goes, since index pages announce it (data-dist-info-metadata) only where it is.
+ */
+function artifactOf(filename) {
+    if (!filename.endsWith(METADATA))
+        return parseArtifactName(filename);
+    const described = parseArtifactName(filename.slice(0, -METADATA.length));
+    return described?.kind === 'wheel' || described?.kind === 'sdist' ? described : undefined;
+}
 function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
     const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
     for (const o of objects) {
@@ -62812,7 +62823,7 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
         const filename = relative.slice(relative.lastIndexOf('/') + 1);
         if (filename === 'index.html' || filename === '')
             continue; // index pages are regenerated, not promoted
-        const artifact = parseArtifactName(filename);
+        const artifact = artifactOf(filename);
         if (!artifact) {
             selection.ignored.push(o.key);
             continue;
@@ -63759,11 +63770,17 @@ class Builder {
         this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
         return sha256;
     }
-    /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */
+    /**
+     * sha256 of each file's `.metadata` (PEP 658): known when it was promoted with its file (its copy
+     * answered it), else read whole, a few kilobytes of METADATA.
+     */
     async metadataChecksums(snap, files) {
         const out = new Map();
         const withMetadata = files.filter((o) => snap.keys.has(`${o.key}.metadata`));
         await pool(withMetadata, this.req.concurrency, async (o) => {
+            const known = this.req.known?.get(`${o.key}.metadata`);
+            if (known)
+                return void out.set(o.key, known);
             const body = await readBytes(this.req.source, `${o.key}.metadata`);
             if (body)
                 out.set(o.key, (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex'));

@@ -420,6 +420,33 @@ describe('conditional writes', () => {
   });
 });
 
+test("a wheel's PEP 658 metadata is promoted with it, and the stable page announces it", async () => {
+  const wheel = 'whl/test/cu124/torch-2.6.0+cu124-cp312-cp312-linux_x86_64.whl';
+  const metadata = 'Metadata-Version: 2.1\nName: torch\nVersion: 2.6.0+cu124\n';
+  const bucket = await bucketWith([file(wheel), { key: `${wheel}.metadata`, body: metadata }]);
+  const r = await promote(s3, new Receipt('promote-s3'), {
+    bucket,
+    pairs: [{ source: 'whl/test/', destination: 'whl/' }],
+    packages: parseRequestedPackages('packages', 'torch=2.6.0'),
+    variants: { include: [], exclude: [] },
+    backupPrefix: '',
+    overwrite: false,
+    concurrency: 8,
+    multipartThreshold: 5 * 1024 ** 3,
+    regenerateIndex: true,
+    dryRun: false,
+  });
+  expect(r.ignored).toEqual([]);
+  const stable = wheel.replace('whl/test/', 'whl/');
+  expect(await text(bucket, `${stable}.metadata`)).toBe(metadata);
+  const digest = sha256(metadata);
+  expect(await text(bucket, 'whl/cu124/torch/index.html')).toContain(
+    `#sha256=${sha256(wheel)}" data-dist-info-metadata="sha256=${digest}" data-core-metadata="sha256=${digest}">`,
+  );
+  // the metadata file is no link of its own
+  expect(await linked(bucket, 'whl/cu124/torch/index.html')).toEqual([stable]);
+});
+
 test('two promote-s3 runs at once: the one that writes last keeps the pages and links of the other', async () => {
   const files = [
     'whl/test/cu124/torch-2.6.0+cu124-cp312-cp312-linux_x86_64.whl',

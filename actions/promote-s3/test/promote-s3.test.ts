@@ -716,7 +716,14 @@ test('the bundled dist/index.js promotes through INPUT_* variables and writes it
   });
   // The index pages, written by the bundle: the root's lists every variant folder's files.
   const rootPage = await text(bucket, 'whl/torchvision/index.html');
-  const inVariants = l.release.map(stable).filter((k) => /^whl\/(cpu|cu124)\//.test(k));
+  const inVariants = l.release.map(stable).filter((k) => /^whl\/(cpu|cu124)\/.*\.whl$/.test(k));
   expect(inVariants.length).toBeGreaterThan(0);
   for (const key of inVariants) expect(rootPage).toContain(`<a href="/${key.replace('+', '%2B')}#sha256=`);
+  // a wheel promoted with its PEP 658 metadata is announced with it
+  const described = l.release.find((k) => k.endsWith('.whl.metadata'))!;
+  expect(rootPage).toMatch(
+    new RegExp(
+      `${stable(described).slice(0, -'.metadata'.length).replace('+', '%2B').replace(/\./g, '\\.')}#sha256=[0-9a-f]{64}" data-dist-info-metadata="sha256=[0-9a-f]{64}"`,
+    ),
+  );
 });

@@ -47,8 +47,10 @@ describe('selectRelease', () => {
       ['cu124', 'cu124/torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl'],
       ['cu124', 'cu124/torch-2.6.0%2Bcu124-cp311-cp311-linux_x86_64.whl'],
       ['', 'torch-2.6.0-cp310-none-macosx_11_0_arm64.whl'],
+      // the wheel's PEP 658 metadata travels with it
+      ['cu124', 'cu124/torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl.metadata'],
     ]);
-    expect(s.ignored).toEqual(['whl/test/cu124/torch-2.6.0+cu124-cp310-cp310-linux_x86_64.whl.metadata']);
+    expect(s.ignored).toEqual([]);
     expect(s.otherCount).toBe(5);
     expect(selectRelease(keys.map(obj), 'libtorch/test/', packages).selected.map((o) => o.package)).toEqual([
       'libtorch',
@@ -57,10 +59,10 @@ describe('selectRelease', () => {
 
   test('variants filter by sub-folder or local label; files at the root have neither', () => {
     const only = selectRelease(keys.map(obj), 'whl/test/', packages, { include: ['cu124'], exclude: [] });
-    expect(only.selected).toHaveLength(2);
+    expect(only.selected).toHaveLength(3);
     const without = selectRelease(keys.map(obj), 'whl/test/', packages, { include: [], exclude: ['cu124'] });
     expect(without.selected.map((o) => o.sub)).toEqual(['']);
-    expect(without.filteredOut).toHaveLength(2);
+    expect(without.filteredOut).toHaveLength(3);
   });
 
   test('prefixes get exactly one trailing slash', () => {

@@ -94,6 +94,18 @@ export function passesVariants(o: { sub: string; artifact: Artifact }, filter: V
   return !v.some((x) => filter.exclude.includes(x));
 }
 
+const METADATA = '.metadata';
+
+/**
+ * The artifact a file is, or describes: a distribution's PEP 658 metadata (`<file>.metadata`) goes
+ * wherever the file goes, since index pages announce it (data-dist-info-metadata) only where it is.
+ */
+function artifactOf(filename: string): Artifact | undefined {
+  if (!filename.endsWith(METADATA)) return parseArtifactName(filename);
+  const described = parseArtifactName(filename.slice(0, -METADATA.length));
+  return described?.kind === 'wheel' || described?.kind === 'sdist' ? described : undefined;
+}
+
 export function selectRelease(
   objects: ListedKey[],
   prefix: string,
@@ -108,7 +120,7 @@ export function selectRelease(
     const sub = slash < 0 ? '' : relative.slice(0, slash);
     const filename = relative.slice(relative.lastIndexOf('/') + 1);
     if (filename === 'index.html' || filename === '') continue; // index pages are regenerated, not promoted
-    const artifact = parseArtifactName(filename);
+    const artifact = artifactOf(filename);
     if (!artifact) {
       selection.ignored.push(o.key);
       continue;

@@ -264,11 +264,16 @@ class Builder {
     return sha256;
   }
 
-  /** sha256 of each file's `.metadata` (PEP 658), read whole: a few kilobytes of METADATA. */
+  /**
+   * sha256 of each file's `.metadata` (PEP 658): known when it was promoted with its file (its copy
+   * answered it), else read whole, a few kilobytes of METADATA.
+   */
   async metadataChecksums(snap: Snapshot, files: ListedObject[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const withMetadata = files.filter((o) => snap.keys.has(`${o.key}.metadata`));
     await pool(withMetadata, this.req.concurrency, async (o) => {
+      const known = this.req.known?.get(`${o.key}.metadata`);
+      if (known) return void out.set(o.key, known);
       const body = await readBytes(this.req.source, `${o.key}.metadata`);
       if (body) out.set(o.key, createHash('sha256').update(body).digest('hex'));
     });

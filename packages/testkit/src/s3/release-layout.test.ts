@@ -10,10 +10,14 @@ describe('releaseBucketLayout', () => {
   test('release keys parse as their package and version, in every sub-folder and Python, plus root files and libtorch', () => {
     for (const [pkg, keys] of Object.entries(layout.releaseByPackage)) {
       const version = pkg === 'libtorch' ? packages.torch : packages[pkg as keyof typeof packages];
-      for (const key of keys) expect(matchesRelease(parseArtifactName(key)!, pkg, version)).toBe(true);
+      // A wheel's PEP 658 metadata file is part of the release as its wheel is.
+      for (const key of keys)
+        expect(matchesRelease(parseArtifactName(key.replace(/\.metadata$/, ''))!, pkg, version)).toBe(true);
     }
-    // 6 sub-folders: cpu has 4 platforms, cu118/cu124 have 2, the others 1 -> 11 builds x 4 Pythons + 2 at the root.
-    expect(layout.releaseByPackage['torch']).toHaveLength(11 * 4 + 2);
+    // 6 sub-folders: cpu has 4 platforms, cu118/cu124 have 2, the others 1 -> 11 builds x 4 Pythons + 2 at
+    // the root, and one wheel's .metadata.
+    expect(layout.releaseByPackage['torch']).toHaveLength(11 * 4 + 2 + 1);
+    expect(layout.releaseByPackage['torch']!.filter((k) => k.endsWith('.whl.metadata'))).toHaveLength(1);
     expect(layout.releaseByPackage['libtorch']).toHaveLength(4 + 3 + 3 + 1 + 1);
     expect(layout.release).toContain(
       'whl/test/cu124_pypi_cudnn/torch-2.6.0+cu124.with.pypi.cudnn-cp310-cp310-linux_x86_64.whl',

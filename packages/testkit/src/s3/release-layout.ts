@@ -163,8 +163,6 @@ export function releaseBucketLayout(opts: ReleaseBucketOptions): ReleaseBucketLa
       }
     }
   }
-  const release = Object.values(releaseByPackage).flat();
-
   if (opts.decoys ?? true) {
     const firstSub = subfolders.find((s) => /^cu\d+$/.test(s)) ?? subfolders[0] ?? 'cpu';
     const py = pythons[0] ?? 'cp310';
@@ -198,10 +196,10 @@ export function releaseBucketLayout(opts: ReleaseBucketOptions): ReleaseBucketLa
       // A look-alike project a substring match for "<pkg>-<version>" would take.
       add(`${whl}${firstSub}/${pkg}_tensorrt-${version}-${py}-${py}-linux_x86_64.whl`);
       add(`${whl}${firstSub}/py${pkg}-${version}-${py}-${py}-linux_x86_64.whl`);
-      // PEP 658 metadata files and checksums next to wheels: not artifacts, reported as ignored.
+      // A wheel's PEP 658 metadata file, which goes wherever its wheel goes.
       const metaKey = `${whl}${firstSub}/${wheelName(pkg, version, firstSub, b, py)}.metadata`;
       add(metaKey);
-      unparseable.push(metaKey);
+      releaseByPackage[pkg]!.push(metaKey);
     }
     if (torch) {
       const older = `${torch.split('.')[0]}.${Number(torch.split('.')[1]) - 1}.0`;
@@ -227,5 +225,6 @@ export function releaseBucketLayout(opts: ReleaseBucketOptions): ReleaseBucketLa
     }
   }
 
+  const release = Object.values(releaseByPackage).flat();
   return { entries: [...entries.values()], release, releaseByPackage, unparseable };
 }
