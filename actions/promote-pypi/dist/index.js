@@ -63164,6 +63164,17 @@ function passesVariants(o, filter) {
         return false;
     return !v.some((x) => filter.exclude.includes(x));
 }
+const METADATA = '.metadata';
+/**
+ * The artifact a file is, or describes: a distribution's PEP 658 metadata (`<file>.metadata`) goes
+ * wherever the file goes, since index pages announce it (data-dist-info-metadata) only where it is.
+ */
+function artifactOf(filename) {
+    if (!filename.endsWith(METADATA))
+        return parseArtifactName(filename);
+    const described = parseArtifactName(filename.slice(0, -METADATA.length));
+    return described?.kind === 'wheel' || described?.kind === 'sdist' ? described : undefined;
+}
 function selectRelease(objects, prefix, packages, filter = { include: [], exclude: [] }) {
     const selection = { selected: [], ignored: [], otherCount: 0, filteredOut: [] };
     for (const o of objects) {
@@ -63175,7 +63186,7 @@ function selectRelease(objects, prefix, packages, filter = { include: [], exclud
         const filename = relative.slice(relative.lastIndexOf('/') + 1);
         if (filename === 'index.html' || filename === '')
             continue; // index pages are regenerated, not promoted
-        const artifact = parseArtifactName(filename);
+        const artifact = artifactOf(filename);
         if (!artifact) {
             selection.ignored.push(o.key);
             continue;
