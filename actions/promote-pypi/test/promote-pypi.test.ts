@@ -467,26 +467,34 @@ test('an oversize wheel is refused at staging and nothing is uploaded', async ()
   await s.pypi.stop();
 });
 
-test('a staged wheel with a bad RECORD is caught by validation before the first upload', async () => {
+/** Stages the release, then puts a wheel built from `spec` in place of its Windows cp311 wheel. */
+async function stagedWithReplacement(spec: Partial<WheelSpec>): Promise<Scenario> {
   const s = await scenario();
   expect((await promote(inputs(s, { mode: 'stage', 'dry-run': 'false' }))).outputs['staged']).toBe('8');
-  const bad = await buildWheel({
+  const w = await buildWheel({
     name: 'torch',
     version: '2.6.0',
     pythonTag: 'cp311',
     platform: 'win_amd64',
     requiresDist,
     requiresPython: '>=3.9.0',
-    dir: mkdtempSync(join(work, 'bad-')),
-    corruptRecord: (rows) => rows.map((row) => (row.path === 'torch/version.py' ? { ...row, size: '1' } : row)),
+    dir: mkdtempSync(join(work, 'replaced-')),
+    ...spec,
   });
   await s3.send(
     new PutObjectCommand({
       Bucket: s.staging,
-      Key: `torch-2.6.0-pypi-staging/${bad.filename}`,
-      Body: readFileSync(bad.path),
+      Key: `torch-2.6.0-pypi-staging/${w.filename}`,
+      Body: readFileSync(w.path),
     }),
   );
+  return s;
+}
+
+test('a staged wheel with a bad RECORD is caught by validation before the first upload', async () => {
+  const s = await stagedWithReplacement({
+    corruptRecord: (rows) => rows.map((row) => (row.path === 'torch/version.py' ? { ...row, size: '1' } : row)),
+  });
   const r = await promote(publish(s, { mode: 'publish' }));
   expect(r.error).toMatch(
     /^nothing was uploaded; 1 staged wheel\(s\) failed validation: torch-2\.6\.0-cp311-cp311-win_amd64\.whl: RECORD check failed for 1 file\(s\): torch\/version\.py \(size \d+, RECORD says 1\)/,
@@ -496,25 +504,7 @@ test('a staged wheel with a bad RECORD is caught by validation before the first 
 });
 
 test('a staged wheel naming a classifier PyPI refuses (staged before the list changed) is caught before the first upload', async () => {
-  const s = await scenario();
-  expect((await promote(inputs(s, { mode: 'stage', 'dry-run': 'false' }))).outputs['staged']).toBe('8');
-  const old = await buildWheel({
-    name: 'torch',
-    version: '2.6.0',
-    pythonTag: 'cp311',
-    platform: 'win_amd64',
-    requiresDist,
-    requiresPython: '>=3.9.0',
-    classifiers: ['Programming Language :: Python :: 3.99', 'Typing :: Typed'],
-    dir: mkdtempSync(join(work, 'old-')),
-  });
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: s.staging,
-      Key: `torch-2.6.0-pypi-staging/${old.filename}`,
-      Body: readFileSync(old.path),
-    }),
-  );
+  const s = await stagedWithReplacement({ classifiers: ['Programming Language :: Python :: 3.99', 'Typing :: Typed'] });
   const r = await promote(publish(s, { mode: 'publish' }));
   expect(r.error).toBe(
     'nothing was uploaded; 1 staged wheel(s) failed validation: torch-2.6.0-cp311-cp311-win_amd64.whl: classifiers PyPI would refuse: "Programming Language :: Python :: 3.99"',

@@ -420,14 +420,12 @@ describe('conditional writes', () => {
   });
 });
 
-test("a wheel's PEP 658 metadata is promoted with it, and the stable page announces it", async () => {
-  const wheel = 'whl/test/cu124/torch-2.6.0+cu124-cp312-cp312-linux_x86_64.whl';
-  const metadata = 'Metadata-Version: 2.1\nName: torch\nVersion: 2.6.0+cu124\n';
-  const bucket = await bucketWith([file(wheel), { key: `${wheel}.metadata`, body: metadata }]);
-  const r = await promote(s3, new Receipt('promote-s3'), {
+/** A real promotion of `packages` from whl/test/ to whl/ with its index pages. */
+function promotionOf(bucket: string, packages: string): PromotionOptions {
+  return {
     bucket,
     pairs: [{ source: 'whl/test/', destination: 'whl/' }],
-    packages: parseRequestedPackages('packages', 'torch=2.6.0'),
+    packages: parseRequestedPackages('packages', packages),
     variants: { include: [], exclude: [] },
     backupPrefix: '',
     overwrite: false,
@@ -435,7 +433,14 @@ test("a wheel's PEP 658 metadata is promoted with it, and the stable page announ
     multipartThreshold: 5 * 1024 ** 3,
     regenerateIndex: true,
     dryRun: false,
-  });
+  };
+}
+
+test("a wheel's PEP 658 metadata is promoted with it, and the stable page announces it", async () => {
+  const wheel = 'whl/test/cu124/torch-2.6.0+cu124-cp312-cp312-linux_x86_64.whl';
+  const metadata = 'Metadata-Version: 2.1\nName: torch\nVersion: 2.6.0+cu124\n';
+  const bucket = await bucketWith([file(wheel), { key: `${wheel}.metadata`, body: metadata }]);
+  const r = await promote(s3, new Receipt('promote-s3'), promotionOf(bucket, 'torch=2.6.0'));
   expect(r.ignored).toEqual([]);
   const stable = wheel.replace('whl/test/', 'whl/');
   expect(await text(bucket, `${stable}.metadata`)).toBe(metadata);
@@ -455,18 +460,7 @@ test('two promote-s3 runs at once: the one that writes last keeps the pages and 
     'whl/test/cpu/torchvision-0.21.0+cpu-cp312-cp312-linux_x86_64.whl',
   ];
   const bucket = await bucketWith(files.map(file));
-  const options = (packages: string): PromotionOptions => ({
-    bucket,
-    pairs: [{ source: 'whl/test/', destination: 'whl/' }],
-    packages: parseRequestedPackages('packages', packages),
-    variants: { include: [], exclude: [] },
-    backupPrefix: '',
-    overwrite: false,
-    concurrency: 8,
-    multipartThreshold: 5 * 1024 ** 3,
-    regenerateIndex: true,
-    dryRun: false,
-  });
+  const options = (packages: string): PromotionOptions => promotionOf(bucket, packages);
   // The torchvision promotion copies its files and writes its pages while the torch promotion,
   // which listed the bucket before those copies, is about to write the shared package lists.
   const client = clientThatStalls('whl/index.html', async () => {
