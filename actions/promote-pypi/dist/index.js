@@ -63473,8 +63473,7 @@ function parsePythonSet(input, text) {
  * free-threaded 3.14t (`cp314-cp314t`) share a Python tag, and are told apart by the ABI tag.
  */
 function pythonOf(w) {
-    const m = /^cp(\d+)t$/.exec(w.abiTag);
-    return m ? w.abiTag : w.pythonTag;
+    return /^cp\d+t$/.test(w.abiTag) ? w.abiTag : w.pythonTag;
 }
 /**
  * Wheels of Pythons that must never reach PyPI (pre-releases such as cp315, cp315t), matched against
@@ -67915,6 +67914,8 @@ async function validateWheel(path, expect = {}, opts = {}) {
 
 async function validateStaged(opts, selected, work) {
     const staged = new Map();
+    // A wheel staged before the classifier list changed is checked again here, before any upload.
+    const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
     for (const w of selected) {
         const key = stagingKeyFor(opts, w);
         if (!(await head(opts.s3, opts.stagingBucket, key))) {
@@ -67926,8 +67927,6 @@ async function validateStaged(opts, selected, work) {
         await downloadObject(opts.s3, opts.stagingBucket, key, path);
         try {
             const digests = await fileDigests(path);
-            // A wheel staged before the classifier list changed is checked again here, before any upload.
-            const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
             const v = await validateWheel(path, expect, { filename: w.targetFilename, sha256: digests.sha256 });
             staged.set(w.targetFilename, {
                 digests,

@@ -32,6 +32,8 @@ export async function validateStaged(
   work: string,
 ): Promise<StagedWheels> {
   const staged: StagedWheels = new Map();
+  // A wheel staged before the classifier list changed is checked again here, before any upload.
+  const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
   for (const w of selected) {
     const key = stagingKeyFor(opts, w);
     if (!(await head(opts.s3, opts.stagingBucket, key))) {
@@ -44,8 +46,6 @@ export async function validateStaged(
     await downloadObject(opts.s3, opts.stagingBucket, key, path);
     try {
       const digests = await fileDigests(path);
-      // A wheel staged before the classifier list changed is checked again here, before any upload.
-      const expect = { ...opts.expect, classifiers: TROVE_CLASSIFIERS };
       const v = await validateWheel(path, expect, { filename: w.targetFilename, sha256: digests.sha256 });
       staged.set(w.targetFilename, {
         digests,

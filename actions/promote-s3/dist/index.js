@@ -63779,11 +63779,10 @@ class Builder {
         const withMetadata = files.filter((o) => snap.keys.has(`${o.key}.metadata`));
         await pool(withMetadata, this.req.concurrency, async (o) => {
             const known = this.req.known?.get(`${o.key}.metadata`);
-            if (known)
-                return void out.set(o.key, known);
-            const body = await readBytes(this.req.source, `${o.key}.metadata`);
-            if (body)
-                out.set(o.key, (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex'));
+            const body = known ? undefined : await readBytes(this.req.source, `${o.key}.metadata`);
+            const sha256 = known ?? (body && (0,external_node_crypto_.createHash)('sha256').update(body).digest('hex'));
+            if (sha256)
+                out.set(o.key, sha256);
         });
         return out;
     }

@@ -107,8 +107,7 @@ export function parsePythonSet(input: string, text: string): string[] {
  * free-threaded 3.14t (`cp314-cp314t`) share a Python tag, and are told apart by the ABI tag.
  */
 export function pythonOf(w: Pick<WheelName, 'pythonTag' | 'abiTag'>): string {
-  const m = /^cp(\d+)t$/.exec(w.abiTag);
-  return m ? w.abiTag : w.pythonTag;
+  return /^cp\d+t$/.test(w.abiTag) ? w.abiTag : w.pythonTag;
 }
 
 /**
