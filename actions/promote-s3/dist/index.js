@@ -32114,17 +32114,10 @@ function toListed(o4) {
 async function listAll(client, bucket, prefix, opts = {}) {
   return (await listPages(client, bucket, prefix, opts.delimiter)).objects;
 }
-async function listTree(client, bucket, prefix, width) {
+async function listTree(client, bucket, prefix, width, take) {
   const top = await listLevel(client, bucket, prefix);
-  const inFolders = [];
-  await pool(
-    top.folders.map((folder, i6) => ({ folder, i: i6 })),
-    width,
-    async ({ folder, i: i6 }) => {
-      inFolders[i6] = await listAll(client, bucket, folder);
-    }
-  );
-  return [...top.objects, ...inFolders.flat()].sort((a6, b6) => a6.key < b6.key ? -1 : a6.key > b6.key ? 1 : 0);
+  take(top.objects);
+  await pool(top.folders, width, async (folder) => take(await listAll(client, bucket, folder)));
 }
 async function listLevel(client, bucket, prefix) {
   return listPages(client, bucket, prefix, "/");
@@ -33399,8 +33392,10 @@ function s3url(bucket, key) {
   return `s3://${bucket}/${key}`;
 }
 async function planPromotion(client, opts) {
-  const { sources, levels } = await listSourcesAndDestinationTops(client, opts);
-  const { candidates, ignored } = selectCandidates(sources, opts);
+  const [{ candidates, ignored }, levels] = await Promise.all([
+    selectCandidates(client, opts),
+    listDestinationTops(client, opts)
+  ]);
   const [{ destination, backup }, mirrored] = await Promise.all([
     listExisting(client, opts, levels, candidates),
     opts.mirror ? listMirror(opts, opts.mirror, candidates) : /* @__PURE__ */ new Map()
@@ -33415,22 +33410,27 @@ async function planPromotion(client, opts) {
   const operations = [...backups, ...undo, ...promotions, ...mirrors, ...pages];
   return { plan: { action: "promote-s3", operations }, ignored };
 }
-async function listSourcesAndDestinationTops(client, opts) {
+async function listDestinationTops(client, opts) {
   const destinations = [...new Set(opts.pairs.map((p4) => p4.destination))];
-  const [sources, levelList] = await Promise.all([
-    Promise.all(opts.pairs.map((pair) => listTree(client, opts.bucket, pair.source, listingWidth(opts)))),
-    Promise.all(destinations.map((d6) => listLevel(client, opts.bucket, d6)))
-  ]);
-  return { sources, levels: new Map(destinations.map((d6, i6) => [d6, levelList[i6]])) };
+  const levels = await Promise.all(destinations.map((d6) => listLevel(client, opts.bucket, d6)));
+  return new Map(destinations.map((d6, i6) => [d6, levels[i6]]));
 }
-function selectCandidates(sources, opts) {
-  const candidates = [];
-  const ignored = [];
-  opts.pairs.forEach((pair, i6) => {
-    const sel = selectRelease(sources[i6], pair.source, opts.packages, opts.variants);
-    ignored.push(...sel.ignored);
-    for (const s3 of sel.selected) candidates.push({ selected: s3, pair });
-  });
+async function selectCandidates(client, opts) {
+  const perPair = await Promise.all(
+    opts.pairs.map(async (pair) => {
+      const candidates2 = [];
+      const ignored2 = [];
+      await listTree(client, opts.bucket, pair.source, listingWidth(opts), (objects) => {
+        const sel = selectRelease(objects, pair.source, opts.packages, opts.variants);
+        ignored2.push(...sel.ignored);
+        for (const s3 of sel.selected) candidates2.push({ selected: s3, pair });
+      });
+      candidates2.sort((a6, b6) => a6.selected.key < b6.selected.key ? -1 : 1);
+      return { candidates: candidates2, ignored: ignored2.sort() };
+    })
+  );
+  const candidates = perPair.flatMap((p4) => p4.candidates);
+  const ignored = perPair.flatMap((p4) => p4.ignored);
   const missing = opts.packages.filter((p4) => !candidates.some((c6) => c6.selected.package === p4.name));
   if (missing.length > 0) {
     const where = opts.pairs.map((p4) => s3url(opts.bucket, p4.source)).join(", ");

@@ -77,8 +77,10 @@ export function s3url(bucket: string, key: string): string {
 }
 
 export async function planPromotion(client: S3Client, opts: PromotionOptions): Promise<PromotionPlan> {
-  const { sources, levels } = await listSourcesAndDestinationTops(client, opts);
-  const { candidates, ignored } = selectCandidates(sources, opts);
+  const [{ candidates, ignored }, levels] = await Promise.all([
+    selectCandidates(client, opts),
+    listDestinationTops(client, opts),
+  ]);
   const [{ destination, backup }, mirrored] = await Promise.all([
     listExisting(client, opts, levels, candidates),
     opts.mirror ? listMirror(opts, opts.mirror, candidates) : new Map<string, ListedObject>(),
@@ -96,28 +98,34 @@ export async function planPromotion(client: S3Client, opts: PromotionOptions): P
 
 type Level = { objects: ListedObject[]; folders: string[] };
 
-/**
- * Each source prefix listed (its folders side by side), and one level of each destination prefix
- * alongside it: the level tells which destination sub-folders exist at all.
- */
-async function listSourcesAndDestinationTops(client: S3Client, opts: PromotionOptions) {
+/** One level of each destination prefix: it tells which destination sub-folders exist at all. */
+async function listDestinationTops(client: S3Client, opts: PromotionOptions): Promise<Map<string, Level>> {
   const destinations = [...new Set(opts.pairs.map((p) => p.destination))];
-  const [sources, levelList] = await Promise.all([
-    Promise.all(opts.pairs.map((pair) => listTree(client, opts.bucket, pair.source, listingWidth(opts)))),
-    Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d))),
-  ]);
-  return { sources, levels: new Map(destinations.map((d, i): [string, Level] => [d, levelList[i]!])) };
+  const levels = await Promise.all(destinations.map((d) => listLevel(client, opts.bucket, d)));
+  return new Map(destinations.map((d, i): [string, Level] => [d, levels[i]!]));
 }
 
-/** The release's objects under each source prefix; a requested package with none stops the run. */
-function selectCandidates(sources: ListedObject[][], opts: PromotionOptions) {
-  const candidates: Candidate[] = [];
-  const ignored: string[] = [];
-  opts.pairs.forEach((pair, i) => {
-    const sel = selectRelease(sources[i]!, pair.source, opts.packages, opts.variants);
-    ignored.push(...sel.ignored);
-    for (const s of sel.selected) candidates.push({ selected: s, pair });
-  });
+/**
+ * The release's objects under each source prefix, each folder's chosen as soon as it is listed (its
+ * folders side by side), in key order; a requested package with none stops the run.
+ */
+async function selectCandidates(client: S3Client, opts: PromotionOptions) {
+  const perPair = await Promise.all(
+    opts.pairs.map(async (pair) => {
+      const candidates: Candidate[] = [];
+      const ignored: string[] = [];
+      await listTree(client, opts.bucket, pair.source, listingWidth(opts), (objects) => {
+        const sel = selectRelease(objects, pair.source, opts.packages, opts.variants);
+        ignored.push(...sel.ignored);
+        for (const s of sel.selected) candidates.push({ selected: s, pair });
+      });
+      // Folders arrive in any order; plans, logs and receipts read the same on every run.
+      candidates.sort((a, b) => (a.selected.key < b.selected.key ? -1 : 1));
+      return { candidates, ignored: ignored.sort() };
+    }),
+  );
+  const candidates = perPair.flatMap((p) => p.candidates);
+  const ignored = perPair.flatMap((p) => p.ignored);
   const missing = opts.packages.filter((p) => !candidates.some((c) => c.selected.package === p.name));
   if (missing.length > 0) {
     const where = opts.pairs.map((p) => s3url(opts.bucket, p.source)).join(', ');

@@ -140,26 +140,22 @@ export async function listAll(
 }
 
 /**
- * Every object under `prefix`, in key order, as listAll gives them, listed as one level and then its
- * sub-folders `width` at a time: pages follow one another, so a prefix of many folders (PyTorch's
- * `whl/test/` has dozens) costs the pages of its largest folder in sequence rather than all of them.
+ * Every object under `prefix`, listed as one level and then its sub-folders `width` at a time: pages
+ * follow one another, so a prefix of many folders (PyTorch's `whl/test/` has dozens) costs the pages of
+ * its largest folder in sequence rather than all of them. Each folder's objects (the level's own
+ * first) go to `take` as soon as they are listed, so that the caller's work on one folder overlaps the
+ * listing of the others; together they are what listAll gives, in no particular order.
  */
 export async function listTree(
   client: S3Client,
   bucket: string,
   prefix: string,
   width: number,
-): Promise<ListedObject[]> {
+  take: (objects: ListedObject[]) => void,
+): Promise<void> {
   const top = await listLevel(client, bucket, prefix);
-  const inFolders: ListedObject[][] = [];
-  await pool(
-    top.folders.map((folder, i) => ({ folder, i })),
-    width,
-    async ({ folder, i }) => {
-      inFolders[i] = await listAll(client, bucket, folder);
-    },
-  );
-  return [...top.objects, ...inFolders.flat()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  take(top.objects);
+  await pool(top.folders, width, async (folder) => take(await listAll(client, bucket, folder)));
 }
 
 /** One level of a folder: the objects directly in `prefix`, and its sub-folders (`prefix` + `name/`). */

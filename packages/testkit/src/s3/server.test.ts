@@ -116,7 +116,7 @@ test('pages follow key order across folders whose names sort apart from their pa
   expect(listed).toEqual([...keys].sort());
 });
 
-test('listTree lists what listAll lists, a level and then the folders side by side', async () => {
+test('listTree hands over what listAll lists, a level and then each folder as it is listed', async () => {
   await server.seed('tree', [
     { key: 'whl/test/torch-2.6.0-cp311-none-macosx_11_0_arm64.whl', body: 'root' },
     ...['cpu', 'cu126', 'cu126/nested'].flatMap((f) =>
@@ -124,10 +124,14 @@ test('listTree lists what listAll lists, a level and then the folders side by si
     ),
   ]);
   const before = server.requests.length;
-  const tree = await listTree(s3, 'tree', 'whl/test/', 8);
+  const batches: string[][] = [];
+  await listTree(s3, 'tree', 'whl/test/', 8, (objects) => batches.push(objects.map((o) => o.key)));
   const requests = server.requests.slice(before);
-  expect(tree).toEqual(await listAll(s3, 'tree', 'whl/test/'));
-  expect(tree).toHaveLength(3601);
+  const listed = (await listAll(s3, 'tree', 'whl/test/')).map((o) => o.key);
+  expect(batches.flat().sort()).toEqual(listed);
+  expect(listed).toHaveLength(3601);
+  // the level's own object, then cpu/ and cu126/ (its nested folder included), each whole
+  expect(batches.map((b) => b.length).sort()).toEqual([1, 1200, 2400]);
   // one level, then cpu/ (2 pages) and cu126/ (3 pages, its nested folder included)
   expect(requests.map((r) => r.query['prefix'])).toEqual(
     expect.arrayContaining(['whl/test/', 'whl/test/cpu/', 'whl/test/cu126/']),
