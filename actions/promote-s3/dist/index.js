@@ -11206,6 +11206,7 @@ var init_retry2 = __esm({
   "../../node_modules/.pnpm/@smithy+core@3.41.1/node_modules/@smithy/core/dist-es/submodules/retry/index.js"() {
     init_isStreamingPayload();
     init_retryMiddleware();
+    init_service_error_classification();
     init_config3();
     init_configurations2();
     retryMiddleware = bindRetryMiddleware(isStreamingPayload);
@@ -32042,6 +32043,7 @@ var ChecksumAlgorithm2 = {
 };
 
 // ../../packages/core/src/s3/client.ts
+init_retry2();
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 var CONNECTION_TIMEOUT_MS = 1e4;
@@ -32155,6 +32157,11 @@ function s3ErrorCode(e6) {
 }
 function s3HttpStatus(e6) {
   return e6?.$metadata?.httpStatusCode;
+}
+function isRetryableS3Error(e6) {
+  if (typeof e6 !== "object" || e6 === null) return false;
+  const err = e6;
+  return isThrottlingError(err) || isTransientError(err) || isServerError(err);
 }
 function isNotFound(e6) {
   const code = s3ErrorCode(e6);
@@ -32705,6 +32712,28 @@ to input.params.ContentLength in bytes.
 // ../../packages/core/src/s3/copy.ts
 import { createHash as createHash6 } from "node:crypto";
 import { Readable as Readable10 } from "node:stream";
+
+// ../../packages/core/src/runtime/retry.ts
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+}
+async function withRetry(fn, opts = {}) {
+  const { attempts = 5, baseMs = 500, maxMs = 2e4, retryable = () => true, random = Math.random } = opts;
+  const wait = opts.sleep ?? sleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (e6) {
+      if (attempt >= attempts || !retryable(e6)) throw e6;
+      const delay = backoffDelay(attempt, baseMs, maxMs, random);
+      opts.onRetry?.(e6, attempt, delay);
+      await wait(delay);
+    }
+  }
+}
+
+// ../../packages/core/src/s3/copy.ts
 var SHA256_METADATA = "checksum-sha256";
 var MiB = 1024 * 1024;
 function isMultipartEtag(etag) {
@@ -32941,31 +32970,40 @@ async function streamCopy(client, src, dst, head, opts, dstClient = client, meta
 }
 async function copyAcross(srcClient, src, dstClient, dst, opts, sha256) {
   const metadata = { [SHA256_METADATA]: sha256 };
-  try {
+  const once = async () => {
     if (src.size > opts.multipartThreshold) {
       const head = await headObject(srcClient, src);
       if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
       if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
-      return await streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
+      return streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
     }
     const r6 = await srcClient.send(
       new GetObjectCommand({ Bucket: src.bucket, Key: src.key, IfMatch: `"${src.etag}"` })
     );
+    const body = r6.Body;
     const put = await dstClient.send(
       new PutObjectCommand({
         Bucket: dst.bucket,
         Key: dst.key,
-        Body: r6.Body,
+        Body: body,
         ContentLength: src.size,
         ...carriedHeaders(r6, opts.acl, metadata),
         ChecksumSHA256: Buffer.from(sha256, "hex").toString("base64")
       })
-    );
+    ).finally(() => body.destroy());
     const expectedEtag = isMultipartEtag(src.etag) ? void 0 : src.etag;
     const etag = unquoteEtag(put.ETag);
     if (expectedEtag && etag !== expectedEtag)
       throw new Error(`verification failed: s3://${dst.bucket}/${dst.key} has ETag ${etag}, the source ${src.etag}`);
     return { method: "stream", expectedEtag, etag };
+  };
+  try {
+    return await withRetry(once, {
+      attempts: await dstClient.config.maxAttempts(),
+      // The SDK's own first delay.
+      baseMs: 100,
+      retryable: isRetryableS3Error
+    });
   } catch (e6) {
     if (s3HttpStatus(e6) === 412 || s3ErrorCode(e6) === "PreconditionFailed") throw sourceChanged(src);
     throw e6;

@@ -1,4 +1,5 @@
 import { ListObjectsV2Command, S3Client, type _Object } from '@aws-sdk/client-s3';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { ConfigurationError } from '../runtime/errors.js';
@@ -210,6 +211,13 @@ export function s3ErrorCode(e: unknown): string | undefined {
 
 export function s3HttpStatus(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+/** What the SDK itself tries again: throttling, a 5xx answer, a connection dropped or timed out. */
+export function isRetryableS3Error(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(err) || isTransientError(err) || isServerError(err);
 }
 
 export function isNotFound(e: unknown): boolean {

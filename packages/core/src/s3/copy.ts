@@ -15,7 +15,16 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pool } from '../runtime/pool.js';
-import { copySource, isNotFound, s3ErrorCode, s3HttpStatus, unquoteEtag, UPLOAD_CHECKSUM } from './client.js';
+import { withRetry } from '../runtime/retry.js';
+import {
+  copySource,
+  isNotFound,
+  isRetryableS3Error,
+  s3ErrorCode,
+  s3HttpStatus,
+  unquoteEtag,
+  UPLOAD_CHECKSUM,
+} from './client.js';
 
 /**
  * Server-side copies of S3 objects that keep content type and metadata, with a multipart path for
@@ -426,7 +435,9 @@ async function streamCopy(
  * threshold, ranged GETs into a multipart upload above it. Content type and metadata are kept, and
  * the object's sha256 (known from the source store's checksum, so nothing is read twice) is written
  * as `checksum-sha256` metadata in hex and, on a single PUT, given to the store to check the body
- * against. Every GET is conditional on the source's ETag.
+ * against. Every GET is conditional on the source's ETag. The SDK cannot send a streamed body twice,
+ * so a copy that fails as the SDK would retry (throttled, a 5xx, a dropped connection) is started
+ * again here, reading the source again, with the client's number of attempts.
  */
 export async function copyAcross(
   srcClient: S3Client,
@@ -437,32 +448,43 @@ export async function copyAcross(
   sha256: string,
 ): Promise<CopyResult> {
   const metadata = { [SHA256_METADATA]: sha256 };
-  try {
+  const once = async (): Promise<CopyResult> => {
     if (src.size > opts.multipartThreshold) {
       const head = await headObject(srcClient, src);
       if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
       if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
-      return await streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
+      return streamCopy(srcClient, src, dst, head, opts, dstClient, metadata);
     }
     const r = await srcClient.send(
       new GetObjectCommand({ Bucket: src.bucket, Key: src.key, IfMatch: `"${src.etag}"` }),
     );
-    const put = await dstClient.send(
-      new PutObjectCommand({
-        Bucket: dst.bucket,
-        Key: dst.key,
-        Body: r.Body as Readable,
-        ContentLength: src.size,
-        ...carriedHeaders(r as HeadObjectCommandOutput, opts.acl, metadata),
-        ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
-      }),
-    );
+    const body = r.Body as Readable;
+    const put = await dstClient
+      .send(
+        new PutObjectCommand({
+          Bucket: dst.bucket,
+          Key: dst.key,
+          Body: body,
+          ContentLength: src.size,
+          ...carriedHeaders(r as HeadObjectCommandOutput, opts.acl, metadata),
+          ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+        }),
+      )
+      .finally(() => body.destroy());
     // A single-part source's ETag is the MD5 of its bytes, and so is the ETag of their single PUT.
     const expectedEtag = isMultipartEtag(src.etag) ? undefined : src.etag;
     const etag = unquoteEtag(put.ETag);
     if (expectedEtag && etag !== expectedEtag)
       throw new Error(`verification failed: s3://${dst.bucket}/${dst.key} has ETag ${etag}, the source ${src.etag}`);
     return { method: 'stream', expectedEtag, etag };
+  };
+  try {
+    return await withRetry(once, {
+      attempts: await dstClient.config.maxAttempts(),
+      // The SDK's own first delay.
+      baseMs: 100,
+      retryable: isRetryableS3Error,
+    });
   } catch (e) {
     if (s3HttpStatus(e) === 412 || s3ErrorCode(e) === 'PreconditionFailed') throw sourceChanged(src);
     throw e;
