@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, listAll } from '@release-actions/core/s3/client';
-import { runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
+import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import {
   releaseBucketLayout,
   seedDigest,
@@ -32,7 +32,7 @@ let r2: S3Client;
 let buckets = 0;
 
 beforeAll(async () => {
-  [primary, mirror] = await Promise.all([startS3Server(), startS3Server()]);
+  [primary, mirror] = await Promise.all([startS3Server(), startS3Server({ accessKeyIds: ['R2KEYID'] })]);
   s3 = createS3Client({ endpointUrl: primary.endpoint });
   r2 = createS3Client({ endpointUrl: mirror.endpoint });
 });
@@ -85,6 +85,13 @@ function promote(bucket: string, mirrorBucket: string, extra: Record<string, str
     'mirror-secret-access-key': 'mirror secret',
     ...extra,
   });
+}
+
+/** The access key id each request to `on` was signed with (SigV4's `Credential=<key>/...`). */
+function signers(on: S3Server, since: number): Set<string> {
+  return new Set(
+    on.requests.slice(since).map((q) => /Credential=([^/]+)\//.exec(String(q.headers['authorization']))?.[1] ?? '-'),
+  );
 }
 
 async function mirrored(bucket: string): Promise<string[]> {
@@ -252,4 +259,65 @@ test('a mirror that throttles its writes gets them again, body and all, and the 
     expect(o.Metadata?.['checksum-sha256']).toBe(sha256);
     expect(sha256).toBe(await seedDigest(l.entries.find((e) => stable(e.key) === q.key)!));
   }
+});
+
+test('the bundle masks the mirror keys and sends them only to the mirror; the primary gets the runner keys', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const since = { primary: primary.requests.length, mirror: mirror.requests.length };
+  const r = await runActionBundle(
+    actionDir,
+    {
+      packages: 'torchvision=0.21.0',
+      bucket,
+      'endpoint-url': primary.endpoint,
+      'dry-run': 'false',
+      'mirror-endpoint-url': mirror.endpoint,
+      'mirror-bucket': mirrorBucket,
+      'mirror-access-key-id': 'R2KEYID',
+      'mirror-secret-access-key': 'r2 secret never logged',
+    },
+    {},
+    { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' },
+  );
+  const sent = { primary: signers(primary, since.primary), mirror: signers(mirror, since.mirror) };
+  expect(r.error).toBeUndefined();
+  // with action.yml's defaults: index pages too, on both stores
+  expect(await mirrored(mirrorBucket)).toEqual(expect.arrayContaining([...l.release.map(stable), 'whl/index.html']));
+  expect(r.stdout).toContain('::add-mask::R2KEYID');
+  expect(r.stdout).toContain('::add-mask::r2 secret never logged');
+  const unmasked = r.stdout!.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+  expect(unmasked.join('\n')).not.toMatch(/R2KEYID|r2 secret never logged/);
+  expect(sent.mirror).toEqual(new Set(['R2KEYID']));
+  expect(sent.primary).toEqual(new Set(['S3RVER']));
+});
+
+test('without mirror keys, the mirror is reached with the default credential chain (the AWS_* variables)', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const since = mirror.requests.length;
+  const r = await promote(bucket, mirrorBucket, { 'mirror-access-key-id': '', 'mirror-secret-access-key': '' });
+  const sent = signers(mirror, since);
+  expect(r.error).toBeUndefined();
+  expect(await mirrored(mirrorBucket)).toEqual(l.release.map(stable).sort());
+  expect(sent).toEqual(new Set([process.env['AWS_ACCESS_KEY_ID']]));
+});
+
+test('with overwrite, a mirror object with other content is replaced by the promoted one, and only it', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const victim = l.release.find((k) => k.includes('/cpu/'))!;
+  const entry = l.entries.find((e) => e.key === victim)!;
+  await mirror.seed(mirrorBucket, [{ key: stable(victim), size: entry.size, contentSeed: 'something else' }]);
+  const r = await promote(bucket, mirrorBucket, { overwrite: 'true' });
+  expect(r.error).toBeUndefined();
+  const mirrors = r.receipt!.outcomes.filter((o) => o.kind === 'mirror-object');
+  expect(mirrors.filter((o) => o.action === 'update').map((o) => o.target)).toEqual([
+    `s3://${mirrorBucket}/${stable(victim)}`,
+  ]);
+  expect(mirrors.every((o) => o.result === 'done')).toBe(true);
+  const o = await r2.send(new GetObjectCommand({ Bucket: mirrorBucket, Key: stable(victim) }));
+  const { createHash } = await import('node:crypto');
+  expect(
+    createHash('sha256')
+      .update(await o.Body!.transformToByteArray())
+      .digest('hex'),
+  ).toBe(await seedDigest(entry));
 });

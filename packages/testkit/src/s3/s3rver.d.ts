@@ -34,3 +34,8 @@ declare module 's3rver/lib/models/object.js' {
   }
   export default S3Object;
 }
+
+declare module 's3rver/lib/models/account.js' {
+  const AWSAccount: { DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void } };
+  export default AWSAccount;
+}

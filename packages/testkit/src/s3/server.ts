@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import AWSAccount from 's3rver/lib/models/account.js';
 import S3Object from 's3rver/lib/models/object.js';
 import { seedBody, type S3Seed, type SeedObject } from './seed.js';
 
@@ -61,6 +62,12 @@ export interface S3ServerOptions {
   uploadPartCopy?: 'supported' | 'not-implemented';
   /** Delay before answering each request, to stand for a store across a network (loopback answers in microseconds). */
   latencyMs?: number;
+  /**
+   * Access key ids accepted besides `S3RVER`, with any secret (signatures are not checked), so that a
+   * test can tell from each request's `Credential=` which keys signed it. s3rver keeps one registry
+   * per process: every stand-in of the process accepts them.
+   */
+  accessKeyIds?: string[];
 }
 
 export interface S3Server {
@@ -127,6 +134,7 @@ export async function startS3Server(opts: S3ServerOptions = {}): Promise<S3Serve
   const ownDirectory = opts.directory === undefined;
   const directory = opts.directory ?? mkdtempSync(join(tmpdir(), 'testkit-s3-'));
   const s3rver = new S3rver({ directory, silent: true, vhostBuckets: false, allowMismatchedSignatures: true });
+  for (const id of opts.accessKeyIds ?? []) AWSAccount.DUMMY_ACCOUNT.createKeyPair(id, id);
   const handle = s3rver.callback();
 
   const requests: S3Request[] = [];
