@@ -365,6 +365,33 @@ test('classifiers PyPI would reject are removed in the rewrite, shown in the pla
     { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
   );
   expect((await validateWheel(path, { requiresPython: '>=3.9.0' })).problems).toEqual([]);
+
+  // PyPI (the stand-in, as Warehouse does) refuses such classifiers, and takes the staged wheel
+  const unstripped = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    classifiers: ['Programming Language :: Python :: 3.16'],
+    dir: mkdtempSync(join(work, 'classifiers-')),
+  });
+  const refused = await run('/usr/bin/twine', [
+    'upload',
+    '--non-interactive',
+    '--disable-progress-bar',
+    '--repository-url',
+    s.pypi.uploadUrl,
+    '-u',
+    '__token__',
+    '-p',
+    TOKEN,
+    unstripped.path,
+  ]).catch((e: { stderr: string; stdout: string }) => e);
+  expect(`${refused.stdout}${refused.stderr}`).toMatch(
+    /400 Bad Request[\s\S]*Invalid value for classifiers\.\s+Error:\s+'Programming\s+Language\s+::\s+Python\s+::\s+3\.16'/,
+  );
+  const published = await promote({ ...given, mode: 'publish', 'dry-run': 'false', confirm: '2.6.0' });
+  expect(published.error).toBeUndefined();
+  expect(published.outputs['uploaded']).toBe('1');
+  expect([...s.pypi.files.keys()]).toEqual([staged]);
   await s.pypi.stop();
 });
 

@@ -35,7 +35,7 @@ test('an uploaded wheel appears in the JSON API and the simple index with its sh
   );
 });
 
-test('uploads are refused like PyPI: bad token 403, wrong digest, local version, too large', async () => {
+test('uploads are refused like PyPI: bad token 403, wrong digest, local version, unlisted classifier, too large', async () => {
   const f = await wheelFile();
   const bad = await postUpload(server.uploadUrl, { username: '__token__', password: 'nope' }, f);
   expect(bad.status).toBe(403);
@@ -52,6 +52,23 @@ test('uploads are refused like PyPI: bad token 403, wrong digest, local version,
   expect((await postUpload(server.uploadUrl, { username: '__token__', password: TOKEN }, local)).reason).toMatch(
     /local versions/,
   );
+  const classified = await buildWheel({
+    name: 'torch',
+    version: '2.6.0',
+    classifiers: ['Typing :: Typed', 'Programming Language :: Python :: 3.16'],
+  });
+  const m = await validateWheel(classified.path);
+  const digests = new Digests();
+  digests.update(readFileSync(classified.path));
+  const unlisted = await postUpload(
+    server.uploadUrl,
+    { username: '__token__', password: TOKEN },
+    { ...classified, pythonTag: 'cp311', metadata: m.metadata!, digests: digests.digest() },
+  );
+  expect([unlisted.status, unlisted.reason]).toEqual([
+    400,
+    "Invalid value for classifiers. Error: 'Programming Language :: Python :: 3.16' is not a valid classifier.",
+  ]);
   const big = await buildWheel({ name: 'torch', version: '2.6.0', platform: 'win_amd64', extraBytes: 2 << 20 });
   const v = await validateWheel(big.path);
   const d = new Digests();

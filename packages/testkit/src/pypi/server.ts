@@ -1,4 +1,5 @@
 import { parseWheelFilename } from '@release-actions/core/release/artifact-name';
+import { TROVE_CLASSIFIERS } from '@release-actions/core/pypi/trove-classifiers';
 import { blake2b } from '@noble/hashes/blake2.js';
 import busboy from 'busboy';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,7 +13,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * plus a fake GitHub OIDC token endpoint (`/_actions/id-token`) that tests point
  * ACTIONS_ID_TOKEN_REQUEST_URL at. It answers like Warehouse where clients depend on it: 403 for bad
  * credentials, 400 `File already exists` for a file name reused with other content (an identical
- * re-upload is accepted silently, as Warehouse does), 400 on a digest mismatch. Tests make it fail
+ * re-upload is accepted silently, as Warehouse does), 400 on a digest mismatch, 400 for a classifier
+ * not on PyPI's list (core/pypi/trove-classifiers.ts). Tests make it fail
  * the ways a network and a CDN do: a response dropped (before or after the upload is stored), a
  * request never answered, a stale answer from the JSON API.
  */
@@ -254,6 +256,9 @@ export async function startPyPIServer(opts: PyPIServerOptions = {}): Promise<PyP
           400,
           `The use of local versions in '${wheel.version}' is not allowed. See https://packaging.python.org/specifications/core-metadata for more information.`,
         );
+      const unlisted = (record.fields['classifiers'] ?? []).find((c) => !TROVE_CLASSIFIERS.has(c));
+      if (unlisted !== undefined)
+        return finish(400, `Invalid value for classifiers. Error: '${unlisted}' is not a valid classifier.`);
       const content = Buffer.concat(chunks);
       const file = describe(filename, content, { requiresPython: field('requires_python') || undefined });
       const expected: Array<[string, string]> = [
