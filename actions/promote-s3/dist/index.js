@@ -32772,7 +32772,9 @@ function sha256Hex(checksum) {
   return hex.length === 64 ? hex : void 0;
 }
 async function streamSha256(client, ref) {
-  const r6 = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+  const r6 = await client.send(
+    new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...ref.etag ? { IfMatch: `"${ref.etag}"` } : {} })
+  );
   const hash = createHash6("sha256");
   for await (const chunk of r6.Body) hash.update(chunk);
   return hash.digest("hex");
@@ -32837,16 +32839,21 @@ async function copyInParts(client, src, dst, opts) {
   const head = await headObject(client, src);
   if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
   if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
-  if (!noPartCopy.has(client)) {
-    try {
-      return await multipartCopy(client, src, dst, head, opts);
-    } catch (e6) {
-      if (s3ErrorCode(e6) !== "NotImplemented") throw e6;
-      noPartCopy.add(client);
-      opts.onFallback?.(src.key);
+  const sha256 = opts.sha256 ? s3Sha256(head) ?? await streamSha256(client, src) : void 0;
+  const metadata = sha256 ? { [SHA256_METADATA]: sha256 } : {};
+  const copied = async () => {
+    if (!noPartCopy.has(client)) {
+      try {
+        return await multipartCopy(client, src, dst, head, opts, metadata);
+      } catch (e6) {
+        if (s3ErrorCode(e6) !== "NotImplemented") throw e6;
+        noPartCopy.add(client);
+        opts.onFallback?.(src.key);
+      }
     }
-  }
-  return streamCopy(client, src, dst, head, opts);
+    return streamCopy(client, src, dst, head, opts, client, metadata);
+  };
+  return { ...await copied(), ...sha256 ? { sha256 } : {} };
 }
 function carriedHeaders(head, acl, metadata = {}) {
   return {
@@ -32862,11 +32869,15 @@ function carriedHeaders(head, acl, metadata = {}) {
 function multipartEtag(partMd5s) {
   return `${createHash6("md5").update(Buffer.concat(partMd5s)).digest("hex")}-${partMd5s.length}`;
 }
-async function multipartCopy(client, src, dst, head, opts) {
+async function multipartCopy(client, src, dst, head, opts, metadata) {
   const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
   const count = Math.max(1, Math.ceil(src.size / partSize));
   const { UploadId } = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, opts.acl) })
+    new CreateMultipartUploadCommand({
+      Bucket: dst.bucket,
+      Key: dst.key,
+      ...carriedHeaders(head, opts.acl, metadata)
+    })
   );
   try {
     const etags = new Array(count);

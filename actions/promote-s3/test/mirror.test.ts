@@ -145,13 +145,20 @@ describe('applied, then run again', () => {
       const entry = l.entries.find((e) => e.key === key)!;
       expect(head.ChecksumSHA256).toBe(Buffer.from(await seedDigest(entry), 'hex').toString('base64'));
     }
-    // Nothing read twice: each object below the threshold is read once, by its mirror copy. (A copy
-    // in parts has no full-object SHA-256 on S3: such an object is read once more, to hash it.)
+    // S3 keeps no full-object SHA-256 for a copy in parts: the big one carries it as metadata, found
+    // by reading its source once, before its parts were copied.
+    const copied = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(big.key) }));
+    expect(copied.Metadata?.['checksum-sha256']).toBe(await seedDigest(big));
+    // Nothing read twice: each object below the threshold is read once, by its mirror copy; the big
+    // one once whole (to hash it) and once in ranges (its mirror copy).
     const reads = primary.requests
       .slice(start.primary)
-      .filter((q) => q.bucket === bucket && q.operation === 'GetObject' && q.key !== stable(big.key))
-      .filter((q) => !q.headers['range']);
-    expect(reads.map((q) => q.key).sort()).toEqual(l.release.filter((k) => k !== big.key).sort());
+      .filter((q) => q.bucket === bucket && q.operation === 'GetObject');
+    const whole = reads.filter((q) => !q.headers['range']).map((q) => q.key);
+    expect(whole.sort()).toEqual([...l.release].sort());
+    const ranges = reads.filter((q) => q.headers['range']).map((q) => `${q.key} ${String(q.headers['range'])}`);
+    expect(ranges.every((r) => r.startsWith(`${big.key} bytes=`))).toBe(true);
+    expect(new Set(ranges).size).toBe(ranges.length);
   });
 
   test('the mirror gets streamed writes (PutObject, multipart above the threshold), no copy between stores', () => {
@@ -231,6 +238,10 @@ test('with index pages, the mirror gets the same pages as the primary, and a re-
     expect.arrayContaining(['whl/torchvision/index.html', 'whl/cu124/torchvision/index.html', 'whl/cpu/index.html']),
   );
   expect(onPrimary.get('whl/cu124/torchvision/index.html')).toContain('torchvision-0.21.0+cu124-cp312');
+  // the file copied in parts too has its sha256, from its copy
+  expect(onPrimary.get('whl/cu124/torchvision/index.html')).toContain(
+    `/${stable(big.key).replace('+', '%2B')}#sha256=${await seedDigest(big)}"`,
+  );
   expect(await pages(r2, mirrorBucket)).toEqual(onPrimary);
 
   const before = [writes(primary), writes(mirror)];

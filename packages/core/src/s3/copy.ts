@@ -109,9 +109,11 @@ function sha256Hex(checksum: string | undefined): string | undefined {
   return hex.length === 64 ? hex : undefined;
 }
 
-/** Streams the object through sha256 (bounded memory whatever its size). */
-export async function streamSha256(client: S3Client, ref: ObjectRef): Promise<string> {
-  const r = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+/** Streams the object through sha256 (bounded memory whatever its size); with an ETag, only that version. */
+export async function streamSha256(client: S3Client, ref: ObjectRef & { etag?: string }): Promise<string> {
+  const r = await client.send(
+    new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...(ref.etag ? { IfMatch: `"${ref.etag}"` } : {}) }),
+  );
   const hash = createHash('sha256');
   for await (const chunk of r.Body as Readable) hash.update(chunk as Buffer);
   return hash.digest('hex');
@@ -175,7 +177,11 @@ export interface CopyOptions {
   partConcurrency?: number;
   /** Called once when the store answers UploadPartCopy with NotImplemented. */
   onFallback?: (key: string) => void;
-  /** Ask the store to compute the copy's SHA-256 (CopyObject), e.g. for index pages. */
+  /**
+   * The copy gets its SHA-256: computed by the store from the bytes it copies (CopyObject); for a copy
+   * in parts, which S3 keeps no full-object SHA-256 for, `checksum-sha256` metadata from the source's
+   * S3 checksum, or else from one read of the source.
+   */
   sha256?: boolean;
 }
 
@@ -269,16 +275,22 @@ async function copyInParts(
   const head = await headObject(client, src);
   if (!head) throw new Error(`s3://${src.bucket}/${src.key} disappeared before it could be copied`);
   if (unquoteEtag(head.ETag) !== src.etag) throw sourceChanged(src);
-  if (!noPartCopy.has(client)) {
-    try {
-      return await multipartCopy(client, src, dst, head, opts);
-    } catch (e) {
-      if (s3ErrorCode(e) !== 'NotImplemented') throw e;
-      noPartCopy.add(client);
-      opts.onFallback?.(src.key);
+  // Written when the upload is created, so known before any part is copied.
+  const sha256 = opts.sha256 ? (s3Sha256(head) ?? (await streamSha256(client, src))) : undefined;
+  const metadata: Record<string, string> = sha256 ? { [SHA256_METADATA]: sha256 } : {};
+  const copied = async (): Promise<CopyResult> => {
+    if (!noPartCopy.has(client)) {
+      try {
+        return await multipartCopy(client, src, dst, head, opts, metadata);
+      } catch (e) {
+        if (s3ErrorCode(e) !== 'NotImplemented') throw e;
+        noPartCopy.add(client);
+        opts.onFallback?.(src.key);
+      }
     }
-  }
-  return streamCopy(client, src, dst, head, opts);
+    return streamCopy(client, src, dst, head, opts, client, metadata);
+  };
+  return { ...(await copied()), ...(sha256 ? { sha256 } : {}) };
 }
 
 function carriedHeaders(head: HeadObjectCommandOutput, acl?: ObjectCannedACL, metadata: Record<string, string> = {}) {
@@ -303,12 +315,17 @@ async function multipartCopy(
   dst: ObjectRef,
   head: HeadObjectCommandOutput,
   opts: CopyOptions,
+  metadata: Record<string, string>,
 ): Promise<CopyResult> {
   // Parts of at most 512 MiB copy in parallel; a lowered threshold lowers them too.
   const partSize = partSizeFor(src.size, opts.partSize ?? Math.min(opts.multipartThreshold, 512 * MiB));
   const count = Math.max(1, Math.ceil(src.size / partSize));
   const { UploadId } = await client.send(
-    new CreateMultipartUploadCommand({ Bucket: dst.bucket, Key: dst.key, ...carriedHeaders(head, opts.acl) }),
+    new CreateMultipartUploadCommand({
+      Bucket: dst.bucket,
+      Key: dst.key,
+      ...carriedHeaders(head, opts.acl, metadata),
+    }),
   );
   try {
     const etags: string[] = new Array<string>(count);
