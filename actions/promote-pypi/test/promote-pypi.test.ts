@@ -21,6 +21,18 @@ process.env['AWS_SECRET_ACCESS_KEY'] = 'S3RVER';
 delete process.env['AWS_PROFILE'];
 
 const run = promisify(execFile);
+
+/** `twine upload` of one file as a release engineer runs it: whether it succeeded, and what it printed. */
+async function twine(uploadUrl: string, path: string, password = TOKEN): Promise<{ ok: boolean; output: string }> {
+  const args = ['upload', '--non-interactive', '--disable-progress-bar', '--repository-url', uploadUrl];
+  try {
+    const r = await run('/usr/bin/twine', [...args, '-u', '__token__', '-p', password, path]);
+    return { ok: true, output: `${r.stdout}${r.stderr}` };
+  } catch (e) {
+    const failed = e as { stdout: string; stderr: string };
+    return { ok: false, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
 const actionDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'pypi-AgEIcHlwaS5vcmctest-token';
 const work = mkdtempSync(join(tmpdir(), 'promote-pypi-test-'));
@@ -373,19 +385,7 @@ test('classifiers PyPI would reject are removed in the rewrite, shown in the pla
     classifiers: ['Programming Language :: Python :: 3.16'],
     dir: mkdtempSync(join(work, 'classifiers-')),
   });
-  const refused = await run('/usr/bin/twine', [
-    'upload',
-    '--non-interactive',
-    '--disable-progress-bar',
-    '--repository-url',
-    s.pypi.uploadUrl,
-    '-u',
-    '__token__',
-    '-p',
-    TOKEN,
-    unstripped.path,
-  ]).catch((e: { stderr: string; stdout: string }) => e);
-  expect(`${refused.stdout}${refused.stderr}`).toMatch(
+  expect((await twine(s.pypi.uploadUrl, unstripped.path)).output).toMatch(
     /400 Bad Request[\s\S]*Invalid value for classifiers\.\s+Error:\s+'Programming\s+Language\s+::\s+Python\s+::\s+3\.16'/,
   );
   const published = await promote({ ...given, mode: 'publish', 'dry-run': 'false', confirm: '2.6.0' });
@@ -549,18 +549,7 @@ test('the uploader sends the same form fields and digests as twine', async () =>
     requiresPython: '>=3.9.0',
     dir: mkdtempSync(join(work, 'twine-')),
   });
-  await run('/usr/bin/twine', [
-    'upload',
-    '--non-interactive',
-    '--disable-progress-bar',
-    '--repository-url',
-    a.uploadUrl,
-    '-u',
-    '__token__',
-    '-p',
-    TOKEN,
-    w.path,
-  ]);
+  expect((await twine(a.uploadUrl, w.path)).ok).toBe(true);
   const v = await validateWheel(w.path);
   const d = new Digests();
   d.update(readFileSync(w.path));
@@ -570,15 +559,15 @@ test('the uploader sends the same form fields and digests as twine', async () =>
     { path: w.path, filename: w.filename, pythonTag: 'cp311', metadata: v.metadata!, digests: d.digest() },
   );
   expect(res.status).toBe(200);
-  const [twine, ours] = [a.uploads[0]!, b.uploads[0]!];
-  expect(Object.entries(ours.fields)).toEqual(Object.entries(twine.fields));
+  const [theirs, ours] = [a.uploads[0]!, b.uploads[0]!];
+  expect(Object.entries(ours.fields)).toEqual(Object.entries(theirs.fields));
   expect([ours.filename, ours.contentType, ours.sha256, ours.size]).toEqual([
-    twine.filename,
-    twine.contentType,
-    twine.sha256,
-    twine.size,
+    theirs.filename,
+    theirs.contentType,
+    theirs.sha256,
+    theirs.size,
   ]);
-  expect(ours.fields['blake2_256_digest']).toEqual(twine.fields['blake2_256_digest']);
+  expect(ours.fields['blake2_256_digest']).toEqual(theirs.fields['blake2_256_digest']);
   await Promise.all([a.stop(), b.stop()]);
 });
 
@@ -586,33 +575,10 @@ test('the local index answers a reused file name like PyPI: 400 File already exi
   const s = await startPyPIServer({ tokens: [TOKEN] });
   const w = await buildWheel({ name: 'torch', version: '2.6.0', dir: mkdtempSync(join(work, 'dup-')) });
   s.addFile(w.filename, Buffer.from('different bytes'));
-  const twine = await run('/usr/bin/twine', [
-    'upload',
-    '--non-interactive',
-    '--disable-progress-bar',
-    '--repository-url',
-    s.uploadUrl,
-    '-u',
-    '__token__',
-    '-p',
-    TOKEN,
-    w.path,
-  ]).catch((e: { stderr: string; stdout: string }) => e);
-  expect(`${twine.stdout}${twine.stderr}`).toMatch(
+  expect((await twine(s.uploadUrl, w.path)).output).toMatch(
     /400 Bad Request[\s\S]*File already exists \('torch-2\.6\.0-cp311-cp311-linux_x86_64\.whl'/,
   );
-  const bad = await run('/usr/bin/twine', [
-    'upload',
-    '--non-interactive',
-    '--repository-url',
-    s.uploadUrl,
-    '-u',
-    '__token__',
-    '-p',
-    'wrong',
-    w.path,
-  ]).catch((e: { stderr: string; stdout: string }) => e);
-  expect(`${bad.stdout}${bad.stderr}`).toMatch(/403/);
+  expect((await twine(s.uploadUrl, w.path, 'wrong')).output).toMatch(/403/);
 
   // A response lost after the file was stored: twine sees the connection drop, the file is there,
   // and sending the same file again is accepted, as Warehouse accepts an identical re-upload.
@@ -624,23 +590,9 @@ test('the local index answers a reused file name like PyPI: 400 File already exi
   });
   s.injectUpload = ({ filename }) =>
     filename === other.filename && !s.files.has(filename) ? { status: 0, drop: true, afterStoring: true } : undefined;
-  const twineUpload = () =>
-    run('/usr/bin/twine', [
-      'upload',
-      '--non-interactive',
-      '--disable-progress-bar',
-      '--repository-url',
-      s.uploadUrl,
-      '-u',
-      '__token__',
-      '-p',
-      TOKEN,
-      other.path,
-    ]);
-  const lost = await twineUpload().catch((e: { stderr: string; stdout: string }) => e);
-  expect(`${lost.stdout}${lost.stderr}`).toMatch(/RemoteDisconnected/);
+  expect((await twine(s.uploadUrl, other.path)).output).toMatch(/RemoteDisconnected/);
   expect(s.files.get(other.filename)?.sha256).toBe(other.sha256);
-  await twineUpload();
+  expect((await twine(s.uploadUrl, other.path)).ok).toBe(true);
   expect(s.uploads.map((u) => u.status)).toEqual([400, 403, 0, 200]);
   await s.stop();
 });

@@ -4,7 +4,7 @@ import { mintTrustedPublishingToken } from '@release-actions/core/pypi/trusted-p
 import { validateWheel } from '@release-actions/core/wheel/validate';
 import { Digests } from '@release-actions/core/wheel/digests';
 import { readFileSync } from 'node:fs';
-import { buildWheel } from '../wheels.js';
+import { buildWheel, type WheelSpec } from '../wheels.js';
 import { startPyPIServer, type PyPIServer } from './server.js';
 
 const TOKEN = 'pypi-test-token';
@@ -15,8 +15,8 @@ beforeEach(async () => {
 });
 afterEach(() => server.stop());
 
-async function wheelFile(version = '2.6.0') {
-  const w = await buildWheel({ name: 'torch', version, requiresPython: '>=3.9.0' });
+async function wheelFile(spec: Partial<WheelSpec> = {}) {
+  const w = await buildWheel({ name: 'torch', version: '2.6.0', requiresPython: '>=3.9.0', ...spec });
   const v = await validateWheel(w.path, { publicOnly: false });
   const d = new Digests();
   d.update(readFileSync(w.path));
@@ -36,48 +36,24 @@ test('an uploaded wheel appears in the JSON API and the simple index with its sh
 });
 
 test('uploads are refused like PyPI: bad token 403, wrong digest, local version, unlisted classifier, too large', async () => {
+  const upload = (file: Awaited<ReturnType<typeof wheelFile>>, password = TOKEN) =>
+    postUpload(server.uploadUrl, { username: '__token__', password }, file);
   const f = await wheelFile();
-  const bad = await postUpload(server.uploadUrl, { username: '__token__', password: 'nope' }, f);
-  expect(bad.status).toBe(403);
-  const wrong = await postUpload(
-    server.uploadUrl,
-    { username: '__token__', password: TOKEN },
-    { ...f, digests: { ...f.digests, sha256: '0'.repeat(64) } },
-  );
+  expect((await upload(f, 'nope')).status).toBe(403);
+  const wrong = await upload({ ...f, digests: { ...f.digests, sha256: '0'.repeat(64) } });
   expect([wrong.status, wrong.reason]).toEqual([
     400,
     'The digest supplied does not match a digest calculated from the uploaded file.',
   ]);
-  const local = await wheelFile('2.6.0+cu126');
-  expect((await postUpload(server.uploadUrl, { username: '__token__', password: TOKEN }, local)).reason).toMatch(
-    /local versions/,
-  );
-  const classified = await buildWheel({
-    name: 'torch',
-    version: '2.6.0',
-    classifiers: ['Typing :: Typed', 'Programming Language :: Python :: 3.16'],
-  });
-  const m = await validateWheel(classified.path);
-  const digests = new Digests();
-  digests.update(readFileSync(classified.path));
-  const unlisted = await postUpload(
-    server.uploadUrl,
-    { username: '__token__', password: TOKEN },
-    { ...classified, pythonTag: 'cp311', metadata: m.metadata!, digests: digests.digest() },
+  expect((await upload(await wheelFile({ version: '2.6.0+cu126' }))).reason).toMatch(/local versions/);
+  const unlisted = await upload(
+    await wheelFile({ classifiers: ['Typing :: Typed', 'Programming Language :: Python :: 3.16'] }),
   );
   expect([unlisted.status, unlisted.reason]).toEqual([
     400,
     "Invalid value for classifiers. Error: 'Programming Language :: Python :: 3.16' is not a valid classifier.",
   ]);
-  const big = await buildWheel({ name: 'torch', version: '2.6.0', platform: 'win_amd64', extraBytes: 2 << 20 });
-  const v = await validateWheel(big.path);
-  const d = new Digests();
-  d.update(readFileSync(big.path));
-  const tooLarge = await postUpload(
-    server.uploadUrl,
-    { username: '__token__', password: TOKEN },
-    { path: big.path, filename: big.filename, pythonTag: 'cp311', metadata: v.metadata!, digests: d.digest() },
-  );
+  const tooLarge = await upload(await wheelFile({ platform: 'win_amd64', extraBytes: 2 << 20 }));
   expect([tooLarge.status, tooLarge.reason]).toEqual([400, expect.stringMatching(/^File too large/)]);
   expect(server.files.size).toBe(0);
 });
