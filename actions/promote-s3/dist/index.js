@@ -33562,7 +33562,7 @@ async function planMirrors(client, opts, candidates, existing) {
 async function planBackupsOfReplaced(client, opts, promotions, destination) {
   const backupBucket = opts.backupBucket;
   if (!backupBucket) return [];
-  const replaced = promotions.filter((op) => op.action === "update");
+  const replaced = promotions.filter((op) => op.action === "update" && !op.data.same);
   const ops = [];
   await pool(replaced, Math.max(1, opts.concurrency), async ({ data: promoted }) => {
     const current = destination.get(promoted.dstKey);
@@ -33608,13 +33608,14 @@ async function planCopies(client, opts, candidates, existing, copyOf, dstClient 
   await pool(candidates, Math.max(1, opts.concurrency), async (c6) => {
     const data = copyOf(c6);
     const { verb, kind } = KINDS[data.phase];
+    const { same, ...decision } = await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient);
     ops.push({
       id: `${verb} ${data.srcKey}`,
       kind,
       target: s3url(data.dstBucket, data.dstKey),
       bytes: data.size,
-      data,
-      ...await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient)
+      data: same ? { ...data, same } : data,
+      ...decision
     });
   });
   return ops.sort(byId);
@@ -33627,9 +33628,20 @@ async function decide(client, data, existing, overwrite, dstClient = client) {
     { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag },
     dstClient
   );
-  if (cmp.result === "same") return { action: "skip", reason: `already there (${cmp.how})` };
+  if (cmp.result === "same") return sameBytes(data, cmp.how, dstClient);
   if (overwrite) return { action: "update", reason: `differs: ${cmp.how}; overwrite` };
   return { action: "conflict", reason: `differs: ${cmp.how}` };
+}
+async function sameBytes(data, how, dstClient) {
+  if (data.phase === "backup") return { action: "skip", reason: `already there (${how})` };
+  const head = await headObject(dstClient, { bucket: data.dstBucket, key: data.dstKey });
+  const sha256 = head && storedSha256(head);
+  if (sha256) return { action: "skip", reason: `already there (${how})`, same: { sha256 } };
+  return {
+    action: "update",
+    reason: `already there (${how}) without a sha256: copied again to carry one`,
+    same: {}
+  };
 }
 
 // src/apply.ts
@@ -33817,11 +33829,13 @@ async function promote(client, receipt, opts) {
         copiedSha256: promoted.sha256
       })
     );
+  const known2 = new Map(promoted.sha256);
+  for (const op of phase(plan, "promote")) if (op.data.same?.sha256) known2.set(op.data.dstKey, op.data.same.sha256);
   await timed(
     receipt,
     "index",
     () => writeIndexPages(client, phase(plan, "index"), {
-      copiedSha256: promoted.sha256,
+      copiedSha256: known2,
       receipt,
       mirrors: mirror ? [mirror] : [],
       acl: opts.acl,

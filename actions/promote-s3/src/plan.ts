@@ -9,7 +9,7 @@ import {
   type VariantFilter,
 } from '@release-actions/core/release/selection';
 import { listAll, listLevel, listTree, unquoteEtag, type ListedObject } from '@release-actions/core/s3/client';
-import { compareObjects, headObject } from '@release-actions/core/s3/copy';
+import { compareObjects, headObject, storedSha256 } from '@release-actions/core/s3/copy';
 import { planIndexPages, type IndexData } from './index-phase.js';
 
 /**
@@ -57,6 +57,11 @@ export interface CopyData {
   etag: string;
   package: string;
   sub: string;
+  /**
+   * The destination already holds these bytes: for a skip, the sha256 it states; an update copies
+   * them again only because it states none.
+   */
+  same?: { sha256?: string };
 }
 
 export type PromotionData = CopyData | IndexData;
@@ -266,7 +271,7 @@ async function planBackupsOfReplaced(
 ): Promise<Array<Operation<CopyData>>> {
   const backupBucket = opts.backupBucket;
   if (!backupBucket) return [];
-  const replaced = promotions.filter((op) => op.action === 'update');
+  const replaced = promotions.filter((op) => op.action === 'update' && !op.data.same);
   const ops: Array<Operation<CopyData>> = [];
   await pool(replaced, Math.max(1, opts.concurrency), async ({ data: promoted }) => {
     const current = destination.get(promoted.dstKey)!;
@@ -325,17 +330,20 @@ async function planCopies(
   await pool(candidates, Math.max(1, opts.concurrency), async (c) => {
     const data = copyOf(c);
     const { verb, kind } = KINDS[data.phase];
+    const { same, ...decision } = await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient);
     ops.push({
       id: `${verb} ${data.srcKey}`,
       kind,
       target: s3url(data.dstBucket, data.dstKey),
       bytes: data.size,
-      data,
-      ...(await decide(client, data, existing.get(data.dstKey), opts.overwrite, dstClient)),
+      data: same ? { ...data, same } : data,
+      ...decision,
     });
   });
   return ops.sort(byId);
 }
+
+type Decision = Pick<Operation<CopyData>, 'action' | 'reason'> & Pick<CopyData, 'same'>;
 
 async function decide(
   client: S3Client,
@@ -343,7 +351,7 @@ async function decide(
   existing: ListedObject | undefined,
   overwrite: boolean,
   dstClient: S3Client = client,
-): Promise<Pick<Operation<CopyData>, 'action' | 'reason'>> {
+): Promise<Decision> {
   if (!existing) return { action: 'create', reason: 'destination missing' };
   const cmp = await compareObjects(
     client,
@@ -351,7 +359,24 @@ async function decide(
     { bucket: data.dstBucket, key: data.dstKey, size: existing.size, etag: existing.etag },
     dstClient,
   );
-  if (cmp.result === 'same') return { action: 'skip', reason: `already there (${cmp.how})` };
+  if (cmp.result === 'same') return sameBytes(data, cmp.how, dstClient);
   if (overwrite) return { action: 'update', reason: `differs: ${cmp.how}; overwrite` };
   return { action: 'conflict', reason: `differs: ${cmp.how}` };
+}
+
+/**
+ * Promoted and mirrored objects carry their sha256 (PyTorch's generator adds a missing one in a second
+ * pass): one already there without any, put there by another tool, is copied again from its source,
+ * which gives it one, and needs no backup of what it replaces. Backups need none.
+ */
+async function sameBytes(data: CopyData, how: string, dstClient: S3Client): Promise<Decision> {
+  if (data.phase === 'backup') return { action: 'skip', reason: `already there (${how})` };
+  const head = await headObject(dstClient, { bucket: data.dstBucket, key: data.dstKey });
+  const sha256 = head && storedSha256(head);
+  if (sha256) return { action: 'skip', reason: `already there (${how})`, same: { sha256 } };
+  return {
+    action: 'update',
+    reason: `already there (${how}) without a sha256: copied again to carry one`,
+    same: {},
+  };
 }

@@ -69,9 +69,12 @@ export async function promote(client: S3Client, receipt: Receipt, opts: Promotio
         copiedSha256: promoted.sha256,
       }),
     );
+  // What the copies answered, and what the objects already there stated when planned.
+  const known = new Map(promoted.sha256);
+  for (const op of phase(plan, 'promote')) if (op.data.same?.sha256) known.set(op.data.dstKey, op.data.same.sha256);
   await timed(receipt, 'index', () =>
     writeIndexPages(client, phase(plan, 'index'), {
-      copiedSha256: promoted.sha256,
+      copiedSha256: known,
       receipt,
       mirrors: mirror ? [mirror] : [],
       acl: opts.acl,

@@ -332,3 +332,19 @@ test('with overwrite, a mirror object with other content is replaced by the prom
       .digest('hex'),
   ).toBe(await seedDigest(entry));
 });
+
+test('a mirror object with the same bytes but no checksum-sha256 is copied again to carry it; a re-run skips it', async () => {
+  const { bucket, mirrorBucket, l } = await seeded();
+  const earlier = l.release.find((k) => k.includes('/cpu/'))!;
+  const entry = l.entries.find((e) => e.key === earlier)!;
+  await mirror.seed(mirrorBucket, [{ ...entry, key: stable(earlier), contentSeed: earlier }]);
+  const r = await promote(bucket, mirrorBucket);
+  expect(r.error).toBeUndefined();
+  const op = r.receipt!.outcomes.find((o) => o.target === `s3://${mirrorBucket}/${stable(earlier)}`)!;
+  expect([op.action, op.result]).toEqual(['update', 'done']);
+  const head = await r2.send(new HeadObjectCommand({ Bucket: mirrorBucket, Key: stable(earlier) }));
+  expect(head.Metadata?.['checksum-sha256']).toBe(await seedDigest(entry));
+  const again = await promote(bucket, mirrorBucket);
+  const mirrors = again.receipt!.outcomes.filter((o) => o.kind === 'mirror-object');
+  expect(mirrors.every((o) => o.result === 'skipped')).toBe(true);
+});

@@ -327,6 +327,43 @@ test('overwrite with a backup-bucket backs up what it replaces first, and never 
   expect(writes()).toBe(before);
 });
 
+test('the same bytes already there without a sha256 (another tool put them there) are copied again to carry one, with no backup', async () => {
+  const l = releaseBucketLayout({
+    packages: { torch: '2.6.0' },
+    subfolders: ['cpu'],
+    pythons: ['cp310'],
+    decoys: false,
+  });
+  const earlier = l.release.find((k) => k.startsWith('whl/test/cpu/torch-'))!;
+  const entry = l.entries.find((e) => e.key === earlier)!;
+  // the same bytes (same content seed and size), seeded without any checksum
+  const bucket = await freshBucket([...l.entries, { ...entry, key: stable(earlier), contentSeed: earlier }]);
+  await server.seed('refresh-backup', []);
+  const inputs = promoteInputs(bucket, {
+    packages: 'torch=2.6.0',
+    'backup-bucket': 'refresh-backup',
+    'regenerate-index': 'false',
+  });
+  const plan = await promote({ ...inputs, 'dry-run': 'true' });
+  const op = plan.receipt!.plan!.operations.find((o) => o.target === `s3://${bucket}/${stable(earlier)}`)!;
+  expect([op.action, op.reason]).toEqual([
+    'update',
+    'already there (size and ETag) without a sha256: copied again to carry one',
+  ]);
+
+  const r = await promote(inputs);
+  expect(r.error).toBeUndefined();
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: stable(earlier), ChecksumMode: 'ENABLED' }));
+  expect(head.ChecksumSHA256).toBe(Buffer.from(await seedDigest(entry), 'hex').toString('base64'));
+  // the same bytes replace nothing: no undo backup of them, only the release's own backups
+  const backups = (await listAll(s3, 'refresh-backup', '')).map((o) => o.key);
+  const torch = l.release.filter((k) => k.startsWith('whl/'));
+  expect(backups.sort()).toEqual(torch.map((k) => `v2.6.0/${k}`).sort());
+
+  const again = await promote(inputs);
+  expect(again.outputs['skipped-count']).toBe(String(torch.length));
+});
+
 describe('an object replaced between the plan and its copy', () => {
   const victim = 'whl/test/cu124/torch-2.6.0+cu124-cp311-cp311-linux_x86_64.whl';
   const entries: SeedObject[] = [
