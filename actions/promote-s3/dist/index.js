@@ -33240,7 +33240,7 @@ var Builder = class {
     const { client, bucket } = this.req.source;
     this.result.checksumReads++;
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o4.key, ChecksumMode: "ENABLED" }));
-    const sha256 = statedSha256(head);
+    const sha256 = storedSha256(head);
     this.stated.set(o4.key, { etag: o4.etag, ...sha256 ? { sha256 } : {} });
     return sha256;
   }
@@ -33358,15 +33358,6 @@ async function readBytes(d6, key) {
 async function readText(d6, key) {
   const bytes = await readBytes(d6, key);
   return bytes && Buffer.from(bytes).toString("utf8");
-}
-function statedSha256(head) {
-  const checksum = head.ChecksumSHA256;
-  if (checksum && head.ChecksumType !== "COMPOSITE" && !/-\d+$/.test(checksum)) {
-    const hex = Buffer.from(checksum, "base64").toString("hex");
-    if (hex.length === 64) return hex;
-  }
-  const meta = head.Metadata?.["checksum-sha256"]?.toLowerCase();
-  return meta && /^[0-9a-f]{64}$/.test(meta) ? meta : void 0;
 }
 async function updateIndexPages(req) {
   const builder = new Builder(req);

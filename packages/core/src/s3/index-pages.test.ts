@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import {
   cacheControlFor,
   indexedProject,
   isVariantFolder,
   NO_CACHE_CONTROL,
   PROD_CACHE_CONTROL,
-  statedSha256,
 } from './index-pages.js';
 
 describe('index pages: the rules that need no bucket', () => {
@@ -41,25 +39,5 @@ describe('index pages: the rules that need no bucket', () => {
     expect(indexedProject('torch-2.6.0.tar.gz')).toBe('torch');
     expect(indexedProject('libtorch-cxx11-abi-shared-with-deps-2.6.0+cu126.zip')).toBeUndefined();
     expect(indexedProject('torch-2.6.0-cp312-cp312-linux_x86_64.whl.metadata')).toBeUndefined();
-  });
-
-  test('the stated sha256: a full-object S3 checksum first, then checksum-sha256 metadata; never a composite', () => {
-    const digest = createHash('sha256').update('x').digest();
-    const hex = digest.toString('hex');
-    const other = 'e'.repeat(64);
-    const meta = { 'checksum-sha256': other.toUpperCase() };
-    expect(statedSha256({ ChecksumSHA256: digest.toString('base64'), Metadata: meta, $metadata: {} })).toBe(hex);
-    expect(statedSha256({ ChecksumSHA256: `${digest.toString('base64')}-3`, Metadata: meta, $metadata: {} })).toBe(
-      other,
-    );
-    expect(
-      statedSha256({
-        ChecksumSHA256: digest.toString('base64'),
-        ChecksumType: 'COMPOSITE',
-        Metadata: meta,
-        $metadata: {},
-      }),
-    ).toBe(other);
-    expect(statedSha256({ Metadata: { 'checksum-sha256': 'not-a-hash' }, $metadata: {} })).toBeUndefined();
   });
 });

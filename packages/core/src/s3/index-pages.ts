@@ -2,7 +2,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  type HeadObjectCommandOutput,
   type ObjectCannedACL,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -11,6 +10,7 @@ import { parseArtifactName } from '../release/artifact-name.js';
 import { pageName, parsePackageList, renderPackageList, renderProjectPage, type PageFile } from '../pypi/pep503.js';
 import { pool } from '../runtime/pool.js';
 import { isNotFound, listAll, listLevel, s3ErrorCode, s3HttpStatus, unquoteEtag, type ListedObject } from './client.js';
+import { storedSha256 } from './copy.js';
 
 /**
  * The PEP 503 pages of a prefix (`whl/`), rebuilt after a promotion the way PyTorch's generator
@@ -259,7 +259,7 @@ class Builder {
     const { client, bucket } = this.req.source;
     this.result.checksumReads++;
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: o.key, ChecksumMode: 'ENABLED' }));
-    const sha256 = statedSha256(head);
+    const sha256 = storedSha256(head);
     this.stated.set(o.key, { etag: o.etag, ...(sha256 ? { sha256 } : {}) });
     return sha256;
   }
@@ -393,21 +393,6 @@ async function readBytes(d: IndexStore, key: string): Promise<Uint8Array | undef
 async function readText(d: IndexStore, key: string): Promise<string | undefined> {
   const bytes = await readBytes(d, key);
   return bytes && Buffer.from(bytes).toString('utf8');
-}
-
-/**
- * The sha256 (hex) an object states: S3's full-object ChecksumSHA256, else the `checksum-sha256` user
- * metadata. A multipart object's composite checksum (`<base64>-<parts>`) is a hash of part hashes,
- * not of the file, and is never used.
- */
-export function statedSha256(head: HeadObjectCommandOutput): string | undefined {
-  const checksum = head.ChecksumSHA256;
-  if (checksum && head.ChecksumType !== 'COMPOSITE' && !/-\d+$/.test(checksum)) {
-    const hex = Buffer.from(checksum, 'base64').toString('hex');
-    if (hex.length === 64) return hex;
-  }
-  const meta = head.Metadata?.['checksum-sha256']?.toLowerCase();
-  return meta && /^[0-9a-f]{64}$/.test(meta) ? meta : undefined;
 }
 
 /**
