@@ -33104,6 +33104,17 @@ function cacheControlFor(folder) {
   const parts = folder.split("/");
   return ["nightly", "test", "preview"].some((p4) => parts.includes(p4)) ? NO_CACHE_CONTROL : PROD_CACHE_CONTROL;
 }
+function isListingPrefix(prefix) {
+  return prefix.split("/")[0] === "libtorch";
+}
+var LISTED = "libtorch";
+function isListed(filename) {
+  return filename.split("-", 1)[0].toLowerCase() === LISTED && /\.(whl|zip|tar\.gz|json)$/.test(filename);
+}
+function pagedAs(prefix, filename) {
+  if (!isListingPrefix(prefix)) return indexedProject(filename);
+  return parseArtifactName(filename)?.kind === "libtorch" ? LISTED : void 0;
+}
 function indexedProject(filename) {
   const a6 = parseArtifactName(filename);
   return a6 && (a6.kind === "wheel" || a6.kind === "sdist") ? pageName(a6.name) : void 0;
@@ -33121,7 +33132,7 @@ var Builder = class {
     this.destinations = req.destinations ?? [req.source];
     for (const key of req.promoted) {
       const folder = folderOf(this.prefix, key);
-      const project = indexedProject(key.slice(key.lastIndexOf("/") + 1));
+      const project = pagedAs(this.prefix, key.slice(key.lastIndexOf("/") + 1));
       if (folder === void 0 || project === void 0) continue;
       this.promoted.set(folder, (this.promoted.get(folder) ?? /* @__PURE__ */ new Set()).add(project));
     }
@@ -33140,6 +33151,7 @@ var Builder = class {
   }
   /** The pages this promotion may change, given the folders and root projects listed. */
   candidates(level) {
+    if (isListingPrefix(this.prefix)) return this.listings(level);
     const promoted = this.promoted;
     const folders = level.folders.map((f6) => f6.slice(this.prefix.length, -1)).filter(isVariantFolder);
     const rootProjects = new Set(level.objects.flatMap((o4) => indexedProject(o4.key.slice(this.prefix.length)) ?? []));
@@ -33161,6 +33173,22 @@ var Builder = class {
       add({ key: this.pageKey(folder), folder });
     }
     return [...pages.values()].sort((a6, b6) => a6.key < b6.key ? -1 : 1);
+  }
+  /**
+   * The listings a libtorch promotion changes: each folder's that received archives (root files are
+   * not on them), and the root's, which shows every folder's, where the root holds archives.
+   */
+  listings(level) {
+    const folders = [...this.promoted.keys()].filter((f6) => f6 !== "");
+    const root6 = level.objects.some((o4) => isListed(o4.key.slice(this.prefix.length)));
+    return [...root6 ? [""] : [], ...folders].map((folder) => ({ key: this.pageKey(folder), folder, listing: true })).sort((a6, b6) => a6.key < b6.key ? -1 : 1);
+  }
+  /** A listing as PyTorch's generator writes it: sorted lines, names relative to the page's folder. */
+  listingOf(snap, folder) {
+    const dir = folder === "" ? this.prefix : `${this.prefix}${folder}/`;
+    const files = folder === "" ? [...snap.listed.values()].flat() : snap.listed.get(folder) ?? [];
+    const encoded = (s3) => s3.replace(/\+/g, "%2B");
+    return files.map((o4) => `<a href="/${encoded(o4.key)}">${encoded(o4.key.slice(dir.length))}</a><br/>`).sort().join("\n");
   }
   /** ETag of each page at each destination (undefined: no such page). */
   async etags(pages) {
@@ -33188,7 +33216,8 @@ var Builder = class {
       files: /* @__PURE__ */ new Map(),
       keys: /* @__PURE__ */ new Map(),
       pages: /* @__PURE__ */ new Map(),
-      rootFolders: new Set(level.folders.map((f6) => f6.slice(this.prefix.length, -1)))
+      rootFolders: new Set(level.folders.map((f6) => f6.slice(this.prefix.length, -1))),
+      listed: /* @__PURE__ */ new Map()
     };
     for (const [folder, objects] of listings) {
       const byProject = /* @__PURE__ */ new Map();
@@ -33198,6 +33227,7 @@ var Builder = class {
         const rest = o4.key.slice(this.prefix.length + (folder === "" ? 0 : folder.length + 1));
         const page2 = /^([^/]+)\/index\.html$/.exec(rest);
         if (page2) pages.add(page2[1]);
+        if (!rest.includes("/") && isListed(rest)) snap.listed.set(folder, [...snap.listed.get(folder) ?? [], o4]);
         const project = rest.includes("/") ? void 0 : indexedProject(rest);
         if (project === void 0) continue;
         const list = byProject.get(project) ?? [];
@@ -33286,7 +33316,10 @@ var Builder = class {
       if (own.length > 0) html.set(p4.key, renderProjectPage(p4.project, own));
     }
     for (const p4 of candidates.filter((c6) => c6.project === void 0))
-      html.set(p4.key, renderPackageList(await this.projectsOf(snap, p4.folder)));
+      html.set(
+        p4.key,
+        p4.listing ? this.listingOf(snap, p4.folder) : renderPackageList(await this.projectsOf(snap, p4.folder))
+      );
     const refused = /* @__PURE__ */ new Set();
     await Promise.all(
       this.destinations.map(
@@ -33320,7 +33353,8 @@ var Builder = class {
           Key: page2.key,
           Body: body,
           ContentType: "text/html",
-          CacheControl: cacheControlFor(this.pageKey(page2.folder)),
+          // PyTorch never caches a libtorch listing.
+          CacheControl: page2.listing ? NO_CACHE_CONTROL : cacheControlFor(this.pageKey(page2.folder)),
           ...this.req.acl ? { ACL: this.req.acl } : {},
           ...etag === void 0 ? { IfNoneMatch: "*" } : { IfMatch: `"${etag}"` }
         })
@@ -33378,9 +33412,9 @@ async function updateIndexPages(req) {
 function planIndexPages(bucket, candidates) {
   const byPrefix = /* @__PURE__ */ new Map();
   for (const c6 of candidates) {
-    const project = indexedProject(c6.selected.artifact.filename);
-    if (project === void 0) continue;
     const prefix = c6.pair.destination;
+    const project = pagedAs(prefix, c6.selected.artifact.filename);
+    if (project === void 0) continue;
     const data = byPrefix.get(prefix) ?? { phase: "index", bucket, prefix, projects: [], promoted: [] };
     if (!data.projects.includes(project)) data.projects.push(project);
     data.promoted.push(`${prefix}${c6.selected.relative}`);

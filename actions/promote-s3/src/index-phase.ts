@@ -1,11 +1,11 @@
 import type { ObjectCannedACL, S3Client } from '@aws-sdk/client-s3';
 import { applyPlan, type Operation, type OperationOutcome } from '@release-actions/core/runtime/plan';
 import type { Receipt } from '@release-actions/core/runtime/receipt';
-import { indexedProject, updateIndexPages, type IndexStore } from '@release-actions/core/s3/index-pages';
+import { pagedAs, updateIndexPages, type IndexStore } from '@release-actions/core/s3/index-pages';
 import type { Candidate } from './plan.js';
 
 /**
- * The promotion's last phase: the PEP 503 pages of each destination prefix that the promoted files
+ * The promotion's last phase: the index pages of each destination prefix that the promoted files
  * change (core/s3/index-pages.ts builds them as PyTorch's generator does), planned with the copies and
  * written once they are all done.
  */
@@ -20,13 +20,13 @@ export interface IndexData {
   promoted: string[];
 }
 
-/** One operation per destination prefix receiving pip-installable files. */
+/** One operation per destination prefix receiving files its pages show (pip-installable files; libtorch archives). */
 export function planIndexPages(bucket: string, candidates: Candidate[]): Array<Operation<IndexData>> {
   const byPrefix = new Map<string, IndexData>();
   for (const c of candidates) {
-    const project = indexedProject(c.selected.artifact.filename);
-    if (project === undefined) continue;
     const prefix = c.pair.destination;
+    const project = pagedAs(prefix, c.selected.artifact.filename);
+    if (project === undefined) continue;
     const data = byPrefix.get(prefix) ?? { phase: 'index', bucket, prefix, projects: [], promoted: [] };
     if (!data.projects.includes(project)) data.projects.push(project);
     data.promoted.push(`${prefix}${c.selected.relative}`);

@@ -482,3 +482,47 @@ test('two promote-s3 runs at once: the one that writes last keeps the pages and 
       expect.stringMatching(/href="torch\/"[\s\S]*href="torchvision\/"/),
     ]);
 });
+
+describe('libtorch listings, as PyTorch writes them under libtorch/ (to_libtorch_html)', () => {
+  const CU126 = 'libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.6.0+cu126.zip';
+  const CU126_OLD = 'libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.5.1+cu126.zip';
+  const CPU = 'libtorch/cpu/libtorch-shared-with-deps-2.6.0+cpu.zip';
+  const ROOT = 'libtorch/libtorch-macos-arm64-2.6.0.zip';
+  const others = [
+    'libtorch/cu126/README.txt',
+    'libtorch/test/cu126/libtorch-cxx11-abi-shared-with-deps-2.7.0+cu126.zip',
+    'libtorch/cpu-cxx11-abi/libtorch-cxx11-abi-shared-with-deps-2.6.0+cpu.zip',
+  ];
+
+  test('a folder lists its own archives (never the root), the root every archive; sorted, never cached', async () => {
+    const bucket = await bucketWith([CU126, CU126_OLD, CPU, ROOT, ...others].map(file));
+    const r = await updateIndexPages(request(bucket, [CU126, ROOT], { prefix: 'libtorch/' }));
+    // cu126 received an archive, and the root holds archives; cpu/ received none
+    expect(r.written.map((w) => w.key).sort()).toEqual(['libtorch/cu126/index.html', 'libtorch/index.html']);
+    expect(await text(bucket, 'libtorch/cu126/index.html')).toBe(
+      [
+        '<a href="/libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.5.1%2Bcu126.zip">libtorch-cxx11-abi-shared-with-deps-2.5.1%2Bcu126.zip</a><br/>',
+        '<a href="/libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.6.0%2Bcu126.zip">libtorch-cxx11-abi-shared-with-deps-2.6.0%2Bcu126.zip</a><br/>',
+      ].join('\n'),
+    );
+    expect(await text(bucket, 'libtorch/index.html')).toBe(
+      [
+        '<a href="/libtorch/cpu/libtorch-shared-with-deps-2.6.0%2Bcpu.zip">cpu/libtorch-shared-with-deps-2.6.0%2Bcpu.zip</a><br/>',
+        '<a href="/libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.5.1%2Bcu126.zip">cu126/libtorch-cxx11-abi-shared-with-deps-2.5.1%2Bcu126.zip</a><br/>',
+        '<a href="/libtorch/cu126/libtorch-cxx11-abi-shared-with-deps-2.6.0%2Bcu126.zip">cu126/libtorch-cxx11-abi-shared-with-deps-2.6.0%2Bcu126.zip</a><br/>',
+        '<a href="/libtorch/libtorch-macos-arm64-2.6.0.zip">libtorch-macos-arm64-2.6.0.zip</a><br/>',
+      ].join('\n'),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'libtorch/cu126/index.html' }));
+    expect([head.ContentType, head.CacheControl]).toEqual(['text/html', NO_CACHE_CONTROL]);
+
+    const again = await updateIndexPages(request(bucket, [CU126, ROOT], { prefix: 'libtorch/' }));
+    expect([again.written, again.unchanged]).toEqual([[], 2]);
+  });
+
+  test('no root listing where the root holds no archive', async () => {
+    const bucket = await bucketWith([CU126, CPU].map(file));
+    const r = await updateIndexPages(request(bucket, [CPU], { prefix: 'libtorch/' }));
+    expect(r.written.map((w) => w.key)).toEqual(['libtorch/cpu/index.html']);
+  });
+});

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, listAll } from '@release-actions/core/s3/client';
+import { isVariantFolder } from '@release-actions/core/s3/index-pages';
 import { runActionBundle, runActionMain, type ActionResult } from '@release-actions/testkit/action-run';
 import {
   releaseBucketLayout,
@@ -232,6 +233,21 @@ describe('promote-s3 against a local S3 server', () => {
     expect(await text(bucket, 'whl/cu124/index.html')).toMatch(
       /href="torch\/"[\s\S]*href="torchaudio\/"[\s\S]*href="torchvision\/"/,
     );
+  });
+
+  test('libtorch: each variant folder that received archives gets its browse listing of them, a legacy one none', async () => {
+    const archives = l.release.map(stable).filter((k) => k.startsWith('libtorch/'));
+    const all = [...new Set(archives.map((k) => k.slice(0, k.lastIndexOf('/') + 1)))];
+    const folders = all.filter((f) => isVariantFolder(f.split('/')[1]!));
+    expect(folders.length).toBeGreaterThan(0);
+    await expect(text(bucket, 'libtorch/cpu-cxx11-abi/index.html')).rejects.toThrow(/does not exist/);
+    for (const folder of folders) {
+      const lines = (await text(bucket, `${folder}index.html`)).split('\n');
+      const here = archives.filter((k) => k.startsWith(folder)).map((k) => k.replace(/\+/g, '%2B'));
+      expect(lines).toEqual(
+        expect.arrayContaining(here.map((k) => `<a href="/${k}">${k.slice(folder.length)}</a><br/>`)),
+      );
+    }
   });
 });
 

@@ -28,6 +28,11 @@ import { storedSha256 } from './copy.js';
  * sub-folders that received files (every sub-folder, when files were promoted to the root), the pages
  * a new sub-folder lacks, and the package lists; a page whose bytes would not change is not written.
  *
+ * Under a `libtorch` prefix the pages are instead the browse listings PyTorch's generator writes
+ * there (`to_libtorch_html`): a folder's page lists its libtorch archives, the root's page (kept only
+ * where the root holds archives) every archive under the prefix, each `<a href="/{key}">{name}</a><br/>`
+ * with `+` as `%2B`, sorted, never cached.
+ *
  * Pages are written with If-Match on the ETag read (If-None-Match: * for a new page). Each page's ETag
  * is read before the listings its content comes from, so a page another promotion wrote since then
  * fails the condition (412), and the page is built again from new listings: concurrent promotions
@@ -87,6 +92,24 @@ export function cacheControlFor(folder: string): string {
   return ['nightly', 'test', 'preview'].some((p) => parts.includes(p)) ? NO_CACHE_CONTROL : PROD_CACHE_CONTROL;
 }
 
+/** A prefix whose pages are libtorch browse listings rather than PEP 503 pages (`libtorch/`). */
+export function isListingPrefix(prefix: string): boolean {
+  return prefix.split('/')[0] === 'libtorch';
+}
+
+const LISTED = 'libtorch';
+
+/** A file on a libtorch listing, as PyTorch's generator picks them: its name up to the first `-`, and its extension. */
+function isListed(filename: string): boolean {
+  return filename.split('-', 1)[0]!.toLowerCase() === LISTED && /\.(whl|zip|tar\.gz|json)$/.test(filename);
+}
+
+/** What a promoted file puts a page in: its PEP 503 project, or under a libtorch prefix the listing. */
+export function pagedAs(prefix: string, filename: string): string | undefined {
+  if (!isListingPrefix(prefix)) return indexedProject(filename);
+  return parseArtifactName(filename)?.kind === 'libtorch' ? LISTED : undefined;
+}
+
 /** PEP 503 project of a pip-installable file (wheel or sdist), by its file name. */
 export function indexedProject(filename: string): string | undefined {
   const a = parseArtifactName(filename);
@@ -109,6 +132,8 @@ interface Page {
   project?: string;
   /** Written only where it does not exist yet (a root-only project's page in a sub-folder). */
   onlyIfMissing?: boolean;
+  /** A libtorch browse listing. */
+  listing?: boolean;
 }
 
 /** What the listings say, as of one round. */
@@ -121,6 +146,8 @@ interface Snapshot {
   pages: Map<string, Set<string>>;
   /** Folders directly under the prefix (`torch`, `cu126`, `test`). */
   rootFolders: Set<string>;
+  /** Under a libtorch prefix: the files its listings show, by folder. */
+  listed: Map<string, ListedObject[]>;
 }
 
 class Builder {
@@ -137,7 +164,7 @@ class Builder {
     this.destinations = req.destinations ?? [req.source];
     for (const key of req.promoted) {
       const folder = folderOf(this.prefix, key);
-      const project = indexedProject(key.slice(key.lastIndexOf('/') + 1));
+      const project = pagedAs(this.prefix, key.slice(key.lastIndexOf('/') + 1));
       if (folder === undefined || project === undefined) continue;
       this.promoted.set(folder, (this.promoted.get(folder) ?? new Set()).add(project));
     }
@@ -150,6 +177,7 @@ class Builder {
 
   /** The pages this promotion may change, given the folders and root projects listed. */
   candidates(level: { objects: ListedObject[]; folders: string[] }): Page[] {
+    if (isListingPrefix(this.prefix)) return this.listings(level);
     const promoted = this.promoted;
     const folders = level.folders.map((f) => f.slice(this.prefix.length, -1)).filter(isVariantFolder);
     const rootProjects = new Set(level.objects.flatMap((o) => indexedProject(o.key.slice(this.prefix.length)) ?? []));
@@ -171,6 +199,29 @@ class Builder {
       add({ key: this.pageKey(folder), folder });
     }
     return [...pages.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  /**
+   * The listings a libtorch promotion changes: each folder's that received archives (root files are
+   * not on them), and the root's, which shows every folder's, where the root holds archives.
+   */
+  listings(level: { objects: ListedObject[] }): Page[] {
+    const folders = [...this.promoted.keys()].filter((f) => f !== '');
+    const root = level.objects.some((o) => isListed(o.key.slice(this.prefix.length)));
+    return [...(root ? [''] : []), ...folders]
+      .map((folder) => ({ key: this.pageKey(folder), folder, listing: true }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  /** A listing as PyTorch's generator writes it: sorted lines, names relative to the page's folder. */
+  listingOf(snap: Snapshot, folder: string): string {
+    const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
+    const files = folder === '' ? [...snap.listed.values()].flat() : (snap.listed.get(folder) ?? []);
+    const encoded = (s: string): string => s.replace(/\+/g, '%2B');
+    return files
+      .map((o) => `<a href="/${encoded(o.key)}">${encoded(o.key.slice(dir.length))}</a><br/>`)
+      .sort()
+      .join('\n');
   }
 
   /** ETag of each page at each destination (undefined: no such page). */
@@ -201,6 +252,7 @@ class Builder {
       keys: new Map(),
       pages: new Map(),
       rootFolders: new Set(level.folders.map((f) => f.slice(this.prefix.length, -1))),
+      listed: new Map(),
     };
     for (const [folder, objects] of listings) {
       const byProject = new Map<string, ListedObject[]>();
@@ -210,6 +262,7 @@ class Builder {
         const rest = o.key.slice(this.prefix.length + (folder === '' ? 0 : folder.length + 1));
         const page = /^([^/]+)\/index\.html$/.exec(rest);
         if (page) pages.add(page[1]!);
+        if (!rest.includes('/') && isListed(rest)) snap.listed.set(folder, [...(snap.listed.get(folder) ?? []), o]);
         const project = rest.includes('/') ? undefined : indexedProject(rest);
         if (project === undefined) continue;
         const list = byProject.get(project) ?? [];
@@ -308,7 +361,10 @@ class Builder {
       if (own.length > 0) html.set(p.key, renderProjectPage(p.project!, own));
     }
     for (const p of candidates.filter((c) => c.project === undefined))
-      html.set(p.key, renderPackageList(await this.projectsOf(snap, p.folder)));
+      html.set(
+        p.key,
+        p.listing ? this.listingOf(snap, p.folder) : renderPackageList(await this.projectsOf(snap, p.folder)),
+      );
 
     const refused = new Set<string>();
     await Promise.all(
@@ -344,7 +400,8 @@ class Builder {
           Key: page.key,
           Body: body,
           ContentType: 'text/html',
-          CacheControl: cacheControlFor(this.pageKey(page.folder)),
+          // PyTorch never caches a libtorch listing.
+          CacheControl: page.listing ? NO_CACHE_CONTROL : cacheControlFor(this.pageKey(page.folder)),
           ...(this.req.acl ? { ACL: this.req.acl } : {}),
           ...(etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${etag}"` }),
         }),
