@@ -33187,8 +33187,8 @@ var Builder = class {
   listingOf(snap, folder) {
     const dir = folder === "" ? this.prefix : `${this.prefix}${folder}/`;
     const files = folder === "" ? [...snap.listed.values()].flat() : snap.listed.get(folder) ?? [];
-    const encoded = (s3) => s3.replace(/\+/g, "%2B");
-    return files.map((o4) => `<a href="/${encoded(o4.key)}">${encoded(o4.key.slice(dir.length))}</a><br/>`).sort().join("\n");
+    const name = (o4) => escapeHtml(o4.key.slice(dir.length).replace(/\+/g, "%2B"));
+    return files.map((o4) => `<a href="${escapeHtml(keyToHref(o4.key))}">${name(o4)}</a><br/>`).sort().join("\n");
   }
   /** ETag of each page at each destination (undefined: no such page). */
   async etags(pages) {

@@ -7,7 +7,15 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { parseArtifactName } from '../release/artifact-name.js';
-import { pageName, parsePackageList, renderPackageList, renderProjectPage, type PageFile } from '../pypi/pep503.js';
+import {
+  keyToHref,
+  pageName,
+  parsePackageList,
+  renderPackageList,
+  renderProjectPage,
+  type PageFile,
+} from '../pypi/pep503.js';
+import { escapeHtml } from '../runtime/html.js';
 import { pool } from '../runtime/pool.js';
 import { isNotFound, listAll, listLevel, s3ErrorCode, s3HttpStatus, unquoteEtag, type ListedObject } from './client.js';
 import { storedSha256 } from './copy.js';
@@ -217,9 +225,10 @@ class Builder {
   listingOf(snap: Snapshot, folder: string): string {
     const dir = folder === '' ? this.prefix : `${this.prefix}${folder}/`;
     const files = folder === '' ? [...snap.listed.values()].flat() : (snap.listed.get(folder) ?? []);
-    const encoded = (s: string): string => s.replace(/\+/g, '%2B');
+    // The name as the generator shows it: the key's `+` written `%2B`, like the link's.
+    const name = (o: ListedObject): string => escapeHtml(o.key.slice(dir.length).replace(/\+/g, '%2B'));
     return files
-      .map((o) => `<a href="/${encoded(o.key)}">${encoded(o.key.slice(dir.length))}</a><br/>`)
+      .map((o) => `<a href="${escapeHtml(keyToHref(o.key))}">${name(o)}</a><br/>`)
       .sort()
       .join('\n');
   }
