@@ -31791,13 +31791,13 @@ var init_AwsRestJsonProtocol = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/escape-attribute.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/escape-attribute.js
 function escapeAttribute(value) {
   return value.replace(ATTR_ESCAPE_RE, (ch) => ATTR_ESCAPE_MAP[ch]);
 }
 var ATTR_ESCAPE_RE, ATTR_ESCAPE_MAP;
 var init_escape_attribute = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/escape-attribute.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/escape-attribute.js"() {
     ATTR_ESCAPE_RE = /[&<>"]/g;
     ATTR_ESCAPE_MAP = {
       "&": "&amp;",
@@ -31808,13 +31808,13 @@ var init_escape_attribute = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/escape-element.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/escape-element.js
 function escapeElement(value) {
   return value.replace(ELEMENT_ESCAPE_RE, (ch) => ELEMENT_ESCAPE_MAP[ch]);
 }
 var ELEMENT_ESCAPE_RE, ELEMENT_ESCAPE_MAP;
 var init_escape_element = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/escape-element.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/escape-element.js"() {
     ELEMENT_ESCAPE_RE = /[&"'<>\r\n\u0085\u2028]/g;
     ELEMENT_ESCAPE_MAP = {
       "&": "&amp;",
@@ -31830,10 +31830,10 @@ var init_escape_element = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/XmlText.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/XmlText.js
 var XmlText;
 var init_XmlText = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/XmlText.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/XmlText.js"() {
     init_escape_element();
     XmlText = class {
       value;
@@ -31847,10 +31847,10 @@ var init_XmlText = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/XmlNode.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/XmlNode.js
 var XmlNode;
 var init_XmlNode = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/XmlNode.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/XmlNode.js"() {
     init_escape_attribute();
     init_XmlText();
     XmlNode = class _XmlNode {
@@ -31942,7 +31942,7 @@ var init_XmlNode = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/xml-parser.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/xml-parser.js
 function writeKey2(obj) {
   Object.defineProperty(obj, "__proto__", { value: void 0, writable: true, enumerable: true, configurable: true });
 }
@@ -31952,7 +31952,7 @@ function parseXML(xml) {
 }
 var AwsXmlParser;
 var init_xml_parser = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/xml-parser.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/xml-parser.js"() {
     AwsXmlParser = class _AwsXmlParser {
       x;
       i = 0;
@@ -32015,20 +32015,21 @@ var init_xml_parser = __esm({
         const p4 = this;
         const quote3 = p4.x[p4.i];
         ++p4.i;
-        let value = "";
-        while (p4.i < p4.z && p4.x[p4.i] !== quote3) {
-          value += p4.x[p4.i++];
-        }
+        const valueStart = p4.i;
+        const end = p4.x.indexOf(quote3, p4.i);
+        p4.i = end === -1 ? p4.z : end;
+        const value = p4.x.slice(valueStart, p4.i);
         ++p4.i;
         return p4.decodeEntities(value);
       }
       parseTag() {
         const p4 = this;
         ++p4.i;
-        let tag = "";
+        const tagStart = p4.i;
         while (p4.i < p4.z && !" 	\r\n>/".includes(p4.x[p4.i])) {
-          tag += p4.x[p4.i++];
+          ++p4.i;
         }
+        const tag = p4.x.slice(tagStart, p4.i);
         let hasAttrs = false;
         const attrs = {};
         while (p4.i < p4.z) {
@@ -32036,10 +32037,11 @@ var init_xml_parser = __esm({
           if (">/".includes(p4.x[p4.i])) {
             break;
           }
-          let name = "";
+          const nameStart = p4.i;
           while (p4.i < p4.z && !"= 	\r\n>/?".includes(p4.x[p4.i])) {
-            name += p4.x[p4.i++];
+            ++p4.i;
           }
+          const name = p4.x.slice(nameStart, p4.i);
           p4.trim();
           if (p4.x[p4.i] !== "=") {
             break;
@@ -32087,10 +32089,10 @@ var init_xml_parser = __esm({
               childTags.push(p4.parseTag());
             }
           } else {
-            let text = "";
-            while (p4.i < p4.z && p4.x[p4.i] !== "<") {
-              text += p4.x[p4.i++];
-            }
+            const textStart = p4.i;
+            const end = p4.x.indexOf("<", p4.i);
+            p4.i = end === -1 ? p4.z : end;
+            const text = p4.x.slice(textStart, p4.i);
             textParts.push(p4.decodeEntities(text));
           }
         }
@@ -32167,6 +32169,9 @@ var init_xml_parser = __esm({
         throw new Error("@aws-sdk XML parse error: unclosed DOCTYPE.");
       }
       decodeEntities(s3) {
+        if (!s3.includes("&")) {
+          return s3;
+        }
         return s3.replace(/&(?:#x([0-9a-fA-F]{1,6})|#(\d{1,7})|([a-zA-Z][a-zA-Z0-9]{0,30}));/g, (_, hex, dec, named) => {
           if (hex) {
             return String.fromCharCode(parseInt(hex, 16));
@@ -32181,9 +32186,9 @@ var init_xml_parser = __esm({
   }
 });
 
-// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/index.js
+// ../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/index.js
 var init_dist_es5 = __esm({
-  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43/node_modules/@aws-sdk/xml-builder/dist-es/index.js"() {
+  "../../node_modules/.pnpm/@aws-sdk+xml-builder@3.972.43_patch_hash=c704276b966e7b770f830177ff7d958d89c0147f903541049fbd5052172a6365/node_modules/@aws-sdk/xml-builder/dist-es/index.js"() {
     init_XmlNode();
     init_XmlText();
     init_xml_parser();

@@ -116,6 +116,33 @@ test('pages follow key order across folders whose names sort apart from their pa
   expect(listed).toEqual([...keys].sort());
 });
 
+test('a listing reads back every key, size and ETag exactly, XML escapes and blanks included', async () => {
+  // The SDK's XML parser is patched (patches/@aws-sdk__xml-builder@3.972.43.patch) to take names and
+  // text as slices of the document: what it reads must not change.
+  const keys = [
+    'odd/a&b <c> "d" \'e\'.whl',
+    'odd/ leading and trailing .whl',
+    'odd/torch-2.6.0+cu126-cp313-cp313t-manylinux_2_28_x86_64.whl',
+    'odd/ünïcödé-1.0-py3-none-any.whl',
+    'odd/&amp;-already-escaped.whl',
+  ];
+  await server.seed(
+    'escapes',
+    keys.map((key, i) => ({ key, body: 'x'.repeat(i + 1) })),
+  );
+  const listed = await listAll(s3, 'escapes', 'odd/');
+  expect(listed.map((o) => o.key)).toEqual([...keys].sort());
+  for (const o of listed) {
+    const i = keys.indexOf(o.key);
+    expect(o.size).toBe(i + 1);
+    expect(o.etag).toBe(
+      createHash('md5')
+        .update('x'.repeat(i + 1))
+        .digest('hex'),
+    );
+  }
+});
+
 test('listTree hands over what listAll lists, a level and then each folder as it is listed', async () => {
   await server.seed('tree', [
     { key: 'whl/test/torch-2.6.0-cp311-none-macosx_11_0_arm64.whl', body: 'root' },
