@@ -24585,7 +24585,10 @@ async function settleAll(items, width, fn) {
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+  const workers = Math.max(1, Math.min(width, items.length));
+  const first = worker();
+  if (workers > 1) await new Promise((r) => setImmediate(r));
+  await Promise.all([first, ...Array.from({ length: workers - 1 }, worker)]);
   return run2;
 }
 

@@ -18,6 +18,20 @@ describe('the worker pool', () => {
     expect(peak).toBe(3);
   });
 
+  test('the first item starts alone: what it queues for the next turn runs before the second item starts', async () => {
+    const events: string[] = [];
+    await pool(['a', 'b', 'c'], 3, async (x) => {
+      events.push(`start ${x}`);
+      await new Promise<void>((r) =>
+        process.nextTick(() => {
+          events.push(`${x} on the wire`);
+          r();
+        }),
+      );
+    });
+    expect(events.slice(0, 3)).toEqual(['start a', 'a on the wire', 'start b']);
+  });
+
   test('takes no new item after the first failure, lets started items finish, reports every outcome', async () => {
     const finished: string[] = [];
     const run = await settleAll(['a', 'b', 'c', 'd', 'e', 'f'], 3, async (x) => {
