@@ -52238,7 +52238,7 @@ function formatWheelFilename(w2) {
   return `${fields.join("-")}.whl`;
 }
 function matchesRelease(artifact, name, version) {
-  if (normalizeName(name) !== artifact.name) return false;
+  if (name !== artifact.name && normalizeName(name) !== artifact.name) return false;
   const wanted = typeof version === "string" ? tryParseVersion(version) : version;
   if (!wanted) throw new ConfigurationError(`${JSON.stringify(version)} is not a PEP 440 version`);
   if (wanted.local !== void 0) return compareVersions(artifact.parsed, wanted) === 0;

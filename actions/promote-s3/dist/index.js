@@ -21981,7 +21981,7 @@ function parseArtifactName(filename) {
   return parseWheelFilename(filename) ?? parseLibtorchFilename(filename) ?? parseCondaFilename(filename) ?? parseSdistFilename(filename);
 }
 function matchesRelease(artifact, name, version) {
-  if (normalizeName(name) !== artifact.name) return false;
+  if (name !== artifact.name && normalizeName(name) !== artifact.name) return false;
   const wanted = typeof version === "string" ? tryParseVersion(version) : version;
   if (!wanted) throw new ConfigurationError(`${JSON.stringify(version)} is not a PEP 440 version`);
   if (wanted.local !== void 0) return compareVersions(artifact.parsed, wanted) === 0;

@@ -276,7 +276,7 @@ export function matchesRelease(
   name: string,
   version: Version | string,
 ): boolean {
-  if (normalizeName(name) !== artifact.name) return false;
+  if (name !== artifact.name && normalizeName(name) !== artifact.name) return false;
   const wanted = typeof version === 'string' ? tryParseVersion(version) : version;
   if (!wanted) throw new ConfigurationError(`${JSON.stringify(version)} is not a PEP 440 version`);
   if (wanted.local !== undefined) return compareVersions(artifact.parsed, wanted) === 0;
