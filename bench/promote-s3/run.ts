@@ -17,7 +17,7 @@
  * Printed: wall time of each, the ratios, the objects each copied, and the action's peak RSS.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,18 +102,21 @@ interface Timed {
   output: string;
   /** User + system CPU of the command and its children (getrusage, see CPU_OF_CHILD). */
   cpuSeconds: number;
+  /** Peak resident memory of the command, or of its largest child. */
+  rssMiB: number;
 }
 
 /**
- * Runs a command under a few lines of Python that report the CPU it used (getrusage of the children):
- * with the store and the tool sharing the machine's cores, a tool's own CPU slows the store down.
+ * Runs a command under a few lines of Python that report the CPU and peak memory it used (getrusage
+ * of the children): with the store and the tool sharing the machine's cores, a tool's own CPU slows
+ * the store down. Nothing is added to the command itself, so every tool is timed as it runs.
  * (A shell's `times` would do, but sh drops the INPUT_* variables whose names hold a hyphen.)
  */
 const CPU_OF_CHILD = [
   'import resource, subprocess, sys',
   'code = subprocess.call(sys.argv[1:])',
   'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
-  'sys.stderr.write("\\ncpu-seconds %.3f\\n" % (u.ru_utime + u.ru_stime))',
+  'sys.stderr.write("\\ncpu-seconds %.3f peak-rss-kib %d\\n" % (u.ru_utime + u.ru_stime, u.ru_maxrss))',
   'sys.exit(code)',
 ].join('\n');
 
@@ -126,9 +129,15 @@ function runTimed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const cpu = /\ncpu-seconds ([\d.]+)\n$/.exec(output);
-      if (cpu) output = output.slice(0, cpu.index);
-      resolveRun({ seconds, code: code ?? 1, output, cpuSeconds: cpu ? Number(cpu[1]) : NaN });
+      const usage = /\ncpu-seconds ([\d.]+) peak-rss-kib (\d+)\n$/.exec(output);
+      if (usage) output = output.slice(0, usage.index);
+      resolveRun({
+        seconds,
+        code: code ?? 1,
+        output,
+        cpuSeconds: usage ? Number(usage[1]) : NaN,
+        rssMiB: usage ? Number(usage[2]) / 1024 : NaN,
+      });
     });
   });
 }
@@ -291,17 +300,11 @@ async function scenario(
   );
 
   const work = mkdtempSync(join(tmpdir(), 'bench-promote-s3-'));
-  const rssFile = join(work, 'rss');
-  const preload = join(work, 'rss.mjs');
-  writeFileSync(
-    preload,
-    `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRSS: u.maxRSS })); });\n`,
-  );
   const packagesInput = Object.entries(PACKAGES)
     .map(([p, v]) => `${p}=${v}`)
     .join(', ');
 
-  const runAction = async (bucket: string, index: boolean): Promise<Timed & { rssMiB: number }> => {
+  const runAction = async (bucket: string, index: boolean): Promise<Timed> => {
     const out = join(work, `out-${bucket}`);
     writeFileSync(out, '');
     // Every input, with action.yml's defaults for those not given, as the runner passes them.
@@ -321,14 +324,9 @@ async function scenario(
       GITHUB_OUTPUT: out,
       RELEASE_ACTIONS_REPORT_DIR: join(work, 'reports'),
     });
-    const r = await runTimed(
-      process.execPath,
-      ['--import', preload, join(root, 'actions/promote-s3/dist/index.js')],
-      env,
-    );
+    const r = await runTimed(process.execPath, [join(root, 'actions/promote-s3/dist/index.js')], env);
     check(`promote-s3 (${bucket})`, r);
-    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number };
-    return { ...r, rssMiB: usage.maxRSS / 1024 };
+    return r;
   };
 
   const serverCpu: Record<string, number> = {};
@@ -360,6 +358,7 @@ async function scenario(
     const start = process.hrtime.bigint();
     let output = '';
     let cpuSeconds = 0;
+    let rssMiB = 0;
     for (const [p, v] of Object.entries(PACKAGES)) {
       const r = await runTimed(
         '/usr/bin/aws',
@@ -382,8 +381,9 @@ async function scenario(
       check(`aws s3 cp (${p})`, r);
       output += r.output;
       cpuSeconds += r.cpuSeconds;
+      rssMiB = Math.max(rssMiB, r.rssMiB);
     }
-    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code: 0, output, cpuSeconds };
+    return { seconds: Number(process.hrtime.bigint() - start) / 1e9, code: 0, output, cpuSeconds, rssMiB };
   };
   const rcloneEnv = cleanEnv({
     RCLONE_CONFIG_BENCH_TYPE: 's3',
@@ -422,13 +422,13 @@ async function scenario(
     ['aws', runAws],
     ['rclone', runRclone],
   ] as const;
-  const timed: Record<string, Timed & { rssMiB?: number }> = {};
+  const timed: Record<string, Timed> = {};
   for (let i = 0; i < tools.length; i++) {
     const [name, fn] = tools[(i + rotation) % tools.length]!;
     timed[name] = await measure(name, fn);
   }
-  const action = timed['action'] as Timed & { rssMiB: number };
-  const indexed = timed['indexed'] as Timed & { rssMiB: number };
+  const action = timed['action']!;
+  const indexed = timed['indexed']!;
   const aws = timed['aws']!;
   const awsSeconds = aws.seconds;
   const rclone = timed['rclone']!;
@@ -495,13 +495,13 @@ async function scenario(
       'aws s3 cp x3 (awscli)',
       awsSeconds,
       counts.aws,
-      `one listing + substring filter per package, CPU ${aws.cpuSeconds.toFixed(1)} s`,
+      `one listing + substring filter per package, peak RSS ${aws.rssMiB.toFixed(0)} MiB, CPU ${aws.cpuSeconds.toFixed(1)} s`,
     ],
     [
       'rclone copy (32/32)',
       rclone.seconds,
       counts.rclone,
-      `one pass, 3 --include, CPU ${rclone.cpuSeconds.toFixed(1)} s`,
+      `one pass, 3 --include, peak RSS ${rclone.rssMiB.toFixed(0)} MiB, CPU ${rclone.cpuSeconds.toFixed(1)} s`,
     ],
   ];
   log(
