@@ -32119,7 +32119,7 @@ function unquoteEtag(etag) {
   return (etag ?? "").replace(/"/g, "");
 }
 function toListed(o4) {
-  return { key: o4.Key, size: o4.Size ?? 0, etag: unquoteEtag(o4.ETag), lastModified: o4.LastModified };
+  return { key: o4.Key, size: o4.Size ?? 0, etag: unquoteEtag(o4.ETag) };
 }
 async function listAll(client, bucket, prefix, opts = {}) {
   return (await listPages(client, bucket, prefix, opts.delimiter)).objects;

@@ -32,7 +32,6 @@ export interface ListedObject {
   size: number;
   /** Without the surrounding quotes. */
   etag: string;
-  lastModified?: Date;
 }
 
 /**
@@ -124,7 +123,7 @@ export function unquoteEtag(etag: string | undefined): string {
 }
 
 function toListed(o: _Object): ListedObject {
-  return { key: o.Key!, size: o.Size ?? 0, etag: unquoteEtag(o.ETag), lastModified: o.LastModified };
+  return { key: o.Key!, size: o.Size ?? 0, etag: unquoteEtag(o.ETag) };
 }
 
 /**
