@@ -93,7 +93,11 @@ describe('applyPlan', () => {
     const run = applyPlan(
       plan(...ops),
       async (o) => {
-        if (o.id === 'k0') throw new Error('access denied');
+        if (o.id === 'k0') {
+          // Fails while k1 and k2 are under way (they take 10 ms).
+          await new Promise((r) => setTimeout(r, 2));
+          throw new Error('access denied');
+        }
         await new Promise((r) => setTimeout(r, 10));
       },
       { dryRun: false, concurrency: 3, onOutcome: (o) => (outcomes[o.id] = o.result) },

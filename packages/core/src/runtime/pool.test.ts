@@ -32,6 +32,17 @@ describe('the worker pool', () => {
     expect(events.slice(0, 3)).toEqual(['start a', 'a on the wire', 'start b']);
   });
 
+  test('a first item that fails at once stops the run before any other starts', async () => {
+    const started: string[] = [];
+    const run = await settleAll(['a', 'b', 'c'], 3, async (x) => {
+      started.push(x);
+      if (x === 'a') throw new Error('access denied');
+      await tick(1);
+    });
+    expect(started).toEqual(['a']);
+    expect(run.settled.map((s) => s.result)).toEqual(['failed', 'not-run', 'not-run']);
+  });
+
   test('takes no new item after the first failure, lets started items finish, reports every outcome', async () => {
     const finished: string[] = [];
     const run = await settleAll(['a', 'b', 'c', 'd', 'e', 'f'], 3, async (x) => {
