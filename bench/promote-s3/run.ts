@@ -14,7 +14,7 @@
  *     '*<name>-<version>*'` once per package, as the release script does;
  *   - rclone (Debian rclone): `rclone copy --transfers 32 --checkers 32` with one `--include` per
  *     package, in one pass, server-side copies.
- * Printed: wall time of each, the ratios, the objects each copied, and the action's peak RSS.
+ * Printed: wall time of each, the ratios, the objects each copied, and each tool's CPU and peak RSS.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
